@@ -1,0 +1,111 @@
+// The engine's typed facts. The engine emits these; `state/bind-lab.ts` is the only code that folds them into the store.
+import { EventEmitter } from 'node:events';
+import type { ActiveFault } from './fabric/plan.js';
+import type { RedisObservation, SentinelObservation } from './observe/types.js';
+
+export type ProcessState = 'starting' | 'running' | 'frozen' | 'stopping' | 'stopped' | 'exited';
+
+export interface NodeStateChange {
+  id: string;
+  state: ProcessState;
+  pid?: number;
+  at: number;
+  /** Why: "killed (SIGKILL)", "exited with code 1", "SHUTDOWN", … */
+  reason?: string;
+}
+
+export interface NodeExit {
+  id: string;
+  at: number;
+  code: number | null;
+  signal: string | null;
+  /** True when the lab caused it (kill/stop/shutdown). */
+  expected: boolean;
+  logTail: string[];
+}
+
+export interface LogLine {
+  id: string;
+  at: number;
+  line: string;
+}
+
+/** One Sentinel pub/sub message, parsed (see observe/sentinel-events.ts). */
+export interface SentinelEvent {
+  seq: number;
+  at: number;
+  /** Which Sentinel published it. */
+  sentinelId: string;
+  /** Raw channel, e.g. `+switch-master`. */
+  channel: string;
+  /** Raw payload text. */
+  payload: string;
+  severity: 'info' | 'notice' | 'warning' | 'critical';
+  /** One-line plain-language gloss. */
+  gloss: string;
+  /** Instance type in the payload, when it has one: master | slave | sentinel. */
+  instanceType?: string;
+  /** Node the event is about (resolved from ip/port), when known. */
+  subjectId?: string;
+  /** For +switch-master: node ids of the old and new master. */
+  fromId?: string;
+  toId?: string;
+  epoch?: number;
+  known: boolean;
+}
+
+/** A user-visible record of something the lab did, with the real command it stands for. */
+export interface ActionRecord {
+  seq: number;
+  at: number;
+  title: string;
+  /** The equivalent shell / redis-cli / signal, e.g. `kill -9 4242   # redis-1`. */
+  equivalent: string;
+  status: 'running' | 'ok' | 'failed';
+  result?: string;
+}
+
+export interface Notice {
+  seq: number;
+  at: number;
+  level: 'info' | 'warning' | 'error';
+  text: string;
+  hint?: string;
+}
+
+export type LabPhase = 'starting' | 'ready' | 'degraded' | 'stopping' | 'stopped' | 'failed';
+
+/** A client operation or a fault, in one Jepsen-style history (see ledger/). */
+export interface HistoryOp {
+  seq: number;
+  at: number;
+  /** `client-A`, `client-B`, `workload`, `nemesis`. */
+  process: string;
+  type: 'invoke' | 'ok' | 'fail' | 'info';
+  f: 'add' | 'write' | 'read' | 'final-read' | 'fault' | 'heal';
+  /** The element/key/value written or read. */
+  value?: string;
+  /** Node that answered (or was addressed). */
+  node?: string;
+  /** Error text for fail/info, e.g. `NOREPLICAS Not enough good replicas to write.` */
+  error?: string;
+  /** Links an invoke to its completion. */
+  opId?: number;
+}
+
+export type LabEvents = {
+  phase: [LabPhase];
+  'node-state': [NodeStateChange];
+  'node-exited': [NodeExit];
+  'node-log': [LogLine];
+  'redis-probed': [RedisObservation];
+  'sentinel-probed': [SentinelObservation];
+  'sentinel-event': [SentinelEvent];
+  'fault-applied': [ActiveFault];
+  'fault-healed': [ActiveFault];
+  action: [ActionRecord];
+  notice: [Notice];
+  'history-op': [HistoryOp];
+};
+
+export class LabEmitter extends EventEmitter<LabEvents> {}

@@ -1,0 +1,187 @@
+// Typed records of what the probes observe. Parsers produce them; the store and lesson checks read them.
+
+/** A replica as the master's `INFO replication` lists it (`slaveN:ip=…,port=…,state=…,offset=…,lag=…`). */
+export interface MasterReplicaEntry {
+  ip: string;
+  port: number;
+  /** `wait_bgsave` | `send_bulk` | `online` | '' */
+  state: string;
+  /** Last acknowledged offset (REPLCONF ACK). */
+  ackOffset: number;
+  /** Seconds since the last ACK. */
+  ackAgeSec: number;
+  /** Resolved lab node id, when the address is one of ours. */
+  nodeId?: string;
+}
+
+/** Parsed `INFO replication` (+ `INFO server` run id) of one Redis node. */
+export interface ReplicationInfo {
+  role: 'master' | 'replica';
+  masterReplOffset: number;
+  connectedReplicas: number;
+  /** `min_slaves_good_slaves`, present only when the min-replicas guard is enabled. */
+  goodReplicas?: number;
+  replicas: MasterReplicaEntry[];
+  /** Replica side. */
+  masterHost?: string;
+  masterPort?: number;
+  masterLinkStatus?: 'up' | 'down';
+  masterLastIoSecAgo?: number;
+  masterSyncInProgress?: boolean;
+  /** `slave_repl_offset` (bytes processed). */
+  replicaOffset?: number;
+  /** `master_link_down_since_seconds` (only when the link is down; -1 = never connected). */
+  masterLinkDownSinceSec?: number;
+  replId?: string;
+}
+
+/** Parsed `ROLE`. */
+export type RoleReply =
+  | { role: 'master'; offset: number; replicas: Array<{ ip: string; port: number; offset: number }> }
+  | { role: 'replica'; masterHost: string; masterPort: number; state: string; offset: number }
+  | { role: 'sentinel'; masters: string[] };
+
+/** What one probe round saw on one Redis node. */
+export interface RedisObservation {
+  id: string;
+  at: number;
+  reachable: boolean;
+  /** Last probe error when unreachable ("connect ECONNREFUSED", "Command timed out"). */
+  error?: string;
+  runId?: string;
+  replication?: ReplicationInfo;
+  /** The node id this node replicates from (resolved from master_host/port). */
+  masterId?: string;
+  /** `min-replicas-to-write` and `min-replicas-max-lag` as configured right now (CONFIG GET). */
+  minReplicasToWrite?: number;
+  minReplicasMaxLagSec?: number;
+  /** Whether `masterauth` is set (CONFIG GET masterauth non-empty). */
+  hasMasterauth?: boolean;
+  /** Number of keys in db0, for the client pane. */
+  keys?: number;
+}
+
+/** An instance as a Sentinel describes it (SENTINEL MASTER / REPLICAS / SENTINELS). */
+export interface SentinelInstanceInfo {
+  name: string;
+  ip: string;
+  port: number;
+  runId?: string;
+  /** `s_down`, `o_down`, `master`, `slave`, `sentinel`, `disconnected`, `master_down`, `failover_in_progress`, … */
+  flags: string[];
+  nodeId?: string;
+  /** Raw field/value pairs, for the detail pane. */
+  fields: Record<string, string>;
+}
+
+export interface SentinelMasterInfo extends SentinelInstanceInfo {
+  configEpoch: number;
+  quorum: number;
+  numReplicas: number;
+  numOtherSentinels: number;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  failoverState?: string;
+}
+
+/** Parsed `INFO sentinel`. */
+export interface SentinelInfo {
+  tilt: boolean;
+  tiltSinceSec?: number;
+  runningScripts: number;
+  /** `master0:status=ok|sdown|odown`. */
+  masterStatus?: string;
+  /** `sentinels=` of master0 (includes self). */
+  sentinelsSeen?: number;
+}
+
+/** What one probe round saw on one Sentinel: that Sentinel's own (possibly stale) opinion. */
+export interface SentinelObservation {
+  id: string;
+  at: number;
+  reachable: boolean;
+  error?: string;
+  runId?: string;
+  /** GET-MASTER-ADDR-BY-NAME. */
+  masterAddr?: { ip: string; port: number };
+  /** Node id of masterAddr. */
+  masterId?: string;
+  master?: SentinelMasterInfo;
+  replicas: SentinelInstanceInfo[];
+  sentinels: SentinelInstanceInfo[];
+  info?: SentinelInfo;
+  /** `current-epoch` isn't in SENTINEL MASTER; taken from the largest epoch seen in events/config. */
+  currentEpoch?: number;
+}
+
+/** Lag of one replica, computed from a master's and the replica's observations (facts §5.3). */
+export interface ReplicaLag {
+  replicaId: string;
+  masterId: string;
+  /** master_repl_offset − acknowledged offset (or − the replica's own offset when the master dropped it). */
+  lagBytes: number;
+  /** Seconds since the last ACK as the master reports it; undefined when the master does not list it. */
+  ackAgeSec?: number;
+  linkUp: boolean;
+  /** Counts towards min-replicas-to-write (online and ackAge <= max-lag). */
+  isGood: boolean;
+  /** Seconds the link has been down, when known. */
+  linkDownSec?: number;
+  syncing: boolean;
+}
+
+/** The same Sentinel event reported by several Sentinels within a short window, shown once. */
+export interface EventGroup {
+  /** Stable key: channel + subject + first seq. */
+  key: string;
+  channel: string;
+  /** The payload with the reporting Sentinel's perspective removed (same for all members). */
+  payload: string;
+  gloss: string;
+  severity: 'info' | 'notice' | 'warning' | 'critical';
+  firstAt: number;
+  lastAt: number;
+  /** Sentinel ids that reported it, in arrival order. */
+  sentinelIds: string[];
+  /** seq numbers of the member events. */
+  seqs: number[];
+  subjectId?: string;
+  known: boolean;
+}
+
+export type FailoverPhase =
+  | 'fault'
+  | 'sdown'
+  | 'odown'
+  | 'try-failover'
+  | 'elected'
+  | 'selected'
+  | 'promoted'
+  | 'switch-master'
+  | 'reconf-done'
+  | 'failover-end'
+  | 'converted';
+
+/** One failover, from the fault that caused it to the old master converted to a replica. */
+export interface FailoverTimeline {
+  id: string;
+  /** Node id of the master that failed over. */
+  oldMasterId?: string;
+  newMasterId?: string;
+  /** Start instant: the injected fault if known, else the first +sdown. */
+  startedAt: number;
+  /** Phase -> first time it was reached (ms since epoch). */
+  phases: Partial<Record<FailoverPhase, number>>;
+  /** Sentinel id -> time it emitted +switch-master. */
+  switchedBy: Record<string, number>;
+  /** Replica node ids reconfigured (+slave-reconf-done). */
+  reconfigured: string[];
+  leaderId?: string;
+  epoch?: number;
+  /** Description of the injected fault that started it, if any. */
+  cause?: string;
+  aborted?: string;
+  done: boolean;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+}

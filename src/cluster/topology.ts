@@ -1,0 +1,270 @@
+// Topology model: hosts, nodes, ports and settings of one lab cluster. Pure data and pure helpers only.
+
+export type RedisRole = 'master' | 'replica';
+export type NodeKind = 'redis' | 'sentinel';
+
+/** How hosts are given addresses: one loopback IP per host (Linux) or everything on 127.0.0.1 (no partitions). */
+export type NetworkMode = 'hosts' | 'single-ip';
+
+export interface HostSpec {
+  /** `host-1`, `host-2`, … */
+  id: string;
+  /** Where this host's processes listen (privately) and connect from (`bind-source-addr`). */
+  ip: string;
+  /** Where the fabric listens for this host's nodes; equals `ip` in single-ip mode. */
+  publicIp: string;
+}
+
+export interface RedisNodeSpec {
+  kind: 'redis';
+  /** `redis-1` … */
+  id: string;
+  host: string;
+  /** Public port (what users, replicas and Sentinels use); the private port equals it on another IP. */
+  port: number;
+  /** Role at first start; Sentinel decides later. */
+  initialRole: RedisRole;
+  /** Whether `masterauth` is written into its config (the note's pitfall when false). */
+  masterauth: boolean;
+  replicaPriority: number;
+}
+
+export interface SentinelNodeSpec {
+  kind: 'sentinel';
+  /** `sentinel-1` … */
+  id: string;
+  host: string;
+  port: number;
+}
+
+export type NodeSpec = RedisNodeSpec | SentinelNodeSpec;
+
+export interface SentinelSettings {
+  masterName: string;
+  quorum: number;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  parallelSyncs: number;
+  /** Install the lab's own notification script (records warning events). */
+  notificationScript: boolean;
+}
+
+export interface ReplicationSettings {
+  /** `min-replicas-to-write` (alias `min-slaves-to-write`); 0 disables the guard. */
+  minReplicasToWrite: number;
+  /** `min-replicas-max-lag` in seconds (alias `min-slaves-max-lag`). */
+  minReplicasMaxLagSec: number;
+  /** `repl-timeout` in seconds. */
+  replTimeoutSec: number;
+  /** `repl-ping-replica-period` in seconds; must stay below replTimeoutSec. */
+  replPingReplicaPeriodSec: number;
+}
+
+/** An application client bound to a host: Sentinel-aware, or pinned to one node (the note's client B). */
+export interface ClientSpec {
+  host: string;
+  target: { kind: 'sentinel' } | { kind: 'node'; node: string };
+}
+
+export interface Topology {
+  password: string;
+  networkMode: NetworkMode;
+  hosts: HostSpec[];
+  nodes: NodeSpec[];
+  sentinel: SentinelSettings;
+  replication: ReplicationSettings;
+  clients: Record<'A' | 'B', ClientSpec>;
+}
+
+/** The note's block: master 6379, replicas 6380–6383, sentinels 6479–6481. */
+export const NOTE_BASE_PORT = 6379;
+/** Sentinel ports start this far above the base port (6379 -> 6479). */
+export const SENTINEL_PORT_OFFSET = 100;
+export const DEFAULT_PASSWORD = 'redis';
+export const DEFAULT_MASTER_NAME = 'mymaster';
+
+export const DEFAULT_SENTINEL_SETTINGS: SentinelSettings = {
+  masterName: DEFAULT_MASTER_NAME,
+  quorum: 2,
+  // The note's 300 ms cascades on Redis 7.0 (facts §2.3); 1000 ms is the smallest clean value measured.
+  downAfterMs: 1000,
+  failoverTimeoutMs: 10_000,
+  parallelSyncs: 1,
+  notificationScript: true,
+};
+
+export const DEFAULT_REPLICATION_SETTINGS: ReplicationSettings = {
+  minReplicasToWrite: 0,
+  minReplicasMaxLagSec: 10,
+  replTimeoutSec: 5,
+  replPingReplicaPeriodSec: 1,
+};
+
+export interface TopologyShape {
+  /** Number of Redis data nodes (first is the master). */
+  redis: number;
+  sentinels: number;
+  /**
+   * Host of each node by id; nodes not listed get a host by their index
+   * (`redis-i` and `sentinel-i` share `host-i`, as in the note's three-host diagram).
+   */
+  placement?: Record<string, string>;
+  /** Id of the initial master (default `redis-1`). */
+  master?: string;
+  sentinel?: Partial<SentinelSettings>;
+  replication?: Partial<ReplicationSettings>;
+  /** Nodes whose config lacks `masterauth`. */
+  withoutMasterauth?: string[];
+  password?: string;
+  /** Default: client A on the master's host following Sentinel, client B on the last Sentinel's host pinned to the master. */
+  clients?: Partial<Record<'A' | 'B', ClientSpec>>;
+}
+
+export const DEFAULT_SHAPE: TopologyShape = { redis: 5, sentinels: 3 };
+
+export function redisId(i: number): string {
+  return `redis-${i}`;
+}
+export function sentinelId(i: number): string {
+  return `sentinel-${i}`;
+}
+export function hostId(i: number): string {
+  return `host-${i}`;
+}
+
+function hostIndex(id: string): number {
+  const m = /^host-(\d+)$/.exec(id);
+  if (!m?.[1]) throw new Error(`bad host id ${id}`);
+  return Number(m[1]);
+}
+
+/** Address of host i: private 127.0.1.i, public 127.0.2.i (facts §3.6). */
+export function hostAddresses(i: number, mode: NetworkMode): { ip: string; publicIp: string } {
+  if (mode === 'single-ip') return { ip: '127.0.0.1', publicIp: '127.0.0.1' };
+  return { ip: `127.0.1.${i}`, publicIp: `127.0.2.${i}` };
+}
+
+/** Builds a topology for the given shape, ports starting at basePort. */
+export function buildTopology(shape: TopologyShape, basePort: number, mode: NetworkMode): Topology {
+  const master = shape.master ?? redisId(1);
+  const placement = shape.placement ?? {};
+  const without = new Set(shape.withoutMasterauth ?? []);
+  const nodes: NodeSpec[] = [];
+  for (let i = 1; i <= shape.redis; i++) {
+    const id = redisId(i);
+    nodes.push({
+      kind: 'redis',
+      id,
+      host: placement[id] ?? hostId(i),
+      port: basePort + i - 1,
+      initialRole: id === master ? 'master' : 'replica',
+      masterauth: !without.has(id),
+      replicaPriority: 100,
+    });
+  }
+  for (let i = 1; i <= shape.sentinels; i++) {
+    const id = sentinelId(i);
+    nodes.push({
+      kind: 'sentinel',
+      id,
+      host: placement[id] ?? hostId(i),
+      port: basePort + SENTINEL_PORT_OFFSET + i - 1,
+    });
+  }
+  const masterHost = nodes.find((n) => n.id === master)?.host ?? hostId(1);
+  const lastSentinelHost = [...nodes].reverse().find((n) => n.kind === 'sentinel')?.host ?? masterHost;
+  const clients: Record<'A' | 'B', ClientSpec> = {
+    A: shape.clients?.A ?? { host: masterHost, target: { kind: 'sentinel' } },
+    B: shape.clients?.B ?? { host: lastSentinelHost, target: { kind: 'node', node: master } },
+  };
+  const hostIds = [...new Set([...nodes.map((n) => n.host), clients.A.host, clients.B.host])].sort(
+    (a, b) => hostIndex(a) - hostIndex(b),
+  );
+  const hosts = hostIds.map((id) => ({ id, ...hostAddresses(hostIndex(id), mode) }));
+  return {
+    password: shape.password ?? DEFAULT_PASSWORD,
+    networkMode: mode,
+    hosts,
+    nodes,
+    sentinel: { ...DEFAULT_SENTINEL_SETTINGS, ...shape.sentinel },
+    replication: { ...DEFAULT_REPLICATION_SETTINGS, ...shape.replication },
+    clients,
+  };
+}
+
+/** Every port the topology needs (public ports; private ports are the same numbers on host IPs). */
+export function topologyPorts(shape: TopologyShape, basePort: number): number[] {
+  const ports: number[] = [];
+  for (let i = 0; i < shape.redis; i++) ports.push(basePort + i);
+  for (let i = 0; i < shape.sentinels; i++) ports.push(basePort + SENTINEL_PORT_OFFSET + i);
+  return ports;
+}
+
+/** Candidate base ports: the note's block first, then blocks far from it and from the ephemeral range. */
+export function candidateBasePorts(preferred: number = NOTE_BASE_PORT): number[] {
+  const out = [preferred];
+  for (let b = 16379; b <= 30379; b += 1000) if (b !== preferred) out.push(b);
+  return out;
+}
+
+/** Pure port planning: first base whose every port is free according to `isFree`. */
+export function chooseBasePort(
+  shape: TopologyShape,
+  candidates: readonly number[],
+  isFree: (port: number) => boolean,
+): number | undefined {
+  return candidates.find((b) => topologyPorts(shape, b).every((p) => p > 0 && p < 65536 && isFree(p)));
+}
+
+export function redisNodes(t: Topology): RedisNodeSpec[] {
+  return t.nodes.filter((n): n is RedisNodeSpec => n.kind === 'redis');
+}
+export function sentinelNodes(t: Topology): SentinelNodeSpec[] {
+  return t.nodes.filter((n): n is SentinelNodeSpec => n.kind === 'sentinel');
+}
+export function nodeById(t: Topology, id: string): NodeSpec | undefined {
+  return t.nodes.find((n) => n.id === id);
+}
+export function hostOf(t: Topology, nodeId: string): HostSpec {
+  const node = nodeById(t, nodeId);
+  const host = node && t.hosts.find((h) => h.id === node.host);
+  if (!host) throw new Error(`unknown node ${nodeId}`);
+  return host;
+}
+export function initialMaster(t: Topology): RedisNodeSpec {
+  const m = redisNodes(t).find((n) => n.initialRole === 'master');
+  if (!m) throw new Error('topology has no master');
+  return m;
+}
+
+/** Public address of a node (what redis-cli, replicas and Sentinels use). */
+export function publicAddress(t: Topology, nodeId: string): { host: string; port: number } {
+  const node = nodeById(t, nodeId);
+  if (!node) throw new Error(`unknown node ${nodeId}`);
+  return { host: hostOf(t, nodeId).publicIp, port: node.port };
+}
+/** Private address of a node (where the process really listens; probes use it). */
+export function privateAddress(t: Topology, nodeId: string): { host: string; port: number } {
+  const node = nodeById(t, nodeId);
+  if (!node) throw new Error(`unknown node ${nodeId}`);
+  return { host: hostOf(t, nodeId).ip, port: node.port };
+}
+
+/** Maps an address as Redis or Sentinel reports it (public or private) back to a node id. */
+export function nodeIdByAddress(t: Topology, ip: string, port: number): string | undefined {
+  for (const n of t.nodes) {
+    if (n.port !== port) continue;
+    const h = t.hosts.find((x) => x.id === n.host);
+    if (h && (h.ip === ip || h.publicIp === ip)) return n.id;
+  }
+  return undefined;
+}
+
+/** The copy-paste redis-cli line for a node, as the source note writes them. */
+export function redisCliLine(t: Topology, nodeId: string): string {
+  const node = nodeById(t, nodeId);
+  const { host, port } = publicAddress(t, nodeId);
+  return node?.kind === 'sentinel'
+    ? `redis-cli -h ${host} -p ${port}`
+    : `redis-cli -h ${host} -p ${port} -a ${t.password}`;
+}

@@ -1,0 +1,45 @@
+// Types of the acknowledged-write ledger (Jepsen's set checker, applied to the lab's history).
+
+/** Live counts while a workload runs. */
+export interface LedgerCounts {
+  invoked: number;
+  ok: number;
+  failed: number;
+  unknown: number;
+  /** Failure reasons by their first word (NOREPLICAS, READONLY, ECONNREFUSED, …). */
+  errors: Record<string, number>;
+}
+
+/** Where and when acknowledged writes were lost. */
+export interface LossWindow {
+  node: string;
+  firstAt: number;
+  lastAt: number;
+  count: number;
+}
+
+/** The final verdict after heal, convergence and a final read on the current master. */
+export interface LedgerVerdict {
+  at: number;
+  finalMaster: string;
+  finalCount: number;
+  acknowledged: number;
+  /** Acknowledged and present. */
+  survived: number;
+  /** Acknowledged and absent: the headline number. */
+  lost: number;
+  /** Never acknowledged (failed) and absent, as expected. */
+  failedAbsent: number;
+  /** Failed yet present: a write Redis said failed but kept (should not happen; reported, not hidden). */
+  failedPresent: number;
+  unknownPresent: number;
+  unknownAbsent: number;
+  /** Present but never written: a bug in the lab or a foreign writer. */
+  unexpected: number;
+  /** lost / acknowledged, 0 when nothing was acknowledged. */
+  lossRate: number;
+  lossWindows: LossWindow[];
+  /** A few lost elements, for the report. */
+  lostSample: string[];
+  valid: boolean;
+}

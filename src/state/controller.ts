@@ -1,0 +1,25 @@
+// What the UI (and tests) may ask of the running lab. The UI never spawns processes or opens sockets itself.
+import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import type { LabStore } from './store.js';
+
+export interface LessonControls {
+  next(): void;
+  previous(): void;
+  hint(): void;
+  toggleSolution(): void;
+  /** Performs the current step's solution actions, in order. */
+  playSolution(): Promise<void>;
+  /** Fresh configs, fresh Sentinel state: restarts the lesson's cluster. */
+  reset(): Promise<void>;
+}
+
+export interface LabController {
+  store: LabStore;
+  perform(action: LabAction): Promise<ActionOutcome>;
+  /** Present when a lesson (not the sandbox) is loaded. */
+  lesson?: LessonControls;
+  /** Export the run (history JSONL + Markdown report); resolves to the written paths. */
+  exportRun(): Promise<{ jsonl: string; markdown: string }>;
+  /** Clean up everything and resolve when the last process is gone. */
+  quit(): Promise<void>;
+}

@@ -1,0 +1,141 @@
+// One vanilla zustand store per lab. Only state/bind-lab.ts writes engine facts into it; the TUI and the
+// headless commands read it through selectors.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ClientName } from '../cluster/actions.js';
+import type {
+  ActionRecord,
+  HistoryOp,
+  LabPhase,
+  NodeExit,
+  Notice,
+  ProcessState,
+  SentinelEvent,
+} from '../cluster/events.js';
+import type { ActiveFault } from '../cluster/fabric/plan.js';
+import type { EventGroup, FailoverTimeline, RedisObservation, SentinelObservation } from '../cluster/observe/types.js';
+import type { Topology } from '../cluster/topology.js';
+import type { LedgerCounts, LedgerVerdict } from '../ledger/types.js';
+import type { LessonRunState } from '../lessons/types.js';
+
+export interface NodeProcess {
+  id: string;
+  kind: 'redis' | 'sentinel';
+  state: ProcessState;
+  pid?: number;
+  /** Times the lab (re)started it after the first start. */
+  restarts: number;
+  lastExit?: NodeExit;
+  /** Last lines of its log (survives restarts). */
+  logTail: string[];
+  /** `redis-cli …` line to copy. */
+  cliLine: string;
+}
+
+export interface ClientResult {
+  seq: number;
+  at: number;
+  client: ClientName;
+  command: string;
+  /** Node that answered, when known. */
+  node?: string;
+  ok: boolean;
+  /** Reply or error text, e.g. `OK`, `"222"`, `NOREPLICAS Not enough good replicas to write.` */
+  text: string;
+}
+
+export interface WorkloadState {
+  running: boolean;
+  client?: ClientName;
+  ratePerSec?: number;
+  startedAt?: number;
+  counts: LedgerCounts;
+  verdict?: LedgerVerdict;
+}
+
+export interface LabState {
+  phase: LabPhase;
+  runId: string;
+  topology: Topology;
+  /** Set when the note's port block was busy and the lab moved. */
+  portsMoved?: { from: number; to: number; reason: string };
+  startedAt: number;
+  readyMs?: number;
+  processes: Record<string, NodeProcess>;
+  redis: Record<string, RedisObservation>;
+  sentinels: Record<string, SentinelObservation>;
+  /** Replica id -> recent lagBytes samples, oldest first (for sparklines). */
+  lagHistory: Record<string, number[]>;
+  /** Raw events, bounded, oldest first. */
+  events: SentinelEvent[];
+  eventGroups: EventGroup[];
+  failovers: FailoverTimeline[];
+  faults: ActiveFault[];
+  actions: ActionRecord[];
+  notices: Notice[];
+  clientResults: ClientResult[];
+  /** Recent client/fault history (bounded); the workload keeps the whole history itself. */
+  history: HistoryOp[];
+  workload: WorkloadState;
+  /** The loaded lesson's progress; undefined in sandbox mode. */
+  lesson?: LessonRunState;
+}
+
+export type LabStore = StoreApi<LabState>;
+
+export const LIMITS = {
+  events: 1000,
+  eventGroups: 300,
+  actions: 200,
+  notices: 50,
+  clientResults: 100,
+  history: 2000,
+  logLines: 300,
+  lagSamples: 60,
+} as const;
+
+export function emptyCounts(): LedgerCounts {
+  return { invoked: 0, ok: 0, failed: 0, unknown: 0, errors: {} };
+}
+
+export function initialLabState(topology: Topology, runId = 'test', cliLine?: (id: string) => string): LabState {
+  const processes: Record<string, NodeProcess> = {};
+  for (const n of topology.nodes) {
+    processes[n.id] = {
+      id: n.id,
+      kind: n.kind,
+      state: 'starting',
+      restarts: 0,
+      logTail: [],
+      cliLine: cliLine?.(n.id) ?? '',
+    };
+  }
+  return {
+    phase: 'starting',
+    runId,
+    topology,
+    startedAt: Date.now(),
+    processes,
+    redis: {},
+    sentinels: {},
+    lagHistory: {},
+    events: [],
+    eventGroups: [],
+    failovers: [],
+    faults: [],
+    actions: [],
+    notices: [],
+    clientResults: [],
+    history: [],
+    workload: { running: false, counts: emptyCounts() },
+  };
+}
+
+export function createLabStore(initial: LabState): LabStore {
+  return createStore<LabState>()(() => initial);
+}
+
+/** Appends and keeps the newest `limit` items (returns a new array). */
+export function appendBounded<T>(list: readonly T[], items: readonly T[], limit: number): T[] {
+  const next = list.concat(items);
+  return next.length > limit ? next.slice(next.length - limit) : next;
+}
