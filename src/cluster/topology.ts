@@ -116,7 +116,7 @@ export interface TopologyShape {
   /** Nodes whose config lacks `masterauth`. */
   withoutMasterauth?: string[];
   password?: string;
-  /** Default: client A on the master's host following Sentinel, client B on the last Sentinel's host pinned to the master. */
+  /** Default: client A on another host following Sentinel, client B on the master's host pinned to the master. */
   clients?: Partial<Record<'A' | 'B', ClientSpec>>;
 }
 
@@ -172,10 +172,11 @@ export function buildTopology(shape: TopologyShape, basePort: number, mode: Netw
     });
   }
   const masterHost = nodes.find((n) => n.id === master)?.host ?? hostId(1);
-  const lastSentinelHost = [...nodes].reverse().find((n) => n.kind === 'sentinel')?.host ?? masterHost;
+  // The note's diagram: client A on the majority side (first other host), client B beside the master, pinned to it.
+  const otherHost = nodes.map((n) => n.host).find((h) => h !== masterHost) ?? masterHost;
   const clients: Record<'A' | 'B', ClientSpec> = {
-    A: shape.clients?.A ?? { host: masterHost, target: { kind: 'sentinel' } },
-    B: shape.clients?.B ?? { host: lastSentinelHost, target: { kind: 'node', node: master } },
+    A: shape.clients?.A ?? { host: otherHost, target: { kind: 'sentinel' } },
+    B: shape.clients?.B ?? { host: masterHost, target: { kind: 'node', node: master } },
   };
   const hostIds = [...new Set([...nodes.map((n) => n.host), clients.A.host, clients.B.host])].sort(
     (a, b) => hostIndex(a) - hostIndex(b),

@@ -42,4 +42,20 @@ export interface LedgerVerdict {
   /** A few lost elements, for the report. */
   lostSample: string[];
   valid: boolean;
+  /** Oddities in the history itself (reported, never fatal). Optional so older producers stay valid. */
+  anomalies?: LedgerAnomalies;
+}
+
+/** History problems the checker tolerated; any non-zero field deserves a look but does not by itself mean loss. */
+export interface LedgerAnomalies {
+  /** Completions whose opId had no earlier invoke (their value, if any, was still classified). */
+  completionsWithoutInvoke: number;
+  /** Further completions for an opId that already had one (the first one counts). */
+  duplicateCompletions: number;
+  /** Elements invoked more than once; acknowledged if any attempt was. */
+  duplicateElements: number;
+  /** Invokes that never completed (in flight at the end): classified as unknown. */
+  pendingInvokes: number;
+  /** Members left out of the check because they belong to another run (see Workload.finalCheck). */
+  foreignMembers: number;
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point. Checks the Node version before importing anything that needs Node 22 (execa 10 crashes at import on 20).
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `redis-sentinel-lab needs Node.js 22.12 or newer; this is ${process.version}.\n` +
+      '  Install a current Node (https://nodejs.org, or: nvm install 22 / fnm install 22 / brew install node@22),\n' +
+      '  or, from a clone of the repository, use `npm start`, which runs the Node 22 the project pins.\n',
+  );
+  process.exit(1);
+}
+const { main } = await import('./main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,165 @@
+// One accepted caller socket paired with its upstream socket to the real node, as two one-way Flows.
+// Owns the pair's lifecycle: delayed open behind a dropped link, resets, and quiet teardown on any error.
+
+import { connect, type Socket } from 'node:net';
+import { Flow, type Link } from './flow.js';
+
+export type ConnectionInfo = {
+  id: number;
+  nodeId: string;
+  fromHost: string;
+  toHost: string;
+  bytesUp: number;
+  bytesDown: number;
+  held: boolean;
+};
+
+export type ConnectionOptions = {
+  id: number;
+  nodeId: string;
+  fromHost: string;
+  toHost: string;
+  caller: Socket;
+  /** Caller host -> target host. */
+  upLink: Link;
+  /** Target host -> caller host. */
+  downLink: Link;
+  target: { ip: string; port: number; localAddress: string | undefined };
+  clock: () => number;
+  onDone: (conn: ProxiedConnection) => void;
+};
+
+export class ProxiedConnection {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly fromHost: string;
+  readonly toHost: string;
+  private readonly opts: ConnectionOptions;
+  private readonly caller: Socket;
+  private upstream: Socket | null = null;
+  private readonly up: Flow;
+  private down: Flow | null = null;
+  private callerClosed = false;
+  private upstreamClosed = false;
+  private done = false;
+
+  constructor(opts: ConnectionOptions) {
+    this.opts = opts;
+    this.id = opts.id;
+    this.nodeId = opts.nodeId;
+    this.fromHost = opts.fromHost;
+    this.toHost = opts.toHost;
+    this.caller = opts.caller;
+    this.caller.on('error', this.onError);
+    this.caller.on('close', this.onCallerClose);
+    this.caller.on('end', this.onCallerEnd);
+    this.up = new Flow(this.caller, opts.upLink, this, opts.clock);
+  }
+
+  /** Opens upstream now, unless the caller -> target link drops, in which case it waits like a lost SYN. */
+  start(): void {
+    this.reevaluate();
+  }
+
+  /** Re-reads both links after faults changed. */
+  reevaluate(): void {
+    if (this.done) return;
+    const upCut = this.opts.upLink.effect.cut;
+    if (this.upstream === null) {
+      if (upCut === 'reject') this.reset();
+      else if (upCut === undefined) this.open();
+      return;
+    }
+    if (upCut === 'reject' || this.opts.downLink.effect.cut === 'reject') {
+      this.reset();
+      return;
+    }
+    this.up.refresh();
+    this.down?.refresh();
+  }
+
+  info(): ConnectionInfo {
+    return {
+      id: this.id,
+      nodeId: this.nodeId,
+      fromHost: this.fromHost,
+      toHost: this.toHost,
+      bytesUp: this.up.bytes,
+      bytesDown: this.down?.bytes ?? 0,
+      held: this.upstream === null || this.up.held || (this.down?.held ?? false),
+    };
+  }
+
+  /** Kills both sockets with RST, like a dead port. */
+  reset(): void {
+    if (this.done) return;
+    resetSocket(this.caller);
+    if (this.upstream) resetSocket(this.upstream);
+    this.finish();
+  }
+
+  /** Closes both sockets without ceremony (fabric shutdown). */
+  destroy(): void {
+    this.finish();
+  }
+
+  private open(): void {
+    const { ip, port, localAddress } = this.opts.target;
+    const upstream = connect({ host: ip, port, localAddress, allowHalfOpen: true, noDelay: true });
+    this.upstream = upstream;
+    upstream.on('error', this.onError);
+    upstream.on('close', this.onUpstreamClose);
+    this.down = new Flow(upstream, this.opts.downLink, this, this.opts.clock);
+    this.down.attach(this.caller);
+    this.up.attach(upstream);
+  }
+
+  // Any socket error (ECONNRESET, EPIPE, ECONNREFUSED upstream) resets the pair; the caller sees a dead port.
+  private readonly onError = (): void => {
+    this.reset();
+  };
+
+  // A caller that gives up before its connection was let through is forgotten quietly.
+  private readonly onCallerEnd = (): void => {
+    if (this.upstream === null) this.finish();
+  };
+
+  private readonly onCallerClose = (): void => {
+    this.callerClosed = true;
+    if (this.upstream === null) {
+      this.finish();
+      return;
+    }
+    this.down?.sinkClosed();
+    this.up.srcClosed();
+    this.maybeFinish();
+  };
+
+  private readonly onUpstreamClose = (): void => {
+    this.upstreamClosed = true;
+    this.up.sinkClosed();
+    this.down?.srcClosed();
+    this.maybeFinish();
+  };
+
+  private maybeFinish(): void {
+    if (this.callerClosed && this.upstreamClosed) this.finish();
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.up.stop();
+    this.down?.stop();
+    this.caller.destroy();
+    this.upstream?.destroy();
+    this.opts.onDone(this);
+  }
+}
+
+function resetSocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  // resetAndDestroy on a still-connecting socket would linger until connected; plain destroy is enough.
+  if (socket.connecting) socket.destroy();
+  else socket.resetAndDestroy();
+}

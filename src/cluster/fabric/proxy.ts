@@ -1,0 +1,229 @@
+// The network fabric: TCP listeners on each node's public address that forward to its private address,
+// telling hosts apart by loopback source IP so faults can partition, delay or throttle host pairs.
+
+import { EventEmitter } from 'node:events';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { InternalError, UserError } from '../../errors.js';
+import { type ConnectionInfo, ProxiedConnection } from './connection.js';
+import type { Link } from './flow.js';
+import {
+  type ActiveFault,
+  describeFault,
+  effectiveRules,
+  type FaultSpec,
+  OUTSIDE_HOST,
+  planFault,
+  sameFault,
+} from './plan.js';
+
+export type { ConnectionInfo } from './connection.js';
+
+export type FabricHost = { id: string; ip: string };
+
+export type ListenerSpec = {
+  nodeId: string;
+  /** Host the node lives on: the destination host of every connection this listener accepts. */
+  host: string;
+  listenIp: string;
+  listenPort: number;
+  targetIp: string;
+  targetPort: number;
+};
+
+export type FabricEvents = {
+  'fault-applied': [fault: ActiveFault];
+  'fault-healed': [fault: ActiveFault];
+};
+
+export class Fabric extends EventEmitter<FabricEvents> {
+  private readonly hostIds: string[];
+  private readonly hostByIp = new Map<string, string>();
+  private readonly now: () => number;
+  private readonly clock = (): number => performance.now();
+  private readonly links = new Map<string, Link>();
+  private readonly servers = new Set<Server>();
+  private readonly conns = new Set<ProxiedConnection>();
+  private faults: readonly ActiveFault[] = [];
+  private nextFaultId = 1;
+  private nextConnId = 1;
+  private closing: Promise<void> | null = null;
+
+  /** `now` stamps `appliedAt` (wall clock by default); pacing always uses a monotonic clock. */
+  constructor(opts: { hosts: readonly FabricHost[]; now?: () => number }) {
+    super();
+    this.now = opts.now ?? Date.now;
+    this.hostIds = [];
+    for (const host of opts.hosts) {
+      if (host.id === OUTSIDE_HOST) throw new InternalError(`host id "${OUTSIDE_HOST}" is reserved`);
+      if (this.hostIds.includes(host.id)) throw new InternalError(`duplicate host id "${host.id}"`);
+      if (this.hostByIp.has(host.ip))
+        throw new InternalError(`hosts ${this.hostByIp.get(host.ip)} and ${host.id} share IP ${host.ip}`);
+      this.hostIds.push(host.id);
+      this.hostByIp.set(host.ip, host.id);
+    }
+  }
+
+  /** Starts forwarding listenIp:listenPort to targetIp:targetPort; port 0 picks a free port. */
+  listen(spec: ListenerSpec): Promise<{ port: number }> {
+    if (this.closing) return Promise.reject(new InternalError('fabric is closed'));
+    if (!this.hostIds.includes(spec.host)) {
+      return Promise.reject(new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`));
+    }
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, spec));
+    const where = `${spec.listenIp}:${spec.listenPort}`;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        server.close();
+        const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.message;
+        reject(
+          new UserError(`cannot listen on ${where} for ${spec.nodeId}: ${why}`, {
+            hint: 'another process (or an old lab) holds that address; stop it or pick other ports',
+            cause: err,
+          }),
+        );
+      };
+      server.once('error', onError);
+      server.listen({ host: spec.listenIp, port: spec.listenPort }, () => {
+        server.off('error', onError);
+        // Accept-time errors (EMFILE...) must not crash the lab; the caller just sees no answer.
+        server.on('error', () => {});
+        if (this.closing) {
+          server.close();
+          reject(new InternalError('fabric is closed'));
+          return;
+        }
+        this.servers.add(server);
+        resolve({ port: (server.address() as AddressInfo).port });
+      });
+    });
+  }
+
+  /** Activates a fault for new and existing connections; refuses one that is already active. */
+  apply(spec: FaultSpec): ActiveFault {
+    const rules = planFault(spec, this.hostIds);
+    const twin = this.faults.find((f) => sameFault(f.spec, spec));
+    if (twin) {
+      throw new UserError(`that fault is already active as ${twin.id}: ${twin.description}`, {
+        hint: `heal ${twin.id} first`,
+      });
+    }
+    const fault: ActiveFault = {
+      id: `f${this.nextFaultId++}`,
+      spec: structuredClone(spec),
+      rules,
+      appliedAt: this.now(),
+      description: describeFault(spec),
+    };
+    this.faults = [...this.faults, fault];
+    this.recompute();
+    this.emit('fault-applied', fault);
+    return fault;
+  }
+
+  heal(id: string): ActiveFault {
+    const fault = this.faults.find((f) => f.id === id);
+    if (!fault) {
+      const ids = this.faults.map((f) => f.id);
+      throw new UserError(`no active fault "${id}"`, {
+        hint: ids.length ? `active faults: ${ids.join(', ')}` : 'no faults are active',
+      });
+    }
+    this.faults = this.faults.filter((f) => f !== fault);
+    this.recompute();
+    this.emit('fault-healed', fault);
+    return fault;
+  }
+
+  healAll(): ActiveFault[] {
+    const healed = [...this.faults];
+    if (healed.length === 0) return healed;
+    this.faults = [];
+    this.recompute();
+    for (const fault of healed) this.emit('fault-healed', fault);
+    return healed;
+  }
+
+  active(): readonly ActiveFault[] {
+    return this.faults;
+  }
+
+  connections(): ConnectionInfo[] {
+    return [...this.conns].map((c) => c.info());
+  }
+
+  /** Closes every listener and connection; safe to call twice. */
+  close(): Promise<void> {
+    if (!this.closing) this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const conn of [...this.conns]) conn.destroy();
+    const closed = [...this.servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    this.servers.clear();
+    await Promise.all(closed);
+  }
+
+  private accept(socket: Socket, spec: ListenerSpec): void {
+    socket.on('error', ignore);
+    const ip = normalizeIp(socket.remoteAddress);
+    if (this.closing || ip === undefined) {
+      socket.destroy();
+      return;
+    }
+    const knownHost = this.hostByIp.get(ip);
+    const fromHost = knownHost ?? OUTSIDE_HOST;
+    const upLink = this.link(fromHost, spec.host);
+    if (upLink.effect.cut === 'reject') {
+      socket.resetAndDestroy();
+      return;
+    }
+    const conn = new ProxiedConnection({
+      id: this.nextConnId++,
+      nodeId: spec.nodeId,
+      fromHost,
+      toHost: spec.host,
+      caller: socket,
+      upLink,
+      downLink: this.link(spec.host, fromHost),
+      // Keep the caller's host IP as source so the node still sees who really called (CLIENT LIST).
+      target: { ip: spec.targetIp, port: spec.targetPort, localAddress: knownHost ? ip : undefined },
+      clock: this.clock,
+      onDone: (c) => this.conns.delete(c),
+    });
+    this.conns.add(conn);
+    conn.start();
+  }
+
+  private link(from: string, to: string): Link {
+    const key = `${from}\n${to}`;
+    let link = this.links.get(key);
+    if (!link) {
+      const effect = effectiveRules(this.faults, from, to);
+      link = { from, to, effect, hasRules: hasRules(effect), pacer: { nextFree: 0 } };
+      this.links.set(key, link);
+    }
+    return link;
+  }
+
+  private recompute(): void {
+    for (const link of this.links.values()) {
+      const effect = effectiveRules(this.faults, link.from, link.to);
+      if (effect.throttleBytesPerSec !== link.effect.throttleBytesPerSec) link.pacer.nextFree = 0;
+      link.effect = effect;
+      link.hasRules = hasRules(effect);
+    }
+    for (const conn of [...this.conns]) conn.reevaluate();
+  }
+}
+
+function hasRules(effect: { cut?: unknown; delay?: unknown; throttleBytesPerSec?: unknown }): boolean {
+  return effect.cut !== undefined || effect.delay !== undefined || effect.throttleBytesPerSec !== undefined;
+}
+
+function normalizeIp(ip: string | undefined): string | undefined {
+  return ip?.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+function ignore(): void {}

@@ -1,0 +1,56 @@
+// Reaps what a previous lab left behind (it was SIGKILLed, or crashed before cleanup): only processes whose
+// command line names a config file inside that run's directory, and only when that run's lab process is gone.
+import { join } from 'node:path';
+import { commandLine, forceKill, isAlive, processesMatching } from './proc.js';
+import { listRunDirs, readManifest, removeDir } from './run-dir.js';
+
+export interface ReapReport {
+  /** Run directories removed. */
+  runs: string[];
+  /** Pids killed (each proven ours by its command line). */
+  killed: number[];
+  /** Runs skipped because their lab is still alive. */
+  live: Array<{ dir: string; labPid: number }>;
+}
+
+/** Is `pid` running one of the configs in `runDir`? */
+export function isOurs(pid: number, runDir: string): boolean {
+  const cmd = commandLine(pid);
+  return cmd !== undefined && cmd.includes(`${runDir}/`);
+}
+
+export function reapStaleRuns(root: string, opts: { includeLive?: boolean; selfPid?: number } = {}): ReapReport {
+  const report: ReapReport = { runs: [], killed: [], live: [] };
+  const self = opts.selfPid ?? process.pid;
+  for (const dir of listRunDirs(root)) {
+    const m = readManifest(dir);
+    const labAlive = m !== undefined && m.labPid !== self && isAlive(m.labPid) && labLooksLikeUs(m.labPid);
+    if (labAlive && !opts.includeLive) {
+      report.live.push({ dir, labPid: m.labPid });
+      continue;
+    }
+    if (m?.labPid === self) continue;
+    // Candidates: pids from the manifest plus any process naming a file in this run dir (spawned before the manifest was written).
+    const pids = new Set<number>();
+    for (const n of Object.values(m?.nodes ?? {})) if (n.pid > 0) pids.add(n.pid);
+    for (const p of processesMatching(`${dir}/`)) pids.add(p.pid);
+    for (const pid of pids) {
+      if (pid === self || !isOurs(pid, dir)) continue;
+      forceKill(pid);
+      report.killed.push(pid);
+    }
+    removeDir(dir);
+    report.runs.push(dir);
+  }
+  return report;
+}
+
+/** A live lab pid is trusted only if it still looks like a node process (pids get reused). */
+function labLooksLikeUs(pid: number): boolean {
+  const cmd = commandLine(pid);
+  return cmd === undefined || /node|tsx|redis-sentinel-lab/.test(cmd);
+}
+
+export function manifestPath(runDir: string): string {
+  return join(runDir, 'lab.json');
+}

@@ -1,0 +1,43 @@
+// Cleanup on every exit path: q / Ctrl+C (the TUI calls shutdown), SIGINT, SIGTERM, SIGHUP, crashes, process exit.
+import type { Lab } from '../engine/lab.js';
+import { reportError } from './exit.js';
+
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** Registers handlers; returns a promise that resolves with the first stop signal, and an uninstall function. */
+export function guardLab(lab: Lab): { signalled: Promise<StopSignal>; dispose: () => void } {
+  let resolveSignal: (s: StopSignal) => void = () => {};
+  const signalled = new Promise<StopSignal>((r) => {
+    resolveSignal = r;
+  });
+  let count = 0;
+  const onSignal = (sig: StopSignal) => {
+    count++;
+    // A second Ctrl+C while cleaning up means "now": kill synchronously and leave.
+    if (count > 1) {
+      lab.shutdownSync();
+      process.exit(130);
+    }
+    resolveSignal(sig);
+  };
+  const onExit = () => lab.shutdownSync();
+  const onCrash = (err: unknown) => {
+    lab.shutdownSync();
+    process.exitCode = reportError(err);
+    process.exit();
+  };
+  const sigs: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of sigs) process.on(s, onSignal);
+  process.on('exit', onExit);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return {
+    signalled,
+    dispose() {
+      for (const s of sigs) process.off(s, onSignal);
+      process.off('exit', onExit);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// Runs one probe per node and one PSUBSCRIBE * per Sentinel, and turns what they see into engine events.
+import type { LabEmitter } from '../cluster/events.js';
+import { parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
+import { RedisProbe } from '../cluster/probes/redis-probe.js';
+import { SentinelProbe } from '../cluster/probes/sentinel-probe.js';
+import { SentinelSubscriber } from '../cluster/probes/sentinel-subscriber.js';
+import { nodeIdByAddress, privateAddress, redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
+
+export class Observer {
+  private readonly redis = new Map<string, RedisProbe>();
+  private readonly sentinels = new Map<string, SentinelProbe>();
+  private readonly subscribers: SentinelSubscriber[] = [];
+
+  constructor(opts: {
+    topology: Topology;
+    emitter: LabEmitter;
+    intervalMs: number;
+    onSwitchMaster: () => void;
+    nextSeq: () => number;
+  }) {
+    const t = opts.topology;
+    const resolve = (ip: string, port: number) => nodeIdByAddress(t, ip, port);
+    for (const n of redisNodes(t)) {
+      const a = privateAddress(t, n.id);
+      this.redis.set(
+        n.id,
+        new RedisProbe({
+          id: n.id,
+          host: a.host,
+          port: a.port,
+          password: t.password,
+          intervalMs: opts.intervalMs,
+          resolve,
+          onObservation: (o) => opts.emitter.emit('redis-probed', o),
+        }),
+      );
+    }
+    for (const n of sentinelNodes(t)) {
+      const a = privateAddress(t, n.id);
+      this.sentinels.set(
+        n.id,
+        new SentinelProbe({
+          id: n.id,
+          host: a.host,
+          port: a.port,
+          masterName: t.sentinel.masterName,
+          intervalMs: opts.intervalMs,
+          resolve,
+          onObservation: (o) => opts.emitter.emit('sentinel-probed', o),
+        }),
+      );
+      this.subscribers.push(
+        new SentinelSubscriber({
+          sentinelId: n.id,
+          host: a.host,
+          port: a.port,
+          onMessage: (m) => {
+            const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve);
+            opts.emitter.emit('sentinel-event', e);
+            if (e.channel === '+switch-master') {
+              opts.onSwitchMaster();
+              // Sentinel just reconfigured everything: refresh every view now rather than at the next tick.
+              for (const p of this.redis.values()) p.pollNow();
+              for (const p of this.sentinels.values()) p.pollNow();
+            }
+          },
+        }),
+      );
+    }
+  }
+
+  start(): void {
+    for (const p of this.redis.values()) p.start();
+    for (const p of this.sentinels.values()) p.start();
+    for (const s of this.subscribers) s.start();
+  }
+
+  pollNow(id: string): void {
+    this.redis.get(id)?.pollNow();
+    this.sentinels.get(id)?.pollNow();
+  }
+
+  stop(): void {
+    for (const p of this.redis.values()) p.stop();
+    for (const p of this.sentinels.values()) p.stop();
+    for (const s of this.subscribers) s.stop();
+  }
+}

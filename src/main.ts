@@ -1,0 +1,77 @@
+// Parses the command line and runs one command; every error becomes an exit code in commands/exit.ts.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { cleanCommand } from './commands/clean.js';
+import { doctorCommand } from './commands/doctor.js';
+import { EXIT, reportError } from './commands/exit.js';
+import { type CommonOptions, parsePort } from './commands/options.js';
+import { upCommand } from './commands/up.js';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function buildProgram(run: (p: Promise<number>) => void): Command {
+  const program = new Command('redis-sentinel-lab')
+    .description(
+      'A terminal lab for Redis replication and Sentinel: runs a real local cluster (master, 4 replicas, 3 Sentinels,\npassword "redis") and lets you break it from the keyboard.',
+    )
+    .version(version(), '-v, --version')
+    .option('--redis-server <path>', 'redis-server (or valkey-server) binary to use [env: REDIS_SERVER]')
+    .addOption(new Option('--base-port <port>', 'first port of the block (default 6379; the lab moves if busy)').argParser(parsePort))
+    .option('--keep', 'keep the run directory (configs and logs) after exit')
+    .option('--lesson <id>', 'open this lesson (see `lesson list`)')
+    .option('--sandbox', 'no lesson: just the cluster and the keys')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('up')
+    .description('start the cluster headless, print how to reach every node, stop on Ctrl+C / SIGTERM')
+    .option('--json', 'print one JSON object per line (event "ready" with readyMs and every node)')
+    .action((o: CommonOptions, cmd: Command) => run(upCommand({ ...cmd.optsWithGlobals(), ...o })));
+
+  program
+    .command('doctor')
+    .description('check Node, the Redis binary, ports, loopback addresses and the terminal')
+    .option('--json', 'machine-readable output')
+    .action((o: CommonOptions, cmd: Command) => run(doctorCommand({ ...cmd.optsWithGlobals(), ...o })));
+
+  program
+    .command('clean')
+    .description("stop processes and remove run directories left by a lab that was killed (only the lab's own)")
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => run(Promise.resolve(cleanCommand(o))));
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram((p) => {
+    pending = p;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (!pending) pending = defaultCommand(program.opts());
+    return await pending;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        return EXIT.ok;
+      }
+      return EXIT.usage;
+    }
+    return reportError(err);
+  }
+}
+
+async function defaultCommand(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {
+  const { tuiCommand } = await import('./commands/tui.js');
+  return tuiCommand(opts);
+}

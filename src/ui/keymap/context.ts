@@ -1,0 +1,80 @@
+// What a key action gets to work with, and the one helper that sends work to the lab without blocking:
+// it shows "killing redis-1…" at once and turns `{ok:false}` and rejections into visible notices.
+import type { LabAction } from '../../cluster/actions.js';
+import { errorMessage } from '../../errors.js';
+import type { LabController } from '../../state/controller.js';
+import type { LabState } from '../../state/store.js';
+import type { Layout, PaneId } from '../layout.js';
+import { busyText } from '../lib/describe.js';
+import { type UiState, type UiStore, uiOps } from '../state/ui-store.js';
+
+export interface ActionContext {
+  controller: LabController;
+  /** Lab state when the key was pressed. */
+  lab: LabState;
+  /** UI state when the key was pressed. */
+  ui: UiState;
+  uiStore: UiStore;
+  layout: Layout;
+  /** Unmounts Ink (after quit). */
+  exit: () => void;
+}
+
+/** Only what `when` predicates may look at (also used to filter the footer and help). */
+export type WhenContext = Pick<ActionContext, 'controller' | 'lab' | 'ui' | 'layout'>;
+
+/** Performs a LabAction in the background with immediate feedback; never awaited by render. */
+export function performAction(ctx: ActionContext, action: LabAction, busy = busyText(action)): void {
+  track(ctx.uiStore, busy, () => ctx.controller.perform(action));
+}
+
+/** Runs any async lab call with a pending status line; failures become notices. */
+export function track(
+  uiStore: UiStore,
+  busy: string,
+  call: () => Promise<{ ok: boolean; text: string } | undefined | void>,
+): void {
+  const id = uiOps.begin(uiStore, busy);
+  let promise: Promise<{ ok: boolean; text: string } | undefined | void>;
+  try {
+    promise = Promise.resolve(call());
+  } catch (err) {
+    promise = Promise.reject(err);
+  }
+  promise.then(
+    (outcome) => {
+      const done = busy.replace(/…$/, '');
+      if (outcome && !outcome.ok) {
+        uiOps.end(uiStore, id, { text: `${done}: ${outcome.text}`, ok: false });
+        uiOps.notice(uiStore, 'error', `${done} failed: ${outcome.text}`);
+      } else {
+        uiOps.end(uiStore, id, { text: outcome ? `${done}: ${outcome.text}` : `${done}: done`, ok: true });
+      }
+    },
+    (err: unknown) => {
+      const done = busy.replace(/…$/, '');
+      uiOps.end(uiStore, id, { text: `${done}: ${errorMessage(err)}`, ok: false });
+      uiOps.notice(uiStore, 'error', `${done} failed: ${errorMessage(err)}`);
+    },
+  );
+}
+
+/** Runs a synchronous lab call (lesson controls); a throw becomes a notice. */
+export function attempt(uiStore: UiStore, what: string, call: () => void): void {
+  try {
+    call();
+  } catch (err) {
+    uiOps.notice(uiStore, 'error', `${what} failed: ${errorMessage(err)}`);
+  }
+}
+
+/** Node ids in display order (data nodes, then Sentinels). */
+export function nodeOrder(lab: LabState): string[] {
+  const redis = lab.topology.nodes.filter((n) => n.kind === 'redis').map((n) => n.id);
+  const sentinels = lab.topology.nodes.filter((n) => n.kind === 'sentinel').map((n) => n.id);
+  return [...redis, ...sentinels];
+}
+
+export function visiblePanes(layout: Layout): PaneId[] {
+  return layout.kind === 'panes' ? layout.focusOrder : [];
+}

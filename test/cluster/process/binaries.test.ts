@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  binaryCandidates,
+  isSupportedVersion,
+  parseServerVersion,
+  resolveServerBinary,
+} from '../../../src/cluster/process/binaries.js';
+import { UserError } from '../../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rsl-bin-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function fakeServer(name: string, versionLine: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, `#!/bin/sh\necho "${versionLine}"\n`);
+  chmodSync(p, 0o755);
+  return p;
+}
+
+describe('finding redis-server', () => {
+  it('parses Redis and Valkey version lines', () => {
+    assert.deepEqual(parseServerVersion('Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64'), {
+      flavor: 'redis',
+      version: '7.0.15',
+      major: 7,
+      minor: 0,
+    });
+    assert.equal(parseServerVersion('Valkey server v=8.0.1 sha=00000000:0')?.flavor, 'valkey');
+    assert.equal(parseServerVersion('nonsense'), undefined);
+  });
+
+  it('requires Redis >= 7.0 or Valkey >= 7.2', () => {
+    const v = (s: string) => parseServerVersion(s)!;
+    assert.ok(isSupportedVersion(v('Redis server v=7.0.0')));
+    assert.ok(!isSupportedVersion(v('Redis server v=6.2.14')));
+    assert.ok(isSupportedVersion(v('Valkey server v=7.2.4')));
+    assert.ok(!isSupportedVersion(v('Valkey server v=7.0.9')));
+  });
+
+  it('tries --redis-server, then REDIS_SERVER, then redis-server and valkey-server on PATH', () => {
+    assert.deepEqual(binaryCandidates({ flag: '/x/rs', env: '/y/rs', pathEnv: '/a:/b' }), [{ path: '/x/rs', source: 'flag' }]);
+    assert.deepEqual(binaryCandidates({ env: '/y/rs', pathEnv: '/a' }), [{ path: '/y/rs', source: 'env' }]);
+    assert.deepEqual(
+      binaryCandidates({ pathEnv: '/a:/b' }).map((c) => c.path),
+      ['/a/redis-server', '/b/redis-server', '/a/valkey-server', '/b/valkey-server'],
+    );
+  });
+
+  it('resolves a real binary and rejects missing or old ones with install instructions', async () => {
+    const ok = fakeServer('redis-server', 'Redis server v=7.2.4 sha=0');
+    assert.equal((await resolveServerBinary({ flag: ok })).version, '7.2.4');
+    const old = fakeServer('old-redis', 'Redis server v=6.0.16 sha=0');
+    await assert.rejects(resolveServerBinary({ flag: old }), (e: unknown) => {
+      assert.ok(e instanceof UserError);
+      assert.match(e.message, /6\.0\.16/);
+      assert.match(e.hint ?? '', /apt-get install redis-server/);
+      assert.match(e.hint ?? '', /brew install redis/);
+      return true;
+    });
+    await assert.rejects(resolveServerBinary({ pathEnv: join(dir, 'nowhere') }), /No redis-server/);
+    await assert.rejects(resolveServerBinary({ env: join(dir, 'missing') }), /REDIS_SERVER points at/);
+    const valkeyDir = mkdtempSync(join(dir, 'vk-'));
+    const vk = join(valkeyDir, 'valkey-server');
+    writeFileSync(vk, '#!/bin/sh\necho "Valkey server v=8.0.1 sha=0"\n');
+    chmodSync(vk, 0o755);
+    assert.equal((await resolveServerBinary({ pathEnv: valkeyDir })).flavor, 'valkey');
+  });
+});
