@@ -93,6 +93,35 @@ export interface HistoryOp {
   opId?: number;
 }
 
+/** A client command's outcome, for the client pane and lesson checks. */
+export interface ClientResultEvent {
+  seq: number;
+  at: number;
+  client: 'A' | 'B';
+  command: string;
+  node?: string;
+  ok: boolean;
+  text: string;
+}
+
+export interface WorkloadEvent {
+  running: boolean;
+  client?: 'A' | 'B';
+  ratePerSec?: number;
+  startedAt?: number;
+  /** Set once the final check ran. */
+  verdict?: import('../ledger/types.js').LedgerVerdict;
+  /** Set when the final check could not run (e.g. no convergence). */
+  error?: string;
+}
+
+/** A line a Sentinel's notification script recorded (`<unix-seconds> <event-type> <description>`). */
+export interface NotificationLine {
+  sentinelId: string;
+  at: number;
+  line: string;
+}
+
 export type LabEvents = {
   phase: [LabPhase];
   'node-state': [NodeStateChange];
@@ -106,6 +135,9 @@ export type LabEvents = {
   action: [ActionRecord];
   notice: [Notice];
   'history-op': [HistoryOp];
+  'client-result': [ClientResultEvent];
+  workload: [WorkloadEvent];
+  notification: [NotificationLine];
 };
 
 export class LabEmitter extends EventEmitter<LabEvents> {}

@@ -33,6 +33,7 @@ import { adminCommand } from './admin.js';
 import { describeAction, faultSpecOf } from './equivalents.js';
 import { Observer } from './observer.js';
 import { Clients } from './clients.js';
+import { NotificationTail } from './notifications.js';
 import { isClusterReady } from './ready.js';
 
 export interface LabOptions {
@@ -64,6 +65,7 @@ export class Lab {
   private fabric: Fabric | undefined;
   private observer: Observer | undefined;
   private clients: Clients | undefined;
+  private notifications: NotificationTail | undefined;
   private seq = 0;
   private closed = false;
   private readonly probeIntervalMs: number;
@@ -210,6 +212,11 @@ export class Lab {
       nextSeq: () => ++this.seq,
     });
     this.observer.start();
+    this.notifications = new NotificationTail(
+      sentinelNodes(t).map((s) => ({ sentinelId: s.id, path: join(this.nodeDir(s.id), 'notifications.log') })),
+      this.emitter,
+    );
+    this.notifications.start();
     this.clients = new Clients({ topology: t, emitter: this.emitter, nextSeq: () => ++this.seq });
     await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready');
     const readyMs = Date.now() - t0;
@@ -397,9 +404,44 @@ export class Lab {
     return { node: master, members };
   }
 
+  /** Writes the run's history (JSON Lines) and a short Markdown report into `dir`. */
+  async exportRun(dir: string): Promise<{ jsonl: string; markdown: string }> {
+    const s = this.store.getState();
+    const verdict = s.workload.verdict;
+    if (!verdict) {
+      throw new UserError('There is no ledger verdict to export yet.', {
+        hint: 'Start a write workload, break something, heal it, then stop the workload: the verdict is what gets exported.',
+      });
+    }
+    const { writeRunExport } = await import('../ledger/export.js');
+    const t = this.topology;
+    const faults = s.history
+      .filter((h) => h.f === 'fault')
+      .map((h) => ({
+        at: h.at,
+        description: h.value ?? 'fault',
+        healedAt: s.history.find((x) => x.f === 'heal' && x.value === h.value && x.at >= h.at)?.at,
+      }));
+    const nodeFaults = s.actions
+      .filter((a) => a.status === 'ok' && /^(kill|stop|freeze|thaw|restart) /.test(a.title))
+      .map((a) => ({ at: a.at, description: a.title }));
+    return writeRunExport(dir, {
+      title: `redis-sentinel-lab run ${this.runId}`,
+      topologySummary: `${redisNodes(t).length} Redis · ${sentinelNodes(t).length} Sentinels, quorum ${t.sentinel.quorum}, down-after ${t.sentinel.downAfterMs} ms · min-replicas-to-write ${t.replication.minReplicasToWrite}, max-lag ${t.replication.minReplicasMaxLagSec} s`,
+      faults: [...faults, ...nodeFaults].sort((a, b) => a.at - b.at),
+      sentinelEvents: s.events.map((e) => ({ at: e.at, sentinelId: e.sentinelId, channel: e.channel, payload: e.payload })),
+      verdict,
+      counts: s.workload.counts,
+      startedAt: s.workload.startedAt ?? s.startedAt,
+      history: this.clients?.history() ?? s.history,
+      baseName: `redis-sentinel-lab-${this.runId}`,
+    });
+  }
+
   /** Fresh configs and fresh Sentinel state: stop everything, heal faults, render again, start again. */
   async reset(): Promise<void> {
     this.observer?.stop();
+    this.notifications?.stop();
     await this.clients?.close();
     this.fabric?.healAll();
     await this.supervisor.killAll();
@@ -419,6 +461,7 @@ export class Lab {
     this.closed = true;
     this.phase('stopping');
     this.observer?.stop();
+    this.notifications?.stop();
     await this.clients?.close().catch(() => undefined);
     await this.supervisor.killAll();
     await this.fabric?.close();

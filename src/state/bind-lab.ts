@@ -5,7 +5,7 @@ import { appendToGroups } from '../cluster/observe/event-groups.js';
 import { updateTimelines } from '../cluster/observe/failover-timeline.js';
 import { computeLags } from '../cluster/observe/lag.js';
 import { countOps } from '../ledger/counts.js';
-import { appendBounded, LIMITS, type LabState, type LabStore } from './store.js';
+import { appendBounded, emptyCounts, LIMITS, type LabState, type LabStore } from './store.js';
 
 type Queued = { [K in keyof LabEvents]: { kind: K; args: LabEvents[K] } }[keyof LabEvents];
 
@@ -53,6 +53,9 @@ export function bindLab(emitter: LabEmitter, store: LabStore, opts: { flushMs?: 
     'action',
     'notice',
     'history-op',
+    'client-result',
+    'workload',
+    'notification',
   ] as const)
     on(k);
 
@@ -146,6 +149,26 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
         });
         break;
       }
+      case 'client-result':
+        patch({ clientResults: appendBounded(next.clientResults, [q.args[0]], LIMITS.clientResults) });
+        break;
+      case 'workload': {
+        const w = q.args[0];
+        const starting = w.running && !next.workload.running;
+        patch({
+          workload: {
+            ...next.workload,
+            ...w,
+            counts: starting ? emptyCounts() : next.workload.counts,
+            verdict: starting ? undefined : (w.verdict ?? next.workload.verdict),
+            error: starting ? undefined : w.error,
+          },
+        });
+        break;
+      }
+      case 'notification':
+        patch({ notifications: appendBounded(next.notifications, [q.args[0]], LIMITS.notifications) });
+        break;
     }
   }
   if (logs.size) {

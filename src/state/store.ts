@@ -4,6 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ClientName } from '../cluster/actions.js';
 import type {
   ActionRecord,
+  ClientResultEvent,
   HistoryOp,
   LabPhase,
   NodeExit,
@@ -31,17 +32,7 @@ export interface NodeProcess {
   cliLine: string;
 }
 
-export interface ClientResult {
-  seq: number;
-  at: number;
-  client: ClientName;
-  command: string;
-  /** Node that answered, when known. */
-  node?: string;
-  ok: boolean;
-  /** Reply or error text, e.g. `OK`, `"222"`, `NOREPLICAS Not enough good replicas to write.` */
-  text: string;
-}
+export type ClientResult = ClientResultEvent;
 
 export interface WorkloadState {
   running: boolean;
@@ -50,6 +41,8 @@ export interface WorkloadState {
   startedAt?: number;
   counts: LedgerCounts;
   verdict?: LedgerVerdict;
+  /** Why the final check could not run. */
+  error?: string;
 }
 
 export interface LabState {
@@ -76,6 +69,8 @@ export interface LabState {
   /** Recent client/fault history (bounded); the workload keeps the whole history itself. */
   history: HistoryOp[];
   workload: WorkloadState;
+  /** Lines recorded by the Sentinels' notification script (the lab's own), newest last. */
+  notifications: Array<{ sentinelId: string; at: number; line: string }>;
   /** The loaded lesson's progress; undefined in sandbox mode. */
   lesson?: LessonRunState;
 }
@@ -91,6 +86,7 @@ export const LIMITS = {
   history: 2000,
   logLines: 300,
   lagSamples: 60,
+  notifications: 200,
 } as const;
 
 export function emptyCounts(): LedgerCounts {
@@ -127,6 +123,7 @@ export function initialLabState(topology: Topology, runId = 'test', cliLine?: (i
     clientResults: [],
     history: [],
     workload: { running: false, counts: emptyCounts() },
+    notifications: [],
   };
 }
 

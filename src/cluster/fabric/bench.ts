@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Fabric } from './proxy.js';
 
@@ -15,6 +16,8 @@ export type BenchResult = {
   proxied: BenchSide;
   ratio: number;
   addedP50Ms: number;
+  /** Share of wall time the Fabric's event loop was busy during the proxied rounds (1 = saturated). */
+  fabricLoopUtilization: number;
   target: 'redis-server' | 'echo';
   connections: number;
   pipeline: number;
@@ -59,17 +62,16 @@ export async function benchFabric(opts: {
     const half = Math.max(100, Math.floor(opts.durationMs / 2));
     const direct: LoadResult[] = [];
     const proxied: LoadResult[] = [];
-    let fabricCpuUs = 0;
-    let proxiedWallUs = 0;
+    let busy = 0;
+    let total = 0;
     for (let round = 0; round < 2; round++) {
       direct.push(await load(target.ip, target.port, half));
       const elu = performance.eventLoopUtilization();
       proxied.push(await load(PROXY_IP, proxyPort, half));
       const used = performance.eventLoopUtilization(elu);
-      fabricCpuUs += used.active;
-      proxiedWallUs += used.idle + used.active;
+      busy += used.active;
+      total += used.idle + used.active;
     }
-    if (process.env.BENCH_DEBUG) console.error('fabric cpu share', fabricCpuUs / proxiedWallUs);
     const d = summarize(direct);
     const p = summarize(proxied);
     return {
@@ -77,6 +79,7 @@ export async function benchFabric(opts: {
       proxied: p,
       ratio: round3(p.opsPerSec / d.opsPerSec),
       addedP50Ms: round3(p.p50Ms - d.p50Ms),
+      fabricLoopUtilization: round3(busy / total),
       target: target.kind,
       connections,
       pipeline,

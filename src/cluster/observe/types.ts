@@ -112,6 +112,8 @@ export interface SentinelObservation {
   info?: SentinelInfo;
   /** `current-epoch` isn't in SENTINEL MASTER; taken from the largest epoch seen in events/config. */
   currentEpoch?: number;
+  /** SENTINEL MYID: the id this Sentinel uses in hellos and votes (differs from INFO's run_id). */
+  myId?: string;
 }
 
 /** Lag of one replica, computed from a master's and the replica's observations (facts §5.3). */
@@ -184,4 +186,8 @@ export interface FailoverTimeline {
   done: boolean;
   downAfterMs: number;
   failoverTimeoutMs: number;
+  /** `ip:port` of the failed master as Sentinel names it (matches events when ids are unknown). */
+  oldMasterAddr?: string;
+  /** Sentinels currently reporting the master SDOWN, before a failover started. */
+  sdownBy?: string[];
 }

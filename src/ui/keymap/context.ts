@@ -16,8 +16,8 @@ export interface ActionContext {
   ui: UiState;
   uiStore: UiStore;
   layout: Layout;
-  /** Unmounts Ink (after quit). */
-  exit: () => void;
+  /** Unmounts Ink (after quit); an error makes runTui reject with it. */
+  exit: (error?: Error) => void;
 }
 
 /** Only what `when` predicates may look at (also used to filter the footer and help). */

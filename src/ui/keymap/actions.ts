@@ -1,0 +1,780 @@
+// The one registry of everything a key can do. Dispatch (use-keymap), the footer and the help overlay are all
+// derived from it, so a binding can never be documented differently from how it behaves.
+import type { ProcessState } from '../../cluster/events.js';
+import { errorMessage } from '../../errors.js';
+import { type PaneId, paneInnerHeight } from '../layout.js';
+import { replicaLags, writeGuard } from '../lib/cluster-view.js';
+import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
+import { type Modal, type ModalKind, uiOps } from '../state/ui-store.js';
+import {
+  type ActionContext,
+  attempt,
+  nodeOrder,
+  performAction,
+  track,
+  visiblePanes,
+  type WhenContext,
+} from './context.js';
+
+export type Scope = 'global' | `modal:${ModalKind}` | PaneId;
+
+export const GROUPS = [
+  'Navigate',
+  'Node',
+  'Faults',
+  'Client',
+  'Cluster',
+  'Lesson',
+  'Scroll',
+  'App',
+  'Help overlay',
+  'Text prompt',
+  'Partition picker',
+  'Latency picker',
+  'Heal picker',
+  'Confirm',
+] as const;
+export type Group = (typeof GROUPS)[number];
+
+export interface ActionSpec {
+  title: string;
+  group: Group;
+  keys: readonly string[];
+  scope: Scope;
+  /** Word shown in the footer (the footer lists only actions that have one and are enabled). */
+  footer?: string;
+  /** Also active while a modal is open (only Ctrl+C). */
+  always?: boolean;
+  /** Also active on the "terminal too small" screen. */
+  onSmallScreen?: boolean;
+  when?: (ctx: WhenContext) => boolean;
+  run: (ctx: ActionContext) => void;
+}
+
+const LIVE: readonly ProcessState[] = ['running', 'frozen', 'starting', 'stopping'];
+const selectedState = (c: WhenContext) => c.lab.processes[c.ui.selectedNode]?.state;
+const notQuitting = (c: WhenContext) => c.ui.quitting === undefined;
+const hasLesson = (c: WhenContext) => notQuitting(c) && c.controller.lesson !== undefined && c.lab.lesson !== undefined;
+const hosts = (c: WhenContext) => c.lab.topology.hosts.map((h) => h.id);
+
+function moveNode(ctx: ActionContext, dir: 1 | -1): void {
+  const order = nodeOrder(ctx.lab);
+  const i = order.indexOf(ctx.ui.selectedNode);
+  const next = order[(i + dir + order.length) % order.length];
+  if (next) ctx.uiStore.setState({ selectedNode: next });
+}
+
+function moveFocus(ctx: ActionContext, dir: 1 | -1): void {
+  const order = visiblePanes(ctx.layout);
+  const i = order.indexOf(ctx.ui.focus);
+  const next = order[(i + dir + order.length) % order.length];
+  if (next) uiOps.focus(ctx.uiStore, next);
+}
+
+function page(ctx: ActionContext, pane: PaneId, dir: 1 | -1, max: number): void {
+  const rows = Math.max(1, paneInnerHeight(ctx.layout, pane) - 2);
+  uiOps.scroll(ctx.uiStore, pane, dir * rows, max);
+}
+
+function cursorMove(ctx: ActionContext, kind: 'partition' | 'heal' | 'latency', dir: 1 | -1, count: number): void {
+  const m = ctx.ui.modal;
+  if (m?.kind !== kind) return;
+  const cur = m.kind === 'latency' ? m.field : m.cursor;
+  const next = (cur + dir + count) % count;
+  if (kind === 'latency') uiOps.patchModal(ctx.uiStore, 'latency', { field: next });
+  else uiOps.patchModal(ctx.uiStore, kind, { cursor: next });
+}
+
+function setSide(ctx: ActionContext, side: 'A' | 'B' | 'cycle'): void {
+  const m = ctx.ui.modal;
+  if (m?.kind !== 'partition') return;
+  const host = hosts(ctx)[m.cursor];
+  if (!host) return;
+  const cur = m.sides[host];
+  const next = side === 'cycle' ? (cur === undefined ? 'A' : cur === 'A' ? 'B' : undefined) : cur === side ? undefined : side;
+  const sides = { ...m.sides };
+  if (next) sides[host] = next;
+  else delete sides[host];
+  uiOps.patchModal(ctx.uiStore, 'partition', { sides, error: undefined });
+}
+
+function openPrompt(ctx: ActionContext, modal: Extract<Modal, { kind: 'prompt' }>): void {
+  uiOps.openModal(ctx.uiStore, modal);
+}
+
+function submitPrompt(ctx: ActionContext): void {
+  const m = ctx.ui.modal;
+  if (m?.kind !== 'prompt') return;
+  const text = m.text.trim();
+  const client = ctx.ui.client;
+  switch (m.purpose) {
+    case 'filter':
+      ctx.uiStore.setState({ eventFilter: text, modal: undefined });
+      uiOps.scrollTo(ctx.uiStore, 'events', 0);
+      uiOps.focus(ctx.uiStore, 'events');
+      return;
+    case 'write-key':
+      if (!text) return uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} SET — key (required)` });
+      return openPrompt(ctx, { kind: 'prompt', purpose: 'write-value', label: `client ${client} SET ${text} — value`, text: '', key: text });
+    case 'write-value':
+      uiOps.closeModal(ctx.uiStore);
+      return performAction(ctx, { kind: 'write', client, key: m.key ?? '', value: m.text });
+    case 'read-key':
+      if (!text) return uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} GET — key (required)` });
+      uiOps.closeModal(ctx.uiStore);
+      return performAction(ctx, { kind: 'read', client, key: text });
+  }
+}
+
+function quit(ctx: ActionContext): void {
+  if (ctx.ui.quitting) {
+    // A second Ctrl+C while stopping leaves the UI now; the caller still finishes cleanup.
+    ctx.exit();
+    return;
+  }
+  const live = Object.values(ctx.lab.processes).filter((p) => LIVE.includes(p.state)).length;
+  ctx.uiStore.setState({ quitting: { processes: live }, modal: undefined });
+  let quitting: Promise<void>;
+  try {
+    quitting = Promise.resolve(ctx.controller.quit());
+  } catch (err) {
+    quitting = Promise.reject(err);
+  }
+  quitting.then(
+    () => ctx.exit(),
+    (err: unknown) => {
+      uiOps.notice(ctx.uiStore, 'error', `quit failed: ${errorMessage(err)}`);
+      ctx.exit(err instanceof Error ? err : new Error(errorMessage(err)));
+    },
+  );
+}
+
+export const actions = {
+  // ── Navigate ──────────────────────────────────────────────────────────────
+  'nav.nodeUp': {
+    title: 'Select previous node',
+    group: 'Navigate',
+    keys: ['up', 'k'],
+    scope: 'global',
+    run: (c) => moveNode(c, -1),
+  },
+  'nav.nodeDown': {
+    title: 'Select next node',
+    group: 'Navigate',
+    keys: ['down', 'j'],
+    scope: 'global',
+    footer: 'select',
+    run: (c) => moveNode(c, 1),
+  },
+  'nav.paneNext': {
+    title: 'Focus next pane',
+    group: 'Navigate',
+    keys: ['tab'],
+    scope: 'global',
+    footer: 'pane',
+    run: (c) => moveFocus(c, 1),
+  },
+  'nav.panePrev': {
+    title: 'Focus previous pane',
+    group: 'Navigate',
+    keys: ['shift+tab'],
+    scope: 'global',
+    run: (c) => moveFocus(c, -1),
+  },
+  'events.filter': {
+    title: 'Filter Sentinel events by text',
+    group: 'Navigate',
+    keys: ['/'],
+    scope: 'global',
+    run: (c) => openPrompt(c, { kind: 'prompt', purpose: 'filter', label: 'filter events', text: c.ui.eventFilter }),
+  },
+
+  // ── Node (the selected one) ───────────────────────────────────────────────
+  'node.kill': {
+    title: 'Kill selected node (kill -9)',
+    group: 'Node',
+    keys: ['x'],
+    scope: 'global',
+    footer: 'kill',
+    when: (c) => notQuitting(c) && LIVE.includes(selectedState(c) ?? 'exited'),
+    run: (c) => performAction(c, { kind: 'kill', node: c.ui.selectedNode }),
+  },
+  'node.stop': {
+    title: 'Stop selected node gracefully (SHUTDOWN)',
+    group: 'Node',
+    keys: ['s'],
+    scope: 'global',
+    footer: 'stop',
+    when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
+    run: (c) => performAction(c, { kind: 'stop', node: c.ui.selectedNode }),
+  },
+  'node.freeze': {
+    title: 'Freeze / thaw selected node (SIGSTOP / SIGCONT)',
+    group: 'Node',
+    keys: ['z'],
+    scope: 'global',
+    footer: 'freeze',
+    when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
+    run: (c) =>
+      performAction(c, { kind: selectedState(c) === 'frozen' ? 'thaw' : 'freeze', node: c.ui.selectedNode }),
+  },
+  'node.restart': {
+    title: 'Restart selected node',
+    group: 'Node',
+    keys: ['R'],
+    scope: 'global',
+    footer: 'restart',
+    when: notQuitting,
+    run: (c) => performAction(c, { kind: 'restart', node: c.ui.selectedNode }),
+  },
+
+  // ── Faults ────────────────────────────────────────────────────────────────
+  'fault.partition': {
+    title: 'Partition hosts… (picker)',
+    group: 'Faults',
+    keys: ['p'],
+    scope: 'global',
+    footer: 'partition',
+    when: notQuitting,
+    run: (c) => {
+      const host = c.lab.topology.nodes.find((n) => n.id === c.ui.selectedNode)?.host;
+      const list = hosts(c);
+      const cursor = Math.max(0, host ? list.indexOf(host) : 0);
+      uiOps.openModal(c.uiStore, { kind: 'partition', cursor, sides: {}, oneWay: false, mode: 'drop' });
+    },
+  },
+  'fault.latency': {
+    title: 'Add latency on a link… (picker)',
+    group: 'Faults',
+    keys: ['l'],
+    scope: 'global',
+    footer: 'latency',
+    when: notQuitting,
+    run: (c) => {
+      const list = hosts(c);
+      const from = c.lab.topology.nodes.find((n) => n.id === c.ui.selectedNode)?.host ?? list[0] ?? 'host-1';
+      const to = list.find((h) => h !== from) ?? from;
+      uiOps.openModal(c.uiStore, { kind: 'latency', field: 0, from, to, latencyMs: 200, jitterMs: 0, bothWays: true });
+    },
+  },
+  'fault.heal': {
+    title: 'Heal one fault… (picker)',
+    group: 'Faults',
+    keys: ['h'],
+    scope: 'global',
+    footer: 'heal',
+    when: (c) => notQuitting(c) && c.lab.faults.length > 0,
+    run: (c) => uiOps.openModal(c.uiStore, { kind: 'heal', cursor: 0 }),
+  },
+  'fault.healAll': {
+    title: 'Heal all faults',
+    group: 'Faults',
+    keys: ['H'],
+    scope: 'global',
+    when: (c) => notQuitting(c) && c.lab.faults.length > 0,
+    run: (c) => performAction(c, { kind: 'heal-all' }, 'healing all faults…'),
+  },
+
+  // ── Client ────────────────────────────────────────────────────────────────
+  'client.write': {
+    title: 'Write a key as the current client',
+    group: 'Client',
+    keys: ['w'],
+    scope: 'global',
+    footer: 'write',
+    when: notQuitting,
+    run: (c) =>
+      openPrompt(c, { kind: 'prompt', purpose: 'write-key', label: `client ${c.ui.client} SET — key`, text: '' }),
+  },
+  'client.read': {
+    title: 'Read a key as the current client',
+    group: 'Client',
+    keys: ['r'],
+    scope: 'global',
+    footer: 'read',
+    when: notQuitting,
+    run: (c) =>
+      openPrompt(c, { kind: 'prompt', purpose: 'read-key', label: `client ${c.ui.client} GET — key`, text: '' }),
+  },
+  'client.switch': {
+    title: 'Switch client A / B',
+    group: 'Client',
+    keys: ['c'],
+    scope: 'global',
+    footer: 'client A/B',
+    run: (c) => c.uiStore.setState({ client: c.ui.client === 'A' ? 'B' : 'A' }),
+  },
+  'workload.toggle': {
+    title: 'Start / stop the write workload',
+    group: 'Client',
+    keys: ['g'],
+    scope: 'global',
+    footer: 'workload',
+    when: notQuitting,
+    run: (c) =>
+      c.lab.workload.running
+        ? performAction(c, { kind: 'workload-stop' }, 'stopping the workload…')
+        : performAction(c, { kind: 'workload-start', client: c.ui.client }, `starting the workload as client ${c.ui.client}…`),
+  },
+
+  // ── Cluster ───────────────────────────────────────────────────────────────
+  'cluster.failover': {
+    title: 'Manual failover (SENTINEL FAILOVER mymaster)',
+    group: 'Cluster',
+    keys: ['f'],
+    scope: 'global',
+    footer: 'failover',
+    when: notQuitting,
+    run: (c) => performAction(c, { kind: 'failover' }),
+  },
+  'cluster.minReplicas': {
+    title: 'Cycle min-replicas-to-write 0 → 1 → 2 (max-lag 10 s)',
+    group: 'Cluster',
+    keys: ['m'],
+    scope: 'global',
+    footer: 'min-replicas',
+    when: notQuitting,
+    run: (c) => {
+      const current = writeGuard(c.lab, replicaLags(c.lab)).toWrite;
+      const toWrite = current >= 2 ? 0 : current + 1;
+      performAction(c, { kind: 'min-replicas', toWrite, maxLagSec: 10 }, `setting min-replicas-to-write ${toWrite}…`);
+    },
+  },
+
+  // ── Lesson ────────────────────────────────────────────────────────────────
+  'lesson.next': {
+    title: 'Next lesson step',
+    group: 'Lesson',
+    keys: ['n'],
+    scope: 'global',
+    footer: 'next',
+    when: hasLesson,
+    run: (c) => attempt(c.uiStore, 'next step', () => c.controller.lesson?.next()),
+  },
+  'lesson.previous': {
+    title: 'Previous lesson step',
+    group: 'Lesson',
+    keys: ['b'],
+    scope: 'global',
+    when: hasLesson,
+    run: (c) => attempt(c.uiStore, 'previous step', () => c.controller.lesson?.previous()),
+  },
+  'lesson.hint': {
+    title: 'Show the next hint',
+    group: 'Lesson',
+    keys: ['i'],
+    scope: 'global',
+    footer: 'hint',
+    when: hasLesson,
+    run: (c) => attempt(c.uiStore, 'hint', () => c.controller.lesson?.hint()),
+  },
+  'lesson.solution': {
+    title: 'Show / hide the solution',
+    group: 'Lesson',
+    keys: ['v'],
+    scope: 'global',
+    when: hasLesson,
+    run: (c) => attempt(c.uiStore, 'solution', () => c.controller.lesson?.toggleSolution()),
+  },
+  'lesson.play': {
+    title: 'Play the solution',
+    group: 'Lesson',
+    keys: ['P'],
+    scope: 'global',
+    when: (c) => hasLesson(c) && c.lab.lesson?.playingSolution !== true,
+    run: (c) => track(c.uiStore, 'playing the solution…', async () => c.controller.lesson?.playSolution()),
+  },
+  'lesson.reset': {
+    title: 'Reset the lesson (fresh cluster)',
+    group: 'Lesson',
+    keys: ['ctrl+r'],
+    scope: 'global',
+    when: hasLesson,
+    run: (c) =>
+      uiOps.openModal(c.uiStore, {
+        kind: 'confirm',
+        text: 'Reset the lesson? This restarts every node with fresh configs.',
+        onConfirm: () => track(c.uiStore, 'resetting the lesson…', async () => c.controller.lesson?.reset()),
+      }),
+  },
+
+  // ── Scroll (focused pane) ─────────────────────────────────────────────────
+  'events.pageUp': {
+    title: 'Scroll events back',
+    group: 'Scroll',
+    keys: ['pageup'],
+    scope: 'events',
+    footer: 'scroll',
+    run: (c) => page(c, 'events', 1, c.lab.eventGroups.length),
+  },
+  'events.pageDown': {
+    title: 'Scroll events forward',
+    group: 'Scroll',
+    keys: ['pagedown'],
+    scope: 'events',
+    run: (c) => page(c, 'events', -1, c.lab.eventGroups.length),
+  },
+  'events.newest': {
+    title: 'Jump to the newest event',
+    group: 'Scroll',
+    keys: ['end'],
+    scope: 'events',
+    run: (c) => uiOps.scrollTo(c.uiStore, 'events', 0),
+  },
+  'events.clearFilter': {
+    title: 'Clear the event filter',
+    group: 'Scroll',
+    keys: ['escape'],
+    scope: 'events',
+    footer: 'clear filter',
+    when: (c) => c.ui.eventFilter !== '',
+    run: (c) => c.uiStore.setState({ eventFilter: '' }),
+  },
+  'log.pageUp': {
+    title: 'Scroll node log back',
+    group: 'Scroll',
+    keys: ['pageup'],
+    scope: 'node',
+    footer: 'scroll',
+    run: (c) => page(c, 'node', 1, c.lab.processes[c.ui.selectedNode]?.logTail.length ?? 0),
+  },
+  'log.pageDown': {
+    title: 'Scroll node log forward',
+    group: 'Scroll',
+    keys: ['pagedown'],
+    scope: 'node',
+    run: (c) => page(c, 'node', -1, c.lab.processes[c.ui.selectedNode]?.logTail.length ?? 0),
+  },
+  'lessonText.pageDown': {
+    title: 'Scroll lesson text down',
+    group: 'Scroll',
+    keys: ['pagedown'],
+    scope: 'lesson',
+    footer: 'scroll',
+    run: (c) => page(c, 'lesson', 1, 500),
+  },
+  'lessonText.pageUp': {
+    title: 'Scroll lesson text up',
+    group: 'Scroll',
+    keys: ['pageup'],
+    scope: 'lesson',
+    run: (c) => page(c, 'lesson', -1, 500),
+  },
+  'actions.pageUp': {
+    title: 'Scroll action log back',
+    group: 'Scroll',
+    keys: ['pageup'],
+    scope: 'actions',
+    footer: 'scroll',
+    run: (c) => page(c, 'actions', 1, c.lab.actions.length + c.lab.notices.length + c.ui.notices.length),
+  },
+  'actions.pageDown': {
+    title: 'Scroll action log forward',
+    group: 'Scroll',
+    keys: ['pagedown'],
+    scope: 'actions',
+    run: (c) => page(c, 'actions', -1, c.lab.actions.length + c.lab.notices.length + c.ui.notices.length),
+  },
+
+  // ── App ───────────────────────────────────────────────────────────────────
+  'run.export': {
+    title: 'Export the run (JSONL history + Markdown report)',
+    group: 'App',
+    keys: ['e'],
+    scope: 'global',
+    when: notQuitting,
+    run: (c) =>
+      track(c.uiStore, 'exporting the run…', async () => {
+        const paths = await c.controller.exportRun();
+        return { ok: true, text: `wrote ${paths.markdown} and ${paths.jsonl}` };
+      }),
+  },
+  'app.help': {
+    title: 'Help: every key',
+    group: 'App',
+    keys: ['?'],
+    scope: 'global',
+    footer: 'help',
+    run: (c) => uiOps.openModal(c.uiStore, { kind: 'help', scroll: 0 }),
+  },
+  'app.quit': {
+    title: 'Quit (stops every process)',
+    group: 'App',
+    keys: ['q'],
+    scope: 'global',
+    footer: 'quit',
+    onSmallScreen: true,
+    when: notQuitting,
+    run: quit,
+  },
+  'app.interrupt': {
+    title: 'Quit from anywhere (again: leave at once)',
+    group: 'App',
+    keys: ['ctrl+c'],
+    scope: 'global',
+    always: true,
+    onSmallScreen: true,
+    run: quit,
+  },
+
+  // ── Help overlay ──────────────────────────────────────────────────────────
+  'help.close': {
+    title: 'Close help',
+    group: 'Help overlay',
+    keys: ['escape', '?', 'enter'],
+    scope: 'modal:help',
+    footer: 'close',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+  'help.down': {
+    title: 'Scroll help down',
+    group: 'Help overlay',
+    keys: ['down', 'j', 'pagedown', 'space'],
+    scope: 'modal:help',
+    footer: 'scroll',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind === 'help') uiOps.patchModal(c.uiStore, 'help', { scroll: Math.min(200, m.scroll + 5) });
+    },
+  },
+  'help.up': {
+    title: 'Scroll help up',
+    group: 'Help overlay',
+    keys: ['up', 'k', 'pageup'],
+    scope: 'modal:help',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind === 'help') uiOps.patchModal(c.uiStore, 'help', { scroll: Math.max(0, m.scroll - 5) });
+    },
+  },
+
+  // ── Text prompt (other keys type text) ───────────────────────────────────
+  'prompt.submit': {
+    title: 'Accept',
+    group: 'Text prompt',
+    keys: ['enter'],
+    scope: 'modal:prompt',
+    footer: 'ok',
+    run: submitPrompt,
+  },
+  'prompt.cancel': {
+    title: 'Cancel',
+    group: 'Text prompt',
+    keys: ['escape'],
+    scope: 'modal:prompt',
+    footer: 'cancel',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+
+  // ── Partition picker ──────────────────────────────────────────────────────
+  'partition.up': {
+    title: 'Previous host',
+    group: 'Partition picker',
+    keys: ['up', 'k'],
+    scope: 'modal:partition',
+    run: (c) => cursorMove(c, 'partition', -1, hosts(c).length),
+  },
+  'partition.down': {
+    title: 'Next host',
+    group: 'Partition picker',
+    keys: ['down', 'j'],
+    scope: 'modal:partition',
+    footer: 'host',
+    run: (c) => cursorMove(c, 'partition', 1, hosts(c).length),
+  },
+  'partition.sideA': {
+    title: 'Put host in group A',
+    group: 'Partition picker',
+    keys: ['a'],
+    scope: 'modal:partition',
+    footer: 'group A',
+    run: (c) => setSide(c, 'A'),
+  },
+  'partition.sideB': {
+    title: 'Put host in group B',
+    group: 'Partition picker',
+    keys: ['b'],
+    scope: 'modal:partition',
+    footer: 'group B',
+    run: (c) => setSide(c, 'B'),
+  },
+  'partition.cycle': {
+    title: 'Cycle host: none → A → B',
+    group: 'Partition picker',
+    keys: ['space'],
+    scope: 'modal:partition',
+    run: (c) => setSide(c, 'cycle'),
+  },
+  'partition.direction': {
+    title: 'Two-way / one-way (A → B)',
+    group: 'Partition picker',
+    keys: ['d'],
+    scope: 'modal:partition',
+    footer: 'direction',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind === 'partition') uiOps.patchModal(c.uiStore, 'partition', { oneWay: !m.oneWay, error: undefined });
+    },
+  },
+  'partition.mode': {
+    title: 'Drop (silent) / reject (connection refused)',
+    group: 'Partition picker',
+    keys: ['m'],
+    scope: 'modal:partition',
+    footer: 'drop/reject',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind === 'partition') {
+        uiOps.patchModal(c.uiStore, 'partition', { mode: m.mode === 'drop' ? 'reject' : 'drop' });
+      }
+    },
+  },
+  'partition.apply': {
+    title: 'Apply the partition',
+    group: 'Partition picker',
+    keys: ['enter'],
+    scope: 'modal:partition',
+    footer: 'apply',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind !== 'partition') return;
+      const r = partitionAction(m, hosts(c));
+      if ('error' in r) return uiOps.patchModal(c.uiStore, 'partition', { error: r.error });
+      uiOps.closeModal(c.uiStore);
+      performAction(c, r.action);
+    },
+  },
+  'partition.cancel': {
+    title: 'Cancel',
+    group: 'Partition picker',
+    keys: ['escape'],
+    scope: 'modal:partition',
+    footer: 'cancel',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+
+  // ── Latency picker ────────────────────────────────────────────────────────
+  'latency.up': {
+    title: 'Previous field',
+    group: 'Latency picker',
+    keys: ['up', 'k'],
+    scope: 'modal:latency',
+    run: (c) => cursorMove(c, 'latency', -1, LATENCY_FIELDS.length),
+  },
+  'latency.down': {
+    title: 'Next field',
+    group: 'Latency picker',
+    keys: ['down', 'j', 'tab'],
+    scope: 'modal:latency',
+    footer: 'field',
+    run: (c) => cursorMove(c, 'latency', 1, LATENCY_FIELDS.length),
+  },
+  'latency.dec': {
+    title: 'Previous host / less',
+    group: 'Latency picker',
+    keys: ['left', 'h', '-'],
+    scope: 'modal:latency',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind === 'latency') uiOps.patchModal(c.uiStore, 'latency', stepLatency(m, hosts(c), -1));
+    },
+  },
+  'latency.inc': {
+    title: 'Next host / more',
+    group: 'Latency picker',
+    keys: ['right', 'l', '+'],
+    scope: 'modal:latency',
+    footer: 'change',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind === 'latency') uiOps.patchModal(c.uiStore, 'latency', stepLatency(m, hosts(c), 1));
+    },
+  },
+  'latency.apply': {
+    title: 'Apply the latency',
+    group: 'Latency picker',
+    keys: ['enter'],
+    scope: 'modal:latency',
+    footer: 'apply',
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind !== 'latency') return;
+      const r = latencyAction(m);
+      if ('error' in r) return uiOps.patchModal(c.uiStore, 'latency', { error: r.error });
+      uiOps.closeModal(c.uiStore);
+      performAction(c, r.action);
+    },
+  },
+  'latency.cancel': {
+    title: 'Cancel',
+    group: 'Latency picker',
+    keys: ['escape'],
+    scope: 'modal:latency',
+    footer: 'cancel',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+
+  // ── Heal picker ───────────────────────────────────────────────────────────
+  'heal.up': {
+    title: 'Previous fault',
+    group: 'Heal picker',
+    keys: ['up', 'k'],
+    scope: 'modal:heal',
+    run: (c) => cursorMove(c, 'heal', -1, Math.max(1, c.lab.faults.length)),
+  },
+  'heal.down': {
+    title: 'Next fault',
+    group: 'Heal picker',
+    keys: ['down', 'j'],
+    scope: 'modal:heal',
+    footer: 'fault',
+    run: (c) => cursorMove(c, 'heal', 1, Math.max(1, c.lab.faults.length)),
+  },
+  'heal.apply': {
+    title: 'Heal the chosen fault',
+    group: 'Heal picker',
+    keys: ['enter'],
+    scope: 'modal:heal',
+    footer: 'heal',
+    run: (c) => {
+      const m = c.ui.modal;
+      const fault = m?.kind === 'heal' ? c.lab.faults[m.cursor] : undefined;
+      uiOps.closeModal(c.uiStore);
+      if (fault) performAction(c, { kind: 'heal', fault: fault.id }, `healing ${fault.description}…`);
+    },
+  },
+  'heal.cancel': {
+    title: 'Cancel',
+    group: 'Heal picker',
+    keys: ['escape'],
+    scope: 'modal:heal',
+    footer: 'cancel',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+
+  // ── Confirm ───────────────────────────────────────────────────────────────
+  'confirm.yes': {
+    title: 'Yes',
+    group: 'Confirm',
+    keys: ['y', 'enter'],
+    scope: 'modal:confirm',
+    footer: 'yes',
+    run: (c) => {
+      const m = c.ui.modal;
+      uiOps.closeModal(c.uiStore);
+      if (m?.kind === 'confirm') m.onConfirm();
+    },
+  },
+  'confirm.no': {
+    title: 'No',
+    group: 'Confirm',
+    keys: ['n', 'escape'],
+    scope: 'modal:confirm',
+    footer: 'no',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+} as const satisfies Record<string, ActionSpec>;
+
+export type ActionId = keyof typeof actions;
+
+export const actionEntries = Object.entries(actions) as Array<[ActionId, ActionSpec]>;

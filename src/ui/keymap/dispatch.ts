@@ -1,0 +1,80 @@
+// Pure key routing over the registry: modal > focused pane > global, first action whose key matches and
+// whose `when` passes. Kept free of React so the rules are unit-tested directly.
+import type { Key } from 'ink';
+import { type ActionId, type ActionSpec, actionEntries, type Scope } from './actions.js';
+import type { ActionContext, WhenContext } from './context.js';
+import { keyNames } from './keys.js';
+import { uiOps } from '../state/ui-store.js';
+
+export interface ChainEntry {
+  id: ActionId;
+  spec: ActionSpec;
+}
+
+/** Scopes that listen right now, highest priority first. */
+export function scopeChain(ctx: WhenContext): Scope[] {
+  if (ctx.layout.kind === 'too-small') return ['global'];
+  if (ctx.ui.modal) return [`modal:${ctx.ui.modal.kind}`, 'global'];
+  return [ctx.ui.focus, 'global'];
+}
+
+/** Actions reachable in the current chain (ignores `when`), in priority order. */
+export function chainActions(ctx: WhenContext): ChainEntry[] {
+  const tooSmall = ctx.layout.kind === 'too-small';
+  const inModal = ctx.ui.modal !== undefined && !tooSmall;
+  const out: ChainEntry[] = [];
+  for (const scope of scopeChain(ctx)) {
+    for (const [id, spec] of actionEntries) {
+      if (spec.scope !== scope) continue;
+      if (scope === 'global' && inModal && !spec.always) continue;
+      if (tooSmall && !spec.onSmallScreen) continue;
+      out.push({ id, spec });
+    }
+  }
+  return out;
+}
+
+export function isEnabled(spec: ActionSpec, ctx: WhenContext): boolean {
+  return spec.when ? spec.when(ctx) : true;
+}
+
+export type Resolution = { kind: 'run'; entry: ChainEntry } | { kind: 'disabled'; entry: ChainEntry } | { kind: 'none' };
+
+export function resolveKey(name: string, ctx: WhenContext): Resolution {
+  let disabled: ChainEntry | undefined;
+  for (const entry of chainActions(ctx)) {
+    if (!entry.spec.keys.includes(name)) continue;
+    if (isEnabled(entry.spec, ctx)) return { kind: 'run', entry };
+    disabled ??= entry;
+  }
+  return disabled ? { kind: 'disabled', entry: disabled } : { kind: 'none' };
+}
+
+/** Handles one Ink input callback. `ctxFor` is called per key so batched keys see each other's effects. */
+export function dispatchInput(input: string, key: Key, ctxFor: () => ActionContext): void {
+  for (const name of keyNames(input, key)) {
+    const ctx = ctxFor();
+    const r = resolveKey(name, ctx);
+    if (r.kind === 'run') {
+      r.entry.spec.run(ctx);
+      continue;
+    }
+    const m = ctx.ui.modal;
+    if (m?.kind === 'prompt' && ctx.layout.kind === 'panes') {
+      // Text prompts take every key no action claimed; the whole batch is typed at once.
+      const text = editText(m.text, input, key);
+      if (text !== m.text) uiOps.patchModal(ctx.uiStore, 'prompt', { text });
+      return;
+    }
+    if (r.kind === 'disabled') uiOps.notice(ctx.uiStore, 'info', `${r.entry.spec.title}: not available now`);
+  }
+}
+
+/** Line editing for prompts: printable text appends, Backspace/Delete remove, Ctrl+U clears. */
+export function editText(text: string, input: string, key: Key): string {
+  if (key.backspace || key.delete) return text.slice(0, -1);
+  if (key.ctrl && input === 'u') return '';
+  if (key.ctrl || key.meta || key.return || key.escape || key.tab) return text;
+  const printable = [...input].filter((ch) => ch >= ' ' && ch !== '\x7f').join('');
+  return (text + printable).slice(0, 200);
+}
