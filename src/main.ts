@@ -37,6 +37,15 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .action((o: CommonOptions, cmd: Command) => run(upCommand({ ...cmd.optsWithGlobals(), ...o })));
 
   program
+    .command('watch')
+    .description('stream the live view, Sentinel events and failover timelines (attaches to a running `up`)')
+    .option('--json', 'NDJSON records: {type: "event"|"view"|"failover"|…, ts, …}')
+    .option('--no-attach', 'always start a cluster of its own')
+    .action((o: CommonOptions & { attach?: boolean }, cmd: Command) =>
+      run(import('./commands/watch.js').then((m) => m.watchCommand({ ...cmd.optsWithGlobals(), ...o }))),
+    );
+
+  program
     .command('doctor')
     .description('check Node, the Redis binary, ports, loopback addresses and the terminal')
     .option('--json', 'machine-readable output')

@@ -68,6 +68,8 @@ export class Lab {
   private notifications: NotificationTail | undefined;
   private seq = 0;
   private closed = false;
+  /** Observing someone else's cluster: never act on it. */
+  private attached = false;
   private readonly probeIntervalMs: number;
   private readonly shape: TopologyShape;
 
@@ -128,6 +130,7 @@ export class Lab {
 
   /** Writes fresh configs for every node (also used by reset: fresh Sentinel ids and state). */
   private renderAll(): void {
+    if (this.attached) return;
     const t = this.topology;
     const sentinelIds: Record<string, string> = {};
     for (const s of sentinelNodes(t)) sentinelIds[s.id] = randomBytes(20).toString('hex');
@@ -160,7 +163,7 @@ export class Lab {
   }
 
   private saveManifest(): void {
-    if (this.closed) return;
+    if (this.closed || this.attached) return;
     try {
       writeManifest(this.runDir, {
         runId: this.runId,
@@ -168,6 +171,8 @@ export class Lab {
         startedAt: this.store.getState().startedAt,
         basePort: this.ports.basePort,
         nodes: this.supervisor.pids(),
+        shape: this.shape,
+        networkMode: this.topology.networkMode,
       });
     } catch {
       // the run dir is gone (shutdown raced us); nothing to record
@@ -225,6 +230,39 @@ export class Lab {
     return { readyMs };
   }
 
+  /**
+   * Attaches to a running `up` of the lab (another process owns the cluster): observes only, never signals,
+   * never reconfigures. Its store gets the same probes and Sentinel events.
+   */
+  static attach(opts: { binary: ServerBinary; runDir: string; manifest: import('../cluster/process/run-dir.js').RunManifest }): Lab {
+    const m = opts.manifest;
+    const shape = m.shape ?? DEFAULT_SHAPE;
+    const topology = buildTopology(shape, m.basePort, m.networkMode ?? 'hosts');
+    const lab = new Lab({
+      opts: { binary: opts.binary, keep: true },
+      topology,
+      runId: m.runId,
+      runDir: opts.runDir,
+      ports: { basePort: m.basePort },
+      shape,
+    });
+    lab.attached = true;
+    for (const n of topology.nodes) {
+      const pid = m.nodes[n.id]?.pid;
+      lab.emitter.emit('node-state', { id: n.id, state: pid ? 'running' : 'exited', pid, at: Date.now() });
+    }
+    lab.observer = new Observer({
+      topology,
+      emitter: lab.emitter,
+      intervalMs: lab.probeIntervalMs,
+      onSwitchMaster: () => {},
+      nextSeq: () => ++lab.seq,
+    });
+    lab.observer.start();
+    lab.phase('ready');
+    return lab;
+  }
+
   /** Polls the store until `pred` holds; rejects after the timeout with what was awaited. */
   async waitFor(pred: (s: LabState) => boolean, timeoutMs: number, what = 'a condition'): Promise<void> {
     const end = Date.now() + timeoutMs;
@@ -249,6 +287,7 @@ export class Lab {
 
   /** Carries out one action; never throws: failures come back as {ok:false} and as a visible notice. */
   async perform(action: LabAction): Promise<ActionOutcome> {
+    if (this.attached) return { ok: false, text: 'this view is attached to another lab process; act on it there' };
     const node = 'node' in action && typeof action.node === 'string' ? action.node : undefined;
     const d = describeAction(this.topology, action, {
       pid: node && nodeById(this.topology, node) ? this.supervisor.pid(node) : undefined,
@@ -459,6 +498,11 @@ export class Lab {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.attached) {
+      this.observer?.stop();
+      this.binding.dispose();
+      return;
+    }
     this.phase('stopping');
     this.observer?.stop();
     this.notifications?.stop();
@@ -472,6 +516,7 @@ export class Lab {
 
   /** For process 'exit' handlers: synchronous best effort. */
   shutdownSync(): void {
+    if (this.attached) return;
     this.supervisor.killAllSync();
     if (!this.keep) removeDir(this.runDir);
   }

@@ -115,7 +115,6 @@ describe('historyToJsonl / writeRunExport', () => {
       const dflt = await writeRunExport(dir, { ...input, history: [] });
       assert.match(dflt.markdown, /run-2026-11-05T12-00-00-000Z\.md$/);
     } finally {
-      if (process.env.KEEP_EXPORT) console.log(await readFile(join(dir, 'nested', 'split-brain.md'), 'utf8'));
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -47,7 +47,11 @@ function joinGroup(g: EventGroup, e: SentinelEvent): EventGroup {
  * Appends events to the groups. Immutable: returns a new array (the same one when `events` is empty); groups that
  * did not change keep their identity. A Sentinel repeating an event starts a new group.
  */
-export function appendToGroups(groups: EventGroup[], events: readonly SentinelEvent[], opts: GroupOptions): EventGroup[] {
+export function appendToGroups(
+  groups: EventGroup[],
+  events: readonly SentinelEvent[],
+  opts: GroupOptions,
+): EventGroup[] {
   if (events.length === 0) return groups;
   const next = groups.slice();
   for (const e of events) {

@@ -82,9 +82,16 @@ export const SENTINEL_CHANNELS: readonly ChannelSpec[] = [
   spec('+set', 'notice', 'W', 'instance', 'SENTINEL SET changed a per-master option.', (c) => {
     return `set ${word(c, 0)} to ${c.rest.slice(1).join(' ') || '?'} for master ${c.subject}`;
   }),
-  spec('+reset-master', 'notice', 'W', 'instance', 'SENTINEL RESET: replicas, Sentinels and failover state forgotten.', (c) => {
-    return `reset master ${c.subject}: forgot its replicas, Sentinels and failover state`;
-  }),
+  spec(
+    '+reset-master',
+    'notice',
+    'W',
+    'instance',
+    'SENTINEL RESET: replicas, Sentinels and failover state forgotten.',
+    (c) => {
+      return `reset master ${c.subject}: forgot its replicas, Sentinels and failover state`;
+    },
+  ),
   spec('+slave', 'info', 'N', 'instance', 'A replica was discovered (or re-added after a switch).', (c) => {
     return `discovered replica ${c.subject} of ${c.master}`;
   }),
@@ -96,12 +103,26 @@ export const SENTINEL_CHANNELS: readonly ChannelSpec[] = [
     const port = Number(word(c, 3, '0'));
     return `${c.sentinel(word(c, 5))} now announces ${c.label(ip, port)} (${ip}:${port})`;
   }),
-  spec('+sentinel-address-update', 'info', 'N', 'instance', "A Sentinel's new address was applied to other masters.", (c) => {
-    return `updated the address of ${c.subject} for ${word(c, 0, '0')} other master(s)`;
-  }),
-  spec('+sentinel-invalid-addr', 'warning', 'N', 'instance', 'Another run id claims the address of a known Sentinel.', (c) => {
-    return `forgot ${c.subject}: another Sentinel now claims its address`;
-  }),
+  spec(
+    '+sentinel-address-update',
+    'info',
+    'N',
+    'instance',
+    "A Sentinel's new address was applied to other masters.",
+    (c) => {
+      return `updated the address of ${c.subject} for ${word(c, 0, '0')} other master(s)`;
+    },
+  ),
+  spec(
+    '+sentinel-invalid-addr',
+    'warning',
+    'N',
+    'instance',
+    'Another run id claims the address of a known Sentinel.',
+    (c) => {
+      return `forgot ${c.subject}: another Sentinel now claims its address`;
+    },
+  ),
   spec('+sdown', 'warning', 'W', 'instance', 'This Sentinel alone thinks the instance is down (SDOWN).', (c) => {
     return `thinks ${c.kind} ${c.subject} is down (SDOWN: no valid reply within down-after)`;
   }),
@@ -129,9 +150,16 @@ export const SENTINEL_CHANNELS: readonly ChannelSpec[] = [
   spec('+elected-leader', 'notice', 'W', 'instance', 'This Sentinel won the election and runs the failover.', (c) => {
     return `won the election and will fail over ${c.subject}`;
   }),
-  spec('-failover-abort-not-elected', 'warning', 'W', 'instance', 'Not elected within min(10 s, failover-timeout).', (c) => {
-    return `gives up leading the failover of ${c.subject}: not elected in time`;
-  }),
+  spec(
+    '-failover-abort-not-elected',
+    'warning',
+    'W',
+    'instance',
+    'Not elected within min(10 s, failover-timeout).',
+    (c) => {
+      return `gives up leading the failover of ${c.subject}: not elected in time`;
+    },
+  ),
   spec('+failover-state-select-slave', 'info', 'W', 'instance', 'The leader is choosing a replica to promote.', (c) => {
     return `choosing a replica of ${c.subject} to promote`;
   }),
@@ -144,59 +172,150 @@ export const SENTINEL_CHANNELS: readonly ChannelSpec[] = [
   spec('+failover-state-send-slaveof-noone', 'info', 'N', 'instance', 'About to send REPLICAOF NO ONE.', (c) => {
     return `sends REPLICAOF NO ONE to ${c.subject}`;
   }),
-  spec('+failover-state-wait-promotion', 'info', 'N', 'instance', 'Waiting for the replica to report role:master.', (c) => {
-    return `waits for ${c.subject} to report role:master`;
-  }),
-  spec('-failover-abort-slave-timeout', 'critical', 'W', 'instance', 'The promotion did not happen within failover-timeout.', (c) => {
-    return `aborts the failover of ${c.subject}: the promotion did not happen within failover-timeout`;
-  }),
-  spec('+promoted-slave', 'notice', 'W', 'instance', 'The replica now reports master; the failover has succeeded.', (c) => {
-    return `${c.subject} now reports role:master (promoted)`;
-  }),
-  spec('+failover-state-reconf-slaves', 'info', 'W', 'instance', 'Repointing the other replicas at the new master.', (c) => {
-    return `repoints the other replicas of ${c.subject} at the new master`;
-  }),
+  spec(
+    '+failover-state-wait-promotion',
+    'info',
+    'N',
+    'instance',
+    'Waiting for the replica to report role:master.',
+    (c) => {
+      return `waits for ${c.subject} to report role:master`;
+    },
+  ),
+  spec(
+    '-failover-abort-slave-timeout',
+    'critical',
+    'W',
+    'instance',
+    'The promotion did not happen within failover-timeout.',
+    (c) => {
+      return `aborts the failover of ${c.subject}: the promotion did not happen within failover-timeout`;
+    },
+  ),
+  spec(
+    '+promoted-slave',
+    'notice',
+    'W',
+    'instance',
+    'The replica now reports master; the failover has succeeded.',
+    (c) => {
+      return `${c.subject} now reports role:master (promoted)`;
+    },
+  ),
+  spec(
+    '+failover-state-reconf-slaves',
+    'info',
+    'W',
+    'instance',
+    'Repointing the other replicas at the new master.',
+    (c) => {
+      return `repoints the other replicas of ${c.subject} at the new master`;
+    },
+  ),
   spec('+slave-reconf-sent', 'info', 'N', 'instance', 'REPLICAOF <new master> sent to a replica.', (c) => {
     return `sent REPLICAOF <new master> to ${c.subject}`;
   }),
-  spec('+slave-reconf-inprog', 'info', 'N', 'instance', 'The replica points at the new master; sync not finished.', (c) => {
-    return `${c.subject} is syncing with the new master`;
-  }),
+  spec(
+    '+slave-reconf-inprog',
+    'info',
+    'N',
+    'instance',
+    'The replica points at the new master; sync not finished.',
+    (c) => {
+      return `${c.subject} is syncing with the new master`;
+    },
+  ),
   spec('+slave-reconf-done', 'notice', 'N', 'instance', "The replica's link to the new master is up.", (c) => {
     return `${c.subject} now replicates from the new master (link up)`;
   }),
-  spec('-slave-reconf-sent-timeout', 'warning', 'N', 'instance', 'No progress within 10 s; the replica is treated as done.', (c) => {
-    return `${c.subject} made no progress within 10 s; treating it as reconfigured`;
-  }),
-  spec('+slave-reconf-sent-be', 'info', 'N', 'instance', 'Best-effort REPLICAOF sent when failover-timeout hit.', (c) => {
-    return `sent a best-effort REPLICAOF to ${c.subject} after failover-timeout`;
-  }),
-  spec('+failover-end-for-timeout', 'warning', 'W', 'instance', 'The reconfiguration phase hit failover-timeout.', (c) => {
-    return `ends the failover of ${c.subject} at failover-timeout; unreached replicas are fixed later`;
-  }),
-  spec('+failover-end', 'notice', 'W', 'instance', 'The leader finished: every reachable replica was repointed.', (c) => {
-    return `finished the failover of ${c.subject}`;
-  }),
-  spec('+switch-master', 'critical', 'W', 'switch-master', 'The master address changed; clients must follow it.', (c) => {
-    const from = c.label(word(c, 1), Number(word(c, 2, '0')));
-    const to = c.label(word(c, 3), Number(word(c, 4, '0')));
-    return `now names ${to} as master "${word(c, 0)}" (was ${from})`;
-  }),
-  spec('+config-update-from', 'notice', 'W', 'instance', 'Adopted a newer configuration from another Sentinel.', (c) => {
-    return `adopts the newer configuration announced by ${c.subject}`;
-  }),
-  spec('+convert-to-slave', 'notice', 'N', 'instance', 'An instance that should be a replica reported master; sent REPLICAOF.', (c) => {
-    return `${c.subject} reports role:master but should be a replica; sends REPLICAOF ${c.master}`;
-  }),
+  spec(
+    '-slave-reconf-sent-timeout',
+    'warning',
+    'N',
+    'instance',
+    'No progress within 10 s; the replica is treated as done.',
+    (c) => {
+      return `${c.subject} made no progress within 10 s; treating it as reconfigured`;
+    },
+  ),
+  spec(
+    '+slave-reconf-sent-be',
+    'info',
+    'N',
+    'instance',
+    'Best-effort REPLICAOF sent when failover-timeout hit.',
+    (c) => {
+      return `sent a best-effort REPLICAOF to ${c.subject} after failover-timeout`;
+    },
+  ),
+  spec(
+    '+failover-end-for-timeout',
+    'warning',
+    'W',
+    'instance',
+    'The reconfiguration phase hit failover-timeout.',
+    (c) => {
+      return `ends the failover of ${c.subject} at failover-timeout; unreached replicas are fixed later`;
+    },
+  ),
+  spec(
+    '+failover-end',
+    'notice',
+    'W',
+    'instance',
+    'The leader finished: every reachable replica was repointed.',
+    (c) => {
+      return `finished the failover of ${c.subject}`;
+    },
+  ),
+  spec(
+    '+switch-master',
+    'critical',
+    'W',
+    'switch-master',
+    'The master address changed; clients must follow it.',
+    (c) => {
+      const from = c.label(word(c, 1), Number(word(c, 2, '0')));
+      const to = c.label(word(c, 3), Number(word(c, 4, '0')));
+      return `now names ${to} as master "${word(c, 0)}" (was ${from})`;
+    },
+  ),
+  spec(
+    '+config-update-from',
+    'notice',
+    'W',
+    'instance',
+    'Adopted a newer configuration from another Sentinel.',
+    (c) => {
+      return `adopts the newer configuration announced by ${c.subject}`;
+    },
+  ),
+  spec(
+    '+convert-to-slave',
+    'notice',
+    'N',
+    'instance',
+    'An instance that should be a replica reported master; sent REPLICAOF.',
+    (c) => {
+      return `${c.subject} reports role:master but should be a replica; sends REPLICAOF ${c.master}`;
+    },
+  ),
   spec('+fix-slave-config', 'warning', 'N', 'instance', 'A replica of the wrong master was repointed.', (c) => {
     return `${c.subject} replicates from the wrong master; repoints it at ${c.master}`;
   }),
   spec('+role-change', 'info', 'V', 'instance', 'The role reported in INFO changed and matches the config.', (c) => {
     return `${c.kind} ${c.subject} now reports role ${word(c, 4)} (as expected)`;
   }),
-  spec('-role-change', 'warning', 'V', 'instance', 'The role reported in INFO changed and does not match the config.', (c) => {
-    return `${c.kind} ${c.subject} now reports role ${word(c, 4)} (not what this Sentinel expects)`;
-  }),
+  spec(
+    '-role-change',
+    'warning',
+    'V',
+    'instance',
+    'The role reported in INFO changed and does not match the config.',
+    (c) => {
+      return `${c.kind} ${c.subject} now reports role ${word(c, 4)} (not what this Sentinel expects)`;
+    },
+  ),
   spec('+reboot', 'notice', 'N', 'instance', 'The run id in INFO changed: the process restarted.', (c) => {
     return `${c.kind} ${c.subject} restarted (new run id)`;
   }),
@@ -300,8 +419,7 @@ export function parseSentinelEvent(
       resolve(details.ip, details.port) ?? (details.type === 'sentinel' ? resolveRunId?.(details.name) : undefined);
     if (id !== undefined) event.subjectId = id;
     const subject =
-      id ??
-      (details.type === 'sentinel' ? `Sentinel ${details.name.slice(0, 8)}` : `${details.ip}:${details.port}`);
+      id ?? (details.type === 'sentinel' ? `Sentinel ${details.name.slice(0, 8)}` : `${details.ip}:${details.port}`);
     const master = details.master ? label(details.master.ip, details.master.port) : subject;
     ctx = { ...ctx, subject, kind: KIND[details.type] ?? details.type, master, rest: details.rest };
   }
@@ -332,8 +450,9 @@ export function parseSentinelEvent(
       event.instanceType = 'sentinel';
     }
   }
-  const parsedOk = !s || s.shape !== 'instance' || details !== undefined;
-  const body = s && parsedOk ? s.gloss(ctx) : `${channel} ${payload}`.trim();
+  // A known channel with a malformed payload falls back to the raw text rather than a wrong gloss.
+  const usable = s !== undefined && (s.shape !== 'instance' || details !== undefined);
+  const body = usable ? s.gloss(ctx) : `${channel} ${payload}`.trim();
   event.gloss = `${sentinelId}: ${body}`;
   return event;
 }

@@ -12,7 +12,9 @@ export interface RunManifest {
   basePort: number;
   /** Node id -> last known pid and its config path (the proof that a pid is ours). */
   nodes: Record<string, { pid: number; conf: string }>;
-  /** Extra process ids the lab started (none today; kept for forward compatibility). */
+  /** What `watch` needs to attach to this run. */
+  shape?: import('../topology.js').TopologyShape;
+  networkMode?: import('../topology.js').NetworkMode;
 }
 
 /** Root of all runs: RSL_RUN_ROOT, or <tmp>/redis-sentinel-lab-<uid>. */

@@ -1,7 +1,7 @@
 // Throwaway real redis-server / Sentinel processes for the client tests: temp dirs, ports in 27300-27599,
 // conditions polled with timeouts, and every process killed (SIGCONT, then SIGKILL) and its dir removed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,16 @@ export interface Proc {
   port: number;
   dir: string;
   child: ChildProcess;
-  /** Last lines of stdout/stderr, for failure messages. */
-  log: string[];
+  logFile: string;
+}
+
+/** Last lines of a process's log, for failure messages. */
+export function logTail(p: Proc, lines = 20): string {
+  try {
+    return readFileSync(p.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 const live = new Set<Proc>();
@@ -75,16 +83,12 @@ export async function freePorts(from: number, to: number, count: number): Promis
   return out;
 }
 
+// Logs go to a file, not pipes: a master's fork child (replication sync) would inherit the pipes and keep
+// the test process alive after the master is killed.
 function launch(name: string, port: number, dir: string, args: string[]): Proc {
-  const child = spawn(REDIS_BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc: Proc = { name, port, dir, child, log: [] };
-  const keep = (chunk: Buffer) => {
-    proc.log.push(...chunk.toString().split('\n').filter(Boolean));
-    if (proc.log.length > 50) proc.log.splice(0, proc.log.length - 50);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  child.on('error', (err) => proc.log.push(`spawn error: ${err.message}`));
+  const child = spawn(REDIS_BIN, args, { cwd: dir, stdio: 'ignore' });
+  const proc: Proc = { name, port, dir, child, logFile: join(dir, 'redis.log') };
+  child.on('error', (err) => appendFileSync(proc.logFile, `spawn error: ${err.message}\n`));
   live.add(proc);
   return proc;
 }
@@ -102,6 +106,7 @@ export async function startRedis(name: string, port: number, extra: string[] = [
     '--masterauth', PASSWORD,
     '--repl-diskless-sync-delay', '0',
     '--daemonize', 'no',
+    '--logfile', join(dir, 'redis.log'),
     ...extra,
   ]);
   await waitUp(proc, PASSWORD);
@@ -124,6 +129,7 @@ export async function startSentinel(
       `port ${port}`,
       'bind 127.0.0.1',
       `dir ${dir}`,
+      `logfile ${join(dir, 'redis.log')}`,
       `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
       `sentinel auth-pass ${masterName} ${PASSWORD}`,
       `sentinel down-after-milliseconds ${masterName} ${downAfterMs}`,
@@ -142,7 +148,7 @@ async function waitUp(proc: Proc, password: string | undefined): Promise<void> {
     await waitFor(
       `${proc.name} on port ${proc.port} to answer PING`,
       async () => {
-        if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited: ${proc.log.join(' | ')}`);
+        if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${logTail(proc)}`);
         if (c.status !== 'ready') await c.connect().catch(() => undefined);
         return c.status === 'ready' && (await c.ping()) === 'PONG';
       },
@@ -165,6 +171,8 @@ export function admin(port: number, password: string | undefined = PASSWORD): Re
     retryStrategy: null,
     connectTimeout: 1000,
     commandTimeout: 2000,
+    // A node that is syncing or dead may never answer our FIN; don't hold the test process for 2 s.
+    disconnectTimeout: 100,
   });
   c.on('error', () => {});
   return c;

@@ -1,0 +1,442 @@
+// The lesson file format (`lessons/NN-slug/lesson.yaml`, format 1) as zod schemas; the TypeScript types are inferred
+// from them. Objects are strict, so a typo'd key is an error rather than a silently ignored setting.
+import { z } from 'zod';
+import type { LabAction } from '../cluster/actions.js';
+import {
+  CHANNEL,
+  commandToken,
+  configToken,
+  count,
+  ERROR_PREFIX,
+  endpointRef,
+  hostRef,
+  line,
+  markdownPath,
+  ms,
+  nodeRef,
+  redisRef,
+  sentinelRef,
+  slug,
+} from './tokens.js';
+
+export const LESSON_FORMAT = 1;
+/** Ten minutes: the longest any wait, hold or step may last. */
+export const MAX_MS = 600_000;
+export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Actions: exactly LabAction (src/cluster/actions.ts), with bounds on every number.
+
+const client = z.enum(['A', 'B'], { error: 'client must be "A" or "B"' });
+const cutMode = z.enum(['drop', 'reject'], { error: 'mode must be "drop" or "reject"' }).optional();
+const nodeAction = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), node: nodeRef });
+
+const SENTINEL_SET_BOUNDS = {
+  'down-after-milliseconds': { min: 100, max: MAX_MS, unit: 'ms' },
+  'failover-timeout': { min: 1000, max: 3_600_000, unit: 'ms' },
+  quorum: { min: 1, max: 9, unit: '' },
+} as const;
+
+export const ActionSchema = z.discriminatedUnion('kind', [
+  nodeAction('kill'),
+  nodeAction('stop'),
+  nodeAction('freeze'),
+  nodeAction('thaw'),
+  nodeAction('restart'),
+  z.strictObject({
+    kind: z.literal('partition'),
+    groups: z.array(z.array(endpointRef).min(1).max(20)).min(2, { error: 'a partition needs at least 2 groups' }).max(20),
+    mode: cutMode,
+  }),
+  z.strictObject({ kind: z.literal('isolate'), host: hostRef, mode: cutMode }),
+  z.strictObject({ kind: z.literal('cut'), from: endpointRef, to: endpointRef, mode: cutMode }),
+  z.strictObject({
+    kind: z.literal('latency'),
+    from: endpointRef,
+    to: endpointRef,
+    latencyMs: ms('latencyMs', 0, 60_000),
+    jitterMs: ms('jitterMs', 0, 60_000).optional(),
+    bothWays: z.boolean().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('bandwidth'),
+    from: endpointRef,
+    to: endpointRef,
+    bytesPerSec: count('bytesPerSec', 1, 1_000_000_000),
+    bothWays: z.boolean().optional(),
+  }),
+  z.strictObject({ kind: z.literal('heal'), fault: commandToken('fault id') }),
+  z.strictObject({ kind: z.literal('heal-all') }),
+  z.strictObject({ kind: z.literal('write'), client, key: commandToken('key'), value: commandToken('value', 256) }),
+  z.strictObject({ kind: z.literal('read'), client, key: commandToken('key') }),
+  z.strictObject({
+    kind: z.literal('workload-start'),
+    client,
+    ratePerSec: z
+      .number({ error: 'ratePerSec must be a number' })
+      .min(0.1, { error: 'ratePerSec must be at least 0.1' })
+      .max(1000, { error: 'ratePerSec must be at most 1000' })
+      .optional(),
+  }),
+  z.strictObject({ kind: z.literal('workload-stop') }),
+  z.strictObject({ kind: z.literal('failover'), sentinel: sentinelRef.optional() }),
+  z.strictObject({
+    kind: z.literal('min-replicas'),
+    toWrite: count('toWrite', 0, 9),
+    maxLagSec: count('maxLagSec', 0, 3600).optional(),
+    node: redisRef.optional(),
+  }),
+  z.strictObject({ kind: z.literal('masterauth'), node: redisRef, enabled: z.boolean() }),
+  z
+    .strictObject({
+      kind: z.literal('sentinel-set'),
+      option: z.enum(['down-after-milliseconds', 'failover-timeout', 'quorum'], {
+        error: 'option must be down-after-milliseconds, failover-timeout or quorum',
+      }),
+      value: z.int({ error: 'value must be a whole number' }),
+    })
+    .superRefine((a, ctx) => {
+      const b = SENTINEL_SET_BOUNDS[a.option];
+      if (a.value < b.min || a.value > b.max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `${a.option} must be between ${b.min} and ${b.max}${b.unit ? ` ${b.unit}` : ''}`,
+        });
+      }
+    }),
+  z.strictObject({ kind: z.literal('reset') }),
+]);
+
+export type ActionDoc = z.infer<typeof ActionSchema>;
+
+// Compile-time guard: the schema and LabAction must describe the same set of values.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const actionSchemaMatchesLabAction: Same<ActionDoc, LabAction> = true;
+void actionSchemaMatchesLabAction;
+
+export const ACTION_KINDS = ActionSchema.options.map((o) => o.shape.kind.value);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Goals: one predicate per object; `all`/`any`/`not` combine them. `holdMs` is allowed only at the top of a goal.
+
+/** Predicate keys in documentation order (holdMs is a modifier, not a predicate). */
+export const PREDICATE_KEYS = [
+  'all',
+  'any',
+  'not',
+  'roleOf',
+  'replicaOf',
+  'masterIs',
+  'masterIsNot',
+  'sentinelsAgree',
+  'sentinelNames',
+  'eventSeen',
+  'notificationSeen',
+  'clientResult',
+  'processState',
+  'linkUp',
+  'goodReplicas',
+  'tilt',
+  'failoverCompleted',
+  'failoverTook',
+  'converged',
+  'faultActive',
+  'workload',
+  'ledger',
+  'masterauthMissing',
+] as const;
+
+export type PredicateKey = (typeof PREDICATE_KEYS)[number];
+
+const atLeastOne =
+  (keys: readonly string[], what: string) =>
+  (v: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    if (!keys.some((k) => v[k] !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: `${what} needs at least one of: ${keys.join(', ')}` });
+    }
+  };
+
+const channel = z.string().regex(CHANNEL, { error: 'must be a Sentinel channel like "+sdown" or "-odown"' });
+const processStates = ['starting', 'running', 'frozen', 'stopping', 'stopped', 'exited'] as const;
+const big = (what: string) => count(what, 0, 1_000_000);
+
+export const GoalSchema = z
+  .strictObject({
+    get all() {
+      return z.array(GoalSchema).min(1, { error: 'all needs at least one goal' }).max(20).optional();
+    },
+    get any() {
+      return z.array(GoalSchema).min(1, { error: 'any needs at least one goal' }).max(20).optional();
+    },
+    get not() {
+      return GoalSchema.optional();
+    },
+    roleOf: z.strictObject({ node: redisRef, role: z.enum(['master', 'replica']) }).optional(),
+    replicaOf: z.strictObject({ node: redisRef, master: redisRef }).optional(),
+    masterIs: redisRef.optional(),
+    masterIsNot: redisRef.optional(),
+    sentinelsAgree: z.boolean().optional(),
+    sentinelNames: z.strictObject({ sentinel: sentinelRef, master: redisRef }).optional(),
+    eventSeen: z
+      .strictObject({
+        channel: channel.optional(),
+        /** Only events Sentinel logs at WARNING level: the ones passed to the notification script. */
+        level: z.literal('warning', { error: 'level can only be "warning"' }).optional(),
+        subject: nodeRef.optional(),
+        sentinel: sentinelRef.optional(),
+        instanceType: z.enum(['master', 'slave', 'sentinel']).optional(),
+        minCount: count('minCount', 1, 1000).optional(),
+      })
+      .superRefine(atLeastOne(['channel', 'level'], 'eventSeen'))
+      .optional(),
+    notificationSeen: z
+      .strictObject({
+        channel: channel.optional(),
+        sentinel: sentinelRef.optional(),
+        minCount: count('minCount', 1, 1000).optional(),
+      })
+      .optional(),
+    clientResult: z
+      .strictObject({
+        client,
+        ok: z.boolean().optional(),
+        errorPrefix: z
+          .string()
+          .regex(ERROR_PREFIX, { error: 'errorPrefix must be the first word of a Redis error, like "NOREPLICAS"' })
+          .optional(),
+        command: z.enum(['write', 'read']).optional(),
+        node: redisRef.optional(),
+        text: line('text', 200).optional(),
+      })
+      .superRefine((v, ctx) => {
+        if (v.errorPrefix !== undefined && v.ok === true) {
+          ctx.addIssue({ code: 'custom', path: ['ok'], message: 'errorPrefix describes a failed command; drop ok: true' });
+        }
+      })
+      .optional(),
+    processState: z.strictObject({ node: nodeRef, state: z.enum(processStates) }).optional(),
+    linkUp: z.strictObject({ node: redisRef, up: z.boolean() }).optional(),
+    goodReplicas: z
+      .strictObject({ node: redisRef, atLeast: count('atLeast', 0, 9).optional(), atMost: count('atMost', 0, 9).optional() })
+      .superRefine(atLeastOne(['atLeast', 'atMost'], 'goodReplicas'))
+      .optional(),
+    tilt: z.strictObject({ sentinel: sentinelRef, on: z.boolean() }).optional(),
+    failoverCompleted: z.boolean().optional(),
+    failoverTook: z
+      .strictObject({ atLeastMs: ms('atLeastMs', 0, MAX_MS).optional(), atMostMs: ms('atMostMs', 0, MAX_MS).optional() })
+      .superRefine(atLeastOne(['atLeastMs', 'atMostMs'], 'failoverTook'))
+      .optional(),
+    converged: z.boolean().optional(),
+    faultActive: z.boolean().optional(),
+    workload: z
+      .strictObject({
+        running: z.boolean().optional(),
+        acknowledgedAtLeast: big('acknowledgedAtLeast').optional(),
+        errorPrefix: z
+          .string()
+          .regex(ERROR_PREFIX, { error: 'errorPrefix must be the first word of a Redis error, like "NOREPLICAS"' })
+          .optional(),
+        errorsAtLeast: big('errorsAtLeast').optional(),
+      })
+      .superRefine(atLeastOne(['running', 'acknowledgedAtLeast', 'errorPrefix', 'errorsAtLeast'], 'workload'))
+      .optional(),
+    ledger: z
+      .strictObject({
+        lostAtLeast: big('lostAtLeast').optional(),
+        lostAtMost: big('lostAtMost').optional(),
+        acknowledgedAtLeast: big('acknowledgedAtLeast').optional(),
+        acknowledgedAtMost: big('acknowledgedAtMost').optional(),
+        lossWindowAtMostMs: ms('lossWindowAtMostMs', 0, MAX_MS).optional(),
+      })
+      .optional(),
+    masterauthMissing: z.strictObject({ node: redisRef }).optional(),
+    holdMs: ms('holdMs', 0, MAX_MS).optional(),
+  })
+  .superRefine((g, ctx) => {
+    const present = PREDICATE_KEYS.filter((k) => g[k] !== undefined);
+    if (present.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        params: { oneOf: true },
+        message:
+          present.length === 0
+            ? `a goal needs exactly one predicate (${PREDICATE_KEYS.join(', ')})`
+            : `a goal holds exactly one predicate, found ${present.join(' and ')}; combine them with all/any`,
+      });
+    }
+  });
+
+export type Goal = z.infer<typeof GoalSchema>;
+
+/** Which predicate a (validated) goal holds. */
+export function predicateOf(goal: Goal): PredicateKey {
+  const key = PREDICATE_KEYS.find((k) => goal[k] !== undefined);
+  if (!key) throw new Error('goal has no predicate');
+  return key;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Steps and lessons.
+
+export const WaitForSchema = z.strictObject({
+  waitFor: GoalSchema,
+  timeoutMs: ms('timeoutMs', 1, MAX_MS),
+});
+export type WaitForEntry = z.infer<typeof WaitForSchema>;
+
+/** A setup/solution entry: an action the keyboard could trigger, or a wait for a condition (never a fixed sleep). */
+export const EntrySchema = z.union([ActionSchema, WaitForSchema]);
+export type SolutionEntry = z.infer<typeof EntrySchema>;
+
+export function isWaitFor(e: SolutionEntry): e is WaitForEntry {
+  return 'waitFor' in e;
+}
+
+export const StepSchema = z.strictObject({
+  id: slug('step id'),
+  title: line('title', 80),
+  /** Markdown file with the step's prose, relative to the lesson folder. */
+  text: markdownPath,
+  goal: GoalSchema,
+  /** Plain-language goal for the lesson pane; derived from the goal when absent. */
+  goalText: line('goalText', 200).optional(),
+  setup: z.array(EntrySchema).max(20).default([]),
+  hints: z.array(z.string().min(1).max(600)).max(10).default([]),
+  solution: z.array(EntrySchema).max(30),
+  /** Markdown shown once the goal is met. */
+  explain: z.string().min(1).max(6000).optional(),
+  /** The goal is expected to hold already when the step starts (an observation step). */
+  alreadySolved: z.boolean().default(false),
+  timeoutMs: ms('timeoutMs', 1000, MAX_MS).optional(),
+});
+export type StepDoc = z.infer<typeof StepSchema>;
+
+const clientSpec = z.strictObject({
+  host: hostRef,
+  /** `sentinel` (asks the Sentinels for the master) or a Redis node id (pinned, like the note's client B). */
+  target: z.union([z.literal('sentinel'), redisRef], { error: 'target must be "sentinel" or a Redis node id' }),
+});
+
+/** Canonical topology keys and the spellings accepted for them (the note's Redis config names included). */
+export const TOPOLOGY_ALIASES = {
+  downAfterMs: ['down-after', 'down-after-milliseconds'],
+  failoverTimeoutMs: ['failover-timeout'],
+  parallelSyncs: ['parallel-syncs'],
+  minReplicasToWrite: ['min-replicas-to-write', 'min-slaves-to-write'],
+  minReplicasMaxLagSec: ['min-replicas-max-lag', 'min-slaves-max-lag'],
+  replTimeoutSec: ['repl-timeout'],
+  replPingReplicaPeriodSec: ['repl-ping-replica-period', 'repl-ping-slave-period'],
+} as const;
+
+const downAfter = ms('downAfterMs', 100, MAX_MS);
+const failoverTimeout = ms('failoverTimeoutMs', 1000, 3_600_000);
+const parallelSyncs = count('parallelSyncs', 1, 9);
+const minToWrite = count('minReplicasToWrite', 0, 9);
+const maxLag = count('minReplicasMaxLagSec', 0, 3600);
+const replTimeout = count('replTimeoutSec', 1, 3600);
+const replPing = count('replPingReplicaPeriodSec', 1, 3600);
+
+export const TopologySchema = z
+  .strictObject({
+    redis: z
+      .int({ error: 'redis must be a whole number' })
+      .min(1, { error: 'redis must be at least 1 (the master)' })
+      .max(10, { error: 'redis must be at most 10: a master and at most 9 replicas' }),
+    sentinels: count('sentinels', 0, 9),
+    master: redisRef.optional(),
+    placement: z.record(nodeRef, hostRef).optional(),
+    quorum: count('quorum', 1, 9).optional(),
+    downAfterMs: downAfter.optional(),
+    'down-after': downAfter.optional(),
+    'down-after-milliseconds': downAfter.optional(),
+    failoverTimeoutMs: failoverTimeout.optional(),
+    'failover-timeout': failoverTimeout.optional(),
+    parallelSyncs: parallelSyncs.optional(),
+    'parallel-syncs': parallelSyncs.optional(),
+    minReplicasToWrite: minToWrite.optional(),
+    'min-replicas-to-write': minToWrite.optional(),
+    'min-slaves-to-write': minToWrite.optional(),
+    minReplicasMaxLagSec: maxLag.optional(),
+    'min-replicas-max-lag': maxLag.optional(),
+    'min-slaves-max-lag': maxLag.optional(),
+    replTimeoutSec: replTimeout.optional(),
+    'repl-timeout': replTimeout.optional(),
+    replPingReplicaPeriodSec: replPing.optional(),
+    'repl-ping-replica-period': replPing.optional(),
+    'repl-ping-slave-period': replPing.optional(),
+    notificationScript: z.boolean().optional(),
+    withoutMasterauth: z.array(redisRef).max(10).optional(),
+    password: configToken('password').optional(),
+    masterName: configToken('masterName', 40).optional(),
+    clients: z.strictObject({ A: clientSpec.optional(), B: clientSpec.optional() }).optional(),
+  })
+  .superRefine((t, ctx) => {
+    for (const [canonical, aliases] of Object.entries(TOPOLOGY_ALIASES)) {
+      const given = [canonical, ...aliases].filter((k) => (t as Record<string, unknown>)[k] !== undefined);
+      if (given.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [given[1] ?? canonical],
+          message: `${given.join(' and ')} name the same setting; give only one`,
+        });
+      }
+    }
+  })
+  .transform((t) => {
+    const pick = <K extends keyof typeof TOPOLOGY_ALIASES>(k: K): number | undefined => {
+      for (const name of [k, ...TOPOLOGY_ALIASES[k]]) {
+        const v = (t as Record<string, unknown>)[name];
+        if (typeof v === 'number') return v;
+      }
+      return undefined;
+    };
+    return {
+      redis: t.redis,
+      sentinels: t.sentinels,
+      master: t.master,
+      placement: t.placement,
+      quorum: t.quorum,
+      downAfterMs: pick('downAfterMs'),
+      failoverTimeoutMs: pick('failoverTimeoutMs'),
+      parallelSyncs: pick('parallelSyncs'),
+      minReplicasToWrite: pick('minReplicasToWrite'),
+      minReplicasMaxLagSec: pick('minReplicasMaxLagSec'),
+      replTimeoutSec: pick('replTimeoutSec'),
+      replPingReplicaPeriodSec: pick('replPingReplicaPeriodSec'),
+      notificationScript: t.notificationScript,
+      withoutMasterauth: t.withoutMasterauth,
+      password: t.password,
+      masterName: t.masterName,
+      clients: t.clients,
+    };
+  });
+
+export type LessonTopology = z.infer<typeof TopologySchema>;
+
+export const LessonSchema = z.strictObject({
+  format: z.literal(LESSON_FORMAT, { error: `unsupported format version; this lab reads format: ${LESSON_FORMAT}` }),
+  id: slug('lesson id'),
+  title: line('title', 80),
+  summary: line('summary', 300),
+  topology: TopologySchema,
+  /** Default time each step's goal may take after its solution started (headless check). */
+  stepTimeoutMs: ms('stepTimeoutMs', 1000, MAX_MS).optional(),
+  steps: z.array(StepSchema).min(1, { error: 'a lesson needs at least one step' }).max(30),
+});
+
+export type LessonDoc = z.infer<typeof LessonSchema>;
+
+/** A validated lesson with its Markdown read in: what the runner, the UI and the headless checker use. */
+export interface Lesson extends Omit<LessonDoc, 'steps'> {
+  /** Folder name, e.g. `02-noreplicas`. */
+  folder: string;
+  /** Absolute path of the folder (empty for lessons built in memory). */
+  dir: string;
+  steps: LessonStep[];
+}
+
+export interface LessonStep extends StepDoc {
+  /** The Markdown of `text`. */
+  prose: string;
+}

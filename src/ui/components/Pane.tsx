@@ -1,0 +1,71 @@
+// A bordered pane of exact size with its title (or tabs) drawn into the top border, saving a row.
+// Focus is shown by a double border, which stays visible without colour.
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { useTheme } from '../hooks/use-theme.js';
+import { PANE_TITLES, type PaneId } from '../layout.js';
+
+export interface PaneProps {
+  width: number;
+  height: number;
+  focused: boolean;
+  /** Plain title, or the panes of a tabbed slot with the active one. */
+  title: string;
+  tabs?: { panes: readonly PaneId[]; active: PaneId; titles?: Partial<Record<PaneId, string>> };
+  /** Extra text at the right of the top border (e.g. "3 of 40"). */
+  badge?: string;
+  children: ReactNode;
+}
+
+export function Pane({ width, height, focused, title, tabs, badge, children }: PaneProps) {
+  const theme = useTheme();
+  const color = theme.border(focused ? 'border.focus' : 'border.default');
+  const [tl, h, tr] = focused ? ['╔', '═', '╗'] : ['╭', '─', '╮'];
+  const mark = (name: string, active: boolean) => (active && tabs && theme.mode === 'none' ? `[${name}]` : name);
+  const parts: Array<{ text: string; active: boolean }> = tabs
+    ? tabs.panes.map((p, i) => ({
+        text: `${i ? ' │ ' : ''}${mark(tabs.titles?.[p] ?? PANE_TITLES[p], p === tabs.active)}`,
+        active: p === tabs.active,
+      }))
+    : [{ text: title, active: true }];
+  const budget = Math.max(0, width - 5);
+  let used = 0;
+  const shown: Array<{ text: string; active: boolean }> = [];
+  for (const p of parts) {
+    if (used >= budget) break;
+    const text = p.text.slice(0, budget - used);
+    shown.push({ text, active: p.active });
+    used += text.length;
+  }
+  const badgeText = badge && used + badge.length + 3 <= budget ? ` ${badge} ` : '';
+  const fill = Math.max(0, width - 5 - used - badgeText.length);
+  return (
+    <Box flexDirection="column" width={width} height={height} flexShrink={0}>
+      <Box flexShrink={0} height={1}>
+        <Text wrap="truncate-end">
+          <Text color={color}>{`${tl}${h} `}</Text>
+          {shown.map((p, i) => (
+            <Text key={i} {...(p.active ? theme.style('text.title') : theme.style('status.muted'))}>
+              {p.text}
+            </Text>
+          ))}
+          <Text color={color}>{` ${h.repeat(fill)}`}</Text>
+          {badgeText ? <Text {...theme.style('status.muted')}>{badgeText}</Text> : null}
+          <Text color={color}>{tr}</Text>
+        </Text>
+      </Box>
+      <Box
+        flexDirection="column"
+        width={width}
+        height={height - 1}
+        borderStyle={focused ? 'double' : 'round'}
+        borderTop={false}
+        borderColor={color}
+        overflow="hidden"
+        flexShrink={0}
+      >
+        {children}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,63 @@
+// Small text formatters shared by panes: symbols that carry meaning without colour, sizes, times, sparklines.
+import type { ProcessState } from '../../cluster/events.js';
+
+/** Symbol + word for a process state; the word keeps it readable under NO_COLOR. */
+export const PROCESS_SYMBOL: Record<ProcessState, string> = {
+  starting: '◌ starting',
+  running: '● running',
+  frozen: '⏸ frozen',
+  stopping: '◍ stopping',
+  stopped: '■ stopped',
+  exited: '✗ exited',
+};
+
+export function roleTag(role: 'master' | 'replica' | 'sentinel' | undefined): string {
+  if (role === 'master') return '[M]';
+  if (role === 'replica') return '[R]';
+  if (role === 'sentinel') return '[S]';
+  return '[?]';
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} KB`;
+  return `${(n / 1_000_000).toFixed(1)} MB`;
+}
+
+/** Seconds since the run started, e.g. `+12.3s` (static text: no clock needed to redraw it). */
+export function sinceStart(at: number, startedAt: number): string {
+  const s = Math.max(0, (at - startedAt) / 1000);
+  if (s < 100) return `+${s.toFixed(1)}s`;
+  if (s < 3600) return `+${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}`;
+  return `+${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** The last `width` samples as bars scaled to the largest one shown. */
+export function sparkline(samples: readonly number[], width: number): string {
+  const shown = samples.slice(-width);
+  const max = Math.max(0, ...shown);
+  return shown
+    .map((v) => (max <= 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))]))
+    .join('');
+}
+
+export function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** `sentinel-2` -> `s2`, for compact "which Sentinels" lists. */
+export function shortSentinel(id: string): string {
+  const m = /^sentinel-(\d+)$/.exec(id);
+  return m ? `s${m[1]}` : id;
+}

@@ -1,0 +1,102 @@
+// The Sentinel event stream, grouped (one line per event however many Sentinels reported it): raw channel,
+// plain-language gloss, which Sentinels, coloured by severity. A failover timeline sits on top while one exists.
+import { Box, Text } from 'ink';
+import { memo, type ReactNode, useMemo } from 'react';
+import { Pane } from '../components/Pane.js';
+import { useLab } from '../hooks/use-lab.js';
+import { useTheme } from '../hooks/use-theme.js';
+import { useUi } from '../hooks/use-ui.js';
+import { pad, shortSentinel, sinceStart } from '../lib/format.js';
+import { downAfterNote, timelineHeadline, timelinePhases, wrapTokens } from '../lib/timeline.js';
+import { severityToken } from '../theme/tokens.js';
+import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
+
+export const EventsPane = memo(function EventsPane({ width, height, focused, tabs }: PaneFrameProps) {
+  const theme = useTheme();
+  const groups = useLab((s) => s.eventGroups);
+  const failover = useLab((s) => s.failovers[s.failovers.length - 1]);
+  const startedAt = useLab((s) => s.startedAt);
+  const filter = useUi((s) => s.eventFilter);
+  const offset = useUi((s) => s.scroll.events ?? 0);
+  const cols = innerCols(width);
+  const rowsAvail = innerRows(height);
+
+  const shown = useMemo(() => {
+    const f = filter.toLowerCase();
+    if (!f) return groups;
+    return groups.filter((g) =>
+      `${g.channel} ${g.gloss} ${g.payload} ${g.subjectId ?? ''} ${g.sentinelIds.join(' ')}`.toLowerCase().includes(f),
+    );
+  }, [groups, filter]);
+
+  const top: ReactNode[] = [];
+  if (failover) {
+    const done = failover.done || failover.aborted !== undefined;
+    top.push(
+      <Text key="tl-head" wrap="truncate-end" {...theme.style(failover.aborted ? 'status.error' : done ? 'status.ok' : 'status.warn')}>
+        ⚡ {timelineHeadline(failover)}
+      </Text>,
+    );
+    const phaseLines = wrapTokens(timelinePhases(failover), cols);
+    const maxPhase = rowsAvail >= 14 ? 3 : 1;
+    for (const [i, line] of phaseLines.slice(0, maxPhase).entries()) {
+      top.push(
+        <Text key={`tl-${i}`} wrap="truncate-end">
+          {line}
+        </Text>,
+      );
+    }
+    if (rowsAvail >= 14) {
+      top.push(
+        <Text key="tl-da" wrap="truncate-end" {...theme.style('status.muted')}>
+          {'  '}
+          {downAfterNote(failover)}
+          {failover.cause ? ` · cause: ${failover.cause}` : ''}
+        </Text>,
+      );
+    }
+  }
+  const scrolledBack = Math.min(offset, Math.max(0, shown.length - 1));
+  if (filter || scrolledBack > 0) {
+    const parts: string[] = [];
+    if (filter) parts.push(`filter "${filter}": ${shown.length} of ${groups.length} (Esc clears)`);
+    if (scrolledBack > 0) parts.push(`▼ ${scrolledBack} newer (End)`);
+    top.push(
+      <Text key="status" wrap="truncate-end" {...theme.style('status.info')}>
+        {parts.join(' · ')}
+      </Text>,
+    );
+  }
+  const room = Math.max(0, rowsAvail - top.length);
+  const end = shown.length - scrolledBack;
+  const slice = shown.slice(Math.max(0, end - room), end);
+  const chanWidth = Math.min(18, Math.max(10, ...slice.map((g) => g.channel.length)) + 1);
+  const wide = cols >= 70;
+  const rows = slice.map((g) => {
+    const who = g.sentinelIds.length > 1 ? `×${g.sentinelIds.length} ${g.sentinelIds.map(shortSentinel).join(',')}` : g.sentinelIds.map(shortSentinel).join(',');
+    return (
+      <Text key={g.key} wrap="truncate-end">
+        <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text>
+        <Text {...theme.style(severityToken(g.severity))}>{pad(g.channel, chanWidth)}</Text>
+        <Text {...(g.known ? {} : theme.style('status.muted'))}>{g.gloss}</Text>
+        <Text {...theme.style('role.sentinel')}> [{who}]</Text>
+        {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}
+      </Text>
+    );
+  });
+  if (!rows.length && room > 0) {
+    rows.push(
+      <Text key="empty" wrap="truncate-end" {...theme.style('status.muted')}>
+        {filter ? 'no event matches the filter' : 'no Sentinel events yet'}
+      </Text>,
+    );
+  }
+  const badge = groups.length ? `${groups.length} events` : undefined;
+  return (
+    <Pane width={width} height={height} focused={focused} title="Sentinel events" tabs={tabs} badge={badge}>
+      <Box flexDirection="column" flexShrink={0}>
+        {[...top, ...rows].slice(0, rowsAvail)}
+      </Box>
+    </Pane>
+  );
+});

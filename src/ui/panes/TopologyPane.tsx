@@ -1,0 +1,87 @@
+// Hosts and their nodes: roles, process states, replication links, Sentinel opinions, and active faults.
+// Says so in words when Sentinels disagree or two nodes both claim to be master.
+import { Box, Text } from 'ink';
+import { memo, type ReactNode } from 'react';
+import { useShallow } from 'zustand/shallow';
+import { Pane } from '../components/Pane.js';
+import { useLab } from '../hooks/use-lab.js';
+import { useTheme } from '../hooks/use-theme.js';
+import { disagreements, mastersSeen } from '../lib/cluster-view.js';
+import { HostRow } from './HostRow.js';
+import { NodeRow } from './NodeRow.js';
+import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
+
+const LEGEND = '[M] master [R] replica [S] sentinel  ● running ⏸ frozen ■ stopped ✗ exited';
+
+export const TopologyPane = memo(function TopologyPane({ width, height, focused, tabs }: PaneFrameProps) {
+  const theme = useTheme();
+  const rowsAvail = innerRows(height);
+  const cols = innerCols(width);
+  const hosts = useLab(
+    useShallow((s) =>
+      s.topology.hosts
+        .map((h) => h.id)
+        .filter((h) => s.topology.nodes.some((n) => n.host === h) || s.topology.clients.A.host === h || s.topology.clients.B.host === h),
+    ),
+  );
+  const nodesByHost = useLab((s) => s.topology.nodes);
+  const faults = useLab((s) => s.faults);
+  const disagree = useLab(useShallow((s) => disagreements(s)));
+  const masters = useLab(useShallow((s) => mastersSeen(s)));
+
+  const warnings: ReactNode[] = [];
+  if (masters.length > 1) {
+    warnings.push(
+      <Text key="split" wrap="truncate-end" {...theme.style('status.error')}>
+        ⚠ {masters.length} nodes claim master: {masters.join(', ')} (split brain)
+      </Text>,
+    );
+  }
+  for (const d of disagree) {
+    warnings.push(
+      <Text key={d} wrap="truncate-end" {...theme.style('status.warn')}>
+        ⚠ sentinels disagree: {d}
+      </Text>,
+    );
+  }
+  const faultRows = faults.map((f) => (
+    <Text key={f.id} wrap="truncate-end" {...theme.style('status.error')}>
+      ╳ {f.description}
+    </Text>
+  ));
+
+  const nodeCount = nodesByHost.length;
+  const wideCount = hosts.length + nodeCount + faultRows.length + warnings.length;
+  const roomy = wideCount <= rowsAvail && cols >= 56;
+  const rows: ReactNode[] = [];
+  if (roomy) {
+    for (const h of hosts) {
+      rows.push(<HostRow key={`h-${h}`} host={h} />);
+      for (const n of nodesByHost.filter((x) => x.host === h)) {
+        rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={false} showPort={true} />);
+      }
+    }
+  } else {
+    const ordered = [...nodesByHost.filter((n) => n.kind === 'redis'), ...nodesByHost.filter((n) => n.kind === 'sentinel')];
+    for (const n of ordered) {
+      rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={true} showPort={cols >= 60} />);
+    }
+  }
+  rows.push(...warnings, ...faultRows);
+  if (roomy && rows.length + 2 <= rowsAvail) {
+    rows.push(<Text key="gap"> </Text>);
+    rows.push(
+      <Text key="legend" wrap="truncate-end" {...theme.style('status.muted')}>
+        {LEGEND}
+      </Text>,
+    );
+  }
+  const badge = faults.length ? `${faults.length} fault${faults.length > 1 ? 's' : ''}` : undefined;
+  return (
+    <Pane width={width} height={height} focused={focused} title="Topology" tabs={tabs} badge={badge}>
+      <Box flexDirection="column" flexShrink={0}>
+        {rows.slice(0, rowsAvail)}
+      </Box>
+    </Pane>
+  );
+});
