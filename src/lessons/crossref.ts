@@ -1,6 +1,6 @@
 // The cross-reference pass over a schema-valid lesson: every node, host and channel a goal or action names must exist
 // in the lesson's own topology, step ids are unique, and numbers that are fine alone but absurd together are refused.
-import { planFault, type FaultSpec } from '../cluster/fabric/plan.js';
+import { type FaultSpec, planFault } from '../cluster/fabric/plan.js';
 import { channelSpec, SENTINEL_CHANNELS } from '../cluster/observe/sentinel-events.js';
 import {
   buildTopology,
@@ -41,8 +41,8 @@ export function crossCheck(doc: LessonDoc): PathProblem[] {
     if (first !== undefined) report(['steps', i, 'id'], `duplicate step id "${step.id}" (also steps[${first}])`);
     else seen.set(step.id, i);
     checkGoal(step.goal, ['steps', i, 'goal'], true, known, report);
-    step.setup.forEach((e, j) => checkEntry(e, ['steps', i, 'setup', j], known, report));
-    step.solution.forEach((e, j) => checkEntry(e, ['steps', i, 'solution', j], known, report));
+    for (const [j, e] of step.setup.entries()) checkEntry(e, ['steps', i, 'setup', j], known, report);
+    for (const [j, e] of step.solution.entries()) checkEntry(e, ['steps', i, 'solution', j], known, report);
   });
   return problems;
 }
@@ -65,7 +65,8 @@ function topologyProblems(doc: LessonDoc, report: (path: Path, message: string) 
     const c = t.clients?.[name];
     if (!c) continue;
     if (c.target === 'sentinel') {
-      if (t.sentinels === 0) report([...base, 'clients', name, 'target'], 'there are no Sentinels to ask for the master');
+      if (t.sentinels === 0)
+        report([...base, 'clients', name, 'target'], 'there are no Sentinels to ask for the master');
     } else if (!redis.has(c.target)) {
       report([...base, 'clients', name, 'target'], unknownNode(c.target));
     }
@@ -82,7 +83,10 @@ function topologyProblems(doc: LessonDoc, report: (path: Path, message: string) 
   const replicas = t.redis - 1;
   const toWrite = t.minReplicasToWrite ?? DEFAULT_REPLICATION_SETTINGS.minReplicasToWrite;
   if (toWrite > replicas) {
-    report([...base, 'minReplicasToWrite'], `${toWrite} good replicas required but the topology has ${replicas}: no write could ever succeed`);
+    report(
+      [...base, 'minReplicasToWrite'],
+      `${toWrite} good replicas required but the topology has ${replicas}: no write could ever succeed`,
+    );
   }
   if (toWrite > 0 && t.minReplicasMaxLagSec === 0) {
     report([...base, 'minReplicasMaxLagSec'], '0 disables the min-replicas guard; use at least 1 second');
@@ -114,6 +118,7 @@ function checkGoal(
   top: boolean,
   k: Known,
   report: (path: Path, message: string) => void,
+  negated = false,
 ): void {
   if (!top && g.holdMs !== undefined) {
     report([...path, 'holdMs'], 'holdMs is only allowed on the outermost goal of a step or waitFor');
@@ -128,12 +133,13 @@ function checkGoal(
     if (id !== undefined && !k.redis.has(id) && !k.sentinels.has(id)) report(p, unknownNode(id));
   };
   const range = (p: Path, low: number | undefined, high: number | undefined, what: string) => {
-    if (low !== undefined && high !== undefined && low > high) report(p, `${what}: the lower bound ${low} is above the upper bound ${high}`);
+    if (low !== undefined && high !== undefined && low > high)
+      report(p, `${what}: the lower bound ${low} is above the upper bound ${high}`);
   };
 
-  g.all?.forEach((c, i) => checkGoal(c, [...path, 'all', i], false, k, report));
-  g.any?.forEach((c, i) => checkGoal(c, [...path, 'any', i], false, k, report));
-  if (g.not) checkGoal(g.not, [...path, 'not'], false, k, report);
+  for (const [i, c] of (g.all ?? []).entries()) checkGoal(c, [...path, 'all', i], false, k, report, negated);
+  for (const [i, c] of (g.any ?? []).entries()) checkGoal(c, [...path, 'any', i], false, k, report, negated);
+  if (g.not) checkGoal(g.not, [...path, 'not'], false, k, report, !negated);
   if (g.roleOf) redis([...path, 'roleOf', 'node'], g.roleOf.node);
   if (g.replicaOf) {
     redis([...path, 'replicaOf', 'node'], g.replicaOf.node);
@@ -149,12 +155,14 @@ function checkGoal(
     const e = g.eventSeen;
     node([...path, 'eventSeen', 'subject'], e.subject);
     sentinel([...path, 'eventSeen', 'sentinel'], e.sentinel);
-    if (e.channel !== undefined) checkChannel([...path, 'eventSeen', 'channel'], e.channel, e.level === 'warning', report);
+    // A positive goal on an event the script never receives could never be met; under `not` it is a fine lesson.
+    const mustReachScript = e.level === 'warning' && !negated;
+    if (e.channel !== undefined) checkChannel([...path, 'eventSeen', 'channel'], e.channel, mustReachScript, report);
   }
   if (g.notificationSeen) {
     const n = g.notificationSeen;
     sentinel([...path, 'notificationSeen', 'sentinel'], n.sentinel);
-    if (n.channel !== undefined) checkChannel([...path, 'notificationSeen', 'channel'], n.channel, true, report);
+    if (n.channel !== undefined) checkChannel([...path, 'notificationSeen', 'channel'], n.channel, !negated, report);
   }
   if (g.clientResult) redis([...path, 'clientResult', 'node'], g.clientResult.node);
   if (g.processState) node([...path, 'processState', 'node'], g.processState.node);
@@ -168,7 +176,8 @@ function checkGoal(
     }
   }
   if (g.tilt) sentinel([...path, 'tilt', 'sentinel'], g.tilt.sentinel);
-  if (g.failoverTook) range([...path, 'failoverTook'], g.failoverTook.atLeastMs, g.failoverTook.atMostMs, 'failoverTook');
+  if (g.failoverTook)
+    range([...path, 'failoverTook'], g.failoverTook.atLeastMs, g.failoverTook.atMostMs, 'failoverTook');
   if (g.ledger) {
     range([...path, 'ledger'], g.ledger.lostAtLeast, g.ledger.lostAtMost, 'lost');
     range([...path, 'ledger'], g.ledger.acknowledgedAtLeast, g.ledger.acknowledgedAtMost, 'acknowledged');
@@ -178,7 +187,12 @@ function checkGoal(
   if (needsSentinels && k.sentinels.size === 0) report(path, 'this goal needs Sentinels but the topology has none');
 }
 
-function checkChannel(path: Path, channel: string, mustReachScript: boolean, report: (path: Path, message: string) => void): void {
+function checkChannel(
+  path: Path,
+  channel: string,
+  mustReachScript: boolean,
+  report: (path: Path, message: string) => void,
+): void {
   const spec = channelSpec(channel);
   if (!spec) {
     const guess = closestChannel(channel);
@@ -253,7 +267,8 @@ function checkAction(a: ActionDoc, path: Path, k: Known, report: (path: Path, me
       return;
     case 'failover':
       needSentinels();
-      if (a.sentinel !== undefined && !k.sentinels.has(a.sentinel)) report([...path, 'sentinel'], unknownNode(a.sentinel));
+      if (a.sentinel !== undefined && !k.sentinels.has(a.sentinel))
+        report([...path, 'sentinel'], unknownNode(a.sentinel));
       return;
     case 'sentinel-set':
       needSentinels();
@@ -285,7 +300,14 @@ function checkFault(
       spec = { kind: 'cut', from: a.from, to: a.to, mode: a.mode ?? 'drop' };
       break;
     case 'latency':
-      spec = { kind: 'latency', from: a.from, to: a.to, latencyMs: a.latencyMs, jitterMs: a.jitterMs ?? 0, bothWays: a.bothWays ?? false };
+      spec = {
+        kind: 'latency',
+        from: a.from,
+        to: a.to,
+        latencyMs: a.latencyMs,
+        jitterMs: a.jitterMs ?? 0,
+        bothWays: a.bothWays ?? false,
+      };
       break;
     case 'bandwidth':
       spec = { kind: 'bandwidth', from: a.from, to: a.to, bytesPerSec: a.bytesPerSec, bothWays: a.bothWays ?? false };

@@ -30,7 +30,9 @@ export function zodProblems(error: z.ZodError, raw: unknown, file: string): Less
   const out: Array<{ path: PropertyKey[]; message: string }> = [];
   collect(error.issues, [], raw, out);
   // A typo'd predicate key yields "unknown field" and "needs exactly one predicate"; the first says it all.
-  const unknownAt = new Set(out.filter((p) => p.message.startsWith('unknown field')).map((p) => formatPath(p.path.slice(0, -1))));
+  const unknownAt = new Set(
+    out.filter((p) => p.message.startsWith('unknown field')).map((p) => formatPath(p.path.slice(0, -1))),
+  );
   const seen = new Set<string>();
   const problems: LessonProblem[] = [];
   for (const p of out) {
@@ -58,12 +60,15 @@ function collect(
         for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown field "${key}"` });
         break;
       case 'invalid_union': {
-        if (issue.note === 'No matching discriminator') {
-          const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+        if (isDiscriminatorMiss([issue])) {
+          const options = ('options' in issue ? (issue.options ?? []) : []).map(String);
           const expected = options.length ? ` (expected one of: ${options.join(', ')})` : '';
           out.push({
             path,
-            message: value === undefined ? `missing kind${expected}` : `unknown action kind ${JSON.stringify(value)}${expected}`,
+            message:
+              value === undefined
+                ? `missing kind${expected}`
+                : `unknown action kind ${JSON.stringify(value)}${expected}`,
           });
           break;
         }
@@ -97,11 +102,13 @@ function pickBranch(branches: readonly (readonly Issue[])[], value: unknown): re
 }
 
 function isDiscriminatorMiss(issues: readonly Issue[]): boolean {
-  return issues.some((i) => i.code === 'invalid_union' && i.note === 'No matching discriminator');
+  // A discriminated union whose `kind` matched no option reports the discriminator and no branch errors.
+  return issues.some((i) => i.code === 'invalid_union' && i.discriminator !== undefined && i.errors.length === 0);
 }
 
 function unionMessage(issue: Issue, value: unknown): string {
-  if (isRecord(value) && 'waitFor' in value && 'kind' in value) return 'an entry is either an action (kind) or a waitFor, not both';
+  if (isRecord(value) && 'waitFor' in value && 'kind' in value)
+    return 'an entry is either an action (kind) or a waitFor, not both';
   if (isRecord(value)) return 'must be an action ({kind: …}) or a wait ({waitFor: <goal>, timeoutMs})';
   return issue.message === 'Invalid input' ? `invalid value ${JSON.stringify(value)}` : issue.message;
 }

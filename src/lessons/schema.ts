@@ -45,7 +45,10 @@ export const ActionSchema = z.discriminatedUnion('kind', [
   nodeAction('restart'),
   z.strictObject({
     kind: z.literal('partition'),
-    groups: z.array(z.array(endpointRef).min(1).max(20)).min(2, { error: 'a partition needs at least 2 groups' }).max(20),
+    groups: z
+      .array(z.array(endpointRef).min(1).max(20))
+      .min(2, { error: 'a partition needs at least 2 groups' })
+      .max(20),
     mode: cutMode,
   }),
   z.strictObject({ kind: z.literal('isolate'), host: hostRef, mode: cutMode }),
@@ -211,20 +214,31 @@ export const GoalSchema = z
       })
       .superRefine((v, ctx) => {
         if (v.errorPrefix !== undefined && v.ok === true) {
-          ctx.addIssue({ code: 'custom', path: ['ok'], message: 'errorPrefix describes a failed command; drop ok: true' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ok'],
+            message: 'errorPrefix describes a failed command; drop ok: true',
+          });
         }
       })
       .optional(),
     processState: z.strictObject({ node: nodeRef, state: z.enum(processStates) }).optional(),
     linkUp: z.strictObject({ node: redisRef, up: z.boolean() }).optional(),
     goodReplicas: z
-      .strictObject({ node: redisRef, atLeast: count('atLeast', 0, 9).optional(), atMost: count('atMost', 0, 9).optional() })
+      .strictObject({
+        node: redisRef,
+        atLeast: count('atLeast', 0, 9).optional(),
+        atMost: count('atMost', 0, 9).optional(),
+      })
       .superRefine(atLeastOne(['atLeast', 'atMost'], 'goodReplicas'))
       .optional(),
     tilt: z.strictObject({ sentinel: sentinelRef, on: z.boolean() }).optional(),
     failoverCompleted: z.boolean().optional(),
     failoverTook: z
-      .strictObject({ atLeastMs: ms('atLeastMs', 0, MAX_MS).optional(), atMostMs: ms('atMostMs', 0, MAX_MS).optional() })
+      .strictObject({
+        atLeastMs: ms('atLeastMs', 0, MAX_MS).optional(),
+        atMostMs: ms('atMostMs', 0, MAX_MS).optional(),
+      })
       .superRefine(atLeastOne(['atLeastMs', 'atMostMs'], 'failoverTook'))
       .optional(),
     converged: z.boolean().optional(),

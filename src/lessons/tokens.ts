@@ -19,9 +19,7 @@ export const ERROR_PREFIX = /^[A-Z][A-Z_]{1,23}$/;
 /** One relative path segment: starts with a letter, digit or underscore, so `.` and `..` can never be a segment. */
 const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
-export const nodeRef = z
-  .string()
-  .regex(NODE_ID, { error: 'must be a node id like "redis-2" or "sentinel-1"' });
+export const nodeRef = z.string().regex(NODE_ID, { error: 'must be a node id like "redis-2" or "sentinel-1"' });
 
 export const redisRef = z.string().regex(/^redis-[1-9]\d?$/, { error: 'must be a Redis node id like "redis-2"' });
 
@@ -73,9 +71,11 @@ export const line = (what: string, max: number) =>
 
 /** Why a Markdown path is refused, or undefined when it is a safe relative `.md` path inside the lesson folder. */
 export function markdownPathProblem(p: string): string | undefined {
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'absolute paths are not allowed; use a path relative to the lesson folder';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p))
+    return 'absolute paths are not allowed; use a path relative to the lesson folder';
   if (p.includes('\\')) return 'use forward slashes in paths';
-  if (p.split('/').some((s) => s === '..')) return 'path traversal ("..") is not allowed; the file must be inside the lesson folder';
+  if (p.split('/').some((s) => s === '..'))
+    return 'path traversal ("..") is not allowed; the file must be inside the lesson folder';
   if (!p.endsWith('.md')) return 'must name a Markdown file ending in .md';
   if (!p.split('/').every((s) => PATH_SEGMENT.test(s))) {
     return 'path segments may only contain letters, digits and . _ - and must not start with a dot';

@@ -1,6 +1,7 @@
 // The lesson runner's view state, as stored in LabState.lesson and drawn by the lesson pane.
-import type { LabAction } from '../cluster/actions.js';
+import type { Goal, SolutionEntry } from './schema.js';
 
+/** pending: not reached (or skipped) · active: current, goal not met yet · met: current, goal met · done: met and left. */
 export type StepStatus = 'pending' | 'active' | 'met' | 'done';
 
 export interface LessonStepView {
@@ -10,10 +11,39 @@ export interface LessonStepView {
   prose: string;
   /** Plain-language statement of the goal ("redis-1 is a replica again"). */
   goalText: string;
+  /** The goal itself; the runner evaluates it on every tick. */
+  goal: Goal;
+  /** Actions (and waits) the controller performs when the step is entered, before `step-entered`. */
+  setup: SolutionEntry[];
   hints: string[];
-  solution: LabAction[];
+  /** The same actions the keyboard triggers, plus `{waitFor, timeoutMs}` waits; see play.ts. */
+  solution: SolutionEntry[];
   /** Prose shown once the goal is met: what happened and why. */
   explain?: string;
+}
+
+/**
+ * What the lab looked like when a step started. "Since the step started" predicates count only records newer than
+ * this, compared by sequence numbers and snapshots rather than clocks, so engine time and runner time never mix.
+ */
+export interface StepMark {
+  /** Runner time the step started. */
+  at: number;
+  /** Highest Sentinel event seq at step start (-1 when none). */
+  eventSeq: number;
+  /** Highest client result seq at step start (-1 when none). */
+  clientSeq: number;
+  /** `at` of the newest notification-script line at step start (-1 when none). */
+  notificationAt: number;
+  /** Failover timelines already complete at step start. */
+  completedFailovers: string[];
+  /** Failover timelines that had already switched master at step start. */
+  switchedFailovers: string[];
+  /** `at` of the ledger verdict present at step start, if any. */
+  verdictAt?: number;
+  /** Workload counts at step start (the workload pane's live counts). */
+  workloadOk: number;
+  workloadErrors: Record<string, number>;
 }
 
 export interface LessonRunState {
@@ -23,7 +53,16 @@ export interface LessonRunState {
   steps: LessonStepView[];
   stepIndex: number;
   status: StepStatus[];
-  /** Current step's goal right now. */
+  /** Steps met at least once (this run or a saved one); a met step left behind shows as done. */
+  achieved: boolean[];
+  /**
+   * False between navigating to a step and the controller reporting `step-entered` (setup done); goals are not
+   * evaluated meanwhile.
+   */
+  entered: boolean;
+  /** Set by `step-entered`. */
+  since?: StepMark;
+  /** Current step's goal right now (latched true once met). */
   goalMet: boolean;
   /** What is still missing, or why it passed ("sentinel-3 still names redis-1"). */
   goalDetail: string;
@@ -32,5 +71,8 @@ export interface LessonRunState {
   hintsShown: number;
   solutionShown: boolean;
   playingSolution: boolean;
+  /** Why the last solution run stopped early, if it did. */
+  solutionError?: string;
+  /** Every step has been met. */
   completed: boolean;
 }

@@ -41,9 +41,17 @@ export function validateLessonDoc(raw: unknown, folder: string): Validated {
   const problems: LessonProblem[] = crossCheck(doc).map((p) => ({ file, ...p }));
   const m = FOLDER_NAME.exec(folder);
   if (!m) {
-    problems.push({ file, path: '', message: `folder name "${folder}" must look like "02-noreplicas" (two digits, a dash, the id)` });
+    problems.push({
+      file,
+      path: '',
+      message: `folder name "${folder}" must look like "02-noreplicas" (two digits, a dash, the id)`,
+    });
   } else if (m[2] !== doc.id) {
-    problems.push({ file, path: 'id', message: `id "${doc.id}" must match the folder name "${folder}" without its number ("${m[2]}")` });
+    problems.push({
+      file,
+      path: 'id',
+      message: `id "${doc.id}" must match the folder name "${folder}" without its number ("${m[2]}")`,
+    });
   }
   return problems.length ? { problems } : { doc, problems };
 }

@@ -13,6 +13,9 @@ export const PANE_TITLES: Record<PaneId, string> = {
   actions: 'Actions',
 };
 
+/** Shorter names for tab strips, where several panes share one slot. */
+export const TAB_TITLES: Record<PaneId, string> = { ...PANE_TITLES, events: 'Events' };
+
 export const MIN_SIZE = { columns: 80, rows: 24 } as const;
 
 /** Named breakpoints: the smallest terminal each one needs. */
@@ -84,9 +87,9 @@ export function calculateLayout({ columns, rows, sandbox }: LayoutInput): Layout
   const lesson: PaneId[] = sandbox ? [] : ['lesson'];
   let body: ColumnLayout[];
   if (bp === 'wide') {
-    const c1 = Math.floor(columns * 0.36);
-    const c2 = Math.floor(columns * 0.34);
-    const lag = clamp(Math.floor(B / 4), 8, 12);
+    const c1 = Math.floor(columns * 0.34);
+    const c2 = Math.floor(columns * 0.36);
+    const lag = clamp(Math.floor(B / 4), 8, 10);
     const actions = clamp(Math.floor(B * 0.3), 6, 12);
     const client = clamp(Math.floor(B * 0.28), 8, 12);
     const node = clamp(Math.floor(B * 0.24), 6, 10);
@@ -96,17 +99,18 @@ export function calculateLayout({ columns, rows, sandbox }: LayoutInput): Layout
       { width: columns - c1 - c2, slots: [s(['lesson'], B - client - node), s(['client'], client), s(['node'], node)] },
     ];
   } else if (bp === 'medium') {
-    const c1 = Math.floor(columns * 0.4);
-    const c2 = Math.floor(columns * 0.32);
-    const lag = clamp(Math.floor(B / 3), 7, 10);
-    const actions = clamp(Math.floor(B * 0.3), 5, 10);
+    const c1 = Math.floor(columns * 0.52);
+    const lag = clamp(Math.floor(B / 3), 7, 9);
+    const events = Math.floor(B * 0.5);
     body = [
       { width: c1, slots: [s(['topology'], B - lag), s(['lag'], lag)] },
-      { width: c2, slots: [s(['events'], B - actions), s(['actions'], actions)] },
-      { width: columns - c1 - c2, slots: [s([...lesson, 'client', 'node'], B)] },
+      {
+        width: columns - c1,
+        slots: [s(['events'], events), s([...lesson, 'client', 'node', 'actions'], B - events)],
+      },
     ];
   } else {
-    const c1 = Math.max(44, Math.floor(columns * 0.55));
+    const c1 = Math.max(46, Math.floor(columns * 0.55));
     const lag = clamp(Math.floor(B * 0.38), 7, 9);
     const tall = rows >= 36;
     const events = Math.floor(B * 0.45);
@@ -155,6 +159,7 @@ export function activePaneOf(slot: SlotLayout, focus: PaneId, recent: readonly P
 /** Inner height of the slot that shows `pane`, for paging. */
 export function paneInnerHeight(layout: Layout, pane: PaneId): number {
   if (layout.kind !== 'panes') return 1;
-  for (const c of layout.body) for (const slot of c.slots) if (slot.panes.includes(pane)) return Math.max(1, slot.height - 2);
+  for (const c of layout.body)
+    for (const slot of c.slots) if (slot.panes.includes(pane)) return Math.max(1, slot.height - 2);
   return 1;
 }

@@ -1,3 +1,4 @@
+// The set checker over hand-made histories: every verdict class, odd histories, loss-window attribution.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkLedger, lossWindows } from '../../src/ledger/check.js';

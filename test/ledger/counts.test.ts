@@ -1,3 +1,4 @@
+// Live counts and error classes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countOps, errorClass, zeroCounts } from '../../src/ledger/counts.js';
@@ -10,7 +11,7 @@ describe('countOps', () => {
       ...add(2, 'b', 'fail', 2),
       ...add(3, 'c', 'fail', 3),
       ...add(4, 'd', 'info', 4),
-      op({ type: 'fail', f: 'write', opId: 5, error: 'READONLY You can\'t write against a read only replica.' }),
+      op({ type: 'fail', f: 'write', opId: 5, error: "READONLY You can't write against a read only replica." }),
       op({ type: 'info', f: 'fault', process: 'nemesis', value: 'partition' }),
       op({ type: 'ok', f: 'final-read', value: '3 members' }),
     ];
@@ -42,7 +43,8 @@ describe('errorClass', () => {
     ['connect ECONNREFUSED 127.0.0.1:6381', 'ECONNREFUSED'],
     ['TIMEOUT no reply from redis-1 within 1000 ms', 'TIMEOUT'],
     ['Command timed out', 'TIMEOUT'],
-    ['connect ETIMEDOUT', 'TIMEOUT'],
+    ['connect ETIMEDOUT', 'ETIMEDOUT'],
+    ['ETIMEDOUT no answer connecting to redis-3 within 1000 ms', 'ETIMEDOUT'],
     ['Connection is closed.', 'CLOSED'],
     ['CLOSED connection to redis-1 lost with the request in flight', 'CLOSED'],
     ["Stream isn't writeable and enableOfflineQueue options is false", 'NOTCONNECTED'],

@@ -1,3 +1,4 @@
+// The shareable artefacts: JSONL history and the Markdown report (numbers, timeline, interpretation).
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,8 +34,18 @@ function scenario(): { input: ReportInput; history: HistoryOp[] } {
       topologySummary: '5 Redis (redis-1 master) · 3 Sentinels, quorum 2 · min-replicas-to-write 0',
       faults: [{ at: partitionAt, description: 'partition host-3 + client B | rest', healedAt: T0 + 30_000 }],
       sentinelEvents: [
-        { at: T0 + 13_100, sentinelId: 'sentinel-1', channel: '+switch-master', payload: 'mymaster 127.0.2.3 6381 127.0.2.1 6379' },
-        { at: T0 + 12_000, sentinelId: 'sentinel-2', channel: '+odown', payload: 'master mymaster 127.0.2.3 6381 #quorum 2/2' },
+        {
+          at: T0 + 13_100,
+          sentinelId: 'sentinel-1',
+          channel: '+switch-master',
+          payload: 'mymaster 127.0.2.3 6381 127.0.2.1 6379',
+        },
+        {
+          at: T0 + 12_000,
+          sentinelId: 'sentinel-2',
+          channel: '+odown',
+          payload: 'master mymaster 127.0.2.3 6381 #quorum 2/2',
+        },
       ],
       verdict,
       counts,
@@ -81,7 +92,13 @@ describe('renderReport', () => {
   it('says so when nothing was lost', () => {
     const history = [...add(1, 'a', 'ok', T0 + 1), ...add(2, 'b', 'info', T0 + 2)];
     const verdict = checkLedger(history, { node: 'redis-1', members: ['a', 'b'], at: T0 + 5 });
-    const text = renderReport({ ...input, faults: [], sentinelEvents: [], verdict, counts: history.reduce(countOps, zeroCounts()) });
+    const text = renderReport({
+      ...input,
+      faults: [],
+      sentinelEvents: [],
+      verdict,
+      counts: history.reduce(countOps, zeroCounts()),
+    });
     assert.match(text, /All 1 acknowledged writes survived \(0 lost\)\./);
     assert.match(text, /1 writes had an unknown outcome \(timeout or lost connection\); 1 of them are present\./);
     assert.doesNotMatch(text, /## Loss windows/);
@@ -98,7 +115,13 @@ describe('historyToJsonl / writeRunExport', () => {
     const ops = [op({ type: 'invoke', opId: 1, value: 'a' }), op({ type: 'ok', opId: 1, value: 'a' })];
     const text = historyToJsonl(ops);
     assert.equal(text.endsWith('\n'), true);
-    assert.deepEqual(text.trimEnd().split('\n').map((l) => JSON.parse(l)), ops);
+    assert.deepEqual(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      ops,
+    );
     assert.equal(historyToJsonl([]), '');
   });
 

@@ -16,7 +16,12 @@ export function add(
   node = 'redis-1',
   extra: Partial<HistoryOp> = {},
 ): HistoryOp[] {
-  const error = outcome === 'fail' ? 'NOREPLICAS Not enough good replicas to write.' : outcome === 'info' ? 'TIMEOUT no reply' : undefined;
+  const error =
+    outcome === 'fail'
+      ? 'NOREPLICAS Not enough good replicas to write.'
+      : outcome === 'info'
+        ? 'TIMEOUT no reply'
+        : undefined;
   return [
     op({ type: 'invoke', opId, value, at, node, ...extra }),
     op({ type: outcome, opId, value, at: at + 1, node, ...(error ? { error } : {}), ...extra }),

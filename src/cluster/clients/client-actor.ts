@@ -155,13 +155,15 @@ export class ClientActor {
     // Building ops costs allocations; skip it entirely when nobody records (the plain benchmark loop).
     const recording = this.#listeners.size > 0;
     const opId = recording ? this.#opId() : 0;
-    if (recording) this.#emit({ type: 'invoke', f, value, node: this.currentNode, opId });
+    if (recording) this.#emit('invoke', f, value, this.currentNode, opId, undefined);
     const done = (kind: ClientOpKind, resultText: string, node: string | undefined, v = value): ClientOpResult => {
       if (recording) {
         const type = kind === 'ok' ? 'ok' : kind === 'fail' ? 'fail' : 'info';
-        this.#emit({ type, f, value: v, node, opId, ...(kind === 'ok' ? {} : { error: resultText }) });
+        this.#emit(type, f, v, node, opId, kind === 'ok' ? undefined : resultText);
       }
-      return { ok: kind === 'ok', text: resultText, kind, ...(node === undefined ? {} : { node }) };
+      return node === undefined
+        ? { ok: kind === 'ok', text: resultText, kind }
+        : { ok: kind === 'ok', text: resultText, node, kind };
     };
 
     let conn: Conn;
@@ -192,10 +194,21 @@ export class ClientActor {
     }
   }
 
-  #emit(op: Omit<HistoryOp, 'seq' | 'at' | 'process'>): void {
-    const full: HistoryOp = { seq: this.#seq(), at: this.#now(), process: this.process, ...op };
-    if (full.node === undefined) delete full.node;
-    for (const fn of this.#listeners) fn(full);
+  // Hot path at ~100k ops/s: build the op in one literal, no spreads or deletes (they cost shape changes and GC).
+  #emit(
+    type: HistoryOp['type'],
+    f: HistoryOp['f'],
+    value: string,
+    node: string | undefined,
+    opId: number,
+    error: string | undefined,
+  ): void {
+    const op: HistoryOp =
+      node === undefined
+        ? { seq: this.#seq(), at: this.#now(), process: this.process, type, f, value, opId }
+        : { seq: this.#seq(), at: this.#now(), process: this.process, type, f, value, node, opId };
+    if (error !== undefined) op.error = error;
+    for (const fn of this.#listeners) fn(op);
   }
 
   #addressedNode(): string | undefined {
@@ -259,7 +272,8 @@ export class ClientActor {
       // connectTimeout only covers TCP; a frozen node accepts TCP and never answers HELLO.
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new NotSent(`TIMEOUT connecting to ${conn.nodeId} took over ${this.#connectTimeout} ms`)),
+          () =>
+            reject(new NotSent(`ETIMEDOUT no answer connecting to ${conn.nodeId} within ${this.#connectTimeout} ms`)),
           this.#connectTimeout,
         );
       });

@@ -1,10 +1,11 @@
 // The ledger workload: SADD unique ids (`<runTag>-<n>`) into one set through a ClientActor at a steady rate
 // (or as fast as N in-flight requests allow), keeping the full history and live counts for the final check.
-import type { HistoryOp } from '../events.js';
-import { checkLedger, type CheckOptions } from '../../ledger/check.js';
-import { countOps, zeroCounts } from '../../ledger/counts.js';
+
+import { type CheckOptions, checkLedger } from '../../ledger/check.js';
+import { copyCounts, countOpInPlace, zeroCounts } from '../../ledger/counts.js';
 import { type IdAllocator, nextHistorySeq } from '../../ledger/ids.js';
 import type { LedgerCounts, LedgerVerdict } from '../../ledger/types.js';
+import type { HistoryOp } from '../events.js';
 import { ClientActor, type ClientActorOptions, type ClientOpResult } from './client-actor.js';
 
 export const DEFAULT_SET_KEY = 'rsl:ledger';
@@ -56,7 +57,7 @@ export class Workload {
   readonly #history: HistoryOp[] = [];
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #stats: WorkloadStats = { issued: 0, ok: 0, failed: 0, unknown: 0 };
-  #counts: LedgerCounts = zeroCounts();
+  readonly #counts: LedgerCounts = zeroCounts();
   #countsDirty = false;
   #running = false;
   #n = 0;
@@ -73,7 +74,11 @@ export class Workload {
     this.actor =
       options.actor instanceof ClientActor
         ? options.actor
-        : new ClientActor({ process: 'workload', ...options.actor, ...(options.nextSeq ? { nextSeq: options.nextSeq } : {}) });
+        : new ClientActor({
+            process: 'workload',
+            ...options.actor,
+            ...(options.nextSeq ? { nextSeq: options.nextSeq } : {}),
+          });
     const rate = options.ratePerSec ?? DEFAULT_RATE_PER_SEC;
     this.#rate = rate === 'max' ? 0 : Math.max(0, rate);
     this.#concurrency = Math.max(1, options.concurrency ?? (this.#rate === 0 ? 32 : 256));
@@ -91,8 +96,9 @@ export class Workload {
     return { ...this.#stats };
   }
 
+  /** A snapshot of the live counts (the workload folds into its own copy in place). */
   counts(): LedgerCounts {
-    return this.#counts;
+    return copyCounts(this.#counts);
   }
 
   /** The full history so far: this workload's client ops plus anything passed to `note`. */
@@ -158,20 +164,23 @@ export class Workload {
     const mine = members.filter((m) => own.test(m));
     const at = this.#now();
     this.note({ process: 'workload', type: 'ok', f: 'final-read', node, value: `${mine.length} members`, at });
-    return checkLedger(this.#history, { node, members: mine, at }, { ...options, foreignMembers: members.length - mine.length });
+    return checkLedger(
+      this.#history,
+      { node, members: mine, at },
+      { ...options, foreignMembers: members.length - mine.length },
+    );
   }
 
   #record(op: HistoryOp): void {
     this.#history.push(op);
-    this.#counts = countOps(this.#counts, op);
-    this.#countsDirty = true;
+    if (countOpInPlace(this.#counts, op)) this.#countsDirty = true;
     this.#o.onOp?.(op);
   }
 
   #flushCounts(): void {
     if (!this.#countsDirty) return;
     this.#countsDirty = false;
-    this.#o.onCounts?.(this.#counts);
+    this.#o.onCounts?.(copyCounts(this.#counts));
   }
 
   #issue(): Promise<ClientOpResult> {

@@ -101,7 +101,9 @@ export const SENTINEL_CHANNELS: readonly ChannelSpec[] = [
   spec('+sentinel-address-switch', 'info', 'N', 'instance', 'A known Sentinel now announces a new address.', (c) => {
     const ip = word(c, 1);
     const port = Number(word(c, 3, '0'));
-    return `${c.sentinel(word(c, 5))} now announces ${c.label(ip, port)} (${ip}:${port})`;
+    const byAddr = c.label(ip, port);
+    const who = byAddr === `${ip}:${port}` ? c.sentinel(word(c, 5)) : byAddr;
+    return `${who} now announces ${ip}:${port}`;
   }),
   spec(
     '+sentinel-address-update',

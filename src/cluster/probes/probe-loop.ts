@@ -27,6 +27,11 @@ function errorClass(message: string): string {
   return message;
 }
 
+/** A function, not an inline test: TypeScript would keep the narrowing across awaits. */
+function isReady(client: Redis): boolean {
+  return client.status === 'ready';
+}
+
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -96,32 +101,33 @@ export class ProbeLoop<T> {
     if (this.stopped || this.inFlight) return;
     const started = Date.now();
     const waiters = this.waiters.splice(0);
-    this.inFlight = this.round(started);
-    let obs: T | undefined;
-    try {
-      obs = await this.inFlight;
-    } finally {
-      this.inFlight = undefined;
-    }
+    const round = this.round(started);
+    this.inFlight = round;
+    const obs = await round;
+    this.inFlight = undefined;
     if (this.stopped) return;
-    const key = this.o.key(obs);
-    if (key !== this.lastKey) {
-      this.lastKey = key;
-      this.o.onObservation(obs);
-    }
-    for (const w of waiters) w(obs);
-    if (this.again) {
+    try {
+      const key = this.o.key(obs);
+      if (key !== this.lastKey) {
+        this.lastKey = key;
+        this.o.onObservation(obs);
+      }
+      for (const w of waiters) w(obs);
+    } finally {
+      // A throwing consumer must not stop the probe.
+      const again = this.again;
       this.again = false;
-      this.schedule(0);
-    } else {
-      this.schedule(Math.max(0, this.o.intervalMs - (Date.now() - started)));
+      this.schedule(again ? 0 : Math.max(0, this.o.intervalMs - (Date.now() - started)));
     }
   }
 
   private async round(at: number): Promise<T> {
     const client = this.client;
     if (!client) return this.fail('not started', at);
-    if (client.status !== 'ready') await this.settle(client);
+    if (client.status !== 'ready') {
+      await this.settle(client);
+      if (!isReady(client)) return this.fail(this.lastError ?? `not connected (${client.status})`, at);
+    }
     try {
       return this.succeed(await this.o.query(client, at));
     } catch (err) {
@@ -129,7 +135,7 @@ export class ProbeLoop<T> {
       // Killed by the server (Sentinel's CLIENT KILL TYPE normal): retry once on the fresh connection.
       if (CONNECTION_GONE.test(message) && !this.stopped) {
         await this.settle(client);
-        if (client.status === 'ready') {
+        if (isReady(client)) {
           try {
             return this.succeed(await this.o.query(client, at));
           } catch (err2) {

@@ -1,11 +1,11 @@
 // Bottom row: key hints generated from the registry for what is enabled right now.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { WhenContext } from '../keymap/context.js';
-import { fitHints, footerHints } from '../keymap/footer.js';
 import { useController, useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
+import type { WhenContext } from '../keymap/context.js';
+import { fitHints, footerHints } from '../keymap/footer.js';
 import type { Layout } from '../layout.js';
 
 export const Footer = memo(function Footer({ width, layout }: { width: number; layout: Layout }) {

@@ -65,21 +65,15 @@ export const Header = memo(function Header({ width }: { width: number }) {
         ) : null}
         <Text {...theme.style(statusToken)}>{status}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
-        <Text {...theme.style(moved ? 'status.warn' : 'status.muted')}>{ports}</Text>
-        <Text {...theme.style('status.muted')}> │ </Text>
         <Text {...theme.style(masters.includes(',') ? 'status.error' : 'role.master')}>{masterText}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
         <Text {...theme.style(faults ? 'status.warn' : 'status.muted')}>
           {faults ? `╳ ${faults} active fault${faults > 1 ? 's' : ''}` : 'no faults'}
         </Text>
-        {lessonStep ? (
-          <>
-            <Text {...theme.style('status.muted')}> │ </Text>
-            <Text>lesson step {lessonStep}</Text>
-          </>
-        ) : (
-          <Text {...theme.style('status.muted')}> │ sandbox</Text>
-        )}
+        <Text {...theme.style('status.muted')}> │ </Text>
+        {lessonStep ? <Text>lesson step {lessonStep}</Text> : <Text {...theme.style('status.muted')}>sandbox</Text>}
+        <Text {...theme.style('status.muted')}> │ </Text>
+        <Text {...theme.style(moved ? 'status.warn' : 'status.muted')}>{ports}</Text>
       </Text>
     </Box>
   );

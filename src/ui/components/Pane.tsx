@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { useTheme } from '../hooks/use-theme.js';
-import { PANE_TITLES, type PaneId } from '../layout.js';
+import { type PaneId, TAB_TITLES } from '../layout.js';
 
 export interface PaneProps {
   width: number;
@@ -22,19 +22,20 @@ export function Pane({ width, height, focused, title, tabs, badge, children }: P
   const color = theme.border(focused ? 'border.focus' : 'border.default');
   const [tl, h, tr] = focused ? ['╔', '═', '╗'] : ['╭', '─', '╮'];
   const mark = (name: string, active: boolean) => (active && tabs && theme.mode === 'none' ? `[${name}]` : name);
-  const parts: Array<{ text: string; active: boolean }> = tabs
+  const parts: Array<{ id: string; text: string; active: boolean }> = tabs
     ? tabs.panes.map((p, i) => ({
-        text: `${i ? ' │ ' : ''}${mark(tabs.titles?.[p] ?? PANE_TITLES[p], p === tabs.active)}`,
+        id: p,
+        text: `${i ? ' │ ' : ''}${mark(tabs.titles?.[p] ?? TAB_TITLES[p], p === tabs.active)}`,
         active: p === tabs.active,
       }))
-    : [{ text: title, active: true }];
+    : [{ id: 'title', text: title, active: true }];
   const budget = Math.max(0, width - 5);
   let used = 0;
-  const shown: Array<{ text: string; active: boolean }> = [];
+  const shown: Array<{ id: string; text: string; active: boolean }> = [];
   for (const p of parts) {
     if (used >= budget) break;
     const text = p.text.slice(0, budget - used);
-    shown.push({ text, active: p.active });
+    shown.push({ id: p.id, text, active: p.active });
     used += text.length;
   }
   const badgeText = badge && used + badge.length + 3 <= budget ? ` ${badge} ` : '';
@@ -44,8 +45,8 @@ export function Pane({ width, height, focused, title, tabs, badge, children }: P
       <Box flexShrink={0} height={1}>
         <Text wrap="truncate-end">
           <Text color={color}>{`${tl}${h} `}</Text>
-          {shown.map((p, i) => (
-            <Text key={i} {...(p.active ? theme.style('text.title') : theme.style('status.muted'))}>
+          {shown.map((p) => (
+            <Text key={p.id} {...(p.active ? theme.style('text.title') : theme.style('status.muted'))}>
               {p.text}
             </Text>
           ))}

@@ -1,7 +1,7 @@
 // The feedback row: an open text prompt, "killing redis-1…" with a spinner while the lab works, else the
 // last result (✓/✗), so every key press visibly does something.
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { Spinner } from './Spinner.js';
@@ -13,7 +13,7 @@ export const StatusLine = memo(function StatusLine({ width }: { width: number })
   const last = useUi((s) => s.lastResult);
   const quitting = useUi((s) => s.quitting);
 
-  let body: React.ReactNode;
+  let body: ReactNode;
   if (modal?.kind === 'prompt') {
     body = (
       <Text wrap="truncate-end">

@@ -91,7 +91,8 @@ function setSide(ctx: ActionContext, side: 'A' | 'B' | 'cycle'): void {
   const host = hosts(ctx)[m.cursor];
   if (!host) return;
   const cur = m.sides[host];
-  const next = side === 'cycle' ? (cur === undefined ? 'A' : cur === 'A' ? 'B' : undefined) : cur === side ? undefined : side;
+  const next =
+    side === 'cycle' ? (cur === undefined ? 'A' : cur === 'A' ? 'B' : undefined) : cur === side ? undefined : side;
   const sides = { ...m.sides };
   if (next) sides[host] = next;
   else delete sides[host];
@@ -107,22 +108,29 @@ function submitPrompt(ctx: ActionContext): void {
   if (m?.kind !== 'prompt') return;
   const text = m.text.trim();
   const client = ctx.ui.client;
-  switch (m.purpose) {
-    case 'filter':
-      ctx.uiStore.setState({ eventFilter: text, modal: undefined });
-      uiOps.scrollTo(ctx.uiStore, 'events', 0);
-      uiOps.focus(ctx.uiStore, 'events');
-      return;
-    case 'write-key':
-      if (!text) return uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} SET — key (required)` });
-      return openPrompt(ctx, { kind: 'prompt', purpose: 'write-value', label: `client ${client} SET ${text} — value`, text: '', key: text });
-    case 'write-value':
+  if (m.purpose === 'filter') {
+    ctx.uiStore.setState({ eventFilter: text, modal: undefined });
+    uiOps.scrollTo(ctx.uiStore, 'events', 0);
+    uiOps.focus(ctx.uiStore, 'events');
+  } else if (m.purpose === 'write-key' || m.purpose === 'read-key') {
+    const verb = m.purpose === 'write-key' ? 'SET' : 'GET';
+    if (!text) {
+      uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} ${verb} — key (required)` });
+    } else if (m.purpose === 'write-key') {
+      openPrompt(ctx, {
+        kind: 'prompt',
+        purpose: 'write-value',
+        label: `client ${client} SET ${text} — value`,
+        text: '',
+        key: text,
+      });
+    } else {
       uiOps.closeModal(ctx.uiStore);
-      return performAction(ctx, { kind: 'write', client, key: m.key ?? '', value: m.text });
-    case 'read-key':
-      if (!text) return uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} GET — key (required)` });
-      uiOps.closeModal(ctx.uiStore);
-      return performAction(ctx, { kind: 'read', client, key: text });
+      performAction(ctx, { kind: 'read', client, key: text });
+    }
+  } else {
+    uiOps.closeModal(ctx.uiStore);
+    performAction(ctx, { kind: 'write', client, key: m.key ?? '', value: m.text });
   }
 }
 
@@ -215,8 +223,7 @@ export const actions = {
     scope: 'global',
     footer: 'freeze',
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
-    run: (c) =>
-      performAction(c, { kind: selectedState(c) === 'frozen' ? 'thaw' : 'freeze', node: c.ui.selectedNode }),
+    run: (c) => performAction(c, { kind: selectedState(c) === 'frozen' ? 'thaw' : 'freeze', node: c.ui.selectedNode }),
   },
   'node.restart': {
     title: 'Restart selected node',
@@ -314,7 +321,11 @@ export const actions = {
     run: (c) =>
       c.lab.workload.running
         ? performAction(c, { kind: 'workload-stop' }, 'stopping the workload…')
-        : performAction(c, { kind: 'workload-start', client: c.ui.client }, `starting the workload as client ${c.ui.client}…`),
+        : performAction(
+            c,
+            { kind: 'workload-start', client: c.ui.client },
+            `starting the workload as client ${c.ui.client}…`,
+          ),
   },
 
   // ── Cluster ───────────────────────────────────────────────────────────────

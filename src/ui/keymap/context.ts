@@ -29,15 +29,13 @@ export function performAction(ctx: ActionContext, action: LabAction, busy = busy
 }
 
 /** Runs any async lab call with a pending status line; failures become notices. */
-export function track(
-  uiStore: UiStore,
-  busy: string,
-  call: () => Promise<{ ok: boolean; text: string } | undefined | void>,
-): void {
+type Outcome = { ok: boolean; text: string } | undefined;
+
+export function track(uiStore: UiStore, busy: string, call: () => Promise<Outcome> | Promise<void>): void {
   const id = uiOps.begin(uiStore, busy);
-  let promise: Promise<{ ok: boolean; text: string } | undefined | void>;
+  let promise: Promise<Outcome>;
   try {
-    promise = Promise.resolve(call());
+    promise = Promise.resolve(call() as Promise<Outcome>);
   } catch (err) {
     promise = Promise.reject(err);
   }

@@ -1,10 +1,10 @@
 // Pure key routing over the registry: modal > focused pane > global, first action whose key matches and
 // whose `when` passes. Kept free of React so the rules are unit-tested directly.
 import type { Key } from 'ink';
+import { uiOps } from '../state/ui-store.js';
 import { type ActionId, type ActionSpec, actionEntries, type Scope } from './actions.js';
 import type { ActionContext, WhenContext } from './context.js';
 import { keyNames } from './keys.js';
-import { uiOps } from '../state/ui-store.js';
 
 export interface ChainEntry {
   id: ActionId;
@@ -38,7 +38,10 @@ export function isEnabled(spec: ActionSpec, ctx: WhenContext): boolean {
   return spec.when ? spec.when(ctx) : true;
 }
 
-export type Resolution = { kind: 'run'; entry: ChainEntry } | { kind: 'disabled'; entry: ChainEntry } | { kind: 'none' };
+export type Resolution =
+  | { kind: 'run'; entry: ChainEntry }
+  | { kind: 'disabled'; entry: ChainEntry }
+  | { kind: 'none' };
 
 export function resolveKey(name: string, ctx: WhenContext): Resolution {
   let disabled: ChainEntry | undefined;

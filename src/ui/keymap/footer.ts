@@ -1,7 +1,8 @@
 // Footer hints derived from the registry: enabled actions of the current scope chain that have a footer word,
 // dropped from the right to fit the width (help and quit are kept last).
-import { chainActions, isEnabled } from './dispatch.js';
+
 import type { WhenContext } from './context.js';
+import { chainActions, isEnabled } from './dispatch.js';
 import { formatKey } from './keys.js';
 
 export interface FooterHint {

@@ -17,7 +17,9 @@ export function inlineSpans(text: string, base: SpanStyle = 'plain'): Span[] {
     const i = m.index ?? 0;
     if (i > last) out.push({ text: text.slice(last, i), style: base });
     const tok = m[0];
-    out.push(tok.startsWith('`') ? { text: tok.slice(1, -1), style: 'code' } : { text: tok.slice(2, -2), style: 'bold' });
+    out.push(
+      tok.startsWith('`') ? { text: tok.slice(1, -1), style: 'code' } : { text: tok.slice(2, -2), style: 'bold' },
+    );
     last = i + tok.length;
   }
   if (last < text.length) out.push({ text: text.slice(last), style: base });

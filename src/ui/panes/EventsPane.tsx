@@ -33,7 +33,11 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
   if (failover) {
     const done = failover.done || failover.aborted !== undefined;
     top.push(
-      <Text key="tl-head" wrap="truncate-end" {...theme.style(failover.aborted ? 'status.error' : done ? 'status.ok' : 'status.warn')}>
+      <Text
+        key="tl-head"
+        wrap="truncate-end"
+        {...theme.style(failover.aborted ? 'status.error' : done ? 'status.ok' : 'status.warn')}
+      >
         ⚡ {timelineHeadline(failover)}
       </Text>,
     );
@@ -70,14 +74,18 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
   const room = Math.max(0, rowsAvail - top.length);
   const end = shown.length - scrolledBack;
   const slice = shown.slice(Math.max(0, end - room), end);
-  const chanWidth = Math.min(18, Math.max(10, ...slice.map((g) => g.channel.length)) + 1);
+  const narrow = cols < 50;
   const wide = cols >= 70;
+  const chanWidth = narrow ? 0 : Math.min(18, Math.max(10, ...slice.map((g) => g.channel.length)) + 1);
   const rows = slice.map((g) => {
-    const who = g.sentinelIds.length > 1 ? `×${g.sentinelIds.length} ${g.sentinelIds.map(shortSentinel).join(',')}` : g.sentinelIds.map(shortSentinel).join(',');
+    const who =
+      g.sentinelIds.length > 1
+        ? `×${g.sentinelIds.length} ${g.sentinelIds.map(shortSentinel).join(',')}`
+        : g.sentinelIds.map(shortSentinel).join(',');
     return (
       <Text key={g.key} wrap="truncate-end">
-        <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text>
-        <Text {...theme.style(severityToken(g.severity))}>{pad(g.channel, chanWidth)}</Text>
+        {narrow ? null : <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text>}
+        <Text {...theme.style(severityToken(g.severity))}>{narrow ? `${g.channel} ` : pad(g.channel, chanWidth)}</Text>
         <Text {...(g.known ? {} : theme.style('status.muted'))}>{g.gloss}</Text>
         <Text {...theme.style('role.sentinel')}> [{who}]</Text>
         {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}

@@ -66,19 +66,31 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
       );
       continue;
     }
-    const link = lag.syncing ? '⟳ sync' : lag.linkUp ? '✓ up' : `✗ down${lag.linkDownSec ? ` ${lag.linkDownSec}s` : ''}`;
+    const link = lag.syncing
+      ? '⟳ sync'
+      : lag.linkUp
+        ? '✓ up'
+        : `✗ down${lag.linkDownSec ? ` ${lag.linkDownSec}s` : ''}`;
     const ack = lag.ackAgeSec !== undefined ? `ack ${lag.ackAgeSec}s` : 'ack -';
     const good = lag.isGood ? '✓ good' : '✗ not good';
     rows.push(
       <Text key={id} wrap="truncate-end">
         <Text {...theme.style('role.replica')}>{pad(id, 8)}</Text>
         {showMaster ? <Text {...theme.style('status.muted')}>⇐{pad(lag.masterId, 8)} </Text> : null}
-        <Text {...theme.style(lag.linkUp ? 'status.ok' : 'status.error')}>{pad(link, 7)}</Text>
+        <Text {...theme.style(lag.linkUp ? 'status.ok' : 'status.error')}>{pad(link, 10)}</Text>
         <Text>{pad(formatBytes(lag.lagBytes), 9)}</Text>
-        <Text {...theme.style(lag.ackAgeSec !== undefined && lag.ackAgeSec > guard.maxLagSec ? 'status.error' : 'status.muted')}>
+        <Text
+          {...theme.style(
+            lag.ackAgeSec !== undefined && lag.ackAgeSec > guard.maxLagSec ? 'status.error' : 'status.muted',
+          )}
+        >
           {pad(ack, 8)}
         </Text>
-        {sparkWidth ? <Text {...theme.style('status.info')}>{pad(sparkline(lagHistory[id] ?? [], sparkWidth), sparkWidth + 1)}</Text> : null}
+        {sparkWidth ? (
+          <Text {...theme.style('status.info')}>
+            {pad(sparkline(lagHistory[id] ?? [], sparkWidth), sparkWidth + 1)}
+          </Text>
+        ) : null}
         <Text {...theme.style(lag.isGood ? 'status.ok' : 'status.warn')}>{good}</Text>
       </Text>,
     );

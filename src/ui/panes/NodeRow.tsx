@@ -34,7 +34,13 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
   const role = spec.kind === 'sentinel' ? 'sentinel' : redis?.replication?.role;
   const roleToken: Token = role ? `role.${role}` : 'role.unknown';
   const stateToken: Token =
-    state === 'running' ? 'status.ok' : state === 'frozen' ? 'status.warn' : state === 'exited' ? 'status.error' : 'status.muted';
+    state === 'running'
+      ? 'status.ok'
+      : state === 'frozen'
+        ? 'status.warn'
+        : state === 'exited'
+          ? 'status.error'
+          : 'status.muted';
   const segs: Seg[] = [
     { text: selected ? '▶ ' : '  ' },
     { text: `${roleTag(role)} `, token: roleToken },
@@ -62,7 +68,10 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
       if (r.masterSyncInProgress) segs.push({ text: '⟳ syncing', token: 'status.warn' });
       else if (r.masterLinkStatus === 'up') segs.push({ text: '✓ up', token: 'status.ok' });
       else {
-        const since = r.masterLinkDownSinceSec !== undefined && r.masterLinkDownSinceSec >= 0 ? ` ${r.masterLinkDownSinceSec}s` : '';
+        const since =
+          r.masterLinkDownSinceSec !== undefined && r.masterLinkDownSinceSec >= 0
+            ? ` ${r.masterLinkDownSinceSec}s`
+            : '';
         segs.push({ text: `✗ down${since}`, token: 'status.error' });
       }
     }
@@ -73,21 +82,27 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
       const names = o.masterId ?? o.masterAddr ?? '?';
       const odd = majority !== undefined && o.masterId !== undefined && o.masterId !== majority;
       segs.push({ text: `${odd ? '⚠ ' : ''}→ ${names}`, token: odd ? 'status.warn' : 'role.master' });
-      if (o.epoch !== undefined) segs.push({ text: ` ep ${o.epoch}`, token: 'status.muted' });
+      if (o.tilt) {
+        segs.push({ text: ` TILT${o.tiltSinceSec !== undefined ? ` ${o.tiltSinceSec}s` : ''}`, token: 'severity.critical' });
+      }
       if (o.flags.length) segs.push({ text: ` ${o.flags.join(',')}`, token: 'status.error' });
+      if (o.epoch !== undefined) segs.push({ text: ` ep ${o.epoch}`, token: 'status.muted' });
       if (o.failoverState) segs.push({ text: ` ${o.failoverState}`, token: 'status.warn' });
-      if (o.tilt) segs.push({ text: ` TILT${o.tiltSinceSec !== undefined ? ` ${o.tiltSinceSec}s` : ''}`, token: 'severity.critical' });
     }
   }
   const sel = selected ? theme.style('selection') : {};
   return (
     <Text wrap="truncate-end" {...sel}>
-      {segs.map((s, i) => (
-        <Text key={i} {...(s.token ? theme.style(s.token) : {})} {...sel}>
-          {s.text}
-        </Text>
-      ))}
-      {selected && theme.mode === 'color' ? ' '.repeat(Math.max(0, width - segs.reduce((n, s) => n + s.text.length, 0))) : ''}
+      {segs
+        .map((s, n) => ({ ...s, id: `${n}` }))
+        .map((s) => (
+          <Text key={s.id} {...(s.token ? theme.style(s.token) : {})} {...sel}>
+            {s.text}
+          </Text>
+        ))}
+      {selected && theme.mode === 'color'
+        ? ' '.repeat(Math.max(0, width - segs.reduce((n, s) => n + s.text.length, 0)))
+        : ''}
     </Text>
   );
 });

@@ -21,7 +21,12 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
     useShallow((s) =>
       s.topology.hosts
         .map((h) => h.id)
-        .filter((h) => s.topology.nodes.some((n) => n.host === h) || s.topology.clients.A.host === h || s.topology.clients.B.host === h),
+        .filter(
+          (h) =>
+            s.topology.nodes.some((n) => n.host === h) ||
+            s.topology.clients.A.host === h ||
+            s.topology.clients.B.host === h,
+        ),
     ),
   );
   const nodesByHost = useLab((s) => s.topology.nodes);
@@ -52,7 +57,7 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
 
   const nodeCount = nodesByHost.length;
   const wideCount = hosts.length + nodeCount + faultRows.length + warnings.length;
-  const roomy = wideCount <= rowsAvail && cols >= 56;
+  const roomy = wideCount <= rowsAvail && cols >= 50;
   const rows: ReactNode[] = [];
   if (roomy) {
     for (const h of hosts) {
@@ -62,7 +67,10 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       }
     }
   } else {
-    const ordered = [...nodesByHost.filter((n) => n.kind === 'redis'), ...nodesByHost.filter((n) => n.kind === 'sentinel')];
+    const ordered = [
+      ...nodesByHost.filter((n) => n.kind === 'redis'),
+      ...nodesByHost.filter((n) => n.kind === 'sentinel'),
+    ];
     for (const n of ordered) {
       rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={true} showPort={cols >= 60} />);
     }

@@ -2,8 +2,8 @@
 // source IP, and that the Sentinel-aware mode follows a real SENTINEL FAILOVER.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { HistoryOp } from '../../../src/cluster/events.js';
 import { ClientActor, type ClientActorOptions } from '../../../src/cluster/clients/client-actor.js';
+import type { HistoryOp } from '../../../src/cluster/events.js';
 import { countOps, zeroCounts } from '../../../src/ledger/counts.js';
 import {
   connectedAdmin,
@@ -87,7 +87,10 @@ describe('ClientActor against real Redis', { timeout: 45_000 }, () => {
       const counts = history.reduce(countOps, zeroCounts());
       assert.ok((counts.errors.NOREPLICAS ?? 0) >= 1);
       assert.equal(counts.failed, counts.errors.NOREPLICAS);
-      assert.ok(history.every((op, i) => i === 0 || op.seq > (history[i - 1]?.seq ?? 0)), 'seq increases');
+      assert.ok(
+        history.every((op, i) => i === 0 || op.seq > (history[i - 1]?.seq ?? 0)),
+        'seq increases',
+      );
     } finally {
       m.disconnect();
     }
@@ -103,7 +106,10 @@ describe('ClientActor against real Redis', { timeout: 45_000 }, () => {
     const m = await connectedAdmin(port(0));
     await m.config('SET', 'min-replicas-to-write', '0');
     m.disconnect();
-    const a = actor({ target: { kind: 'node', host: '127.0.0.1', port: port(0), nodeId: 'redis-1' }, commandTimeoutMs: 300 });
+    const a = actor({
+      target: { kind: 'node', host: '127.0.0.1', port: port(0), nodeId: 'redis-1' },
+      commandTimeoutMs: 300,
+    });
     assert.equal((await a.write('k', 'v1')).text, 'OK');
     assert.equal((await a.read('k')).text, '"v1"');
     const master = procs[0];
@@ -115,6 +121,14 @@ describe('ClientActor against real Redis', { timeout: 45_000 }, () => {
       assert.equal(hung.kind, 'unknown');
       assert.match(hung.text, /^TIMEOUT/);
       assert.ok(Date.now() - t < 1500);
+      // A client that was not connected yet never gets its request out: fail, not unknown.
+      const fresh = actor({
+        target: { kind: 'node', host: '127.0.0.1', port: port(0), nodeId: 'redis-1' },
+        connectTimeoutMs: 300,
+      });
+      const notSent = await fresh.write('k', 'v3');
+      assert.equal(notSent.kind, 'fail');
+      assert.match(notSent.text, /^ETIMEDOUT/);
     } finally {
       master.child.kill('SIGCONT');
     }

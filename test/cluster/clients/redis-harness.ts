@@ -60,7 +60,9 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > end) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
@@ -97,16 +99,26 @@ function launch(name: string, port: number, dir: string, args: string[]): Proc {
 export async function startRedis(name: string, port: number, extra: string[] = []): Promise<Proc> {
   const dir = mkdtempSync(join(tmpdir(), `rsl-test-${name}-`));
   const proc = launch(name, port, dir, [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'no',
-    '--requirepass', PASSWORD,
-    '--masterauth', PASSWORD,
-    '--repl-diskless-sync-delay', '0',
-    '--daemonize', 'no',
-    '--logfile', join(dir, 'redis.log'),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--requirepass',
+    PASSWORD,
+    '--masterauth',
+    PASSWORD,
+    '--repl-diskless-sync-delay',
+    '0',
+    '--daemonize',
+    'no',
+    '--logfile',
+    join(dir, 'redis.log'),
     ...extra,
   ]);
   await waitUp(proc, PASSWORD);

@@ -2,20 +2,12 @@
 // then made a replica of an empty node are all reported lost, attributed to that master.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { HistoryOp } from '../../../src/cluster/events.js';
+import { benchWorkload } from '../../../src/cluster/clients/bench.js';
 import { ClientActor } from '../../../src/cluster/clients/client-actor.js';
 import { Workload } from '../../../src/cluster/clients/workload.js';
+import type { HistoryOp } from '../../../src/cluster/events.js';
 import { checkLedger } from '../../../src/ledger/check.js';
-import {
-  connectedAdmin,
-  freePorts,
-  info,
-  PASSWORD,
-  type Proc,
-  startRedis,
-  stopAll,
-  waitFor,
-} from './redis-harness.js';
+import { connectedAdmin, freePorts, info, PASSWORD, type Proc, startRedis, stopAll, waitFor } from './redis-harness.js';
 
 const procs: Proc[] = [];
 let ports: number[] = [];
@@ -130,5 +122,69 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
       x.disconnect();
       yc.disconnect();
     }
+  });
+
+  it('rate mode: about ratePerSec adds per second; notes land in the same history', async () => {
+    const port = ports[2] as number;
+    const ops: HistoryOp[] = [];
+    const w = new Workload({
+      actor: {
+        name: 'A',
+        password: PASSWORD,
+        target: { kind: 'node', host: '127.0.0.1', port, nodeId: 'redis-y' },
+        resolveNode: () => undefined,
+      },
+      runTag: 'rate',
+      setKey: 'rsl:rate',
+      ratePerSec: 200,
+      onOp: (op) => ops.push(op),
+    });
+    try {
+      w.start();
+      const t0 = Date.now();
+      await waitFor('a few adds', () => w.stats().ok >= 10, 5000, 10);
+      w.note({ process: 'nemesis', type: 'info', f: 'fault', value: 'partition host-3 | rest' });
+      await waitFor('one second', () => Date.now() - t0 >= 1000, 2000, 10);
+      await w.stop();
+      const { issued, ok } = w.stats();
+      const elapsed = (w.stats().stoppedAt ?? 0) - (w.stats().startedAt ?? 0);
+      const expected = (200 * elapsed) / 1000;
+      assert.ok(Math.abs(issued - expected) <= 0.1 * expected + 5, `issued ${issued} in ${elapsed} ms`);
+      assert.equal(ok, issued);
+      assert.ok(
+        ops.every((op) => op.process === 'workload'),
+        'an owned actor records as process "workload"',
+      );
+      assert.equal(ops.length, 2 * issued);
+      const fault = w.history().findIndex((op) => op.f === 'fault');
+      assert.ok(fault > 0 && fault < w.history().length - 1, 'the fault sits between client ops');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('recording: false runs the same loop and keeps nothing; the benchmark reaches the targets', async () => {
+    const port = ports[2] as number;
+    const plain = new Workload({
+      actor: pinned('redis-y', port),
+      runTag: 'plain',
+      setKey: 'rsl:plain',
+      ratePerSec: 'max',
+      recording: false,
+    });
+    try {
+      plain.start();
+      await waitFor('some adds', () => plain.stats().ok >= 1000, 5000, 10);
+      await plain.stop();
+      assert.equal(plain.history().length, 0);
+      assert.equal(plain.counts().invoked, 0);
+    } finally {
+      await plain.close();
+    }
+    const r = await benchWorkload({ port, password: PASSWORD, durationMs: 900 });
+    console.log(`bench: ${JSON.stringify(r)}`);
+    assert.ok(r.recordingOpsPerSec >= 5000, `recording ${r.recordingOpsPerSec} ops/s`);
+    // The <= 15% target is measured by scripts/bench-workload.ts; here only a loose bound, as CI load is noisy.
+    assert.ok(r.overheadRatio <= 0.4, `overhead ${r.overheadRatio}`);
   });
 });

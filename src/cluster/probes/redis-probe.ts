@@ -1,0 +1,104 @@
+// Polls one Redis data node: INFO (run id + replication), CONFIG GET of the min-replicas guard and masterauth,
+// DBSIZE. Emits a RedisObservation whenever anything but `at` changed; never hangs on a frozen node.
+import type { Redis } from 'ioredis';
+import { parseConfigGet, parseReplicationInfo, parseServerInfo, type ResolveAddress } from '../observe/parse-info.js';
+import type { RedisObservation } from '../observe/types.js';
+import { ProbeLoop } from './probe-loop.js';
+import { monitorOptions, type ProbeTimeouts } from './probe-options.js';
+
+export interface RedisProbeOptions {
+  id: string;
+  host: string;
+  port: number;
+  password?: string;
+  intervalMs: number;
+  resolve: ResolveAddress;
+  onObservation(obs: RedisObservation): void;
+  timeouts?: Partial<ProbeTimeouts>;
+}
+
+/** Builds an observation from one round's raw replies (exported for tests). */
+export function redisObservation(
+  id: string,
+  at: number,
+  replies: { info: string; config?: unknown; dbsize?: unknown },
+  resolve: ResolveAddress,
+): RedisObservation {
+  const replication = parseReplicationInfo(replies.info, resolve);
+  const obs: RedisObservation = { id, at, reachable: true, replication };
+  const runId = parseServerInfo(replies.info).runId;
+  if (runId !== undefined) obs.runId = runId;
+  if (replication.role === 'replica' && replication.masterHost !== undefined && replication.masterPort !== undefined) {
+    const masterId = resolve(replication.masterHost, replication.masterPort);
+    if (masterId !== undefined) obs.masterId = masterId;
+  }
+  if (replies.config !== undefined) {
+    const c = parseConfigGet(replies.config);
+    const toWrite = Number(c['min-replicas-to-write'] ?? c['min-slaves-to-write']);
+    const maxLag = Number(c['min-replicas-max-lag'] ?? c['min-slaves-max-lag']);
+    if (Number.isFinite(toWrite)) obs.minReplicasToWrite = toWrite;
+    if (Number.isFinite(maxLag)) obs.minReplicasMaxLagSec = maxLag;
+    // Valkey answers with its canonical name `primaryauth`.
+    const auth = c.masterauth ?? c.primaryauth;
+    if (auth !== undefined) obs.hasMasterauth = auth !== '';
+  }
+  if (typeof replies.dbsize === 'number') obs.keys = replies.dbsize;
+  return obs;
+}
+
+export class RedisProbe {
+  private readonly loop: ProbeLoop<RedisObservation>;
+
+  constructor(o: RedisProbeOptions) {
+    const opts: Parameters<typeof monitorOptions>[0] = {
+      host: o.host,
+      port: o.port,
+      connectionName: `rsl-probe-${o.id}`,
+    };
+    if (o.password !== undefined) opts.password = o.password;
+    if (o.timeouts !== undefined) opts.timeouts = o.timeouts;
+    this.loop = new ProbeLoop<RedisObservation>({
+      clientOptions: monitorOptions(opts),
+      intervalMs: o.intervalMs,
+      query: (client, at) => queryRedis(client, o.id, at, o.resolve),
+      unreachable: (error, at) => ({ id: o.id, at, reachable: false, error }),
+      key: ({ at: _at, ...rest }) => JSON.stringify(rest),
+      onObservation: o.onObservation,
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** A round now (or right after the current one); resolves with its observation, undefined once stopped. */
+  pollNow(): Promise<RedisObservation | undefined> {
+    return this.loop.pollNow();
+  }
+}
+
+async function queryRedis(client: Redis, id: string, at: number, resolve: ResolveAddress): Promise<RedisObservation> {
+  const results = await client
+    .pipeline()
+    .info()
+    .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
+    .dbsize()
+    .exec();
+  const [info, config, dbsize] = results ?? [];
+  if (!info || info[0]) throw info?.[0] ?? new Error('no INFO reply');
+  // CONFIG may be renamed and DBSIZE refuses during LOADING: the rest of the observation still stands.
+  return redisObservation(
+    id,
+    at,
+    {
+      info: String(info[1]),
+      config: config && !config[0] ? config[1] : undefined,
+      dbsize: dbsize && !dbsize[0] ? dbsize[1] : undefined,
+    },
+    resolve,
+  );
+}

@@ -1,0 +1,177 @@
+// Polls one Sentinel's opinion: GET-MASTER-ADDR-BY-NAME, MASTER, REPLICAS, SENTINELS, MYID and INFO. Emits a
+// SentinelObservation when it changed (ms-ago counters aside); never hangs on a frozen Sentinel.
+import type { Redis } from 'ioredis';
+import {
+  parseMasterAddr,
+  parseSentinelInfo,
+  parseSentinelInstances,
+  parseSentinelMaster,
+  parseServerInfo,
+  type ResolveAddress,
+} from '../observe/parse-info.js';
+import type { SentinelInstanceInfo, SentinelObservation } from '../observe/types.js';
+import { ProbeLoop } from './probe-loop.js';
+import { monitorOptions, type ProbeTimeouts } from './probe-options.js';
+
+export interface SentinelProbeOptions {
+  id: string;
+  host: string;
+  port: number;
+  masterName: string;
+  /** Only if the Sentinels themselves require a password (the lab's don't). */
+  password?: string;
+  intervalMs: number;
+  resolve: ResolveAddress;
+  onObservation(obs: SentinelObservation): void;
+  timeouts?: Partial<ProbeTimeouts>;
+}
+
+/** "ms ago" counters that change every round; they alone don't make an observation new. */
+const VOLATILE_FIELDS = new Set([
+  'last-ping-sent',
+  'last-ok-ping-reply',
+  'last-ping-reply',
+  'info-refresh',
+  'role-reported-time',
+  'last-hello-message',
+  's-down-time',
+  'o-down-time',
+  'master-link-down-time',
+  'link-pending-commands',
+  'link-refcount',
+]);
+
+function stable(i: SentinelInstanceInfo): SentinelInstanceInfo {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(i.fields)) if (!VOLATILE_FIELDS.has(k)) fields[k] = v;
+  return { ...i, fields };
+}
+
+/** Comparison key of an observation: everything but `at` and the volatile counters. */
+export function sentinelObservationKey(o: SentinelObservation): string {
+  const { at: _at, ...rest } = o;
+  return JSON.stringify({
+    ...rest,
+    master: rest.master && stable(rest.master),
+    replicas: rest.replicas.map(stable),
+    sentinels: rest.sentinels.map(stable),
+  });
+}
+
+export interface SentinelReplies {
+  masterAddr?: unknown;
+  master?: unknown;
+  replicas?: unknown;
+  sentinels?: unknown;
+  info?: string;
+  myId?: unknown;
+}
+
+/** Builds an observation from one round's raw replies (exported for tests). */
+export function sentinelObservation(
+  id: string,
+  at: number,
+  r: SentinelReplies,
+  resolve: ResolveAddress,
+): SentinelObservation {
+  const obs: SentinelObservation = {
+    id,
+    at,
+    reachable: true,
+    replicas: parseSentinelInstances(r.replicas, resolve),
+    sentinels: parseSentinelInstances(r.sentinels, resolve),
+  };
+  const addr = parseMasterAddr(r.masterAddr);
+  if (addr) {
+    obs.masterAddr = addr;
+    const masterId = resolve(addr.ip, addr.port);
+    if (masterId !== undefined) obs.masterId = masterId;
+  }
+  if (r.master !== undefined && r.master !== null) obs.master = parseSentinelMaster(r.master, resolve);
+  if (r.info !== undefined) {
+    obs.info = parseSentinelInfo(r.info);
+    const runId = parseServerInfo(r.info).runId;
+    if (runId !== undefined) obs.runId = runId;
+  }
+  if (typeof r.myId === 'string' && r.myId) obs.myId = r.myId;
+  return obs;
+}
+
+export class SentinelProbe {
+  private readonly loop: ProbeLoop<SentinelObservation>;
+
+  constructor(o: SentinelProbeOptions) {
+    const opts: Parameters<typeof monitorOptions>[0] = {
+      host: o.host,
+      port: o.port,
+      connectionName: `rsl-probe-${o.id}`,
+    };
+    if (o.password !== undefined) opts.password = o.password;
+    if (o.timeouts !== undefined) opts.timeouts = o.timeouts;
+    this.loop = new ProbeLoop<SentinelObservation>({
+      clientOptions: monitorOptions(opts),
+      intervalMs: o.intervalMs,
+      query: (client, at) => querySentinel(client, o.id, o.masterName, at, o.resolve),
+      unreachable: (error, at) => ({ id: o.id, at, reachable: false, error, replicas: [], sentinels: [] }),
+      key: sentinelObservationKey,
+      onObservation: o.onObservation,
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** A round now (or right after the current one); resolves with its observation, undefined once stopped. */
+  pollNow(): Promise<SentinelObservation | undefined> {
+    return this.loop.pollNow();
+  }
+}
+
+function isReplyError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ReplyError';
+}
+
+async function querySentinel(
+  client: Redis,
+  id: string,
+  masterName: string,
+  at: number,
+  resolve: ResolveAddress,
+): Promise<SentinelObservation> {
+  const results =
+    (await client
+      .pipeline()
+      .call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)
+      .call('SENTINEL', 'MASTER', masterName)
+      .call('SENTINEL', 'REPLICAS', masterName)
+      .call('SENTINEL', 'SENTINELS', masterName)
+      .info()
+      .call('SENTINEL', 'MYID')
+      .exec()) ?? [];
+  // A reply error (`ERR No such master with that name`) is an answer; anything else means no answer.
+  for (const [err] of results) if (err && !isReplyError(err)) throw err;
+  if (results.length === 0) throw new Error('no reply');
+  const ok = (i: number): unknown => {
+    const r = results[i];
+    return r && !r[0] ? r[1] : undefined;
+  };
+  const info = ok(4);
+  return sentinelObservation(
+    id,
+    at,
+    {
+      masterAddr: ok(0),
+      master: ok(1),
+      replicas: ok(2),
+      sentinels: ok(3),
+      info: typeof info === 'string' ? info : undefined,
+      myId: ok(5),
+    },
+    resolve,
+  );
+}

@@ -1,0 +1,137 @@
+// PSUBSCRIBE * on one Sentinel, delivering raw events in arrival order. Re-subscribes on every (re)connect, and
+// PINGs to notice a frozen Sentinel without dropping its subscription (so `+tilt` on resume still arrives).
+import { Redis } from 'ioredis';
+import { errorText } from './probe-loop.js';
+import { type ProbeTimeouts, subscriberOptions } from './probe-options.js';
+
+export interface SentinelMessage {
+  sentinelId: string;
+  channel: string;
+  payload: string;
+  at: number;
+}
+
+export interface SubscriberStatus {
+  sentinelId: string;
+  /** PSUBSCRIBE * is active on the current connection. */
+  subscribed: boolean;
+  /** The last PING was answered in time. */
+  responsive: boolean;
+  error?: string;
+  at: number;
+}
+
+export interface SentinelSubscriberOptions {
+  sentinelId: string;
+  host: string;
+  port: number;
+  password?: string;
+  onMessage(m: SentinelMessage): void;
+  onStatus?(s: SubscriberStatus): void;
+  /** PING period (default 1000 ms). */
+  pingIntervalMs?: number;
+  /** Force a reconnect when PINGs stay unanswered this long (default 30 s: longer than a TILT-inducing freeze). */
+  reconnectAfterMs?: number;
+  timeouts?: Partial<ProbeTimeouts>;
+}
+
+/** Hello gossip between Sentinels; not an event (and not normally published on a Sentinel itself). */
+const HELLO_CHANNEL = '__sentinel__:hello';
+
+export class SentinelSubscriber {
+  private readonly o: SentinelSubscriberOptions;
+  private client: Redis | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private unansweredSince: number | undefined;
+  private status: SubscriberStatus;
+  /** Successful PSUBSCRIBEs so far (1 after the first connect; +1 after each reconnect). */
+  subscriptions = 0;
+
+  constructor(o: SentinelSubscriberOptions) {
+    this.o = o;
+    this.status = { sentinelId: o.sentinelId, subscribed: false, responsive: false, at: Date.now() };
+  }
+
+  get subscribed(): boolean {
+    return this.status.subscribed;
+  }
+
+  start(): void {
+    if (this.client) return;
+    const opts: Parameters<typeof subscriberOptions>[0] = {
+      host: this.o.host,
+      port: this.o.port,
+      connectionName: `rsl-events-${this.o.sentinelId}`,
+    };
+    if (this.o.password !== undefined) opts.password = this.o.password;
+    if (this.o.timeouts !== undefined) opts.timeouts = this.o.timeouts;
+    const client = new Redis(subscriberOptions(opts));
+    this.client = client;
+    client.on('error', (err: Error) => this.update({ error: err.message }));
+    client.on('ready', () => this.subscribe(client));
+    client.on('close', () => this.update({ subscribed: false, responsive: false }));
+    client.on('pmessage', (_pattern: string, channel: string, payload: string) => {
+      if (channel === HELLO_CHANNEL) return;
+      this.o.onMessage({ sentinelId: this.o.sentinelId, channel, payload, at: Date.now() });
+    });
+    client.connect().catch(() => {});
+    const every = this.o.pingIntervalMs ?? 1000;
+    this.pingTimer = setInterval(() => this.ping(client), every);
+  }
+
+  async stop(): Promise<void> {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    client?.disconnect();
+  }
+
+  private subscribe(client: Redis): void {
+    if (this.client !== client) return;
+    client.psubscribe('*').then(
+      () => {
+        if (this.client !== client) return;
+        this.subscriptions++;
+        this.unansweredSince = undefined;
+        this.update({ subscribed: true, responsive: true, error: undefined });
+      },
+      (err: unknown) => this.update({ subscribed: false, error: errorText(err) }),
+    );
+  }
+
+  private ping(client: Redis): void {
+    if (this.client !== client || client.status !== 'ready') return;
+    // A PSUBSCRIBE that failed (timeout while the Sentinel was busy) is retried here.
+    if (!this.status.subscribed) {
+      this.subscribe(client);
+      return;
+    }
+    client.ping().then(
+      () => {
+        this.unansweredSince = undefined;
+        if (!this.status.responsive) this.update({ responsive: true, error: undefined });
+      },
+      (err: unknown) => {
+        const now = Date.now();
+        this.unansweredSince ??= now;
+        this.update({ responsive: false, error: errorText(err) });
+        if (now - this.unansweredSince >= (this.o.reconnectAfterMs ?? 30_000)) {
+          this.unansweredSince = undefined;
+          client.disconnect(true);
+        }
+      },
+    );
+  }
+
+  private update(patch: Partial<Omit<SubscriberStatus, 'sentinelId' | 'at'>>): void {
+    const next: SubscriberStatus = { ...this.status, ...patch, at: Date.now() };
+    if (patch.error === undefined && 'error' in patch) delete next.error;
+    const changed =
+      next.subscribed !== this.status.subscribed ||
+      next.responsive !== this.status.responsive ||
+      next.error !== this.status.error;
+    this.status = next;
+    if (changed) this.o.onStatus?.(next);
+  }
+}

@@ -1,0 +1,452 @@
+// Pure evaluation of lesson goals over a LabState snapshot. Every predicate answers {met, detail}; the detail is the
+// sentence the lesson pane shows ("sentinel-3 still names redis-3"). holdMs is tracked by the caller (trackHold).
+
+import { channelSpec } from '../cluster/observe/sentinel-events.js';
+import type { FailoverTimeline } from '../cluster/observe/types.js';
+import { redisNodes, sentinelNodes } from '../cluster/topology.js';
+import type { LabState } from '../state/store.js';
+import { convergence, listing, replicationOf, sentinelOpinions, silence, trueMaster } from './cluster-facts.js';
+import type { Goal } from './schema.js';
+import { predicateOf } from './schema.js';
+import type { StepMark } from './types.js';
+
+export interface CheckContext {
+  state: LabState;
+  /** Runner time now. */
+  now: number;
+  /** The lab as it was when the step started. */
+  since: StepMark;
+}
+
+export interface CheckResult {
+  met: boolean;
+  detail: string;
+}
+
+/** Captures what "since the step started" means for this snapshot. */
+export function markStep(state: LabState, now: number): StepMark {
+  const lastSeq = (xs: ReadonlyArray<{ seq: number }>) => xs.reduce((m, x) => Math.max(m, x.seq), -1);
+  const notifications = state.notifications ?? [];
+  return {
+    at: now,
+    eventSeq: lastSeq(state.events),
+    clientSeq: lastSeq(state.clientResults),
+    notificationAt: notifications.reduce((m, n) => Math.max(m, n.at), -1),
+    completedFailovers: state.failovers.filter(isComplete).map((f) => f.id),
+    switchedFailovers: state.failovers.filter((f) => f.phases['switch-master'] !== undefined).map((f) => f.id),
+    verdictAt: state.workload.verdict?.at,
+    workloadOk: state.workload.counts.ok,
+    workloadErrors: { ...state.workload.counts.errors },
+  };
+}
+
+/** Evaluates `goal` now; holdMs on the goal is ignored here (see trackHold). */
+export function evaluateGoal(goal: Goal, ctx: CheckContext): CheckResult {
+  switch (predicateOf(goal)) {
+    case 'all':
+      return all(goal.all ?? [], ctx);
+    case 'any':
+      return any(goal.any ?? [], ctx);
+    case 'not': {
+      const inner = evaluateGoal(goal.not as Goal, ctx);
+      return { met: !inner.met, detail: inner.detail };
+    }
+    case 'roleOf':
+      return roleOf(goal.roleOf!, ctx.state);
+    case 'replicaOf':
+      return replicaOf(goal.replicaOf!, ctx.state);
+    case 'masterIs':
+      return masterIs(goal.masterIs!, true, ctx.state);
+    case 'masterIsNot':
+      return masterIs(goal.masterIsNot!, false, ctx.state);
+    case 'sentinelsAgree':
+      return sentinelsAgree(goal.sentinelsAgree!, ctx.state);
+    case 'sentinelNames':
+      return sentinelNames(goal.sentinelNames!, ctx.state);
+    case 'eventSeen':
+      return eventSeen(goal.eventSeen!, ctx);
+    case 'notificationSeen':
+      return notificationSeen(goal.notificationSeen!, ctx);
+    case 'clientResult':
+      return clientResult(goal.clientResult!, ctx);
+    case 'processState':
+      return processState(goal.processState!, ctx.state);
+    case 'linkUp':
+      return linkUp(goal.linkUp!, ctx.state);
+    case 'goodReplicas':
+      return goodReplicas(goal.goodReplicas!, ctx.state);
+    case 'tilt':
+      return tilt(goal.tilt!, ctx.state);
+    case 'failoverCompleted':
+      return failoverCompleted(goal.failoverCompleted!, ctx);
+    case 'failoverTook':
+      return failoverTook(goal.failoverTook!, ctx);
+    case 'converged':
+      return converged(goal.converged!, ctx.state);
+    case 'faultActive':
+      return faultActive(goal.faultActive!, ctx.state);
+    case 'workload':
+      return workload(goal.workload!, ctx);
+    case 'ledger':
+      return ledger(goal.ledger!, ctx);
+    case 'masterauthMissing':
+      return masterauthMissing(goal.masterauthMissing!, ctx.state);
+  }
+}
+
+export interface HoldState {
+  /** Since when the goal has held without interruption. */
+  heldSince?: number;
+  /** The goal has held for holdMs (or holds now when holdMs is 0). */
+  satisfied: boolean;
+}
+
+/** Folds one evaluation into the hold tracking: met only after holding continuously for `holdMs`. */
+export function trackHold(heldSince: number | undefined, met: boolean, now: number, holdMs = 0): HoldState {
+  if (!met) return { satisfied: false };
+  const since = heldSince ?? now;
+  return { heldSince: since, satisfied: now - since >= holdMs };
+}
+
+/** The detail to show while a goal holds but has not held long enough. */
+export function holdingDetail(detail: string, held: HoldState, now: number, holdMs = 0): string {
+  if (held.satisfied || held.heldSince === undefined || holdMs === 0) return detail;
+  const secs = (ms: number) => (ms / 1000).toFixed(1);
+  return `${detail} (holding ${secs(now - held.heldSince)}/${secs(holdMs)} s)`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function all(goals: readonly Goal[], ctx: CheckContext): CheckResult {
+  const results = goals.map((g) => evaluateGoal(g, ctx));
+  const unmet = results.filter((r) => !r.met);
+  if (unmet.length === 0) return { met: true, detail: results.map((r) => r.detail).join('; ') };
+  return { met: false, detail: unmet.map((r) => r.detail).join('; ') };
+}
+
+function any(goals: readonly Goal[], ctx: CheckContext): CheckResult {
+  const results = goals.map((g) => evaluateGoal(g, ctx));
+  const hit = results.find((r) => r.met);
+  if (hit) return { met: true, detail: hit.detail };
+  return { met: false, detail: results.map((r) => r.detail).join(' / ') };
+}
+
+function roleOf(p: NonNullable<Goal['roleOf']>, s: LabState): CheckResult {
+  const info = replicationOf(s, p.node);
+  if (!info) return { met: false, detail: silence(s, p.node) };
+  const of = info.role === 'replica' && s.redis[p.node]?.masterId ? ` of ${s.redis[p.node]?.masterId}` : '';
+  return { met: info.role === p.role, detail: `${p.node} is a ${info.role}${of}` };
+}
+
+function replicaOf(p: NonNullable<Goal['replicaOf']>, s: LabState): CheckResult {
+  const info = replicationOf(s, p.node);
+  if (!info) return { met: false, detail: silence(s, p.node) };
+  if (info.role !== 'replica') return { met: false, detail: `${p.node} is a master` };
+  const m = s.redis[p.node]?.masterId;
+  return { met: m === p.master, detail: `${p.node} replicates from ${m ?? 'an unknown node'}` };
+}
+
+function masterIs(node: string, wanted: boolean, s: LabState): CheckResult {
+  const m = trueMaster(s);
+  if (!m.id) return { met: false, detail: m.detail };
+  return { met: (m.id === node) === wanted, detail: m.detail };
+}
+
+function sentinelsAgree(wanted: boolean, s: LabState): CheckResult {
+  const opinions = sentinelOpinions(s);
+  if (opinions.size === 0) return { met: false, detail: 'no Sentinel answers' };
+  const byMaster = new Map<string, string[]>();
+  for (const [sentinel, master] of opinions) {
+    const key = master ?? 'no master';
+    byMaster.set(key, [...(byMaster.get(key) ?? []), sentinel]);
+  }
+  const agree = byMaster.size === 1 && !byMaster.has('no master');
+  const detail =
+    byMaster.size === 1
+      ? `${opinions.size === 1 ? 'the only answering Sentinel names' : 'every answering Sentinel names'} ${[...byMaster.keys()][0]}`
+      : [...byMaster].map(([m, ss]) => `${listing(ss)} ${ss.length === 1 ? 'names' : 'name'} ${m}`).join('; ');
+  return { met: agree === wanted, detail };
+}
+
+function sentinelNames(p: NonNullable<Goal['sentinelNames']>, s: LabState): CheckResult {
+  const o = s.sentinels[p.sentinel];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel) };
+  return { met: o.masterId === p.master, detail: `${p.sentinel} names ${o.masterId ?? 'no master'}` };
+}
+
+function eventSeen(p: NonNullable<Goal['eventSeen']>, ctx: CheckContext): CheckResult {
+  const min = p.minCount ?? 1;
+  const n = ctx.state.events.filter(
+    (e) =>
+      e.seq > ctx.since.eventSeq &&
+      (p.channel === undefined || e.channel === p.channel) &&
+      (p.level === undefined || channelSpec(e.channel)?.level === 'W') &&
+      (p.subject === undefined || e.subjectId === p.subject) &&
+      (p.sentinel === undefined || e.sentinelId === p.sentinel) &&
+      (p.instanceType === undefined || e.instanceType === p.instanceType),
+  ).length;
+  const what = [
+    p.channel ?? 'warning-level events',
+    p.instanceType && `(${p.instanceType})`,
+    p.subject && `about ${p.subject}`,
+    p.sentinel && `from ${p.sentinel}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const times = min === 1 ? (n === 0 ? 'not seen' : `seen ${n}×`) : `seen ${n}/${min}×`;
+  return { met: n >= min, detail: `${what} ${times} since the step started` };
+}
+
+function notificationSeen(p: NonNullable<Goal['notificationSeen']>, ctx: CheckContext): CheckResult {
+  const min = p.minCount ?? 1;
+  const lines = (ctx.state.notifications ?? []).filter(
+    (l) =>
+      l.at > ctx.since.notificationAt &&
+      (p.sentinel === undefined || l.sentinelId === p.sentinel) &&
+      // Lines are `<unix-seconds> <event-type> <description>`.
+      (p.channel === undefined || l.line.split(' ')[1] === p.channel),
+  );
+  const what = `notification-script lines${p.channel ? ` for ${p.channel}` : ''}${p.sentinel ? ` from ${p.sentinel}` : ''}`;
+  return {
+    met: lines.length >= min,
+    detail: `${what}: ${lines.length}${min > 1 ? `/${min}` : ''} since the step started`,
+  };
+}
+
+const WRITE_COMMANDS = new Set([
+  'SET',
+  'SETEX',
+  'SETNX',
+  'PSETEX',
+  'MSET',
+  'APPEND',
+  'INCR',
+  'INCRBY',
+  'DECR',
+  'DECRBY',
+  'DEL',
+  'UNLINK',
+  'EXPIRE',
+  'PEXPIRE',
+  'SADD',
+  'SREM',
+  'LPUSH',
+  'RPUSH',
+  'HSET',
+  'HDEL',
+  'ZADD',
+  'GETSET',
+  'GETDEL',
+  'FLUSHALL',
+  'FLUSHDB',
+]);
+const READ_COMMANDS = new Set([
+  'GET',
+  'MGET',
+  'EXISTS',
+  'STRLEN',
+  'TTL',
+  'PTTL',
+  'SMEMBERS',
+  'SISMEMBER',
+  'SCARD',
+  'HGET',
+  'HGETALL',
+  'LRANGE',
+  'LLEN',
+  'ZRANGE',
+  'KEYS',
+  'SCAN',
+  'DBSIZE',
+  'TYPE',
+]);
+
+/** `SET age 222` -> write, `GET age` -> read (also accepts the words themselves). */
+export function commandKind(command: string): 'write' | 'read' | undefined {
+  const word = command.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+  if (word === 'WRITE' || WRITE_COMMANDS.has(word)) return 'write';
+  if (word === 'READ' || READ_COMMANDS.has(word)) return 'read';
+  return undefined;
+}
+
+function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): CheckResult {
+  const mine = ctx.state.clientResults.filter(
+    (r) =>
+      r.seq > ctx.since.clientSeq &&
+      r.client === p.client &&
+      (p.command === undefined || commandKind(r.command) === p.command),
+  );
+  const wantOk = p.errorPrefix !== undefined ? false : p.ok;
+  const hit = mine.find(
+    (r) =>
+      (wantOk === undefined || r.ok === wantOk) &&
+      (p.errorPrefix === undefined || r.text.startsWith(p.errorPrefix)) &&
+      (p.node === undefined || r.node === p.node) &&
+      (p.text === undefined || r.text.includes(p.text)),
+  );
+  const noun = p.command ?? 'command';
+  const show = (r: (typeof mine)[number]) =>
+    `${r.command} -> ${r.ok ? '' : '(error) '}${r.text}${r.node ? ` on ${r.node}` : ''}`;
+  if (hit) return { met: true, detail: `client ${p.client}: ${show(hit)}` };
+  const last = mine[mine.length - 1];
+  if (!last) return { met: false, detail: `no ${noun} by client ${p.client} since the step started` };
+  return { met: false, detail: `client ${p.client}'s last ${noun}: ${show(last)}` };
+}
+
+function processState(p: NonNullable<Goal['processState']>, s: LabState): CheckResult {
+  const state = s.processes[p.node]?.state ?? 'unknown';
+  return { met: state === p.state, detail: `${p.node} is ${state}` };
+}
+
+function linkUp(p: NonNullable<Goal['linkUp']>, s: LabState): CheckResult {
+  const info = replicationOf(s, p.node);
+  if (!info) return { met: false, detail: silence(s, p.node) };
+  if (info.role !== 'replica') return { met: false, detail: `${p.node} is a master (it has no master link)` };
+  const up = info.masterLinkStatus === 'up';
+  const master = s.redis[p.node]?.masterId ?? 'its master';
+  return { met: up === p.up, detail: `${p.node}'s link to ${master} is ${up ? 'up' : 'down'}` };
+}
+
+function goodReplicas(p: NonNullable<Goal['goodReplicas']>, s: LabState): CheckResult {
+  const obs = s.redis[p.node];
+  const info = replicationOf(s, p.node);
+  if (!info) return { met: false, detail: silence(s, p.node) };
+  if (info.role !== 'master') return { met: false, detail: `${p.node} is a replica, not a master` };
+  // min_slaves_good_slaves appears only while the guard is on; otherwise count as Redis would.
+  const maxLag = obs?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;
+  const good = info.goodReplicas ?? info.replicas.filter((r) => r.state === 'online' && r.ackAgeSec <= maxLag).length;
+  const met = (p.atLeast === undefined || good >= p.atLeast) && (p.atMost === undefined || good <= p.atMost);
+  return { met, detail: `${p.node} has ${good} good replica${good === 1 ? '' : 's'} (lag <= ${maxLag} s)` };
+}
+
+function tilt(p: NonNullable<Goal['tilt']>, s: LabState): CheckResult {
+  const o = s.sentinels[p.sentinel];
+  if (!o?.reachable || !o.info) return { met: false, detail: silence(s, p.sentinel) };
+  const since = o.info.tilt && o.info.tiltSinceSec !== undefined ? ` for ${o.info.tiltSinceSec} s` : '';
+  return { met: o.info.tilt === p.on, detail: `${p.sentinel} is ${o.info.tilt ? `in TILT${since}` : 'not in TILT'}` };
+}
+
+function isComplete(f: FailoverTimeline): boolean {
+  return !f.aborted && (f.done || f.phases['failover-end'] !== undefined);
+}
+
+function failoverCompleted(wanted: boolean, ctx: CheckContext): CheckResult {
+  const fresh = ctx.state.failovers.filter((f) => isComplete(f) && !ctx.since.completedFailovers.includes(f.id));
+  const last = fresh[fresh.length - 1];
+  const detail = last
+    ? `failover ${last.oldMasterId ?? '?'} -> ${last.newMasterId ?? '?'} completed${fresh.length > 1 ? ` (${fresh.length} failovers since the step started)` : ''}`
+    : 'no failover completed since the step started';
+  return { met: fresh.length > 0 === wanted, detail };
+}
+
+function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): CheckResult {
+  const switched = ctx.state.failovers.filter(
+    (f) => f.phases['switch-master'] !== undefined && !ctx.since.switchedFailovers.includes(f.id),
+  );
+  const last = switched[switched.length - 1];
+  if (!last) return { met: false, detail: 'no master switch since the step started' };
+  const took = (last.phases['switch-master'] ?? last.startedAt) - last.startedAt;
+  const met = (p.atLeastMs === undefined || took >= p.atLeastMs) && (p.atMostMs === undefined || took <= p.atMostMs);
+  return {
+    met,
+    detail: `clients were switched to ${last.newMasterId ?? 'the new master'} ${(took / 1000).toFixed(2)} s after ${last.cause ?? 'the fault'}`,
+  };
+}
+
+function converged(wanted: boolean, s: LabState): CheckResult {
+  const c = convergence(s);
+  const replicas = redisNodes(s.topology).length - 1;
+  const sentinels = sentinelNodes(s.topology).length;
+  const detail = c.ok
+    ? `settled: ${c.master} is the master, its running replicas and ${sentinels === 1 ? 'the Sentinel' : 'the Sentinels'} agree`
+    : `not settled: ${listing(c.gaps, 3)}`;
+  return { met: c.ok === wanted, detail: replicas < 0 ? 'no Redis nodes' : detail };
+}
+
+function faultActive(wanted: boolean, s: LabState): CheckResult {
+  const n = s.faults.length;
+  const detail =
+    n === 0
+      ? 'no network fault is active'
+      : `active: ${listing(
+          s.faults.map((f) => f.description),
+          2,
+        )}`;
+  return { met: n > 0 === wanted, detail };
+}
+
+function workload(p: NonNullable<Goal['workload']>, ctx: CheckContext): CheckResult {
+  const w = ctx.state.workload;
+  // Counts restart from zero when a new workload starts; then everything counted is new.
+  const delta = (now: number, then: number) => (now >= then ? now - then : now);
+  const ok = delta(w.counts.ok, ctx.since.workloadOk);
+  const errors =
+    p.errorPrefix === undefined
+      ? 0
+      : delta(w.counts.errors[p.errorPrefix] ?? 0, ctx.since.workloadErrors[p.errorPrefix] ?? 0);
+  const parts: string[] = [];
+  let met = true;
+  if (p.running !== undefined) {
+    met &&= w.running === p.running;
+    parts.push(w.running ? `the workload is running (client ${w.client ?? '?'})` : 'the workload is stopped');
+  }
+  if (p.acknowledgedAtLeast !== undefined) {
+    met &&= ok >= p.acknowledgedAtLeast;
+    parts.push(`${ok}/${p.acknowledgedAtLeast} writes acknowledged since the step started`);
+  }
+  if (p.errorPrefix !== undefined) {
+    const want = p.errorsAtLeast ?? 1;
+    met &&= errors >= want;
+    parts.push(`${errors}${want > 1 ? `/${want}` : ''} ${p.errorPrefix} errors since the step started`);
+  } else if (p.errorsAtLeast !== undefined) {
+    const total = Object.entries(w.counts.errors).reduce(
+      (sum, [k, v]) => sum + delta(v, ctx.since.workloadErrors[k] ?? 0),
+      0,
+    );
+    met &&= total >= p.errorsAtLeast;
+    parts.push(`${total}/${p.errorsAtLeast} failed writes since the step started`);
+  }
+  return { met, detail: parts.join('; ') };
+}
+
+function ledger(p: NonNullable<Goal['ledger']>, ctx: CheckContext): CheckResult {
+  const w = ctx.state.workload;
+  const v = w.verdict;
+  if (!v || v.at === ctx.since.verdictAt) {
+    const why = w.error
+      ? `the final check failed: ${w.error}`
+      : w.running
+        ? 'stop the workload to get the verdict'
+        : 'no ledger verdict yet';
+    return { met: false, detail: why };
+  }
+  const window = v.lossWindows.reduce((m, l) => Math.max(m, l.lastAt - l.firstAt), 0);
+  const met =
+    (p.lostAtLeast === undefined || v.lost >= p.lostAtLeast) &&
+    (p.lostAtMost === undefined || v.lost <= p.lostAtMost) &&
+    (p.acknowledgedAtLeast === undefined || v.acknowledged >= p.acknowledgedAtLeast) &&
+    (p.acknowledgedAtMost === undefined || v.acknowledged <= p.acknowledgedAtMost) &&
+    (p.lossWindowAtMostMs === undefined || window <= p.lossWindowAtMostMs);
+  const windowText = v.lost > 0 ? `, lost within ${(window / 1000).toFixed(1)} s` : '';
+  return {
+    met,
+    detail: `${v.acknowledged} acknowledged, ${v.lost} lost (${(v.lossRate * 100).toFixed(1)}%)${windowText}; final master ${v.finalMaster}`,
+  };
+}
+
+function masterauthMissing(p: NonNullable<Goal['masterauthMissing']>, s: LabState): CheckResult {
+  const o = s.redis[p.node];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.node) };
+  if (o.hasMasterauth === undefined) return { met: false, detail: `${p.node}'s masterauth is not known yet` };
+  const info = o.replication;
+  const link =
+    info?.role === 'replica'
+      ? info.masterLinkStatus === 'up'
+        ? `; its link to ${o.masterId ?? 'the master'} is up`
+        : `; its link to ${o.masterId ?? 'the master'} is down (the NOAUTH loop)`
+      : '';
+  return {
+    met: !o.hasMasterauth,
+    detail: `${p.node} ${o.hasMasterauth ? 'has' : 'has no'} masterauth${link}`,
+  };
+}

@@ -1,0 +1,157 @@
+// Plain-language text for goals and setup/solution entries, for the lesson pane and the docs ("redis-1 is a replica",
+// "kill redis-1", "wait until +sdown about redis-1 is seen (up to 10 s)").
+import type { LabAction } from '../cluster/actions.js';
+import type { Goal, SolutionEntry } from './schema.js';
+import { isWaitFor, predicateOf } from './schema.js';
+import { humanMs } from './tokens.js';
+
+export function describeGoal(goal: Goal): string {
+  const text = describePredicate(goal);
+  return goal.holdMs ? `${text}, for ${humanMs(goal.holdMs)}` : text;
+}
+
+function describePredicate(g: Goal): string {
+  switch (predicateOf(g)) {
+    case 'all':
+      return (g.all ?? []).map(describeGoal).join('; ');
+    case 'any':
+      return `one of: ${(g.any ?? []).map(describeGoal).join(' / ')}`;
+    case 'not':
+      return `not (${describeGoal(g.not as Goal)})`;
+    case 'roleOf':
+      return `${g.roleOf?.node} is a ${g.roleOf?.role}`;
+    case 'replicaOf':
+      return `${g.replicaOf?.node} replicates from ${g.replicaOf?.master}`;
+    case 'masterIs':
+      return `${g.masterIs} is the master`;
+    case 'masterIsNot':
+      return `the master is no longer ${g.masterIsNot}`;
+    case 'sentinelsAgree':
+      return g.sentinelsAgree ? 'every Sentinel names the same master' : 'the Sentinels disagree about the master';
+    case 'sentinelNames':
+      return `${g.sentinelNames?.sentinel} names ${g.sentinelNames?.master} as master`;
+    case 'eventSeen': {
+      const e = g.eventSeen!;
+      const times = e.minCount && e.minCount > 1 ? ` ${e.minCount} times` : '';
+      const about = e.subject ? ` about ${e.subject}` : '';
+      const from = e.sentinel ? ` from ${e.sentinel}` : '';
+      return `${e.channel ?? 'warning-level events'}${e.instanceType ? ` (${e.instanceType})` : ''}${about}${from} seen${times}`;
+    }
+    case 'notificationSeen': {
+      const n = g.notificationSeen!;
+      return `the notification script recorded ${n.channel ?? 'an event'}${n.sentinel ? ` on ${n.sentinel}` : ''}${n.minCount && n.minCount > 1 ? ` ${n.minCount} times` : ''}`;
+    }
+    case 'clientResult': {
+      const c = g.clientResult!;
+      const noun = c.command ?? 'command';
+      if (c.errorPrefix) return `a ${noun} by client ${c.client} fails with ${c.errorPrefix}`;
+      const outcome = c.ok === false ? 'fails' : c.ok === true ? 'succeeds' : 'runs';
+      return `a ${noun} by client ${c.client} ${outcome}${c.text ? ` with ${c.text}` : ''}${c.node ? ` on ${c.node}` : ''}`;
+    }
+    case 'processState':
+      return `${g.processState?.node} is ${g.processState?.state}`;
+    case 'linkUp':
+      return `${g.linkUp?.node}'s replication link is ${g.linkUp?.up ? 'up' : 'down'}`;
+    case 'goodReplicas': {
+      const r = g.goodReplicas!;
+      const bounds = [
+        r.atLeast !== undefined && `at least ${r.atLeast}`,
+        r.atMost !== undefined && `at most ${r.atMost}`,
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      return `${r.node} has ${bounds} good replicas`;
+    }
+    case 'tilt':
+      return `${g.tilt?.sentinel} is ${g.tilt?.on ? 'in' : 'out of'} TILT mode`;
+    case 'failoverCompleted':
+      return g.failoverCompleted ? 'a failover completes' : 'no failover completes';
+    case 'failoverTook': {
+      const t = g.failoverTook!;
+      const parts = [
+        t.atLeastMs !== undefined && `at least ${humanMs(t.atLeastMs)}`,
+        t.atMostMs !== undefined && `at most ${humanMs(t.atMostMs)}`,
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      return `clients are switched to a new master ${parts} after the fault`;
+    }
+    case 'converged':
+      return g.converged
+        ? 'the cluster settles: one master, every replica and Sentinel following it'
+        : 'the cluster is not settled';
+    case 'faultActive':
+      return g.faultActive ? 'a network fault is active' : 'no network fault is active';
+    case 'workload': {
+      const w = g.workload!;
+      const parts = [
+        w.running !== undefined && (w.running ? 'the workload runs' : 'the workload is stopped'),
+        w.acknowledgedAtLeast !== undefined && `${w.acknowledgedAtLeast}+ writes acknowledged`,
+        w.errorPrefix !== undefined && `${w.errorsAtLeast ?? 1}+ ${w.errorPrefix} errors`,
+        w.errorPrefix === undefined && w.errorsAtLeast !== undefined && `${w.errorsAtLeast}+ failed writes`,
+      ].filter(Boolean);
+      return parts.join(', ');
+    }
+    case 'ledger': {
+      const l = g.ledger!;
+      const parts = [
+        l.lostAtLeast !== undefined && `at least ${l.lostAtLeast} acknowledged writes lost`,
+        l.lostAtMost !== undefined && `at most ${l.lostAtMost} lost`,
+        l.acknowledgedAtLeast !== undefined && `at least ${l.acknowledgedAtLeast} acknowledged`,
+        l.acknowledgedAtMost !== undefined && `at most ${l.acknowledgedAtMost} acknowledged`,
+        l.lossWindowAtMostMs !== undefined && `losses within ${humanMs(l.lossWindowAtMostMs)}`,
+      ].filter(Boolean);
+      return `the ledger verdict shows ${parts.length ? parts.join(', ') : 'a result'}`;
+    }
+    case 'masterauthMissing':
+      return `${g.masterauthMissing?.node} has no masterauth`;
+  }
+}
+
+export function describeAction(a: LabAction): string {
+  switch (a.kind) {
+    case 'kill':
+    case 'stop':
+    case 'freeze':
+    case 'thaw':
+    case 'restart':
+      return `${a.kind} ${a.node}`;
+    case 'partition':
+      return `partition ${a.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`;
+    case 'isolate':
+      return `isolate ${a.host}`;
+    case 'cut':
+      return `cut ${a.from} -> ${a.to}`;
+    case 'latency':
+      return `add ${a.latencyMs} ms latency ${a.from} ${a.bothWays ? '<->' : '->'} ${a.to}`;
+    case 'bandwidth':
+      return `limit ${a.from} ${a.bothWays ? '<->' : '->'} ${a.to} to ${a.bytesPerSec} B/s`;
+    case 'heal':
+      return `heal ${a.fault}`;
+    case 'heal-all':
+      return 'heal every network fault';
+    case 'write':
+      return `client ${a.client}: SET ${a.key} ${a.value}`;
+    case 'read':
+      return `client ${a.client}: GET ${a.key}`;
+    case 'workload-start':
+      return `start the write workload as client ${a.client}${a.ratePerSec ? ` (${a.ratePerSec}/s)` : ''}`;
+    case 'workload-stop':
+      return 'stop the workload and check the ledger';
+    case 'failover':
+      return `SENTINEL FAILOVER${a.sentinel ? ` on ${a.sentinel}` : ''}`;
+    case 'min-replicas':
+      return `min-replicas-to-write ${a.toWrite}${a.maxLagSec !== undefined ? `, max-lag ${a.maxLagSec} s` : ''}${a.node ? ` on ${a.node}` : ''}`;
+    case 'masterauth':
+      return `${a.enabled ? 'set' : 'remove'} masterauth on ${a.node}`;
+    case 'sentinel-set':
+      return `SENTINEL SET ${a.option} ${a.value}`;
+    case 'reset':
+      return 'reset the cluster (fresh configs)';
+  }
+}
+
+export function describeEntry(e: SolutionEntry): string {
+  if (isWaitFor(e)) return `wait until ${describeGoal(e.waitFor)} (up to ${humanMs(e.timeoutMs)})`;
+  return describeAction(e);
+}

@@ -1,0 +1,130 @@
+// Headless lesson check (`lesson check --run`): start the lesson's cluster, and for each step perform its setup,
+// require that the goal does NOT hold yet, play the solution, and require the goal (with holdMs) within a timeout.
+import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import type { TopologyShape } from '../cluster/topology.js';
+import { errorMessage } from '../errors.js';
+import type { LabStore } from '../state/store.js';
+import { evaluateGoal, markStep } from './checks.js';
+import { DEFAULT_POLL_MS, playEntries, waitForGoal } from './play.js';
+import { DEFAULT_STEP_TIMEOUT_MS, type Lesson, type LessonStep } from './schema.js';
+import { lessonShape } from './shape.js';
+
+/** What the headless checker needs from a running lab; the engine's Lab satisfies it. */
+export interface HeadlessLab {
+  store: LabStore;
+  perform(action: LabAction): Promise<ActionOutcome>;
+  shutdown(): Promise<void>;
+}
+
+export interface HeadlessDeps {
+  startLab(shape: TopologyShape): Promise<HeadlessLab>;
+  now?: () => number;
+}
+
+export interface HeadlessOptions {
+  /** Timeout for steps that set none, when the lesson sets no stepTimeoutMs either. @default 60000 */
+  stepTimeoutMs?: number;
+  /** Store polling period. @default 100 */
+  pollMs?: number;
+  onStep?(report: StepReport): void;
+}
+
+export interface StepReport {
+  id: string;
+  passed: boolean;
+  /** Time from the start of the step's setup to its verdict. */
+  ms: number;
+  detail: string;
+  /** Not run because an earlier step failed. */
+  skipped?: boolean;
+}
+
+export interface LessonReport {
+  lessonId: string;
+  passed: boolean;
+  ms: number;
+  steps: StepReport[];
+  /** The lab failed to start or shut down. */
+  error?: string;
+}
+
+export async function runLessonHeadless(
+  lesson: Lesson,
+  deps: HeadlessDeps,
+  opts: HeadlessOptions = {},
+): Promise<LessonReport> {
+  const now = deps.now ?? Date.now;
+  const t0 = now();
+  const steps: StepReport[] = [];
+  const finish = (error?: string): LessonReport => {
+    for (const s of lesson.steps.slice(steps.length)) {
+      steps.push({ id: s.id, passed: false, ms: 0, detail: 'not run: an earlier step failed', skipped: true });
+    }
+    const passed = !error && steps.every((s) => s.passed);
+    return { lessonId: lesson.id, passed, ms: now() - t0, steps, ...(error ? { error } : {}) };
+  };
+
+  let lab: HeadlessLab;
+  try {
+    lab = await deps.startLab(lessonShape(lesson.topology));
+  } catch (err) {
+    return finish(`the lab did not start: ${errorMessage(err)}`);
+  }
+  let error: string | undefined;
+  try {
+    for (const step of lesson.steps) {
+      const timeoutMs = step.timeoutMs ?? lesson.stepTimeoutMs ?? opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+      const report = await runStep(step, lab, { now, timeoutMs, pollMs: opts.pollMs ?? DEFAULT_POLL_MS });
+      steps.push(report);
+      opts.onStep?.(report);
+      if (!report.passed) break;
+    }
+  } catch (err) {
+    error = `unexpected error: ${errorMessage(err)}`;
+  } finally {
+    try {
+      await lab.shutdown();
+    } catch (err) {
+      error ??= `shutdown failed: ${errorMessage(err)}`;
+    }
+  }
+  return finish(error);
+}
+
+async function runStep(
+  step: LessonStep,
+  lab: HeadlessLab,
+  o: { now: () => number; timeoutMs: number; pollMs: number },
+): Promise<StepReport> {
+  const start = o.now();
+  const report = (passed: boolean, detail: string): StepReport => ({
+    id: step.id,
+    passed,
+    ms: o.now() - start,
+    detail,
+  });
+
+  const setup = await playEntries(step.setup, lab, {
+    since: markStep(lab.store.getState(), start),
+    now: o.now,
+    pollMs: o.pollMs,
+  });
+  if (!setup.ok) return report(false, `setup failed: ${setup.detail}`);
+
+  const since = markStep(lab.store.getState(), o.now());
+  const before = evaluateGoal(step.goal, { state: lab.store.getState(), now: o.now(), since });
+  if (before.met && !step.alreadySolved) {
+    return report(
+      false,
+      `the goal already holds before the solution (${before.detail}); fix the step or set alreadySolved: true`,
+    );
+  }
+
+  const played = await playEntries(step.solution, lab, { since, now: o.now, pollMs: o.pollMs });
+  if (!played.ok) return report(false, `solution failed: ${played.detail}`);
+
+  const remaining = Math.max(0, o.timeoutMs - (o.now() - since.at));
+  const result = await waitForGoal(lab.store, step.goal, { since, now: o.now, pollMs: o.pollMs, timeoutMs: remaining });
+  if (!result.met) return report(false, `goal not met within ${o.timeoutMs} ms: ${result.detail}`);
+  return report(true, result.detail);
+}

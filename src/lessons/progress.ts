@@ -1,0 +1,150 @@
+// Lesson progress (steps and lessons completed), saved as JSON in the user's config directory. Writes are atomic
+// (temp file + rename); a corrupt file is set aside as `progress.json.corrupt-<timestamp>` and replaced, never fatal.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+import { z } from 'zod';
+
+export const PROGRESS_FILE = 'progress.json';
+
+const LessonProgressSchema = z.object({
+  completedSteps: z.array(z.string()),
+  completed: z.boolean(),
+  updatedAt: z.string(),
+});
+
+const ProgressSchema = z.object({
+  format: z.literal(1),
+  lessons: z.record(z.string(), LessonProgressSchema),
+});
+
+export type LessonProgress = z.infer<typeof LessonProgressSchema>;
+export type Progress = z.infer<typeof ProgressSchema>;
+
+export interface ProgressOptions {
+  /** Directory holding progress.json; default `RSL_CONFIG_DIR`, else the platform config dir. */
+  dir?: string;
+  /** Clock for `updatedAt` and backup names (tests). */
+  now?: () => Date;
+}
+
+export interface ProgressRead {
+  progress: Progress;
+  /** Set when the saved file was unreadable and was replaced ("progress was reset; the old file is …"). */
+  notice?: string;
+}
+
+export function progressDir(opts: ProgressOptions = {}): string {
+  return opts.dir ?? process.env.RSL_CONFIG_DIR ?? envPaths('redis-sentinel-lab', { suffix: '' }).config;
+}
+
+export function progressPath(opts: ProgressOptions = {}): string {
+  return join(progressDir(opts), PROGRESS_FILE);
+}
+
+export function emptyProgress(): Progress {
+  return { format: 1, lessons: {} };
+}
+
+/** Reads progress; a missing file is empty progress, a corrupt one is backed up and replaced with a notice. */
+export async function loadProgress(opts: ProgressOptions = {}): Promise<ProgressRead> {
+  const path = progressPath(opts);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: emptyProgress() };
+    return {
+      progress: emptyProgress(),
+      notice: `Could not read ${path} (${(err as Error).message}); progress starts empty.`,
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const valid = ProgressSchema.safeParse(parsed);
+  if (valid.success) return { progress: valid.data };
+  const stamp = (opts.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+  const backup = `${path}.corrupt-${stamp}`;
+  const progress = emptyProgress();
+  try {
+    await rename(path, backup);
+    await saveProgress(progress, opts);
+  } catch (err) {
+    return {
+      progress,
+      notice: `${path} is corrupt and could not be replaced (${(err as Error).message}); progress starts empty.`,
+    };
+  }
+  return {
+    progress,
+    notice: `Your lesson progress file was unreadable; it was saved as ${backup} and progress starts empty.`,
+  };
+}
+
+/** Writes progress atomically: a temp file in the same directory, flushed, then renamed over the old one. */
+export async function saveProgress(progress: Progress, opts: ProgressOptions = {}): Promise<void> {
+  const dir = progressDir(opts);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, PROGRESS_FILE);
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(`${JSON.stringify(progress, null, 2)}\n`, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Records a completed step (and optionally the whole lesson); returns the saved progress. */
+export async function recordStep(
+  lessonId: string,
+  stepId: string,
+  opts: ProgressOptions & { lessonCompleted?: boolean } = {},
+): Promise<ProgressRead> {
+  const read = await loadProgress(opts);
+  const prev = read.progress.lessons[lessonId];
+  const steps = new Set(prev?.completedSteps ?? []);
+  steps.add(stepId);
+  const progress: Progress = {
+    ...read.progress,
+    lessons: {
+      ...read.progress.lessons,
+      [lessonId]: {
+        completedSteps: [...steps],
+        completed: (prev?.completed ?? false) || (opts.lessonCompleted ?? false),
+        updatedAt: (opts.now?.() ?? new Date()).toISOString(),
+      },
+    },
+  };
+  await saveProgress(progress, opts);
+  return { progress, ...(read.notice ? { notice: read.notice } : {}) };
+}
+
+/** Forgets one lesson's progress, or everything when no id is given. */
+export async function resetProgress(lessonId?: string, opts: ProgressOptions = {}): Promise<ProgressRead> {
+  const read = await loadProgress(opts);
+  const lessons = { ...read.progress.lessons };
+  if (lessonId === undefined) for (const k of Object.keys(lessons)) delete lessons[k];
+  else delete lessons[lessonId];
+  const progress: Progress = { format: 1, lessons };
+  await saveProgress(progress, opts);
+  return { progress, ...(read.notice ? { notice: read.notice } : {}) };
+}
+
+/** The progress as pretty JSON (for `lesson progress --export`). */
+export async function exportProgress(opts: ProgressOptions = {}): Promise<string> {
+  const { progress } = await loadProgress(opts);
+  return `${JSON.stringify(progress, null, 2)}\n`;
+}

@@ -1,0 +1,156 @@
+// The lesson runner: a pure reducer from lesson events to LessonRunState. The controller feeds it navigation, ticks
+// (a LabState snapshot and the time) and solution progress; no processes, no timers, no I/O. Sandbox = undefined state.
+import type { LabState } from '../state/store.js';
+import { evaluateGoal, holdingDetail, markStep, trackHold } from './checks.js';
+import { describeGoal } from './describe.js';
+import type { Lesson } from './schema.js';
+import type { LessonRunState, LessonStepView, StepStatus } from './types.js';
+
+export type LessonEvent =
+  /** Start a lesson; steps in `completedSteps` (from progress.ts) count as done, and it resumes at the first other. */
+  | { type: 'load'; lesson: Lesson; completedSteps?: readonly string[] }
+  /** The controller performed the step's setup: the step starts now, and "since the step started" begins here. */
+  | { type: 'step-entered'; state: LabState; now: number }
+  /** A fresh snapshot: re-evaluate the goal (and its holdMs). */
+  | { type: 'tick'; state: LabState; now: number }
+  | { type: 'hint-requested' }
+  | { type: 'solution-toggled' }
+  | { type: 'solution-started' }
+  | { type: 'solution-finished'; ok: boolean; detail?: string }
+  | { type: 'next' }
+  | { type: 'previous' }
+  | { type: 'goto'; index: number }
+  /** The cluster was reset: back to the first step (completed steps stay completed). */
+  | { type: 'reset' };
+
+export function stepViews(lesson: Lesson): LessonStepView[] {
+  return lesson.steps.map((s) => ({
+    id: s.id,
+    title: s.title,
+    prose: s.prose,
+    goalText: s.goalText ?? describeGoal(s.goal),
+    goal: s.goal,
+    setup: s.setup,
+    hints: s.hints,
+    solution: s.solution,
+    ...(s.explain === undefined ? {} : { explain: s.explain }),
+  }));
+}
+
+export function startLesson(lesson: Lesson, completedSteps: readonly string[] = []): LessonRunState {
+  const done = new Set(completedSteps);
+  const steps = stepViews(lesson);
+  const achieved = steps.map((s) => done.has(s.id));
+  const first = achieved.indexOf(false);
+  const base: LessonRunState = {
+    lessonId: lesson.id,
+    title: lesson.title,
+    summary: lesson.summary,
+    steps,
+    stepIndex: 0,
+    status: achieved.map((a): StepStatus => (a ? 'done' : 'pending')),
+    achieved,
+    entered: false,
+    goalMet: false,
+    goalDetail: '',
+    hintsShown: 0,
+    solutionShown: false,
+    playingSolution: false,
+    completed: achieved.every(Boolean),
+  };
+  return enter(base, Math.max(first, 0));
+}
+
+export function reduceLesson(state: LessonRunState | undefined, event: LessonEvent): LessonRunState | undefined {
+  if (event.type === 'load') return startLesson(event.lesson, event.completedSteps);
+  if (!state) return undefined;
+  const step = state.steps[state.stepIndex];
+  switch (event.type) {
+    case 'step-entered': {
+      const entered = { ...state, entered: true, since: markStep(event.state, event.now), goalHeldSince: undefined };
+      return evaluate(entered, event.state, event.now);
+    }
+    case 'tick':
+      return evaluate(state, event.state, event.now);
+    case 'hint-requested':
+      return step && state.hintsShown < step.hints.length ? { ...state, hintsShown: state.hintsShown + 1 } : state;
+    case 'solution-toggled':
+      return { ...state, solutionShown: !state.solutionShown };
+    case 'solution-started':
+      return { ...state, playingSolution: true, solutionShown: true, solutionError: undefined };
+    case 'solution-finished':
+      return {
+        ...state,
+        playingSolution: false,
+        solutionError: event.ok ? undefined : (event.detail ?? 'the solution stopped early'),
+      };
+    case 'next':
+      if (state.stepIndex < state.steps.length - 1) return enter(state, state.stepIndex + 1);
+      return finishLast(state);
+    case 'previous':
+      return state.stepIndex > 0 ? enter(state, state.stepIndex - 1) : state;
+    case 'goto':
+      return event.index >= 0 && event.index < state.steps.length && event.index !== state.stepIndex
+        ? enter(state, event.index)
+        : state;
+    case 'reset':
+      return enter(state, 0);
+  }
+}
+
+/** Leaves the current step (done if it was ever met, else pending) and waits for `step-entered` on `index`. */
+function enter(state: LessonRunState, index: number): LessonRunState {
+  const status = state.status.map((s, i): StepStatus => {
+    if (i === index) return 'active';
+    if (s === 'active' || s === 'met') return state.achieved[i] ? 'done' : 'pending';
+    return s;
+  });
+  const next = state.steps[index];
+  return {
+    ...state,
+    stepIndex: index,
+    status,
+    entered: false,
+    since: undefined,
+    goalMet: false,
+    goalDetail: next && next.setup.length > 0 ? 'setting up the step…' : 'waiting for the lab…',
+    goalHeldSince: undefined,
+    hintsShown: 0,
+    solutionShown: false,
+    playingSolution: false,
+    solutionError: undefined,
+  };
+}
+
+/** `next` on the last step: mark it done if it was met. */
+function finishLast(state: LessonRunState): LessonRunState {
+  const i = state.stepIndex;
+  if (state.status[i] !== 'met') return state;
+  const status = state.status.map((s, j): StepStatus => (j === i ? 'done' : s));
+  return { ...state, status };
+}
+
+function evaluate(state: LessonRunState, lab: LabState, now: number): LessonRunState {
+  const i = state.stepIndex;
+  const step = state.steps[i];
+  // Goals are latched once met, and not evaluated before the step has started.
+  if (!step || !state.entered || !state.since || state.status[i] === 'met') return state;
+  const result = evaluateGoal(step.goal, { state: lab, now, since: state.since });
+  const holdMs = step.goal.holdMs ?? 0;
+  const held = trackHold(state.goalHeldSince, result.met, now, holdMs);
+  if (held.satisfied) {
+    const achieved = state.achieved.map((a, j) => a || j === i);
+    return {
+      ...state,
+      status: state.status.map((s, j): StepStatus => (j === i ? 'met' : s)),
+      achieved,
+      goalMet: true,
+      goalDetail: result.detail,
+      goalHeldSince: held.heldSince,
+      completed: achieved.every(Boolean),
+    };
+  }
+  const goalDetail = holdingDetail(result.detail, held, now, holdMs);
+  if (!state.goalMet && state.goalDetail === goalDetail && state.goalHeldSince === held.heldSince) return state;
+  return { ...state, goalMet: false, goalDetail, goalHeldSince: held.heldSince };
+}

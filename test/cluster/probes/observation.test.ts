@@ -1,0 +1,124 @@
+// The probes' pure halves: building observations from captured replies, and the change-detection keys.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { monitorOptions, PROBE_TIMEOUTS, subscriberOptions } from '../../../src/cluster/probes/probe-options.js';
+import { redisObservation } from '../../../src/cluster/probes/redis-probe.js';
+import { sentinelObservation, sentinelObservationKey } from '../../../src/cluster/probes/sentinel-probe.js';
+import { buildTopology, nodeIdByAddress } from '../../../src/cluster/topology.js';
+import { fixtureJson, fixtureText } from '../../fixtures/fixtures.js';
+
+const topology = buildTopology({ redis: 3, sentinels: 3 }, 27050, 'single-ip');
+const resolve = (ip: string, port: number) => nodeIdByAddress(topology, ip, port);
+
+describe('redisObservation', () => {
+  it('master: replicas resolved, guard settings, masterauth presence, keys', () => {
+    const info = `${fixtureText('info-server-master.txt')}\r\n${fixtureText('info-replication-master.txt')}`;
+    const o = redisObservation('redis-1', 5, { info, config: fixtureJson('config-get.json'), dbsize: 50 }, resolve);
+    assert.equal(o.reachable, true);
+    assert.equal(o.at, 5);
+    assert.match(o.runId ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(o.replication?.role, 'master');
+    assert.deepEqual(
+      o.replication?.replicas.map((r) => r.nodeId),
+      ['redis-3', 'redis-2'],
+    );
+    assert.equal(o.masterId, undefined);
+    assert.equal(o.minReplicasToWrite, 1);
+    assert.equal(o.minReplicasMaxLagSec, 10);
+    assert.equal(o.hasMasterauth, true);
+    assert.equal(o.keys, 50);
+  });
+
+  it('replica: master id resolved; missing CONFIG/DBSIZE replies leave fields out', () => {
+    const o = redisObservation('redis-2', 5, { info: fixtureText('info-replication-replica-up.txt') }, resolve);
+    assert.equal(o.masterId, 'redis-1');
+    assert.equal(o.minReplicasToWrite, undefined);
+    assert.equal(o.hasMasterauth, undefined);
+    assert.equal(o.keys, undefined);
+  });
+
+  it('Valkey spellings: primaryauth, min-slaves aliases', () => {
+    const o = redisObservation(
+      'redis-2',
+      5,
+      {
+        info: fixtureText('valkey-style-primary-names-replica.txt'),
+        config: ['primaryauth', '', 'min-slaves-to-write', '2', 'min-slaves-max-lag', '5'],
+      },
+      (ip, port) => (ip === '127.0.2.1' && port === 27050 ? 'redis-1' : undefined),
+    );
+    assert.equal(o.masterId, 'redis-1');
+    assert.equal(o.hasMasterauth, false);
+    assert.equal(o.minReplicasToWrite, 2);
+    assert.equal(o.minReplicasMaxLagSec, 5);
+    assert.equal(o.runId, '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c');
+  });
+});
+
+describe('sentinelObservation', () => {
+  for (const mapping of ['legacy', 'resp3'] as const) {
+    it(`builds from ${mapping} replies`, () => {
+      const o = sentinelObservation(
+        'sentinel-1',
+        9,
+        {
+          masterAddr: fixtureJson(`sentinel-get-master-addr.${mapping}.json`),
+          master: fixtureJson(`sentinel-master.${mapping}.json`),
+          replicas: fixtureJson(`sentinel-replicas.${mapping}.json`),
+          sentinels: fixtureJson(`sentinel-sentinels.${mapping}.json`),
+          info: fixtureText('info-sentinel.txt'),
+          myId: fixtureJson(`sentinel-myid.${mapping}.json`),
+        },
+        resolve,
+      );
+      assert.deepEqual(o.masterAddr, { ip: '127.0.0.1', port: 27050 });
+      assert.equal(o.masterId, 'redis-1');
+      assert.equal(o.master?.nodeId, 'redis-1');
+      assert.deepEqual(o.replicas.map((r) => r.nodeId).sort(), ['redis-2', 'redis-3']);
+      assert.deepEqual(o.sentinels.map((r) => r.nodeId).sort(), ['sentinel-2', 'sentinel-3']);
+      assert.equal(o.info?.tilt, false);
+      assert.match(o.runId ?? '', /^[0-9a-f]{40}$/);
+      assert.match(o.myId ?? '', /^[0-9a-f]{40}$/);
+      assert.notEqual(o.myId, o.runId, "Sentinel's myid is not its INFO run_id");
+    });
+  }
+
+  it('an unknown master name gives an observation without master fields', () => {
+    const o = sentinelObservation('sentinel-1', 1, { masterAddr: null, info: fixtureText('info-sentinel.txt') }, resolve);
+    assert.equal(o.masterAddr, undefined);
+    assert.equal(o.master, undefined);
+    assert.deepEqual(o.replicas, []);
+  });
+
+  it('the change key ignores ms-ago counters but not flags', () => {
+    const build = (master: unknown) => sentinelObservation('sentinel-1', 1, { master }, resolve);
+    const a = fixtureJson<string[]>('sentinel-master.legacy.json');
+    const b = a.slice();
+    b[b.indexOf('last-ok-ping-reply') + 1] = '12';
+    b[b.indexOf('info-refresh') + 1] = '7777';
+    assert.equal(sentinelObservationKey(build(a)), sentinelObservationKey({ ...build(b), at: 99 }));
+    const c = a.slice();
+    c[c.indexOf('flags') + 1] = 's_down,master';
+    assert.notEqual(sentinelObservationKey(build(a)), sentinelObservationKey(build(c)));
+  });
+});
+
+describe('probe options', () => {
+  it('monitor clients fail fast and reconnect at a constant pace', () => {
+    const o = monitorOptions({ host: 'h', port: 1, password: 'redis', connectionName: 'x' });
+    assert.equal(o.lazyConnect, true);
+    assert.equal(o.enableOfflineQueue, false);
+    assert.equal(o.maxRetriesPerRequest, 0);
+    assert.equal(o.commandTimeout, PROBE_TIMEOUTS.commandTimeoutMs);
+    assert.equal(o.socketTimeout, PROBE_TIMEOUTS.socketTimeoutMs);
+    const retry = o.retryStrategy as (n: number) => number;
+    assert.equal(retry(1), retry(50));
+    assert.equal(o.password, 'redis');
+  });
+  it('subscribers keep their socket through a freeze and resubscribe themselves', () => {
+    const o = subscriberOptions({ host: 'h', port: 1, connectionName: 'x' });
+    assert.equal(o.socketTimeout, undefined);
+    assert.equal(o.autoResubscribe, false);
+    assert.equal(o.password, undefined);
+  });
+});
