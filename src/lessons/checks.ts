@@ -3,9 +3,9 @@
 
 import { channelSpec } from '../cluster/observe/sentinel-events.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
-import { redisNodes, sentinelNodes } from '../cluster/topology.js';
+import { selectConverged, selectGoodReplicas } from '../state/selectors.js';
 import type { LabState } from '../state/store.js';
-import { convergence, listing, replicationOf, sentinelOpinions, silence, trueMaster } from './cluster-facts.js';
+import { listing, replicationOf, sentinelOpinions, silence, trueMaster } from './cluster-facts.js';
 import type { Goal } from './schema.js';
 import { predicateOf } from './schema.js';
 import type { StepMark } from './types.js';
@@ -152,6 +152,7 @@ function masterIs(node: string, wanted: boolean, s: LabState): CheckResult {
   return { met: (m.id === node) === wanted, detail: m.detail };
 }
 
+/** Every answering Sentinel names the same node, and it is the true master whenever there is one. */
 function sentinelsAgree(wanted: boolean, s: LabState): CheckResult {
   const opinions = sentinelOpinions(s);
   if (opinions.size === 0) return { met: false, detail: 'no Sentinel answers' };
@@ -160,11 +161,15 @@ function sentinelsAgree(wanted: boolean, s: LabState): CheckResult {
     const key = master ?? 'no master';
     byMaster.set(key, [...(byMaster.get(key) ?? []), sentinel]);
   }
-  const agree = byMaster.size === 1 && !byMaster.has('no master');
-  const detail =
-    byMaster.size === 1
-      ? `${opinions.size === 1 ? 'the only answering Sentinel names' : 'every answering Sentinel names'} ${[...byMaster.keys()][0]}`
+  const named = byMaster.size === 1 ? [...byMaster.keys()][0] : undefined;
+  const truth = trueMaster(s).id;
+  const stale = named !== undefined && truth !== undefined && named !== truth;
+  const agree = named !== undefined && named !== 'no master' && !stale;
+  let detail =
+    named !== undefined
+      ? `${opinions.size === 1 ? 'the only answering Sentinel names' : 'every answering Sentinel names'} ${named}`
       : [...byMaster].map(([m, ss]) => `${listing(ss)} ${ss.length === 1 ? 'names' : 'name'} ${m}`).join('; ');
+  if (stale) detail += `, but ${truth} is the master now`;
   return { met: agree === wanted, detail };
 }
 
@@ -308,15 +313,16 @@ function linkUp(p: NonNullable<Goal['linkUp']>, s: LabState): CheckResult {
 }
 
 function goodReplicas(p: NonNullable<Goal['goodReplicas']>, s: LabState): CheckResult {
-  const obs = s.redis[p.node];
   const info = replicationOf(s, p.node);
   if (!info) return { met: false, detail: silence(s, p.node) };
   if (info.role !== 'master') return { met: false, detail: `${p.node} is a replica, not a master` };
-  // min_slaves_good_slaves appears only while the guard is on; otherwise count as Redis would.
-  const maxLag = obs?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;
-  const good = info.goodReplicas ?? info.replicas.filter((r) => r.state === 'online' && r.ackAgeSec <= maxLag).length;
+  const good = selectGoodReplicas(s, p.node) ?? 0;
+  const maxLag = s.redis[p.node]?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;
   const met = (p.atLeast === undefined || good >= p.atLeast) && (p.atMost === undefined || good <= p.atMost);
-  return { met, detail: `${p.node} has ${good} good replica${good === 1 ? '' : 's'} (lag <= ${maxLag} s)` };
+  return {
+    met,
+    detail: `${p.node} has ${good} good replica${good === 1 ? '' : 's'} (acknowledged within ${maxLag} s)`,
+  };
 }
 
 function tilt(p: NonNullable<Goal['tilt']>, s: LabState): CheckResult {
@@ -354,13 +360,8 @@ function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): 
 }
 
 function converged(wanted: boolean, s: LabState): CheckResult {
-  const c = convergence(s);
-  const replicas = redisNodes(s.topology).length - 1;
-  const sentinels = sentinelNodes(s.topology).length;
-  const detail = c.ok
-    ? `settled: ${c.master} is the master, its running replicas and ${sentinels === 1 ? 'the Sentinel' : 'the Sentinels'} agree`
-    : `not settled: ${listing(c.gaps, 3)}`;
-  return { met: c.ok === wanted, detail: replicas < 0 ? 'no Redis nodes' : detail };
+  const c = selectConverged(s);
+  return { met: c.ok === wanted, detail: c.ok ? `settled: ${c.detail}` : `not settled: ${c.detail}` };
 }
 
 function faultActive(wanted: boolean, s: LabState): CheckResult {

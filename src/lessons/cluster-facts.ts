@@ -1,7 +1,8 @@
-// Facts the lesson checks derive from a LabState snapshot: who the one true master is, what each Sentinel says,
-// whether the cluster has settled. Pure; every answer carries the words the lesson pane shows.
+// Facts the lesson checks derive from a LabState snapshot on top of state/selectors.ts: who the one true master is
+// (also during a split brain) and what each Sentinel says. Pure; every answer carries the words the lesson pane shows.
 import type { ReplicationInfo } from '../cluster/observe/types.js';
-import { redisNodes, sentinelNodes } from '../cluster/topology.js';
+import { sentinelNodes } from '../cluster/topology.js';
+import { selectMasters, selectSentinelMasters, selectTrueMaster } from '../state/selectors.js';
 import type { LabState } from '../state/store.js';
 
 export interface MasterVerdict {
@@ -10,79 +11,35 @@ export interface MasterVerdict {
   detail: string;
 }
 
-/** Redis nodes that answer probes and report role master. */
-export function claimedMasters(s: LabState): string[] {
-  return redisNodes(s.topology)
-    .map((n) => n.id)
-    .filter((id) => replicationOf(s, id)?.role === 'master');
-}
-
-/** Sentinel id -> the master it names, for every Sentinel that answered. */
+/** Sentinel id -> the master it names, for every Sentinel that answered its last probe. */
 export function sentinelOpinions(s: LabState): Map<string, string | undefined> {
+  const named = selectSentinelMasters(s);
   const out = new Map<string, string | undefined>();
-  for (const n of sentinelNodes(s.topology)) {
-    const o = s.sentinels[n.id];
-    if (o?.reachable) out.set(n.id, o.masterId);
-  }
+  for (const n of sentinelNodes(s.topology)) if (s.sentinels[n.id]?.reachable) out.set(n.id, named[n.id]);
   return out;
 }
 
 /**
- * The one true master: the only reachable node reporting role master; when several do (split brain, or an old
- * master not yet converted), the one a majority of all Sentinels names.
+ * The one true master: the only reachable node reporting role master (selectTrueMaster); when several do (split
+ * brain, or an old master not converted yet), the one a majority of all Sentinels names.
  */
 export function trueMaster(s: LabState): MasterVerdict {
-  const claims = claimedMasters(s);
-  if (claims.length === 1) return { id: claims[0], detail: `${claims[0]} is the master` };
+  const claims = selectMasters(s);
+  const only = selectTrueMaster(s);
+  if (only) return { id: only, detail: `${only} is the master` };
   if (claims.length === 0) return { detail: 'no reachable node reports role master' };
   const total = sentinelNodes(s.topology).length;
   const votes = new Map<string, number>();
   for (const m of sentinelOpinions(s).values()) if (m) votes.set(m, (votes.get(m) ?? 0) + 1);
   const winner = claims.find((c) => (votes.get(c) ?? 0) > total / 2);
   if (winner) {
-    const others = claims.filter((c) => c !== winner).join(', ');
+    const others = claims.filter((c) => c !== winner);
     return {
       id: winner,
-      detail: `${winner} is the master (named by ${votes.get(winner)} of ${total} Sentinels; ${others} also claims master)`,
+      detail: `${winner} is the master (named by ${votes.get(winner)} of ${total} Sentinels; ${listing(others)} also ${others.length === 1 ? 'claims' : 'claim'} master)`,
     };
   }
-  return { detail: `${claims.join(' and ')} all claim master and no Sentinel majority settles it` };
-}
-
-export interface Convergence {
-  ok: boolean;
-  /** The reasons it has not converged (empty when ok). */
-  gaps: string[];
-  master?: string;
-}
-
-/**
- * Settled: one true master, no other node claiming master, every running Sentinel answering and naming it, every
- * running Redis node a replica of it with its link up. Stopped, exited and frozen nodes are left out.
- */
-export function convergence(s: LabState): Convergence {
-  const gaps: string[] = [];
-  const m = trueMaster(s);
-  if (!m.id) return { ok: false, gaps: [m.detail] };
-  const master = m.id;
-  const running = (id: string) => s.processes[id]?.state === 'running';
-  for (const n of redisNodes(s.topology)) {
-    if (n.id === master || !running(n.id)) continue;
-    const r = s.redis[n.id];
-    const info = r?.reachable ? r.replication : undefined;
-    if (!info) gaps.push(`${n.id} does not answer`);
-    else if (info.role === 'master') gaps.push(`${n.id} still claims master`);
-    else if (r?.masterId !== master)
-      gaps.push(`${n.id} replicates from ${r?.masterId ?? 'an unknown node'}, not ${master}`);
-    else if (info.masterLinkStatus !== 'up') gaps.push(`${n.id}'s link to ${master} is down`);
-  }
-  for (const n of sentinelNodes(s.topology)) {
-    if (!running(n.id)) continue;
-    const o = s.sentinels[n.id];
-    if (!o?.reachable) gaps.push(`${n.id} does not answer`);
-    else if (o.masterId !== master) gaps.push(`${n.id} names ${o.masterId ?? 'no master'}, not ${master}`);
-  }
-  return { ok: gaps.length === 0, gaps, master };
+  return { detail: `${listing(claims)} all claim master and no Sentinel majority settles it` };
 }
 
 /** The node's replication info if it answered its last probe. */

@@ -91,17 +91,19 @@ export async function saveProgress(progress: Progress, opts: ProgressOptions = {
   const dir = progressDir(opts);
   await mkdir(dir, { recursive: true });
   const path = join(dir, PROGRESS_FILE);
+  const text = `${JSON.stringify(progress, null, 2)}\n`;
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(`${JSON.stringify(progress, null, 2)}\n`, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (err) {
+    // Never leave a half-written temp file behind; the previous progress.json is untouched.
     await unlink(tmp).catch(() => undefined);
     throw err;
   }

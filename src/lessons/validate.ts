@@ -19,14 +19,15 @@ export interface Validated {
 /** Validates the text of `<folder>/lesson.yaml`; `doc` is set only when there are no problems. */
 export function validateLessonText(text: string, folder: string): Validated {
   const file = `${folder}/${LESSON_FILE}`;
-  const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const yaml = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (yaml.errors.length) {
     return {
-      problems: yaml.errors.map((e) => ({
-        file,
-        path: '',
-        message: `YAML syntax error${e.linePos?.[0] ? ` at line ${e.linePos[0].line}` : ''}: ${firstLine(e.message)}`,
-      })),
+      problems: yaml.errors.map((e) => {
+        const at = e.linePos?.[0];
+        const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+        const what = firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '');
+        return { file, path: '', message: `YAML syntax error${where}: ${what}` };
+      }),
     };
   }
   return validateLessonDoc(yaml.toJS({ maxAliasCount: 100 }), folder);

@@ -87,8 +87,8 @@ export function calculateLayout({ columns, rows, sandbox }: LayoutInput): Layout
   const lesson: PaneId[] = sandbox ? [] : ['lesson'];
   let body: ColumnLayout[];
   if (bp === 'wide') {
-    const c1 = Math.floor(columns * 0.34);
-    const c2 = Math.floor(columns * 0.36);
+    const c1 = Math.floor(columns * 0.38);
+    const c2 = Math.floor(columns * 0.32);
     const lag = clamp(Math.floor(B / 4), 8, 10);
     const actions = clamp(Math.floor(B * 0.3), 6, 12);
     const client = clamp(Math.floor(B * 0.28), 8, 12);
@@ -101,7 +101,7 @@ export function calculateLayout({ columns, rows, sandbox }: LayoutInput): Layout
   } else if (bp === 'medium') {
     const c1 = Math.floor(columns * 0.52);
     const lag = clamp(Math.floor(B / 3), 7, 9);
-    const events = Math.floor(B * 0.5);
+    const events = Math.floor(B * 0.45);
     body = [
       { width: c1, slots: [s(['topology'], B - lag), s(['lag'], lag)] },
       {

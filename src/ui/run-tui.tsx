@@ -47,18 +47,28 @@ export interface RunTuiOptions {
 /** Renders the lab full-screen and resolves when the user quit (after controller.quit()). */
 export async function runTui(controller: LabController, options: RunTuiOptions = {}): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  // A closed terminal (EIO on write) must end the TUI with an error the caller can clean up after, not crash.
+  let failed: (err: Error) => void = () => {};
+  const streamError = new Promise<never>((_, reject) => {
+    failed = reject;
+  });
+  stdout.on('error', (err: Error) => failed(err));
   const instance = render(<App controller={controller} colorMode={options.colorMode} />, {
     alternateScreen: true,
     exitOnCtrlC: false,
     incrementalRendering: true,
     maxFps: 15,
     patchConsole: false,
-    stdout: options.stdout ?? process.stdout,
+    stdout,
     stdin,
     stderr: options.stderr ?? process.stderr,
   });
+  const exited = instance.waitUntilExit();
+  // If the stream error wins the race, a later settlement of `exited` must not surface as unhandled.
+  exited.catch(() => {});
   try {
-    await instance.waitUntilExit();
+    await Promise.race([exited, streamError]);
   } finally {
     // Unmounting twice is harmless; it restores the main screen, the cursor and cooked mode on every path.
     instance.unmount();

@@ -215,7 +215,10 @@ export async function startMiniCluster(opts: MiniClusterOptions): Promise<MiniCl
     const err = openSync(path.join(n.dir, 'err.txt'), 'a');
     const args = n.kind === 'sentinel' ? [n.confPath, '--sentinel'] : [n.confPath];
     // Own process group: a Ctrl-Z or signal aimed at the test runner must not reach the cluster.
-    const proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', err], detached: true });
+    const proc = spawn(process.env.REDIS_SERVER ?? 'redis-server', args, {
+      stdio: ['ignore', 'ignore', err],
+      detached: true,
+    });
     closeSync(err);
     live.add(proc);
     proc.once('exit', () => live.delete(proc));

@@ -15,8 +15,11 @@ export class FakeStdout extends EventEmitter {
     this.columns = columns;
     this.rows = rows;
   }
-  write = (s: string): boolean => {
+  write = (s: string, ...rest: unknown[]): boolean => {
     this.frames.push(s);
+    // Ink waits for the write callback of its last frame before `waitUntilExit` settles.
+    const done = rest.find((x): x is () => void => typeof x === 'function');
+    if (done) queueMicrotask(done);
     return true;
   };
   resize(columns: number, rows: number): void {

@@ -35,7 +35,7 @@ describe('lab engine with the default topology', () => {
   it('freeze/thaw a replica: the process stays alive but silent, then answers again', async () => {
     const r = await lab.perform({ kind: 'freeze', node: 'redis-5' });
     assert.ok(r.ok, r.text);
-    assert.equal(state().processes['redis-5']?.state, 'frozen');
+    await lab.waitFor((s) => s.processes['redis-5']?.state === 'frozen', 1000, 'redis-5 shown frozen');
     const addr = privateAddress(lab.topology, 'redis-5');
     assert.equal(await pingOnce({ ...addr, password: 'redis', timeoutMs: 300 }), 'down');
     assert.ok((await lab.perform({ kind: 'thaw', node: 'redis-5' })).ok);

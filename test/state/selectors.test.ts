@@ -91,10 +91,17 @@ describe('selectors on a healthy cluster', () => {
   it('one master, every Sentinel agrees, converged', () => {
     assert.deepEqual(selectMasters(s), ['redis-1']);
     assert.equal(selectTrueMaster(s), 'redis-1');
-    assert.deepEqual(selectSentinelMasters(s), { 'sentinel-1': 'redis-1', 'sentinel-2': 'redis-1', 'sentinel-3': 'redis-1' });
+    assert.deepEqual(selectSentinelMasters(s), {
+      'sentinel-1': 'redis-1',
+      'sentinel-2': 'redis-1',
+      'sentinel-3': 'redis-1',
+    });
     assert.equal(selectSentinelsAgree(s), true);
     assert.equal(selectDisagreement(s), undefined);
-    assert.deepEqual(selectConverged(s), { ok: true, detail: 'redis-1 is master; 3 Sentinels agree; 2 replicas linked' });
+    assert.deepEqual(selectConverged(s), {
+      ok: true,
+      detail: 'redis-1 is master; 3 Sentinels agree; 2 replicas linked',
+    });
     assert.deepEqual(
       selectLags(s).map((l) => [l.replicaId, l.lagBytes, l.isGood]),
       [
@@ -118,7 +125,10 @@ describe('selectors mid-failover and in split brain', () => {
     const s = healthy();
     const next: LabState = {
       ...s,
-      processes: { ...s.processes, 'redis-1': { ...(s.processes['redis-1'] as LabState['processes'][string]), state: 'exited' } },
+      processes: {
+        ...s.processes,
+        'redis-1': { ...(s.processes['redis-1'] as LabState['processes'][string]), state: 'exited' },
+      },
       redis: {
         ...s.redis,
         'redis-1': { id: 'redis-1', at: 2, reachable: false, error: 'connect ECONNREFUSED 127.0.1.1:6379' },
@@ -135,7 +145,11 @@ describe('selectors mid-failover and in split brain', () => {
     const s = healthy();
     const next: LabState = {
       ...s,
-      redis: { 'redis-1': masterObs('redis-1', []), 'redis-2': replicaObs('redis-2', 'redis-3'), 'redis-3': masterObs('redis-3', ['redis-2']) },
+      redis: {
+        'redis-1': masterObs('redis-1', []),
+        'redis-2': replicaObs('redis-2', 'redis-3'),
+        'redis-3': masterObs('redis-3', ['redis-2']),
+      },
       sentinels: {
         'sentinel-1': sentinelObs('sentinel-1', 'redis-3'),
         'sentinel-2': sentinelObs('sentinel-2', 'redis-3'),
@@ -153,8 +167,16 @@ describe('selectors mid-failover and in split brain', () => {
     const s = healthy();
     const next: LabState = {
       ...s,
-      redis: { 'redis-1': replicaObs('redis-1', 'redis-2'), 'redis-2': masterObs('redis-2', ['redis-1', 'redis-3']), 'redis-3': replicaObs('redis-3', 'redis-2') },
-      sentinels: { ...s.sentinels, 'sentinel-1': sentinelObs('sentinel-1', 'redis-2'), 'sentinel-2': sentinelObs('sentinel-2', 'redis-2') },
+      redis: {
+        'redis-1': replicaObs('redis-1', 'redis-2'),
+        'redis-2': masterObs('redis-2', ['redis-1', 'redis-3']),
+        'redis-3': replicaObs('redis-3', 'redis-2'),
+      },
+      sentinels: {
+        ...s.sentinels,
+        'sentinel-1': sentinelObs('sentinel-1', 'redis-2'),
+        'sentinel-2': sentinelObs('sentinel-2', 'redis-2'),
+      },
     };
     assert.equal(selectTrueMaster(next), 'redis-2');
     assert.equal(selectDisagreement(next), 'sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-2');
@@ -170,14 +192,31 @@ describe('selectors mid-failover and in split brain', () => {
       ...s,
       sentinels: {
         'sentinel-1': sentinelObs('sentinel-1', 'redis-1'),
-        'sentinel-2': { id: 'sentinel-2', at: 1, reachable: false, error: 'Command timed out', replicas: [], sentinels: [] },
+        'sentinel-2': {
+          id: 'sentinel-2',
+          at: 1,
+          reachable: false,
+          error: 'Command timed out',
+          replicas: [],
+          sentinels: [],
+        },
         'sentinel-3': sentinelObs('sentinel-3', undefined),
       },
     };
-    assert.deepEqual(selectSentinelMasters(next), { 'sentinel-1': 'redis-1', 'sentinel-2': undefined, 'sentinel-3': undefined });
+    assert.deepEqual(selectSentinelMasters(next), {
+      'sentinel-1': 'redis-1',
+      'sentinel-2': undefined,
+      'sentinel-3': undefined,
+    });
     assert.equal(selectSentinelsAgree(next), false);
     assert.equal(selectDisagreement(next), 'sentinel-3 names no master; sentinel-1 names redis-1');
-    const withoutS3 = { ...next, sentinels: { ...next.sentinels, 'sentinel-3': { ...next.sentinels['sentinel-3'], reachable: false } as SentinelObservation } };
+    const withoutS3 = {
+      ...next,
+      sentinels: {
+        ...next.sentinels,
+        'sentinel-3': { ...next.sentinels['sentinel-3'], reachable: false } as SentinelObservation,
+      },
+    };
     assert.equal(selectSentinelsAgree(withoutS3), true);
     assert.equal(selectConverged(withoutS3).ok, true);
     const none = { ...next, sentinels: {} };
@@ -198,12 +237,18 @@ describe('selectors mid-failover and in split brain', () => {
     const linkDown = { ...s, redis: { ...s.redis, 'redis-3': replicaObs('redis-3', 'redis-1', 'down') } };
     assert.deepEqual(selectConverged(linkDown), { ok: false, detail: "redis-3's link to redis-1 is down" });
     const wrongMaster = { ...s, redis: { ...s.redis, 'redis-3': replicaObs('redis-3', 'redis-2') } };
-    assert.deepEqual(selectConverged(wrongMaster), { ok: false, detail: 'redis-3 replicates from redis-2, not redis-1' });
+    assert.deepEqual(selectConverged(wrongMaster), {
+      ok: false,
+      detail: 'redis-3 replicates from redis-2, not redis-1',
+    });
     const unreachable = { ...s, redis: { ...s.redis, 'redis-3': { id: 'redis-3', at: 1, reachable: false } } };
     assert.deepEqual(selectConverged(unreachable), { ok: false, detail: 'redis-3 is not reachable' });
     const p3 = s.processes['redis-3'] as LabState['processes'][string];
     const frozen = { ...unreachable, processes: { ...s.processes, 'redis-3': { ...p3, state: 'frozen' as const } } };
-    assert.deepEqual(selectConverged(frozen), { ok: true, detail: 'redis-1 is master; 3 Sentinels agree; 1 replica linked' });
+    assert.deepEqual(selectConverged(frozen), {
+      ok: true,
+      detail: 'redis-1 is master; 3 Sentinels agree; 1 replica linked',
+    });
   });
 });
 

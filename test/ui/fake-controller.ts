@@ -49,7 +49,12 @@ export function fakeController(state: LabState, opts: FakeOptions = {}) {
       await (opts.quit ? opts.quit() : wait());
     },
   };
-  return { controller, calls, store, performed: () => calls.filter((c) => c.method === 'perform').map((c) => c.args[0] as LabAction) };
+  return {
+    controller,
+    calls,
+    store,
+    performed: () => calls.filter((c) => c.method === 'perform').map((c) => c.args[0] as LabAction),
+  };
 }
 
 let seq = 100;
@@ -64,19 +69,24 @@ function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, a: L
   switch (a.kind) {
     case 'kill':
       proc(a.node, 'exited');
-      return record(`Kill ${a.node}`, `kill -9 ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
+      record(`Kill ${a.node}`, `kill -9 ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
+      return;
     case 'stop':
       proc(a.node, 'stopped');
-      return record(`Stop ${a.node}`, `redis-cli -p ${portOf(s, a.node)} SHUTDOWN`);
+      record(`Stop ${a.node}`, `redis-cli -p ${portOf(s, a.node)} SHUTDOWN`);
+      return;
     case 'freeze':
       proc(a.node, 'frozen');
-      return record(`Freeze ${a.node}`, `kill -STOP ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
+      record(`Freeze ${a.node}`, `kill -STOP ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
+      return;
     case 'thaw':
       proc(a.node, 'running');
-      return record(`Thaw ${a.node}`, `kill -CONT ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
+      record(`Thaw ${a.node}`, `kill -CONT ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
+      return;
     case 'restart':
       proc(a.node, 'running');
-      return record(`Restart ${a.node}`, `redis-server ${a.node}/redis.conf`);
+      record(`Restart ${a.node}`, `redis-server ${a.node}/redis.conf`);
+      return;
     case 'isolate':
     case 'partition':
     case 'cut':
@@ -96,27 +106,47 @@ function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, a: L
             ? { kind: 'partition' as const, groups: a.groups, mode: a.mode ?? 'drop' }
             : a.kind === 'cut'
               ? { kind: 'cut' as const, from: a.from, to: a.to, mode: a.mode ?? 'drop' }
-              : { kind: 'latency' as const, from: a.from, to: a.to, latencyMs: a.latencyMs, jitterMs: a.jitterMs ?? 0, bothWays: a.bothWays ?? false };
+              : {
+                  kind: 'latency' as const,
+                  from: a.from,
+                  to: a.to,
+                  latencyMs: a.latencyMs,
+                  jitterMs: a.jitterMs ?? 0,
+                  bothWays: a.bothWays ?? false,
+                };
       set({ faults: [...get().faults, { id: `fault-${++seq}`, spec, rules: [], appliedAt: Date.now(), description }] });
-      return record(description, `# fabric: ${description}`);
+      record(description, `# fabric: ${description}`);
+      return;
     }
     case 'heal':
       set({ faults: get().faults.filter((f) => f.id !== a.fault) });
-      return record(`Heal ${a.fault}`, '# fabric: heal');
+      record(`Heal ${a.fault}`, '# fabric: heal');
+      return;
     case 'heal-all':
       set({ faults: [] });
-      return record('Heal all', '# fabric: heal all');
+      record('Heal all', '# fabric: heal all');
+      return;
     case 'write':
     case 'read': {
       const command = a.kind === 'write' ? `SET ${a.key} ${a.value}` : `GET ${a.key}`;
-      const result = { seq: ++seq, at: Date.now(), client: a.client, command, node: 'redis-1', ok: true, text: a.kind === 'write' ? 'OK' : '"v"' };
+      const result = {
+        seq: ++seq,
+        at: Date.now(),
+        client: a.client,
+        command,
+        node: 'redis-1',
+        ok: true,
+        text: a.kind === 'write' ? 'OK' : '"v"',
+      };
       set({ clientResults: [...get().clientResults, result] });
       return;
     }
     case 'failover':
-      return record('SENTINEL FAILOVER', 'redis-cli -p 6479 SENTINEL FAILOVER mymaster');
+      record('SENTINEL FAILOVER', 'redis-cli -p 6479 SENTINEL FAILOVER mymaster');
+      return;
     default:
-      return record(a.kind, `# ${a.kind}`);
+      record(a.kind, `# ${a.kind}`);
+      return;
   }
 }
 

@@ -54,6 +54,11 @@ export interface ChannelSpec {
   /** Sentinel's log level: W (logged, published, runs the notification script), N (notice), V (verbose). */
   level: 'W' | 'N' | 'V';
   shape: PayloadShape;
+  /**
+   * Whether Sentinel runs the `notification-script` for it: warning level and an instance attached. `±tilt` and
+   * `-script-*` are warnings published without an instance, so the script never sees them.
+   */
+  notifies: boolean;
   /** What the channel means in general (legend, help pane). */
   summary: string;
   gloss(c: GlossContext): string;
@@ -66,7 +71,15 @@ const spec = (
   shape: PayloadShape,
   summary: string,
   gloss: ChannelSpec['gloss'],
-): ChannelSpec => ({ channel, severity, level, shape, summary, gloss });
+): ChannelSpec => ({
+  channel,
+  severity,
+  level,
+  shape,
+  notifies: level === 'W' && shape !== 'tilt' && shape !== 'script',
+  summary,
+  gloss,
+});
 
 const word = (c: GlossContext, i: number, fallback = '?') => c.rest[i] ?? fallback;
 

@@ -16,7 +16,7 @@ export interface ProbeLoopOptions<T> {
 
 /** Errors meaning "the connection went away" (as opposed to a timeout or a reply error). */
 const CONNECTION_GONE = /Stream isn't writeable|max retries per request|Connection is closed|ECONNRESET|EPIPE/i;
-/** How long a round waits for a reconnect in progress (a CLIENT KILL reconnects in ~retryDelay). */
+/** How long a round waits for a reconnect in progress (a CLIENT KILL reconnects after retryDelayMs + a handshake). */
 const SETTLE_WAIT_MS = 600;
 
 /** Groups error texts so a flapping outage ("Command timed out" / "Socket timeout") emits once. */
@@ -172,7 +172,7 @@ export class ProbeLoop<T> {
         client.off('end', done);
         resolve();
       };
-      const timer = setTimeout(done, Math.min(SETTLE_WAIT_MS, Math.max(100, this.o.intervalMs)));
+      const timer = setTimeout(done, SETTLE_WAIT_MS);
       client.once('ready', done);
       client.once('error', done);
       client.once('end', done);

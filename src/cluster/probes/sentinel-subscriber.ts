@@ -56,6 +56,11 @@ export class SentinelSubscriber {
     return this.status.subscribed;
   }
 
+  /** The latest status (also delivered through onStatus when it changes). */
+  get state(): SubscriberStatus {
+    return this.status;
+  }
+
   start(): void {
     if (this.client) return;
     const opts: Parameters<typeof subscriberOptions>[0] = {
@@ -125,6 +130,7 @@ export class SentinelSubscriber {
   }
 
   private update(patch: Partial<Omit<SubscriberStatus, 'sentinelId' | 'at'>>): void {
+    if (!this.client) return;
     const next: SubscriberStatus = { ...this.status, ...patch, at: Date.now() };
     if (patch.error === undefined && 'error' in patch) delete next.error;
     const changed =

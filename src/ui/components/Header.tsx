@@ -2,10 +2,10 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { redisNodes, sentinelNodes } from '../../cluster/topology.js';
+import { selectMasters } from '../../state/selectors.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
-import { mastersSeen } from '../lib/cluster-view.js';
 import { Spinner } from './Spinner.js';
 
 function range(ports: number[]): string {
@@ -22,7 +22,7 @@ export const Header = memo(function Header({ width }: { width: number }) {
   const moved = useLab((s) => s.portsMoved);
   const topology = useLab((s) => s.topology);
   const faults = useLab((s) => s.faults.length);
-  const masters = useLab((s) => mastersSeen(s).join(', '));
+  const masters = useLab((s) => selectMasters(s).join(', '));
   const lessonStep = useLab((s) => (s.lesson ? `${s.lesson.stepIndex + 1}/${s.lesson.steps.length}` : ''));
   const quitting = useUi((s) => s.quitting?.processes);
 

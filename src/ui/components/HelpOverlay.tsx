@@ -1,48 +1,81 @@
-// `?` overlay: every registry action, grouped, with its keys; laid out in as many columns as fit.
+// `?` overlay: every registry action, grouped, with its keys; laid out in as many columns as fit, long titles
+// wrapped rather than cut, scrollable when the terminal is short.
 import { Box, Text } from 'ink';
+import { useEffect } from 'react';
 import { useTheme } from '../hooks/use-theme.js';
+import { useUiStore } from '../hooks/use-ui.js';
 import { actionEntries, GROUPS, type Group } from '../keymap/actions.js';
 import { formatKeys } from '../keymap/keys.js';
 import { PANE_TITLES, type PaneId } from '../layout.js';
 import { pad } from '../lib/format.js';
+import { wrapSpans } from '../lib/markdown.js';
+import { uiOps } from '../state/ui-store.js';
 
-type Line =
-  | { kind: 'group'; id: string; text: string }
-  | { kind: 'entry'; id: string; keys: string; title: string }
-  | { kind: 'gap'; id: string };
-
-/** Every action as help lines, grouped in registry group order. */
-export function helpLines(): Line[][] {
-  const byGroup = new Map<Group, Line[]>();
-  for (const [id, a] of actionEntries) {
-    const lines = byGroup.get(a.group) ?? [{ kind: 'group', id: `g-${a.group}`, text: a.group }];
-    const where =
-      a.scope === 'global' || a.scope.startsWith('modal:') ? '' : ` (${PANE_TITLES[a.scope as PaneId]} pane)`;
-    lines.push({ kind: 'entry', id, keys: formatKeys(a.keys), title: `${a.title}${where}` });
-    byGroup.set(a.group, lines);
-  }
-  return GROUPS.map((g) => byGroup.get(g) ?? []).filter((l) => l.length);
+interface Entry {
+  id: string;
+  keys: string;
+  title: string;
 }
+
+/** Every action in registry group order, with where it applies when that is not everywhere. */
+export function helpGroups(): Array<{ group: Group; entries: Entry[] }> {
+  return GROUPS.map((group) => ({
+    group,
+    entries: actionEntries
+      .filter(([, a]) => a.group === group)
+      .map(([id, a]) => {
+        const pane =
+          a.scope === 'global' || a.scope.startsWith('modal:') ? '' : ` (${PANE_TITLES[a.scope as PaneId]} pane)`;
+        return { id, keys: formatKeys(a.keys), title: `${a.title}${pane}` };
+      }),
+  })).filter((g) => g.entries.length > 0);
+}
+
+type Row = { id: string; kind: 'group' | 'entry' | 'more'; keys?: string; text: string };
 
 export function HelpOverlay({ width, height, scroll }: { width: number; height: number; scroll: number }) {
   const theme = useTheme();
-  const groups = helpLines();
+  const uiStore = useUiStore();
+  const groups = helpGroups();
   const inner = Math.max(1, height - 3);
+  const keyWidth = Math.max(...groups.flatMap((g) => g.entries.map((e) => e.keys.length))) + 2;
   const ncols = Math.max(1, Math.min(3, Math.floor((width - 2) / 50)));
   const colWidth = Math.floor((width - 2) / ncols);
-  const total = groups.reduce((n, g) => n + g.length + 1, 0);
+  const titleWidth = Math.max(10, colWidth - keyWidth - 1);
+
+  const blocks: Row[][] = groups.map(({ group, entries }) => [
+    { id: `g-${group}`, kind: 'group', text: group },
+    ...entries.flatMap((e) =>
+      wrapSpans([{ text: e.title, style: 'plain' }], titleWidth).map(
+        (line, i): Row => ({
+          id: `${e.id}-${i}`,
+          kind: i ? 'more' : 'entry',
+          keys: i ? '' : e.keys,
+          text: line.map((s) => s.text).join(''),
+        }),
+      ),
+    ),
+  ]);
+  const total = blocks.reduce((n, b) => n + b.length + 1, 0);
+  // Fill columns up to the visible height; only when everything cannot fit do columns grow (and scroll).
   const target = Math.max(inner, Math.ceil(total / ncols));
-  const columns: Line[][] = [[]];
-  for (const g of groups) {
+  const columns: Row[][] = [[]];
+  for (const block of blocks) {
     let col = columns[columns.length - 1] ?? [];
-    if (col.length && col.length + g.length > target && columns.length < ncols) {
+    if (col.length && col.length + 1 + block.length > target && columns.length < ncols) {
       col = [];
       columns.push(col);
     }
-    col.push(...g, { kind: 'gap', id: `gap-${g[0]?.id ?? ''}` });
+    if (col.length) col.push({ id: `gap-${block[0]?.id}`, kind: 'more', text: '' });
+    col.push(...block);
   }
   const maxLen = Math.max(...columns.map((c) => c.length));
-  const top = Math.min(scroll, Math.max(0, maxLen - inner));
+  const maxTop = Math.max(0, maxLen - inner);
+  const top = Math.min(scroll, maxTop);
+  useEffect(() => {
+    // Keep the stored offset within range so scrolling back up responds at once.
+    if (scroll > maxTop) uiOps.patchModal(uiStore, 'help', { scroll: maxTop });
+  }, [scroll, maxTop, uiStore]);
   const color = theme.border('border.modal');
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="double" borderColor={color} flexShrink={0}>
@@ -51,25 +84,23 @@ export function HelpOverlay({ width, height, scroll }: { width: number; height: 
           <Text {...theme.style('text.title')}> Keys </Text>
           <Text {...theme.style('status.muted')}>
             — Esc or ? closes
-            {maxLen > inner ? ` · ↑/↓ scroll (${top + 1}-${Math.min(maxLen, top + inner)} of ${maxLen})` : ''}
+            {maxLen > inner ? ` · ↑/↓ scroll (rows ${top + 1}-${Math.min(maxLen, top + inner)} of ${maxLen})` : ''}
           </Text>
         </Text>
       </Box>
       <Box flexDirection="row" flexShrink={0} height={inner}>
         {columns.map((col) => (
           <Box key={col[0]?.id ?? 'empty'} flexDirection="column" width={colWidth} flexShrink={0}>
-            {col.slice(top, top + inner).map((line) =>
-              line.kind === 'group' ? (
-                <Text key={line.id} wrap="truncate-end" {...theme.style('text.heading')}>
-                  {line.text}
-                </Text>
-              ) : line.kind === 'entry' ? (
-                <Text key={line.id} wrap="truncate-end">
-                  <Text {...theme.style('text.key')}>{pad(line.keys, 16)}</Text>
-                  <Text>{line.title}</Text>
+            {col.slice(top, top + inner).map((row) =>
+              row.kind === 'group' ? (
+                <Text key={row.id} wrap="truncate-end" {...theme.style('text.heading')}>
+                  {row.text}
                 </Text>
               ) : (
-                <Text key={line.id}> </Text>
+                <Text key={row.id} wrap="truncate-end">
+                  <Text {...theme.style('text.key')}>{pad(row.keys ?? '', keyWidth)}</Text>
+                  <Text>{row.text || ' '}</Text>
+                </Text>
               ),
             )}
           </Box>

@@ -42,8 +42,8 @@ export const StatusLine = memo(function StatusLine({ width }: { width: number })
     );
   } else if (last) {
     body = (
-      <Text wrap="truncate-end" {...theme.style(last.ok ? 'status.ok' : 'status.error')}>
-        {last.ok ? '✓' : '✗'} {last.text}
+      <Text wrap="truncate-end" {...theme.style(last.info ? 'status.info' : last.ok ? 'status.ok' : 'status.error')}>
+        {last.info ? 'ℹ' : last.ok ? '✓' : '✗'} {last.text}
       </Text>
     );
   } else {

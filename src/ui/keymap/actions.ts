@@ -1,20 +1,26 @@
 // The one registry of everything a key can do. Dispatch (use-keymap), the footer and the help overlay are all
 // derived from it, so a binding can never be documented differently from how it behaves.
-import type { ProcessState } from '../../cluster/events.js';
-import { errorMessage } from '../../errors.js';
-import { type PaneId, paneInnerHeight } from '../layout.js';
-import { replicaLags, writeGuard } from '../lib/cluster-view.js';
+import { selectLags } from '../../state/selectors.js';
+import type { PaneId } from '../layout.js';
+import { writeGuard } from '../lib/cluster-view.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
-import { type Modal, type ModalKind, uiOps } from '../state/ui-store.js';
+import { type ModalKind, uiOps } from '../state/ui-store.js';
+import { type ActionContext, attempt, performAction, track, type WhenContext } from './context.js';
 import {
-  type ActionContext,
-  attempt,
-  nodeOrder,
-  performAction,
-  track,
-  visiblePanes,
-  type WhenContext,
-} from './context.js';
+  cursorMove,
+  hasLesson,
+  hosts,
+  LIVE,
+  moveFocus,
+  moveNode,
+  notQuitting,
+  openPrompt,
+  page,
+  quit,
+  selectedState,
+  setSide,
+  submitPrompt,
+} from './handlers.js';
 
 export type Scope = 'global' | `modal:${ModalKind}` | PaneId;
 
@@ -51,152 +57,7 @@ export interface ActionSpec {
   run: (ctx: ActionContext) => void;
 }
 
-const LIVE: readonly ProcessState[] = ['running', 'frozen', 'starting', 'stopping'];
-const selectedState = (c: WhenContext) => c.lab.processes[c.ui.selectedNode]?.state;
-const notQuitting = (c: WhenContext) => c.ui.quitting === undefined;
-const hasLesson = (c: WhenContext) => notQuitting(c) && c.controller.lesson !== undefined && c.lab.lesson !== undefined;
-const hosts = (c: WhenContext) => c.lab.topology.hosts.map((h) => h.id);
-
-function moveNode(ctx: ActionContext, dir: 1 | -1): void {
-  const order = nodeOrder(ctx.lab);
-  const i = order.indexOf(ctx.ui.selectedNode);
-  const next = order[(i + dir + order.length) % order.length];
-  if (next) ctx.uiStore.setState({ selectedNode: next });
-}
-
-function moveFocus(ctx: ActionContext, dir: 1 | -1): void {
-  const order = visiblePanes(ctx.layout);
-  const i = order.indexOf(ctx.ui.focus);
-  const next = order[(i + dir + order.length) % order.length];
-  if (next) uiOps.focus(ctx.uiStore, next);
-}
-
-function page(ctx: ActionContext, pane: PaneId, dir: 1 | -1, max: number): void {
-  const rows = Math.max(1, paneInnerHeight(ctx.layout, pane) - 2);
-  uiOps.scroll(ctx.uiStore, pane, dir * rows, max);
-}
-
-function cursorMove(ctx: ActionContext, kind: 'partition' | 'heal' | 'latency', dir: 1 | -1, count: number): void {
-  const m = ctx.ui.modal;
-  if (m?.kind !== kind) return;
-  const cur = m.kind === 'latency' ? m.field : m.cursor;
-  const next = (cur + dir + count) % count;
-  if (kind === 'latency') uiOps.patchModal(ctx.uiStore, 'latency', { field: next });
-  else uiOps.patchModal(ctx.uiStore, kind, { cursor: next });
-}
-
-function setSide(ctx: ActionContext, side: 'A' | 'B' | 'cycle'): void {
-  const m = ctx.ui.modal;
-  if (m?.kind !== 'partition') return;
-  const host = hosts(ctx)[m.cursor];
-  if (!host) return;
-  const cur = m.sides[host];
-  const next =
-    side === 'cycle' ? (cur === undefined ? 'A' : cur === 'A' ? 'B' : undefined) : cur === side ? undefined : side;
-  const sides = { ...m.sides };
-  if (next) sides[host] = next;
-  else delete sides[host];
-  uiOps.patchModal(ctx.uiStore, 'partition', { sides, error: undefined });
-}
-
-function openPrompt(ctx: ActionContext, modal: Extract<Modal, { kind: 'prompt' }>): void {
-  uiOps.openModal(ctx.uiStore, modal);
-}
-
-function submitPrompt(ctx: ActionContext): void {
-  const m = ctx.ui.modal;
-  if (m?.kind !== 'prompt') return;
-  const text = m.text.trim();
-  const client = ctx.ui.client;
-  if (m.purpose === 'filter') {
-    ctx.uiStore.setState({ eventFilter: text, modal: undefined });
-    uiOps.scrollTo(ctx.uiStore, 'events', 0);
-    uiOps.focus(ctx.uiStore, 'events');
-  } else if (m.purpose === 'write-key' || m.purpose === 'read-key') {
-    const verb = m.purpose === 'write-key' ? 'SET' : 'GET';
-    if (!text) {
-      uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} ${verb} — key (required)` });
-    } else if (m.purpose === 'write-key') {
-      openPrompt(ctx, {
-        kind: 'prompt',
-        purpose: 'write-value',
-        label: `client ${client} SET ${text} — value`,
-        text: '',
-        key: text,
-      });
-    } else {
-      uiOps.closeModal(ctx.uiStore);
-      performAction(ctx, { kind: 'read', client, key: text });
-    }
-  } else {
-    uiOps.closeModal(ctx.uiStore);
-    performAction(ctx, { kind: 'write', client, key: m.key ?? '', value: m.text });
-  }
-}
-
-function quit(ctx: ActionContext): void {
-  if (ctx.ui.quitting) {
-    // A second Ctrl+C while stopping leaves the UI now; the caller still finishes cleanup.
-    ctx.exit();
-    return;
-  }
-  const live = Object.values(ctx.lab.processes).filter((p) => LIVE.includes(p.state)).length;
-  ctx.uiStore.setState({ quitting: { processes: live }, modal: undefined });
-  let quitting: Promise<void>;
-  try {
-    quitting = Promise.resolve(ctx.controller.quit());
-  } catch (err) {
-    quitting = Promise.reject(err);
-  }
-  quitting.then(
-    () => ctx.exit(),
-    (err: unknown) => {
-      uiOps.notice(ctx.uiStore, 'error', `quit failed: ${errorMessage(err)}`);
-      ctx.exit(err instanceof Error ? err : new Error(errorMessage(err)));
-    },
-  );
-}
-
 export const actions = {
-  // ── Navigate ──────────────────────────────────────────────────────────────
-  'nav.nodeUp': {
-    title: 'Select previous node',
-    group: 'Navigate',
-    keys: ['up', 'k'],
-    scope: 'global',
-    run: (c) => moveNode(c, -1),
-  },
-  'nav.nodeDown': {
-    title: 'Select next node',
-    group: 'Navigate',
-    keys: ['down', 'j'],
-    scope: 'global',
-    footer: 'select',
-    run: (c) => moveNode(c, 1),
-  },
-  'nav.paneNext': {
-    title: 'Focus next pane',
-    group: 'Navigate',
-    keys: ['tab'],
-    scope: 'global',
-    footer: 'pane',
-    run: (c) => moveFocus(c, 1),
-  },
-  'nav.panePrev': {
-    title: 'Focus previous pane',
-    group: 'Navigate',
-    keys: ['shift+tab'],
-    scope: 'global',
-    run: (c) => moveFocus(c, -1),
-  },
-  'events.filter': {
-    title: 'Filter Sentinel events by text',
-    group: 'Navigate',
-    keys: ['/'],
-    scope: 'global',
-    run: (c) => openPrompt(c, { kind: 'prompt', purpose: 'filter', label: 'filter events', text: c.ui.eventFilter }),
-  },
-
   // ── Node (the selected one) ───────────────────────────────────────────────
   'node.kill': {
     title: 'Kill selected node (kill -9)',
@@ -346,7 +207,7 @@ export const actions = {
     footer: 'min-replicas',
     when: notQuitting,
     run: (c) => {
-      const current = writeGuard(c.lab, replicaLags(c.lab)).toWrite;
+      const current = writeGuard(c.lab, selectLags(c.lab)).toWrite;
       const toWrite = current >= 2 ? 0 : current + 1;
       performAction(c, { kind: 'min-replicas', toWrite, maxLagSec: 10 }, `setting min-replicas-to-write ${toWrite}…`);
     },
@@ -526,6 +387,45 @@ export const actions = {
     always: true,
     onSmallScreen: true,
     run: quit,
+  },
+
+  // ── Navigate (listed after the breaking keys so the footer shows those first) ──
+  'nav.nodeUp': {
+    title: 'Select previous node',
+    group: 'Navigate',
+    keys: ['up', 'k'],
+    scope: 'global',
+    run: (c) => moveNode(c, -1),
+  },
+  'nav.nodeDown': {
+    title: 'Select next node',
+    group: 'Navigate',
+    keys: ['down', 'j'],
+    scope: 'global',
+    footer: 'select',
+    run: (c) => moveNode(c, 1),
+  },
+  'nav.paneNext': {
+    title: 'Focus next pane',
+    group: 'Navigate',
+    keys: ['tab'],
+    scope: 'global',
+    footer: 'pane',
+    run: (c) => moveFocus(c, 1),
+  },
+  'nav.panePrev': {
+    title: 'Focus previous pane',
+    group: 'Navigate',
+    keys: ['shift+tab'],
+    scope: 'global',
+    run: (c) => moveFocus(c, -1),
+  },
+  'events.filter': {
+    title: 'Filter Sentinel events by text',
+    group: 'Navigate',
+    keys: ['/'],
+    scope: 'global',
+    run: (c) => openPrompt(c, { kind: 'prompt', purpose: 'filter', label: 'filter events', text: c.ui.eventFilter }),
   },
 
   // ── Help overlay ──────────────────────────────────────────────────────────
@@ -765,7 +665,7 @@ export const actions = {
 
   // ── Confirm ───────────────────────────────────────────────────────────────
   'confirm.yes': {
-    title: 'Yes',
+    title: 'Yes, do it',
     group: 'Confirm',
     keys: ['y', 'enter'],
     scope: 'modal:confirm',
@@ -777,7 +677,7 @@ export const actions = {
     },
   },
   'confirm.no': {
-    title: 'No',
+    title: 'No, keep things as they are',
     group: 'Confirm',
     keys: ['n', 'escape'],
     scope: 'modal:confirm',

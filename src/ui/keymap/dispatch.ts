@@ -1,6 +1,7 @@
 // Pure key routing over the registry: modal > focused pane > global, first action whose key matches and
 // whose `when` passes. Kept free of React so the rules are unit-tested directly.
 import type { Key } from 'ink';
+import { errorMessage } from '../../errors.js';
 import { uiOps } from '../state/ui-store.js';
 import { type ActionId, type ActionSpec, actionEntries, type Scope } from './actions.js';
 import type { ActionContext, WhenContext } from './context.js';
@@ -59,7 +60,12 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
     const ctx = ctxFor();
     const r = resolveKey(name, ctx);
     if (r.kind === 'run') {
-      r.entry.spec.run(ctx);
+      try {
+        r.entry.spec.run(ctx);
+      } catch (err) {
+        // A bug in one action must not take the screen (and the user's way out) down with it.
+        uiOps.notice(ctx.uiStore, 'error', `${r.entry.spec.title} failed: ${errorMessage(err)}`);
+      }
       continue;
     }
     const m = ctx.ui.modal;

@@ -22,13 +22,14 @@ export function footerHints(ctx: WhenContext): FooterHint[] {
 }
 
 const SEP = ' · ';
-const KEEP = new Set(['help', 'quit', 'cancel']);
+// The ways out of (or through) the current screen are never dropped.
+const KEEP = new Set(['help', 'quit', 'cancel', 'apply', 'ok', 'yes', 'no', 'close', 'heal']);
 
 export function hintWidth(h: FooterHint): number {
   return h.keys.length + 1 + h.label.length;
 }
 
-/** Drops hints from the right (never help/quit/cancel) until the line fits `width`. */
+/** Drops hints from the right (never the KEEP ones) until the line fits `width`. */
 export function fitHints(hints: readonly FooterHint[], width: number): FooterHint[] {
   const kept = [...hints];
   const total = () => kept.reduce((n, h, i) => n + hintWidth(h) + (i ? SEP.length : 0), 0);

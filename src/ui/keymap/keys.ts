@@ -27,6 +27,8 @@ export function isValidKey(k: string): boolean {
   return k.length === 1 && k >= '!' && k <= '~';
 }
 
+const BATCHED: Record<string, string> = { ' ': 'space', '\t': 'tab', '\r': 'enter', '\x7f': 'backspace' };
+
 /**
  * Names of the key events in one Ink input callback. Printable input that arrived batched ('jk') is split
  * into one name per character so fast typing does not lose keys.
@@ -47,7 +49,8 @@ export function keyNames(input: string, key: Key): string[] {
   if (key.delete) return ['delete'];
   if (key.ctrl && input.length === 1) return [`ctrl+${input.toLowerCase()}`];
   if (key.meta) return [];
-  return [...input].map((ch) => (ch === ' ' ? 'space' : ch));
+  // Keys typed faster than Ink reads arrive as one chunk ("jk", "\t\t"): name each character.
+  return [...input].map((ch) => BATCHED[ch] ?? ch);
 }
 
 const DISPLAY: Record<string, string> = {

@@ -1,20 +1,9 @@
-// Derived cluster facts the panes draw (who is master, what each Sentinel believes, replica lag).
-// Private fallback: state/selectors.ts was not available when the UI was written; these are pure and cheap.
+// What the panes derive from the lab state beyond state/selectors.ts: each Sentinel's opinion in display form,
+// the reference master Sentinels are compared against, a node's role when it cannot answer, and the write guard.
 import type { ReplicaLag, SentinelObservation } from '../../cluster/observe/types.js';
-import { redisNodes, sentinelNodes } from '../../cluster/topology.js';
+import { sentinelNodes } from '../../cluster/topology.js';
+import { selectGoodReplicas, selectMasters, selectSentinelMasters, selectTrueMaster } from '../../state/selectors.js';
 import type { LabState } from '../../state/store.js';
-
-type Obs = Pick<LabState, 'redis' | 'topology'>;
-
-/** Redis nodes that answer and report role:master (more than one means split brain). */
-export function mastersSeen(s: Obs): string[] {
-  return redisNodes(s.topology)
-    .map((n) => n.id)
-    .filter((id) => {
-      const o = s.redis[id];
-      return o?.reachable === true && o.replication?.role === 'master';
-    });
-}
 
 export interface SentinelOpinion {
   id: string;
@@ -45,65 +34,40 @@ export function sentinelOpinion(id: string, o: SentinelObservation | undefined):
   };
 }
 
-/** The master most reachable Sentinels name, if any names one. */
-export function sentinelMajority(s: Pick<LabState, 'sentinels' | 'topology'>): string | undefined {
+/** What Sentinels should name: the one real master if there is one, else what most reachable Sentinels name. */
+export function referenceMaster(s: LabState): string | undefined {
+  const truth = selectTrueMaster(s);
+  if (truth) return truth;
   const votes = new Map<string, number>();
+  const named = selectSentinelMasters(s);
   for (const n of sentinelNodes(s.topology)) {
-    const o = s.sentinels[n.id];
-    const m = o?.reachable ? (o.masterId ?? o.master?.nodeId) : undefined;
+    const m = named[n.id];
     if (m) votes.set(m, (votes.get(m) ?? 0) + 1);
   }
   let best: string | undefined;
-  let bestVotes = 0;
+  let most = 0;
   for (const [m, v] of votes) {
-    if (v > bestVotes) {
+    if (v > most) {
       best = m;
-      bestVotes = v;
+      most = v;
     }
   }
   return best;
 }
 
-/** One line per Sentinel that disagrees with the majority, e.g. "sentinel-3 still names redis-1". */
-export function disagreements(s: Pick<LabState, 'sentinels' | 'topology'>): string[] {
-  const majority = sentinelMajority(s);
-  if (!majority) return [];
-  const out: string[] = [];
-  for (const n of sentinelNodes(s.topology)) {
-    const o = s.sentinels[n.id];
-    const m = o?.reachable ? (o.masterId ?? o.master?.nodeId) : undefined;
-    if (m && m !== majority) out.push(`${n.id} still names ${m} (others: ${majority})`);
-  }
-  return out;
+/** True when this Sentinel names a master other than the reference one. */
+export function sentinelDisagrees(s: LabState, id: string): boolean {
+  const named = selectSentinelMasters(s)[id];
+  const ref = referenceMaster(s);
+  return named !== undefined && ref !== undefined && named !== ref;
 }
 
-/** Lag of every replica that names a master (facts §5.3): bytes behind and seconds since the last ACK. */
-export function replicaLags(s: Pick<LabState, 'redis' | 'topology'>): ReplicaLag[] {
-  const out: ReplicaLag[] = [];
-  for (const n of redisNodes(s.topology)) {
-    const o = s.redis[n.id];
-    const r = o?.replication;
-    if (!o || r?.role === 'master' || !o.masterId) continue;
-    const master = s.redis[o.masterId];
-    const mr = master?.replication;
-    const entry = mr?.replicas.find((e) => e.nodeId === n.id);
-    const maxLag = master?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;
-    const masterOffset = mr?.masterReplOffset ?? 0;
-    const lagBytes = entry
-      ? Math.max(0, masterOffset - entry.ackOffset)
-      : Math.max(0, masterOffset - (r?.replicaOffset ?? masterOffset));
-    out.push({
-      replicaId: n.id,
-      masterId: o.masterId,
-      lagBytes,
-      ackAgeSec: entry?.ackAgeSec,
-      linkUp: o.reachable && r?.masterLinkStatus === 'up',
-      isGood: entry !== undefined && entry.state === 'online' && entry.ackAgeSec <= maxLag,
-      linkDownSec: r?.masterLinkDownSinceSec,
-      syncing: r?.masterSyncInProgress === true || entry?.state === 'wait_bgsave' || entry?.state === 'send_bulk',
-    });
-  }
-  return out;
+/** Role as the node reports it, else as a master lists it ('replica'), else unknown. */
+export function knownRole(s: LabState, id: string): 'master' | 'replica' | undefined {
+  const own = s.redis[id]?.replication?.role;
+  if (own) return own;
+  const listed = selectMasters(s).some((m) => s.redis[m]?.replication?.replicas.some((e) => e.nodeId === id));
+  return listed ? 'replica' : undefined;
 }
 
 export interface WriteGuard {
@@ -117,14 +81,13 @@ export interface WriteGuard {
 }
 
 /** The min-replicas guard as the current master applies it (facts §4.1). */
-export function writeGuard(s: Pick<LabState, 'redis' | 'topology'>, lags: readonly ReplicaLag[]): WriteGuard {
-  const masters = mastersSeen(s);
-  const masterId = masters[0];
+export function writeGuard(s: LabState, lags: readonly ReplicaLag[]): WriteGuard {
+  const masterId = selectMasters(s)[0];
   const m = masterId ? s.redis[masterId] : undefined;
   const toWrite = m?.minReplicasToWrite ?? s.topology.replication.minReplicasToWrite;
   const maxLagSec = m?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;
   const mine = lags.filter((l) => l.masterId === masterId);
-  const good = m?.replication?.goodReplicas ?? mine.filter((l) => l.isGood).length;
+  const good = (masterId ? selectGoodReplicas(s, masterId) : undefined) ?? mine.filter((l) => l.isGood).length;
   return {
     masterId,
     toWrite,

@@ -38,10 +38,10 @@ export function seconds(ms: number): string {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** The last `width` samples as bars scaled to the largest one shown. */
-export function sparkline(samples: readonly number[], width: number): string {
+/** The last `width` samples as bars scaled to the largest one shown (at least `floor`, so noise stays flat). */
+export function sparkline(samples: readonly number[], width: number, floor = 0): string {
   const shown = samples.slice(-width);
-  const max = Math.max(0, ...shown);
+  const max = Math.max(floor, ...shown);
   return shown
     .map((v) => (max <= 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))]))
     .join('');

@@ -1,36 +1,43 @@
-// Failover timeline as text rows: each phase with its time since the fault, compared with down-after.
-// Private fallback for cluster/observe/failover-timeline.ts's formatter, which was not available to the UI.
+// Compact failover timeline for narrow panes: phase tokens packed into a few rows. Wide panes use
+// cluster/observe/failover-timeline.ts's formatTimeline (one phase per row) instead.
+import { PHASE_ORDER } from '../../cluster/observe/failover-timeline.js';
 import type { FailoverPhase, FailoverTimeline } from '../../cluster/observe/types.js';
 
-const ORDER: Array<[FailoverPhase, string]> = [
-  ['fault', 'fault'],
-  ['sdown', 'sdown'],
-  ['odown', 'odown'],
-  ['try-failover', 'try'],
-  ['elected', 'elected'],
-  ['selected', 'selected'],
-  ['promoted', 'promoted'],
-  ['switch-master', 'switch'],
-  ['reconf-done', 'reconf'],
-  ['failover-end', 'end'],
-  ['converted', 'converted'],
-];
+const SHORT: Record<FailoverPhase, string> = {
+  fault: 'fault',
+  sdown: 'sdown',
+  odown: 'odown',
+  'try-failover': 'try',
+  elected: 'elected',
+  selected: 'selected',
+  promoted: 'promoted',
+  'switch-master': 'switch',
+  'reconf-done': 'reconf',
+  'failover-end': 'end',
+  converted: 'converted',
+};
 
 export function timelineHeadline(t: FailoverTimeline): string {
-  const who = `${t.oldMasterId ?? '?'} → ${t.newMasterId ?? '?'}`;
   const state = t.aborted ? `✗ aborted (${t.aborted})` : t.done ? '✓ done' : '⟳ running';
-  const epoch = t.epoch !== undefined ? ` · epoch ${t.epoch}` : '';
-  const leader = t.leaderId ? ` · leader ${t.leaderId}` : '';
-  return `Failover ${who} ${state}${epoch}${leader}`;
+  return `Failover ${t.oldMasterId ?? '?'} → ${t.newMasterId ?? '?'} ${state}`;
+}
+
+/** Epoch, leader, cause: the second line of the timeline block. */
+export function timelineDetail(t: FailoverTimeline): string {
+  const parts: string[] = [];
+  if (t.epoch !== undefined) parts.push(`epoch ${t.epoch}`);
+  if (t.leaderId) parts.push(`leader ${t.leaderId}`);
+  if (t.cause) parts.push(`cause: ${t.cause}`);
+  return parts.join(' · ');
 }
 
 /** Phase tokens like `sdown +1.05s`; times are seconds after the timeline start. */
 export function timelinePhases(t: FailoverTimeline): string[] {
   const out: string[] = [];
-  for (const [phase, label] of ORDER) {
+  for (const phase of PHASE_ORDER) {
     const at = t.phases[phase];
     if (at === undefined) continue;
-    out.push(`${label} +${((at - t.startedAt) / 1000).toFixed(2)}s`);
+    out.push(`${SHORT[phase]} +${((at - t.startedAt) / 1000).toFixed(2)}s`);
   }
   return out;
 }

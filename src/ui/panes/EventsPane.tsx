@@ -2,12 +2,13 @@
 // plain-language gloss, which Sentinels, coloured by severity. A failover timeline sits on top while one exists.
 import { Box, Text } from 'ink';
 import { memo, type ReactNode, useMemo } from 'react';
+import { formatTimeline } from '../../cluster/observe/failover-timeline.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { pad, shortSentinel, sinceStart } from '../lib/format.js';
-import { downAfterNote, timelineHeadline, timelinePhases, wrapTokens } from '../lib/timeline.js';
+import { downAfterNote, timelineDetail, timelineHeadline, timelinePhases, wrapTokens } from '../lib/timeline.js';
 import { severityToken } from '../theme/tokens.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
@@ -41,23 +42,43 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
         ⚡ {timelineHeadline(failover)}
       </Text>,
     );
-    const phaseLines = wrapTokens(timelinePhases(failover), cols);
-    const maxPhase = rowsAvail >= 14 ? 3 : 1;
-    for (const [i, line] of phaseLines.slice(0, maxPhase).entries()) {
+    const detail = timelineDetail(failover);
+    if (detail && rowsAvail >= 20) {
       top.push(
-        <Text key={`tl-${i}`} wrap="truncate-end">
-          {line}
+        <Text key="tl-detail" wrap="truncate-end" {...theme.style('status.muted')}>
+          {'  '}
+          {detail}
         </Text>,
       );
     }
-    if (rowsAvail >= 14) {
-      top.push(
-        <Text key="tl-da" wrap="truncate-end" {...theme.style('status.muted')}>
-          {'  '}
-          {downAfterNote(failover)}
-          {failover.cause ? ` · cause: ${failover.cause}` : ''}
-        </Text>,
-      );
+    if (rowsAvail >= 28) {
+      // Room for one phase per row, each with its time and the setting it is measured against.
+      for (const line of formatTimeline(failover)) {
+        top.push(
+          <Text key={`tl-${line}`} wrap="truncate-end">
+            {'  '}
+            {line}
+          </Text>,
+        );
+      }
+    } else {
+      const phaseLines = wrapTokens(timelinePhases(failover), cols);
+      const maxPhase = rowsAvail >= 12 ? 2 : 1;
+      for (const line of phaseLines.slice(0, maxPhase)) {
+        top.push(
+          <Text key={`tl-${line}`} wrap="truncate-end">
+            {line}
+          </Text>,
+        );
+      }
+      if (rowsAvail >= 20) {
+        top.push(
+          <Text key="tl-da" wrap="truncate-end" {...theme.style('status.muted')}>
+            {'  '}
+            {downAfterNote(failover)}
+          </Text>,
+        );
+      }
     }
   }
   const scrolledBack = Math.min(offset, Math.max(0, shown.length - 1));
@@ -74,24 +95,23 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
   const room = Math.max(0, rowsAvail - top.length);
   const end = shown.length - scrolledBack;
   const slice = shown.slice(Math.max(0, end - room), end);
-  const narrow = cols < 50;
-  const wide = cols >= 70;
+  const narrow = cols < 40;
+  const showTime = cols >= 60;
+  const wide = cols >= 90;
   const chanWidth = narrow ? 0 : Math.min(18, Math.max(10, ...slice.map((g) => g.channel.length)) + 1);
-  const rows = slice.map((g) => {
-    const who =
-      g.sentinelIds.length > 1
-        ? `×${g.sentinelIds.length} ${g.sentinelIds.map(shortSentinel).join(',')}`
-        : g.sentinelIds.map(shortSentinel).join(',');
-    return (
-      <Text key={g.key} wrap="truncate-end">
-        {narrow ? null : <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text>}
-        <Text {...theme.style(severityToken(g.severity))}>{narrow ? `${g.channel} ` : pad(g.channel, chanWidth)}</Text>
-        <Text {...(g.known ? {} : theme.style('status.muted'))}>{g.gloss}</Text>
-        <Text {...theme.style('role.sentinel')}> [{who}]</Text>
-        {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}
+  const who = (ids: readonly string[]) => ids.map(shortSentinel).join(',');
+  const whoWidth = Math.max(2, ...slice.map((g) => who(g.sentinelIds).length)) + 1;
+  const rows = slice.map((g) => (
+    <Text key={g.key} wrap="truncate-end">
+      {showTime ? <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text> : null}
+      <Text {...theme.style(severityToken(g.severity))}>{narrow ? `${g.channel} ` : pad(g.channel, chanWidth)}</Text>
+      <Text {...theme.style('role.sentinel')}>
+        {narrow ? (g.sentinelIds.length > 1 ? `×${g.sentinelIds.length} ` : '') : pad(who(g.sentinelIds), whoWidth)}
       </Text>
-    );
-  });
+      <Text {...(g.known ? {} : theme.style('status.muted'))}>{g.gloss}</Text>
+      {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}
+    </Text>
+  ));
   if (!rows.length && room > 0) {
     rows.push(
       <Text key="empty" wrap="truncate-end" {...theme.style('status.muted')}>

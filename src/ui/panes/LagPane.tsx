@@ -1,26 +1,29 @@
 // Replication lag per replica (bytes behind, seconds since the last ACK, a sparkline of recent lag) and the
 // master's min-replicas guard: how many replicas are good, how many are needed, and whether writes are refused.
 import { Box, Text } from 'ink';
-import { memo, useMemo } from 'react';
+import { memo } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { redisNodes } from '../../cluster/topology.js';
+import { selectLags } from '../../state/selectors.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { replicaLags, writeGuard } from '../lib/cluster-view.js';
+import { writeGuard } from '../lib/cluster-view.js';
 import { formatBytes, PROCESS_SYMBOL, pad, sparkline } from '../lib/format.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
+
+// An idle master's 14-byte PINGs should draw a flat line, not a saw tooth.
+const SPARK_FLOOR_BYTES = 1000;
 
 export const LagPane = memo(function LagPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
   const { redis, topology, lagHistory, processes } = useLab(
     useShallow((s) => ({ redis: s.redis, topology: s.topology, lagHistory: s.lagHistory, processes: s.processes })),
   );
-  const lags = useMemo(() => replicaLags({ redis, topology }), [redis, topology]);
-  const guard = useMemo(() => writeGuard({ redis, topology }, lags), [redis, topology, lags]);
+  const lags = useLab(selectLags);
+  const guard = useLab(useShallow((s) => writeGuard(s, selectLags(s))));
   const cols = innerCols(width);
   const rowsAvail = innerRows(height);
-  const sparkWidth = cols >= 60 ? 16 : cols >= 44 ? 8 : 0;
 
   const guardText =
     guard.toWrite > 0
@@ -28,7 +31,7 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
       : `min-replicas-to-write 0 (guard off) · max-lag ${guard.maxLagSec}s`;
   const goodText =
     guard.toWrite > 0
-      ? `good ${guard.good}/${guard.toWrite} needed → ${guard.refusing ? 'writes refused (NOREPLICAS)' : 'writes accepted'}`
+      ? `good ${guard.good}/${guard.toWrite}${cols >= 48 ? ' needed' : ''} → ${guard.refusing ? 'writes refused (NOREPLICAS)' : 'writes accepted'}`
       : `good ${guard.good}/${guard.replicas} → writes accepted`;
   const replicaIds = redisNodes(topology)
     .map((n) => n.id)
@@ -54,14 +57,26 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
           {goodText}
         </Text>,
       ];
-  const showMaster = cols >= 56;
+  const showMaster = cols >= 75;
+  // Fixed columns: id 8, ⇐master 9, link 10, bytes 8, ack 8, verdict 10; the sparkline takes what is left.
+  const fixed = 8 + (showMaster ? 9 : 0) + 10 + 8 + 8 + 11;
+  const spare = Math.min(16, cols - fixed - 1);
+  const sparkWidth = spare >= 4 ? spare : 0;
   for (const id of replicaIds) {
     const lag = lags.find((l) => l.replicaId === id);
     const state = processes[id]?.state ?? 'starting';
     if (!lag) {
+      // No computable lag: the replica's master is gone, or the replica itself is down.
+      const r = redis[id]?.replication;
+      const upstream = redis[id]?.masterId ?? (r?.masterHost ? `${r.masterHost}:${r.masterPort}` : undefined);
+      const since =
+        r?.masterLinkDownSinceSec !== undefined && r.masterLinkDownSinceSec >= 0 ? ` ${r.masterLinkDownSinceSec}s` : '';
       rows.push(
-        <Text key={id} wrap="truncate-end" {...theme.style('status.muted')}>
-          {pad(id, 8)} {PROCESS_SYMBOL[state]} · not replicating
+        <Text key={id} wrap="truncate-end" {...theme.style(r ? 'status.error' : 'status.muted')}>
+          {pad(id, 8)}
+          {r?.role === 'replica' && upstream
+            ? `⇐ ${upstream} ✗ link down${since} (master unreachable)`
+            : `${PROCESS_SYMBOL[state]} · not replicating`}
         </Text>,
       );
       continue;
@@ -78,7 +93,7 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
         <Text {...theme.style('role.replica')}>{pad(id, 8)}</Text>
         {showMaster ? <Text {...theme.style('status.muted')}>⇐{pad(lag.masterId, 8)} </Text> : null}
         <Text {...theme.style(lag.linkUp ? 'status.ok' : 'status.error')}>{pad(link, 10)}</Text>
-        <Text>{pad(formatBytes(lag.lagBytes), 9)}</Text>
+        <Text>{pad(formatBytes(lag.lagBytes), 8)}</Text>
         <Text
           {...theme.style(
             lag.ackAgeSec !== undefined && lag.ackAgeSec > guard.maxLagSec ? 'status.error' : 'status.muted',
@@ -88,7 +103,7 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
         </Text>
         {sparkWidth ? (
           <Text {...theme.style('status.info')}>
-            {pad(sparkline(lagHistory[id] ?? [], sparkWidth), sparkWidth + 1)}
+            {pad(sparkline(lagHistory[id] ?? [], sparkWidth, SPARK_FLOOR_BYTES), sparkWidth + 1)}
           </Text>
         ) : null}
         <Text {...theme.style(lag.isGood ? 'status.ok' : 'status.warn')}>{good}</Text>

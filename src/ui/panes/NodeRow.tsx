@@ -6,7 +6,8 @@ import { nodeById } from '../../cluster/topology.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
-import { sentinelMajority, sentinelOpinion } from '../lib/cluster-view.js';
+import { knownRole, sentinelDisagrees, sentinelOpinion } from '../lib/cluster-view.js';
+import { hostFaultNotes } from '../lib/fault-view.js';
 import { PROCESS_SYMBOL, pad, roleTag } from '../lib/format.js';
 import type { Token } from '../theme/tokens.js';
 
@@ -26,12 +27,14 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
   const spec = useLab((s) => nodeById(s.topology, id));
   const redis = useLab((s) => s.redis[id]);
   const sentinel = useLab((s) => s.sentinels[id]);
-  const majority = useLab((s) => (spec?.kind === 'sentinel' ? sentinelMajority(s) : undefined));
+  const listedRole = useLab((s) => (spec?.kind === 'redis' ? knownRole(s, id) : undefined));
+  const odd = useLab((s) => spec?.kind === 'sentinel' && sentinelDisagrees(s, id));
   const selected = useUi((s) => s.selectedNode === id);
+  const hostHit = useLab((s) => (spec ? hostFaultNotes(s.faults, spec.host).length > 0 : false));
   if (!spec) return null;
 
   const state = proc?.state ?? 'starting';
-  const role = spec.kind === 'sentinel' ? 'sentinel' : redis?.replication?.role;
+  const role = spec.kind === 'sentinel' ? 'sentinel' : listedRole;
   const roleToken: Token = role ? `role.${role}` : 'role.unknown';
   const stateToken: Token =
     state === 'running'
@@ -46,7 +49,10 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
     { text: `${roleTag(role)} `, token: roleToken },
     { text: pad(id, 11), token: roleToken },
   ];
-  if (showHost) segs.push({ text: pad(spec.host.replace('host-', 'h'), 4), token: 'status.muted' });
+  if (showHost) {
+    const label = `${spec.host.replace('host-', 'h')}${hostHit ? '╳' : ''}`;
+    segs.push({ text: pad(label, 4), token: hostHit ? 'status.error' : 'status.muted' });
+  }
   segs.push({ text: pad(PROCESS_SYMBOL[state], 11), token: stateToken });
   if (showPort) segs.push({ text: pad(`:${spec.port}`, 7), token: 'status.muted' });
 
@@ -61,7 +67,8 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
       });
     } else if (redis?.replication?.role === 'master') {
       const n = redis.replication.connectedReplicas;
-      segs.push({ text: `master · ${n} replica${n === 1 ? '' : 's'}`, token: 'role.master' });
+      // The [M] tag already says master; narrow rows keep only the count.
+      segs.push({ text: `${width >= 50 ? 'master · ' : ''}${n} replica${n === 1 ? '' : 's'}`, token: 'role.master' });
     } else if (redis?.replication) {
       const r = redis.replication;
       segs.push({ text: `⇐ ${redis.masterId ?? `${r.masterHost}:${r.masterPort}`} ` });
@@ -80,10 +87,12 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
     if (sentinel && !o.reachable) segs.push({ text: '✗ unreachable', token: 'status.error' });
     else if (sentinel) {
       const names = o.masterId ?? o.masterAddr ?? '?';
-      const odd = majority !== undefined && o.masterId !== undefined && o.masterId !== majority;
       segs.push({ text: `${odd ? '⚠ ' : ''}→ ${names}`, token: odd ? 'status.warn' : 'role.master' });
       if (o.tilt) {
-        segs.push({ text: ` TILT${o.tiltSinceSec !== undefined ? ` ${o.tiltSinceSec}s` : ''}`, token: 'severity.critical' });
+        segs.push({
+          text: ` TILT${o.tiltSinceSec !== undefined ? ` ${o.tiltSinceSec}s` : ''}`,
+          token: 'severity.critical',
+        });
       }
       if (o.flags.length) segs.push({ text: ` ${o.flags.join(',')}`, token: 'status.error' });
       if (o.epoch !== undefined) segs.push({ text: ` ep ${o.epoch}`, token: 'status.muted' });

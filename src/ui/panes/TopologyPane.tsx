@@ -3,10 +3,10 @@
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { useShallow } from 'zustand/shallow';
+import { selectDisagreement, selectMasters } from '../../state/selectors.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { disagreements, mastersSeen } from '../lib/cluster-view.js';
 import { HostRow } from './HostRow.js';
 import { NodeRow } from './NodeRow.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
@@ -31,8 +31,9 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
   );
   const nodesByHost = useLab((s) => s.topology.nodes);
   const faults = useLab((s) => s.faults);
-  const disagree = useLab(useShallow((s) => disagreements(s)));
-  const masters = useLab(useShallow((s) => mastersSeen(s)));
+  const settings = useLab((s) => s.topology.sentinel);
+  const disagree = useLab(selectDisagreement);
+  const masters = useLab(selectMasters);
 
   const warnings: ReactNode[] = [];
   if (masters.length > 1) {
@@ -42,10 +43,12 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       </Text>,
     );
   }
-  for (const d of disagree) {
+  // "sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-2": one row per camp.
+  for (const [i, part] of (disagree?.split('; ') ?? []).entries()) {
     warnings.push(
-      <Text key={d} wrap="truncate-end" {...theme.style('status.warn')}>
-        ⚠ sentinels disagree: {d}
+      <Text key={`dis-${part}`} wrap="truncate-end" {...theme.style('status.warn')}>
+        {i === 0 ? '⚠ Sentinels disagree: ' : '  '}
+        {part}
       </Text>,
     );
   }
@@ -63,7 +66,7 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
     for (const h of hosts) {
       rows.push(<HostRow key={`h-${h}`} host={h} />);
       for (const n of nodesByHost.filter((x) => x.host === h)) {
-        rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={false} showPort={true} />);
+        rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={false} showPort={cols >= 64} />);
       }
     }
   } else {
@@ -72,10 +75,20 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       ...nodesByHost.filter((n) => n.kind === 'sentinel'),
     ];
     for (const n of ordered) {
-      rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={true} showPort={cols >= 60} />);
+      // Hosts only matter to the reader while a network fault is active.
+      rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={faults.length > 0} showPort={cols >= 60} />);
     }
   }
   rows.push(...warnings, ...faultRows);
+  if (roomy && rows.length + 4 <= rowsAvail) {
+    rows.push(<Text key="gap0"> </Text>);
+    rows.push(
+      <Text key="settings" wrap="truncate-end" {...theme.style('status.muted')}>
+        quorum {settings.quorum} · down-after {settings.downAfterMs} ms · failover-timeout{' '}
+        {settings.failoverTimeoutMs / 1000} s
+      </Text>,
+    );
+  }
   if (roomy && rows.length + 2 <= rowsAvail) {
     rows.push(<Text key="gap"> </Text>);
     rows.push(

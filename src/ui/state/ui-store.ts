@@ -59,7 +59,7 @@ export interface UiState {
   scroll: Partial<Record<PaneId, number>>;
   /** Actions sent to the lab and not answered yet. */
   pending: Pending[];
-  lastResult?: { text: string; ok: boolean };
+  lastResult?: { text: string; ok: boolean; info?: boolean };
   /** Failures and messages raised by the UI itself (rejected promises, unavailable keys). */
   notices: UiNotice[];
   /** Set once quit was requested: how many processes are being stopped. */
@@ -112,7 +112,7 @@ export const uiOps = {
     store.setState((s) => {
       const seq = s.seq + 1;
       const notices = [...s.notices, { seq, at: Date.now(), level, text }].slice(-NOTICE_LIMIT);
-      return { seq, notices, lastResult: { text, ok: level !== 'error' } };
+      return { seq, notices, lastResult: { text, ok: level !== 'error', info: level === 'info' } };
     });
   },
   scroll(store: UiStore, pane: PaneId, delta: number, max = Number.POSITIVE_INFINITY): void {

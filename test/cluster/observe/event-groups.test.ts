@@ -20,7 +20,11 @@ describe('appendToGroups', () => {
   it('merges the same channel+payload from different Sentinels within the window', () => {
     const g = appendToGroups(
       [],
-      [ev('sentinel-1', '+sdown', SDOWN, 1000), ev('sentinel-3', '+sdown', SDOWN, 1040), ev('sentinel-2', '+sdown', SDOWN, 1100)],
+      [
+        ev('sentinel-1', '+sdown', SDOWN, 1000),
+        ev('sentinel-3', '+sdown', SDOWN, 1040),
+        ev('sentinel-2', '+sdown', SDOWN, 1100),
+      ],
       opts,
     );
     assert.equal(g.length, 1);
@@ -58,7 +62,11 @@ describe('appendToGroups', () => {
   });
 
   it('is immutable: new array, untouched groups keep identity, changed ones are new objects', () => {
-    const first = appendToGroups([], [ev('sentinel-1', '+new-epoch', '1', 0), ev('sentinel-1', '+sdown', SDOWN, 10)], opts);
+    const first = appendToGroups(
+      [],
+      [ev('sentinel-1', '+new-epoch', '1', 0), ev('sentinel-1', '+sdown', SDOWN, 10)],
+      opts,
+    );
     const snapshot = JSON.stringify(first);
     const second = appendToGroups(first, [ev('sentinel-2', '+sdown', SDOWN, 20)], opts);
     assert.notEqual(second, first);

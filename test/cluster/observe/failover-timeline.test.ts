@@ -125,7 +125,10 @@ describe('synthetic edge cases (hosts mode, public addresses)', () => {
     const aborted = updateTimelines(base, ev('sentinel-1', '-failover-abort-no-good-slave', M1, 300), ctx);
     assert.equal(aborted[0]?.done, true);
     assert.equal(aborted[0]?.aborted, 'no replica was eligible for promotion');
-    assert.deepEqual(formatTimeline(aborted[0] as FailoverTimeline).at(-1), 'aborted  no replica was eligible for promotion');
+    assert.deepEqual(
+      formatTimeline(aborted[0] as FailoverTimeline).at(-1),
+      'aborted  no replica was eligible for promotion',
+    );
     assert.match(timelineTitle(aborted[0] as FailoverTimeline), /aborted$/);
   });
 

@@ -21,8 +21,24 @@ describe('computeLags on captured INFO', () => {
       'redis-3': obs('redis-3', 'info-replication-replica-up.txt'),
     });
     assert.deepEqual(lags, [
-      { replicaId: 'redis-2', masterId: 'redis-1', lagBytes: 0, linkUp: true, isGood: true, syncing: false, ackAgeSec: 0 },
-      { replicaId: 'redis-3', masterId: 'redis-1', lagBytes: 0, linkUp: true, isGood: true, syncing: false, ackAgeSec: 0 },
+      {
+        replicaId: 'redis-2',
+        masterId: 'redis-1',
+        lagBytes: 0,
+        linkUp: true,
+        isGood: true,
+        syncing: false,
+        ackAgeSec: 0,
+      },
+      {
+        replicaId: 'redis-3',
+        masterId: 'redis-1',
+        lagBytes: 0,
+        linkUp: true,
+        isGood: true,
+        syncing: false,
+        ackAgeSec: 0,
+      },
     ]);
   });
 
@@ -61,7 +77,12 @@ const master = (replicas: ReplicationInfo['replicas'], offset = 1000): RedisObse
   minReplicasMaxLagSec: 10,
   replication: { role: 'master', masterReplOffset: offset, connectedReplicas: replicas.length, replicas },
 });
-const replica = (id: string, offset: number, link: 'up' | 'down', extra: Partial<ReplicationInfo> = {}): RedisObservation => ({
+const replica = (
+  id: string,
+  offset: number,
+  link: 'up' | 'down',
+  extra: Partial<ReplicationInfo> = {},
+): RedisObservation => ({
   id,
   at: 1,
   reachable: true,
@@ -103,7 +124,15 @@ describe('computeLags edge cases (hosts mode)', () => {
       'redis-2': { id: 'redis-2', at: 1, reachable: false, error: 'Command timed out' },
     });
     assert.deepEqual(lags, [
-      { replicaId: 'redis-2', masterId: 'redis-1', lagBytes: 300, linkUp: true, isGood: false, syncing: false, ackAgeSec: 12 },
+      {
+        replicaId: 'redis-2',
+        masterId: 'redis-1',
+        lagBytes: 300,
+        linkUp: true,
+        isGood: false,
+        syncing: false,
+        ackAgeSec: 12,
+      },
     ]);
   });
 
@@ -113,7 +142,15 @@ describe('computeLags edge cases (hosts mode)', () => {
       'redis-2': replica('redis-2', 600, 'down', { masterLinkDownSinceSec: 7 }),
     });
     assert.deepEqual(lags, [
-      { replicaId: 'redis-2', masterId: 'redis-1', lagBytes: 400, linkUp: false, isGood: false, syncing: false, linkDownSec: 7 },
+      {
+        replicaId: 'redis-2',
+        masterId: 'redis-1',
+        lagBytes: 400,
+        linkUp: false,
+        isGood: false,
+        syncing: false,
+        linkDownSec: 7,
+      },
     ]);
   });
 

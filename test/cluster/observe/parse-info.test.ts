@@ -244,7 +244,14 @@ describe('SENTINEL replies', () => {
   });
 
   it('accepts Maps and numbers', () => {
-    const i = parseSentinelInstance(new Map<string, unknown>([['name', 'x'], ['ip', '10.0.0.1'], ['port', 6379], ['flags', 'slave,s_down']]));
+    const i = parseSentinelInstance(
+      new Map<string, unknown>([
+        ['name', 'x'],
+        ['ip', '10.0.0.1'],
+        ['port', 6379],
+        ['flags', 'slave,s_down'],
+      ]),
+    );
     assert.equal(i.port, 6379);
     assert.deepEqual(i.flags, ['slave', 's_down']);
     assert.deepEqual(fieldsOf(null), {});

@@ -35,15 +35,30 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { channel: '+monitor', payload: `${M} quorum 2`, gloss: 'started monitoring master redis-1 (quorum 2)', subjectId: 'redis-1' },
+  {
+    channel: '+monitor',
+    payload: `${M} quorum 2`,
+    gloss: 'started monitoring master redis-1 (quorum 2)',
+    subjectId: 'redis-1',
+  },
   { channel: '-monitor', payload: M, gloss: 'stopped monitoring master redis-1' },
-  { channel: '+set', payload: `${M} down-after-milliseconds 2000`, gloss: 'set down-after-milliseconds to 2000 for master redis-1' },
+  {
+    channel: '+set',
+    payload: `${M} down-after-milliseconds 2000`,
+    gloss: 'set down-after-milliseconds to 2000 for master redis-1',
+  },
   {
     channel: '+reset-master',
     payload: M,
     gloss: 'reset master redis-1: forgot its replicas, Sentinels and failover state',
   },
-  { channel: '+slave', payload: R2, gloss: 'discovered replica redis-2 of redis-1', subjectId: 'redis-2', instanceType: 'slave' },
+  {
+    channel: '+slave',
+    payload: R2,
+    gloss: 'discovered replica redis-2 of redis-1',
+    subjectId: 'redis-2',
+    instanceType: 'slave',
+  },
   { channel: '+sentinel', payload: SEN1, gloss: 'discovered sentinel-1 watching redis-1', subjectId: 'sentinel-1' },
   {
     channel: '+sentinel-address-switch',
@@ -120,7 +135,11 @@ const cases: Case[] = [
     payload: R2,
     gloss: 'redis-2 made no progress within 10 s; treating it as reconfigured',
   },
-  { channel: '+slave-reconf-sent-be', payload: R2, gloss: 'sent a best-effort REPLICAOF to redis-2 after failover-timeout' },
+  {
+    channel: '+slave-reconf-sent-be',
+    payload: R2,
+    gloss: 'sent a best-effort REPLICAOF to redis-2 after failover-timeout',
+  },
   {
     channel: '+failover-end-for-timeout',
     payload: M,
@@ -160,7 +179,11 @@ const cases: Case[] = [
     gloss: 'replica redis-3 now reports role master (not what this Sentinel expects)',
   },
   { channel: '+reboot', payload: R2, gloss: 'replica redis-2 restarted (new run id)' },
-  { channel: '+tilt', payload: '#tilt mode entered', gloss: 'enters TILT mode: its timer stalled, so it will not act for 30 s' },
+  {
+    channel: '+tilt',
+    payload: '#tilt mode entered',
+    gloss: 'enters TILT mode: its timer stalled, so it will not act for 30 s',
+  },
   { channel: '-tilt', payload: '#tilt mode exited', gloss: 'leaves TILT mode and acts again' },
   {
     channel: '-script-error',
@@ -180,11 +203,26 @@ const parse = (channel: string, payload: string, sentinelId = 'sentinel-2') =>
 describe('sentinel event catalog', () => {
   it('covers exactly the 44 published channels, each tested below', () => {
     assert.equal(SENTINEL_CHANNELS.length, 44);
-    assert.deepEqual(
-      cases.map((c) => c.channel).sort(),
-      SENTINEL_CHANNELS.map((s) => s.channel).sort(),
-    );
+    assert.deepEqual(cases.map((c) => c.channel).sort(), SENTINEL_CHANNELS.map((s) => s.channel).sort());
     assert.equal(new Set(SENTINEL_CHANNELS.map((s) => s.channel)).size, 44);
+  });
+
+  it('knows which channels reach the notification script (warning level, with an instance)', () => {
+    const notifying = SENTINEL_CHANNELS.filter((s) => s.notifies).map((s) => s.channel);
+    for (const ch of ['+sdown', '+odown', '+switch-master', '+new-epoch', '+vote-for-leader', '+failover-end']) {
+      assert.ok(notifying.includes(ch), ch);
+    }
+    for (const ch of [
+      '+tilt',
+      '-tilt',
+      '-script-error',
+      '-script-timeout',
+      '+slave',
+      '+convert-to-slave',
+      '-role-change',
+    ]) {
+      assert.ok(!notifying.includes(ch), ch);
+    }
   });
 
   for (const c of cases) {
@@ -207,7 +245,13 @@ describe('sentinel event catalog', () => {
 describe('parseSentinelEvent details', () => {
   it('the ODOWN example from the brief', () => {
     const e = parseSentinelEvent(
-      { channel: '+odown', payload: 'master mymaster 127.0.2.1 6379 #quorum 2/2', sentinelId: 'sentinel-2', at: 1, seq: 1 },
+      {
+        channel: '+odown',
+        payload: 'master mymaster 127.0.2.1 6379 #quorum 2/2',
+        sentinelId: 'sentinel-2',
+        at: 1,
+        seq: 1,
+      },
       resolve,
     );
     assert.equal(e.gloss, 'sentinel-2: enough Sentinels (2 of quorum 2) agree redis-1 is down (ODOWN)');

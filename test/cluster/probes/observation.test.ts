@@ -84,7 +84,12 @@ describe('sentinelObservation', () => {
   }
 
   it('an unknown master name gives an observation without master fields', () => {
-    const o = sentinelObservation('sentinel-1', 1, { masterAddr: null, info: fixtureText('info-sentinel.txt') }, resolve);
+    const o = sentinelObservation(
+      'sentinel-1',
+      1,
+      { masterAddr: null, info: fixtureText('info-sentinel.txt') },
+      resolve,
+    );
     assert.equal(o.masterAddr, undefined);
     assert.equal(o.master, undefined);
     assert.deepEqual(o.replicas, []);

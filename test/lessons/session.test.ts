@@ -1,0 +1,153 @@
+// A lesson session over a real vanilla store and a fake `perform`: setup before the step starts, ticks from store
+// changes and from the hold timer, progress saved once per met step, solutions played, navigation during setup.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import { startLessonSession } from '../../src/lessons/session.js';
+import { createLabStore, type LabState, type LabStore } from '../../src/state/store.js';
+import { down, edit, healthy, makeLesson, masterObs, replicaObs, sentinelObs } from './fixtures.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(pred: () => boolean, timeoutMs = 2000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await wait(5);
+  }
+}
+
+function failedOver(s: LabState): LabState {
+  return edit(s, (d) => {
+    d.processes['redis-1']!.state = 'exited';
+    d.redis['redis-1'] = down('redis-1');
+    d.redis['redis-2'] = masterObs('redis-2', ['redis-3', 'redis-4', 'redis-5']);
+    for (const r of ['redis-3', 'redis-4', 'redis-5']) d.redis[r] = replicaObs(r, 'redis-2');
+    for (const id of ['sentinel-1', 'sentinel-2', 'sentinel-3']) d.sentinels[id] = sentinelObs(id, 'redis-2');
+  });
+}
+
+function setup(
+  steps: Array<Record<string, unknown>>,
+  react: (a: LabAction, store: LabStore) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () => undefined,
+) {
+  const store = createLabStore(healthy());
+  const performed: string[] = [];
+  const saved: string[] = [];
+  const notices: string[] = [];
+  let resets = 0;
+  const session = startLessonSession(makeLesson(steps), {
+    store,
+    async perform(a) {
+      performed.push('node' in a ? `${a.kind} ${a.node}` : a.kind);
+      return (await react(a, store)) ?? { ok: true, text: 'done' };
+    },
+    async resetLab() {
+      resets++;
+      store.setState({ ...healthy(), lesson: store.getState().lesson }, true);
+    },
+    saveStep: async (lesson, step, completed) => {
+      saved.push(`${lesson}/${step}${completed ? ' (lesson done)' : ''}`);
+    },
+    onNotice: (_, text) => notices.push(text),
+    tickMs: 10,
+    pollMs: 5,
+  });
+  return { store, session, performed, saved, notices, resets: () => resets };
+}
+
+const kill = { goal: { masterIsNot: 'redis-1' }, solution: [{ kind: 'kill', node: 'redis-1' }] };
+
+describe('lesson session', () => {
+  it('runs the setup, then starts the step and judges it on every store change', async () => {
+    const t = setup([{ ...kill, setup: [{ kind: 'write', client: 'A', key: 'age', value: '222' }] }, kill]);
+    await t.session.ready();
+    assert.deepEqual(t.performed, ['write']);
+    const lesson = t.store.getState().lesson;
+    assert.equal(lesson?.entered, true);
+    assert.equal(lesson?.goalMet, false);
+    t.store.setState(failedOver(t.store.getState()), true);
+    assert.equal(t.store.getState().lesson?.goalMet, true);
+    assert.deepEqual(t.store.getState().lesson?.status, ['met', 'pending']);
+    await until(() => t.saved.length === 1);
+    t.store.setState(edit(t.store.getState(), () => {}), true);
+    await wait(20);
+    assert.deepEqual(t.saved, ['demo/step-1'], 'saved once');
+    t.session.dispose();
+  });
+
+  it('lets holdMs elapse on its own timer', async () => {
+    const t = setup([{ goal: { masterIsNot: 'redis-1', holdMs: 60 }, solution: [{ kind: 'kill', node: 'redis-1' }] }]);
+    await t.session.ready();
+    t.store.setState(failedOver(t.store.getState()), true);
+    assert.equal(t.store.getState().lesson?.goalMet, false);
+    await until(() => t.store.getState().lesson?.goalMet === true);
+    await until(() => t.saved.length === 1);
+    assert.deepEqual(t.saved, ['demo/step-1 (lesson done)']);
+    t.session.dispose();
+  });
+
+  it('plays the solution and reports a failure', async () => {
+    const t = setup([kill], (a, store) => {
+      if (a.kind === 'kill') store.setState(failedOver(store.getState()), true);
+      return undefined;
+    });
+    await t.session.playSolution();
+    assert.deepEqual(t.performed, ['kill redis-1']);
+    assert.equal(t.store.getState().lesson?.goalMet, true);
+    assert.equal(t.store.getState().lesson?.playingSolution, false);
+    t.session.dispose();
+
+    const f = setup([kill], () => ({ ok: false, text: 'boom' }));
+    await f.session.playSolution();
+    assert.equal(f.store.getState().lesson?.solutionError, 'kill redis-1 failed: boom');
+    f.session.dispose();
+  });
+
+  it('only starts the step the user is on when setups are slow', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const t = setup([kill, { ...kill, setup: [{ kind: 'stop', node: 'redis-5' }] }], async (a) => {
+      if (a.kind === 'stop') await gate;
+      return undefined;
+    });
+    await t.session.ready();
+    t.session.next();
+    assert.equal(t.store.getState().lesson?.stepIndex, 1);
+    assert.equal(t.store.getState().lesson?.entered, false);
+    t.session.previous();
+    await t.session.ready();
+    assert.equal(t.store.getState().lesson?.stepIndex, 0);
+    assert.equal(t.store.getState().lesson?.entered, true);
+    release();
+    await wait(20);
+    assert.equal(t.store.getState().lesson?.stepIndex, 0, 'the late setup did not start step 2');
+    t.session.dispose();
+  });
+
+  it('hints, solution panel, reset', async () => {
+    const t = setup([{ ...kill, hints: ['one', 'two'] }, kill]);
+    await t.session.ready();
+    t.session.hint();
+    t.session.toggleSolution();
+    assert.equal(t.store.getState().lesson?.hintsShown, 1);
+    assert.equal(t.store.getState().lesson?.solutionShown, true);
+    t.session.next();
+    await t.session.ready();
+    await t.session.reset();
+    assert.equal(t.resets(), 1);
+    assert.equal(t.store.getState().lesson?.stepIndex, 0);
+    assert.equal(t.store.getState().lesson?.entered, true);
+    t.session.dispose();
+  });
+
+  it('stops ticking once disposed', async () => {
+    const t = setup([kill]);
+    await t.session.ready();
+    t.session.dispose();
+    t.store.setState(failedOver(t.store.getState()), true);
+    assert.equal(t.store.getState().lesson?.goalMet, false);
+  });
+});

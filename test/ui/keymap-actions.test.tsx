@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { LabAction } from '../../src/cluster/actions.js';
+import {
+  frozenReplicaState,
+  healthyState,
+  lessonState,
+  masterKilledState,
+  partitionedState,
+} from '../fixtures/ui-states.js';
+import { renderApp } from './setup.js';
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+
+function app(...args: Parameters<typeof renderApp>) {
+  const r = renderApp(...args);
+  cleanup.push(() => r.tui.unmount());
+  return r;
+}
+
+async function pressAll(tui: { press(k: string): Promise<void> }, ...keys: string[]) {
+  for (const k of keys) await tui.press(k);
+}
+
+describe('node actions act on the selected node', () => {
+  it('x kills, s stops, z freezes, R restarts the selected node', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.waitForFrame('redis-1');
+    await pressAll(tui, 'x', 'j', 's', 'j', 'z', 'down', 'R');
+    assert.deepEqual(performed(), [
+      { kind: 'kill', node: 'redis-1' },
+      { kind: 'stop', node: 'redis-2' },
+      { kind: 'freeze', node: 'redis-3' },
+      { kind: 'restart', node: 'redis-4' },
+    ] satisfies LabAction[]);
+  });
+
+  it('z thaws a frozen node and k/up move back', async () => {
+    const { tui, performed } = app(frozenReplicaState());
+    await tui.waitForFrame('redis-1');
+    await pressAll(tui, 'j', 'j', 'k', 'z');
+    assert.deepEqual(performed(), [{ kind: 'thaw', node: 'redis-2' }]);
+  });
+
+  it('selection wraps from the last Sentinel to redis-1 and shows in the node pane', async () => {
+    const { tui } = app(healthyState(), { columns: 160, rows: 45 });
+    await pressAll(tui, 'up');
+    await tui.waitForFrame('Node sentinel-3');
+    await pressAll(tui, 'down');
+    await tui.waitForFrame('Node redis-1');
+  });
+
+  it('refuses to kill an exited node and says so', async () => {
+    const { tui, performed } = app(masterKilledState());
+    await tui.press('x');
+    assert.deepEqual(performed(), []);
+    await tui.waitForFrame('not available now');
+  });
+});
+
+describe('fault pickers', () => {
+  it('p isolates one host (group A alone)', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('p');
+    await tui.waitForFrame('Partition hosts');
+    // Cursor starts on the selected node's host (host-1); move to host-3.
+    await pressAll(tui, 'j', 'j', 'a');
+    await tui.waitForFrame('→ isolate host-3 (drop)');
+    await tui.press('enter');
+    assert.deepEqual(performed(), [{ kind: 'isolate', host: 'host-3', mode: 'drop' }]);
+  });
+
+  it('p builds a two-way partition A|B in reject mode', async () => {
+    const { tui, performed } = app(healthyState());
+    await pressAll(tui, 'p', 'a', 'j', 'a', 'j', 'b', 'j', 'space', 'space', 'm', 'enter');
+    assert.deepEqual(performed(), [
+      {
+        kind: 'partition',
+        groups: [
+          ['host-1', 'host-2'],
+          ['host-3', 'host-4'],
+        ],
+        mode: 'reject',
+      },
+    ]);
+  });
+
+  it('p one-way needs one host per side and becomes a cut', async () => {
+    const { tui, performed } = app(healthyState());
+    await pressAll(tui, 'p', 'a', 'd', 'enter');
+    await tui.waitForFrame('one-way needs one host in A and one in B');
+    assert.deepEqual(performed(), []);
+    await pressAll(tui, 'j', 'b', 'enter');
+    assert.deepEqual(performed(), [{ kind: 'cut', from: 'host-1', to: 'host-2', mode: 'drop' }]);
+  });
+
+  it('Esc cancels the picker without acting', async () => {
+    const { tui, performed } = app(healthyState());
+    await pressAll(tui, 'p', 'a', 'escape');
+    await tui.waitFor((f) => !f.includes('Partition hosts'));
+    assert.deepEqual(performed(), []);
+  });
+
+  it('l adds latency with jitter on a link', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('l');
+    await tui.waitForFrame('Latency on a link');
+    // from host-1, to: next host twice (host-3), latency +50 twice (300), jitter +10, one way.
+    await pressAll(tui, 'j', 'right', 'j', 'right', 'right', 'j', 'right', 'j', 'right', 'enter');
+    assert.deepEqual(performed(), [
+      { kind: 'latency', from: 'host-1', to: 'host-3', latencyMs: 300, jitterMs: 10, bothWays: false },
+    ]);
+  });
+
+  it('h heals the chosen fault, H heals all', async () => {
+    const { tui, performed } = app(partitionedState());
+    await tui.press('h');
+    await tui.waitForFrame('Heal a fault');
+    await tui.press('enter');
+    await tui.press('H');
+    assert.deepEqual(performed(), [{ kind: 'heal', fault: 'fault-1' }, { kind: 'heal-all' }]);
+  });
+
+  it('heal keys do nothing while nothing is broken', async () => {
+    const { tui, performed } = app(healthyState());
+    await pressAll(tui, 'h', 'H');
+    assert.deepEqual(performed(), []);
+  });
+});
+
+describe('client and cluster actions', () => {
+  it('w asks for key then value and writes as the current client; c switches client', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('w');
+    await tui.waitForFrame('client A SET — key');
+    await tui.type('age');
+    await tui.press('enter');
+    await tui.waitForFrame('client A SET age — value');
+    await tui.type('222');
+    await tui.press('enter');
+    await tui.press('c');
+    await tui.waitForFrame('▶ client B');
+    await tui.press('r');
+    await tui.type('age');
+    await tui.press('enter');
+    assert.deepEqual(performed(), [
+      { kind: 'write', client: 'A', key: 'age', value: '222' },
+      { kind: 'read', client: 'B', key: 'age' },
+    ]);
+  });
+
+  it('typing in a prompt never triggers other keys (q, x, p are text)', async () => {
+    const { tui, performed, calls } = app(healthyState());
+    await tui.press('w');
+    await tui.type('qxp');
+    await tui.press('backspace');
+    await tui.waitForFrame('key: qx');
+    await tui.press('escape');
+    assert.deepEqual(performed(), []);
+    assert.equal(calls.filter((c) => c.method === 'quit').length, 0);
+  });
+
+  it('g starts the workload as the current client and stops it when running', async () => {
+    const a = app(healthyState());
+    await a.tui.press('g');
+    assert.deepEqual(a.performed(), [{ kind: 'workload-start', client: 'A' }]);
+    const b = app(frozenReplicaState());
+    await b.tui.press('g');
+    assert.deepEqual(b.performed(), [{ kind: 'workload-stop' }]);
+  });
+
+  it('f asks Sentinel for a failover; m cycles min-replicas-to-write', async () => {
+    const { tui, performed } = app(healthyState());
+    await pressAll(tui, 'f', 'm');
+    const frozen = app(frozenReplicaState());
+    await frozen.tui.press('m');
+    assert.deepEqual(performed(), [{ kind: 'failover' }, { kind: 'min-replicas', toWrite: 1, maxLagSec: 10 }]);
+    assert.deepEqual(frozen.performed(), [{ kind: 'min-replicas', toWrite: 0, maxLagSec: 10 }]);
+  });
+
+  it('e exports the run and shows where it went', async () => {
+    const { tui, calls } = app(healthyState());
+    await tui.press('e');
+    assert.deepEqual(
+      calls.map((c) => c.method),
+      ['exportRun'],
+    );
+    await tui.waitForFrame('/tmp/run/report.md');
+  });
+
+  it('/ filters the event stream and Esc in the events pane clears it', async () => {
+    const { tui } = app(masterKilledState(), { columns: 160, rows: 45 });
+    await tui.press('/');
+    await tui.type('odown');
+    await tui.press('enter');
+    const f = await tui.waitForFrame('filter "odown": 1 of');
+    assert.ok(!f.includes('redis-3 promoted to mas'));
+    await tui.press('escape');
+    await tui.waitForFrame('redis-3 promoted to mas');
+  });
+});
+
+describe('lesson controls', () => {
+  it('n b i v P go to the lesson controller; Ctrl+R asks before resetting', async () => {
+    const { tui, calls } = app(lessonState());
+    await pressAll(tui, 'n', 'b', 'i', 'v', 'P', 'ctrl+r');
+    await tui.waitForFrame('Reset the lesson?');
+    await tui.press('y');
+    await tui.waitFor(() => calls.some((c) => c.method === 'lesson.reset'));
+    assert.deepEqual(
+      calls.map((c) => c.method),
+      ['lesson.next', 'lesson.previous', 'lesson.hint', 'lesson.toggleSolution', 'lesson.playSolution', 'lesson.reset'],
+    );
+  });
+
+  it('lesson keys are inert in the sandbox', async () => {
+    const { tui, calls } = app(healthyState());
+    await pressAll(tui, 'n', 'i', 'v', 'P');
+    assert.deepEqual(calls, []);
+  });
+});
+
+describe('feedback and failures', () => {
+  it('shows "killing redis-1…" at once, and a failure as a visible notice', async () => {
+    let release: (v: { ok: false; text: string }) => void = () => {};
+    const { tui } = app(healthyState(), {
+      columns: 160,
+      rows: 45,
+      outcome: () => new Promise((r) => (release = r)),
+    });
+    await tui.press('x');
+    await tui.waitForFrame('killing redis-1');
+    release({ ok: false, text: 'no such process' });
+    await tui.waitForFrame('✗ killing redis-1 (SIGKILL) failed: no such process');
+  });
+
+  it('a rejected perform() becomes a notice, input keeps working', async () => {
+    const { tui, performed } = app(healthyState(), {
+      columns: 160,
+      rows: 45,
+      outcome: async () => {
+        throw new Error('engine exploded');
+      },
+    });
+    await tui.press('f');
+    await tui.waitForFrame('engine exploded');
+    await tui.press('j');
+    await tui.press('x');
+    assert.equal(performed().length, 2);
+  });
+});
+
+describe('lesson failures', () => {
+  it('a throwing lesson control becomes a notice', async () => {
+    const { tui, controller } = app(lessonState(), { columns: 160, rows: 45 });
+    if (controller.lesson) {
+      controller.lesson.next = () => {
+        throw new Error('no next step');
+      };
+    }
+    await tui.press('n');
+    await tui.waitForFrame('next step failed: no next step');
+  });
+});
+
+describe('quit', () => {
+  it('q shows "stopping N processes…", calls quit once, then exits', async () => {
+    let finish: () => void = () => {};
+    const { tui, calls } = app(healthyState(), { quit: () => new Promise<void>((r) => (finish = r)) });
+    await tui.press('q');
+    await tui.waitForFrame('stopping 8 processes…');
+    await tui.press('q');
+    await tui.press('x');
+    assert.equal(calls.filter((c) => c.method === 'quit').length, 1);
+    assert.equal(calls.filter((c) => c.method === 'perform').length, 0, 'nothing else runs while stopping');
+    finish();
+  });
+
+  it('Ctrl+C quits even from a text prompt', async () => {
+    const { tui, calls } = app(healthyState());
+    await tui.press('w');
+    await tui.type('k');
+    await tui.press('ctrl+c');
+    assert.deepEqual(
+      calls.map((c) => c.method),
+      ['quit'],
+    );
+  });
+});

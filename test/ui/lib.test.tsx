@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Key } from 'ink';
+import { selectLags } from '../../src/state/selectors.js';
+import { editText } from '../../src/ui/keymap/dispatch.js';
+import { knownRole, referenceMaster, sentinelDisagrees, writeGuard } from '../../src/ui/lib/cluster-view.js';
+import { hostFaultNotes } from '../../src/ui/lib/fault-view.js';
+import { sinceStart, sparkline } from '../../src/ui/lib/format.js';
+import { renderMarkdown } from '../../src/ui/lib/markdown.js';
+import { latencyAction, partitionAction, stepLatency } from '../../src/ui/lib/pickers.js';
+import { timelinePhases, wrapTokens } from '../../src/ui/lib/timeline.js';
+import { frozenReplicaState, healthyState, masterKilledState, partitionedState, T0 } from '../fixtures/ui-states.js';
+
+const HOSTS = ['host-1', 'host-2', 'host-3', 'host-4', 'host-5'];
+const form = (sides: Record<string, 'A' | 'B'>, oneWay = false) =>
+  ({ kind: 'partition', cursor: 0, sides, oneWay, mode: 'drop' }) as const;
+
+describe('partition picker', () => {
+  it('maps A alone to isolate, A+rest to partition, A|B to partition, one-way to cut', () => {
+    assert.deepEqual(partitionAction(form({ 'host-3': 'A' }), HOSTS), {
+      action: { kind: 'isolate', host: 'host-3', mode: 'drop' },
+    });
+    assert.deepEqual(partitionAction(form({ 'host-1': 'A', 'host-2': 'A' }), HOSTS), {
+      action: {
+        kind: 'partition',
+        groups: [
+          ['host-1', 'host-2'],
+          ['host-3', 'host-4', 'host-5'],
+        ],
+        mode: 'drop',
+      },
+    });
+    assert.deepEqual(partitionAction(form({ 'host-1': 'A', 'host-4': 'B' }), HOSTS), {
+      action: { kind: 'partition', groups: [['host-1'], ['host-4']], mode: 'drop' },
+    });
+    assert.deepEqual(partitionAction(form({ 'host-2': 'A', 'host-5': 'B' }, true), HOSTS), {
+      action: { kind: 'cut', from: 'host-2', to: 'host-5', mode: 'drop' },
+    });
+  });
+
+  it('explains what is missing', () => {
+    assert.ok('error' in partitionAction(form({}), HOSTS));
+    assert.ok('error' in partitionAction(form(Object.fromEntries(HOSTS.map((h) => [h, 'A' as const]))), HOSTS));
+    assert.ok('error' in partitionAction(form({ 'host-1': 'A', 'host-2': 'A', 'host-3': 'B' }, true), HOSTS));
+  });
+});
+
+describe('latency picker', () => {
+  const base = {
+    kind: 'latency',
+    field: 0,
+    from: 'host-1',
+    to: 'host-2',
+    latencyMs: 200,
+    jitterMs: 0,
+    bothWays: true,
+  } as const;
+  it('steps hosts cyclically and milliseconds by fixed amounts, never below 0', () => {
+    assert.deepEqual(stepLatency(base, HOSTS, -1), { from: 'host-5', error: undefined });
+    assert.deepEqual(stepLatency({ ...base, field: 2 }, HOSTS, 1), { latencyMs: 250 });
+    assert.deepEqual(stepLatency({ ...base, field: 3 }, HOSTS, -1), { jitterMs: 0 });
+    assert.deepEqual(stepLatency({ ...base, field: 4 }, HOSTS, 1), { bothWays: false });
+  });
+  it('refuses a link from a host to itself', () => {
+    assert.ok('error' in latencyAction({ ...base, to: 'host-1' }));
+  });
+});
+
+describe('cluster view fallbacks', () => {
+  it('computes lag, good replicas and the write guard', () => {
+    const s = frozenReplicaState();
+    const lags = selectLags(s);
+    const r2 = lags.find((l) => l.replicaId === 'redis-2');
+    assert.deepEqual(
+      { bytes: r2?.lagBytes, ack: r2?.ackAgeSec, good: r2?.isGood, up: r2?.linkUp },
+      { bytes: 5100, ack: 12, good: false, up: true },
+    );
+    assert.equal(lags.find((l) => l.replicaId === 'redis-3')?.isGood, true);
+    assert.deepEqual(writeGuard(s, lags), {
+      masterId: 'redis-1',
+      toWrite: 2,
+      maxLagSec: 10,
+      good: 1,
+      replicas: 2,
+      refusing: true,
+    });
+  });
+
+  it('finds the reference master, disagreeing Sentinels and roles of silent nodes', () => {
+    const p = partitionedState();
+    assert.equal(referenceMaster(p), 'redis-2');
+    assert.equal(sentinelDisagrees(p, 'sentinel-3'), true);
+    assert.equal(sentinelDisagrees(p, 'sentinel-1'), false);
+    assert.equal(sentinelDisagrees(healthyState(), 'sentinel-3'), false);
+    assert.equal(referenceMaster(masterKilledState()), 'redis-3');
+    assert.equal(knownRole(frozenReplicaState(), 'redis-2'), 'replica', 'a frozen replica is known from its master');
+    assert.equal(knownRole(frozenReplicaState(), 'redis-4'), undefined);
+  });
+
+  it('describes faults per host', () => {
+    const s = partitionedState();
+    assert.deepEqual(hostFaultNotes(s.faults, 'host-3'), ['╳ partitioned (drop)']);
+    assert.deepEqual(hostFaultNotes(s.faults, 'host-1'), []);
+    const part = [
+      {
+        id: 'p',
+        spec: {
+          kind: 'partition' as const,
+          groups: [['host-1', 'host-2', 'host-3'], ['host-4']],
+          mode: 'reject' as const,
+        },
+        rules: [],
+        appliedAt: 0,
+        description: '',
+      },
+    ];
+    assert.deepEqual(hostFaultNotes(part, 'host-4'), ['╳ partitioned from host-1,host-2,host-3 (reject)']);
+    assert.deepEqual(hostFaultNotes(part, 'host-1'), []);
+  });
+});
+
+describe('text helpers', () => {
+  it('draws sparklines scaled to the largest sample', () => {
+    assert.equal(sparkline([0, 0, 0], 5), '▁▁▁');
+    assert.equal(sparkline([0, 50, 100], 5), '▁▄█');
+    assert.equal(sparkline([1, 2, 3, 4], 2), '▆█');
+    assert.equal(sparkline([0, 14, 0], 3, 1000), '▁▁▁');
+  });
+  it('formats run-relative times', () => {
+    assert.equal(sinceStart(T0 + 12_345, T0), '+12.3s');
+    assert.equal(sinceStart(T0 + 125_000, T0), '+2m05');
+  });
+  it('renders minimal Markdown: headings, bullets, code, wrapping', () => {
+    const lines = renderMarkdown('# Title\n\nSome `code` and **bold** text that wraps here.\n\n- one\n- two', 20);
+    const text = lines.map((l) => l.map((s) => s.text).join(''));
+    assert.deepEqual(text, ['Title', '', 'Some code and bold', 'text that wraps', 'here.', '', '• one', '• two']);
+    assert.equal(lines[0]?.[0]?.style, 'heading');
+    assert.ok(lines[2]?.some((s) => s.style === 'code' && s.text === 'code'));
+    assert.ok(lines[2]?.some((s) => s.style === 'bold' && s.text === 'bold'));
+    for (const l of text) assert.ok(l.length <= 20);
+  });
+  it('formats failover phases and wraps them', () => {
+    const t = masterKilledState().failovers[0];
+    assert.ok(t);
+    const phases = timelinePhases(t);
+    assert.equal(phases[0], 'fault +0.00s');
+    assert.equal(phases[1], 'sdown +1.05s');
+    const wrapped = wrapTokens(phases, 30);
+    for (const l of wrapped) assert.ok(l.length <= 30, l);
+  });
+  it('edits prompt text', () => {
+    const k = (o: Partial<Key> = {}) => ({ ...({} as Key), ...o }) as Key;
+    assert.equal(editText('ab', 'c', k()), 'abc');
+    assert.equal(editText('ab', '', k({ backspace: true })), 'a');
+    assert.equal(editText('ab', 'u', k({ ctrl: true })), '');
+    assert.equal(editText('ab', 'x\x1b', k()), 'abx');
+  });
+});

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { actionEntries } from '../../src/ui/keymap/actions.js';
+import { formatKeys } from '../../src/ui/keymap/keys.js';
+import { healthyState, lessonState, masterKilledState, partitionedState } from '../fixtures/ui-states.js';
+import { renderApp } from './setup.js';
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+
+function app(...args: Parameters<typeof renderApp>) {
+  const r = renderApp(...args);
+  cleanup.push(() => r.tui.unmount());
+  return r;
+}
+
+const lines = (f: string) => f.split('\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('layouts', () => {
+  for (const [columns, rows] of [
+    [80, 24],
+    [120, 35],
+    [160, 45],
+  ] as const) {
+    it(`fills ${columns}x${rows} exactly, no line wider than the terminal`, async () => {
+      const { tui } = app(lessonState(), { columns, rows });
+      const f = await tui.waitForFrame('Topology');
+      assert.equal(lines(f).length, rows);
+      for (const l of lines(f)) assert.ok([...l].length <= columns, `line too wide (${[...l].length}): ${l}`);
+      assert.ok(f.includes('redis-sentinel-lab'));
+      assert.ok(f.includes('? help'), 'footer is generated from the registry');
+    });
+  }
+
+  it('narrow 80x24 shows topology, lag and a tabbed pane; wide 160x45 shows every pane at once', async () => {
+    const narrow = app(lessonState(), { columns: 80, rows: 24 });
+    const n = await narrow.tui.waitForFrame('Topology');
+    assert.ok(n.includes('Replication'));
+    assert.match(n, /\[Events\] │ Lesson │ Client │/);
+    assert.ok(!n.includes('Goal:'), 'lesson is behind a tab');
+    const wide = app(lessonState(), { columns: 160, rows: 45 });
+    const w = await wide.tui.waitForFrame('Topology');
+    for (const t of [
+      'Sentinel events',
+      'Lesson: Kill the master',
+      'Client A',
+      'Node redis-1',
+      'Actions',
+      'Replication',
+    ])
+      assert.ok(w.includes(t), t);
+  });
+
+  it('Tab walks the panes; in a tabbed slot the focused pane is shown', async () => {
+    const { tui } = app(lessonState(), { columns: 80, rows: 24 });
+    await tui.waitForFrame('Topology');
+    await tui.press('tab'); // lag
+    await tui.press('tab'); // events
+    await tui.press('tab'); // lesson
+    await tui.waitForFrame('Goal:');
+    await tui.press('shift+tab'); // back to events
+    await tui.waitFor((f) => !f.includes('Goal:') && f.includes('+switch-master'));
+  });
+
+  it('PgUp/PgDn scroll the focused events pane', async () => {
+    const state = masterKilledState();
+    const base = state.eventGroups[0];
+    for (let i = 0; i < 60 && base; i++) {
+      state.eventGroups.push({ ...base, key: `extra-${i}`, channel: '+role-change', gloss: `extra event ${i}` });
+    }
+    const { tui } = app(state, { columns: 80, rows: 24 });
+    await tui.press('tab');
+    await tui.press('tab');
+    await tui.waitForFrame('extra event 59');
+    await tui.press('pageup');
+    const f = await tui.waitForFrame('newer (End)');
+    assert.ok(!f.includes('extra event 59'));
+    await tui.press('end');
+    await tui.waitForFrame('extra event 59');
+  });
+
+  it('resizes from wide to narrow and back', async () => {
+    const { tui } = app(lessonState(), { columns: 160, rows: 45 });
+    await tui.waitForFrame('Lesson: Kill the master');
+    tui.resize(80, 24);
+    const n = await tui.waitFor((f) => lines(f).length === 24 && f.includes('Events] │ Lesson'));
+    assert.ok(lines(n).every((l) => [...l].length <= 80));
+    tui.resize(160, 45);
+    await tui.waitFor((f) => lines(f).length === 45 && f.includes('Lesson: Kill the master'));
+  });
+
+  it('too small: says what is needed, recovers on resize, q still quits', async () => {
+    const { tui, calls } = app(healthyState(), { columns: 60, rows: 20 });
+    await tui.waitForFrame('needs at least 80x24 (now 60x20) — enlarge the window');
+    await tui.press('x');
+    assert.equal(calls.length, 0, 'no lab action from an invisible screen');
+    tui.resize(100, 30);
+    await tui.waitForFrame('Topology');
+    tui.resize(79, 30);
+    await tui.waitForFrame('now 79x30');
+    await tui.press('q');
+    assert.deepEqual(
+      calls.map((c) => c.method),
+      ['quit'],
+    );
+  });
+});
+
+describe('help overlay', () => {
+  it('lists every registry action with its keys (scrolling through at 80x24)', async () => {
+    const { tui } = app(lessonState(), { columns: 80, rows: 24 });
+    await tui.press('?');
+    await tui.waitForFrame('Esc or ? closes');
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      for (const l of lines(tui.lastFrame())) seen.add(l.replace(/^║|║$/g, '').trimEnd());
+      if (tui.lastFrame().match(/rows \d+-(\d+) of \1\)/)) break;
+      await tui.press('down');
+    }
+    const text = [...seen].join('\n');
+    for (const [id, a] of actionEntries) {
+      const keys = formatKeys(a.keys);
+      const first = a.title.split(' ').slice(0, 3).join(' ');
+      assert.ok(
+        [...seen].some((l) => l.startsWith(keys) && l.includes(first)),
+        `help lacks ${id}: "${keys}" "${first}"\n${text}`,
+      );
+    }
+    await tui.press('escape');
+    await tui.waitFor((f) => !f.includes('Esc or ? closes'));
+  });
+
+  it('fits at 160x45 without scrolling', async () => {
+    const { tui } = app(healthyState(), { columns: 160, rows: 45 });
+    await tui.press('?');
+    const f = await tui.waitForFrame('Esc or ? closes');
+    assert.ok(!f.includes('scroll (rows'));
+    assert.ok(f.includes('Kill selected node (kill -9)'));
+    assert.ok(f.includes('Yes, do it'));
+  });
+});
+
+describe('rendering cost', () => {
+  it('writes no new frames while the store does not change', async () => {
+    const { tui } = app(partitionedState(), { columns: 160, rows: 45 });
+    await tui.waitForFrame('Topology');
+    await sleep(150);
+    const before = tui.stdout.frames.length;
+    await sleep(500);
+    assert.equal(tui.stdout.frames.length, before);
+  });
+
+  it('an unrelated store change does not redraw; a relevant one does', async () => {
+    const { tui, store } = app(healthyState(), { columns: 160, rows: 45 });
+    await tui.waitForFrame('Topology');
+    await sleep(100);
+    const before = tui.stdout.frames.length;
+    store.setState({ runId: 'other' });
+    await sleep(100);
+    assert.equal(tui.stdout.frames.length, before, 'runId is drawn nowhere');
+    store.setState({ phase: 'degraded' });
+    await tui.waitForFrame('⚠ degraded');
+  });
+});
