@@ -33,6 +33,9 @@ for (const ref of refs) {
           for (const e of s.events.filter((e) => e.at >= from - 200)) console.log(`     +${((e.at - from) / 1000).toFixed(2)} ${e.sentinelId} ${e.channel} ${e.payload.slice(0, 90)}`);
         }
         if (!r.passed && s) {
+          console.log('   failovers:', JSON.stringify(s.failovers.map((f) => ({ id: f.id, phases: f.phases, done: f.done }))));
+          console.log('   last events:', s.events.length, s.events.slice(-3).map((e) => `${e.seq} ${new Date(e.at).toISOString()} ${e.channel}`).join(' | '));
+          console.log('   now:', new Date().toISOString());
           console.log('   events:', s.events.slice(-25).map((e) => `${e.sentinelId} ${e.channel} ${e.subjectId ?? ''}`).join(' | '));
           console.log('   notices:', s.notices.slice(-5).map((n) => n.text).join(' | '));
         }

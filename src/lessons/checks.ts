@@ -31,6 +31,7 @@ export function markStep(state: LabState, now: number): StepMark {
     at: now,
     eventSeq: lastSeq(state.events),
     clientSeq: lastSeq(state.clientResults),
+    actionSeq: lastSeq(state.actions),
     notificationAt: notifications.reduce((m, n) => Math.max(m, n.at), -1),
     completedFailovers: state.failovers.filter(isComplete).map((f) => f.id),
     switchedFailovers: state.failovers.filter((f) => f.phases['switch-master'] !== undefined).map((f) => f.id),
@@ -345,17 +346,31 @@ function failoverCompleted(wanted: boolean, ctx: CheckContext): CheckResult {
   return { met: fresh.length > 0 === wanted, detail };
 }
 
+/** Titles of the lab's fault actions (engine/equivalents.ts): what can start a failover. */
+const FAULT_TITLE = /^(kill|stop|freeze|partition|isolate|cut)\b/i;
+
+/**
+ * Time from the fault to the first +switch-master since the step started, read from the action and event records
+ * themselves (both stamped by the engine), so it does not depend on how timelines were assembled.
+ */
 function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): CheckResult {
-  const switched = ctx.state.failovers.filter(
+  const s = ctx.state;
+  const sw = s.events.find((e) => e.seq > ctx.since.eventSeq && e.channel === '+switch-master');
+  if (!sw) return { met: false, detail: 'no master switch since the step started' };
+  const fault = s.actions
+    .filter((a) => a.seq > ctx.since.actionSeq && a.status !== 'failed' && FAULT_TITLE.test(a.title) && a.at <= sw.at)
+    .at(-1);
+  const timeline = s.failovers.find(
     (f) => f.phases['switch-master'] !== undefined && !ctx.since.switchedFailovers.includes(f.id),
   );
-  const last = switched[switched.length - 1];
-  if (!last) return { met: false, detail: 'no master switch since the step started' };
-  const took = (last.phases['switch-master'] ?? last.startedAt) - last.startedAt;
+  const start = fault?.at ?? timeline?.startedAt;
+  if (start === undefined) return { met: false, detail: 'the master switched, but no fault was injected in this step' };
+  const took = sw.at - start;
   const met = (p.atLeastMs === undefined || took >= p.atLeastMs) && (p.atMostMs === undefined || took <= p.atMostMs);
+  const cause = fault?.title ?? timeline?.cause ?? 'the fault';
   return {
     met,
-    detail: `clients were switched to ${last.newMasterId ?? 'the new master'} ${(took / 1000).toFixed(2)} s after ${last.cause ?? 'the fault'}`,
+    detail: `clients were switched to ${sw.toId ?? 'the new master'} ${(took / 1000).toFixed(2)} s after ${cause}`,
   };
 }
 

@@ -33,6 +33,8 @@ export interface StepMark {
   eventSeq: number;
   /** Highest client result seq at step start (-1 when none). */
   clientSeq: number;
+  /** Highest action record seq at step start (-1 when none). */
+  actionSeq: number;
   /** `at` of the newest notification-script line at step start (-1 when none). */
   notificationAt: number;
   /** Failover timelines already complete at step start. */

@@ -1,6 +1,5 @@
-// Pure, cheap selectors over LabState for the UI and lesson checks. Object/array results are memoised on the
-// identity of the state slices they read and stabilised (an equal result returns the previous reference), so
-// zustand's useStore does not re-render in a loop.
+// Pure, cheap selectors over LabState for the UI and lesson checks. Object/array results are memoised on input
+// identity and stabilised (an equal result keeps the previous reference) so zustand's useStore can't loop.
 import { computeLags } from '../cluster/observe/lag.js';
 import type { ReplicaLag } from '../cluster/observe/types.js';
 import { nodeIdByAddress, redisNodes, sentinelNodes } from '../cluster/topology.js';
@@ -72,7 +71,8 @@ export function selectSentinelsAgree(s: LabState): boolean {
   return first !== undefined && ids.every((id) => named[id] === first);
 }
 
-const names = (ids: string[]) => (ids.length === 1 ? 'names' : 'name');
+/** `sentinel-3 names …` / `sentinel-1, sentinel-2 name …` */
+const nameVerb = (ids: string[]) => (ids.length === 1 ? 'names' : 'name');
 
 /** E.g. `sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-2`; undefined when they agree. */
 export function selectDisagreement(s: LabState): string | undefined {
@@ -99,11 +99,13 @@ export function selectDisagreement(s: LabState): string | undefined {
   for (const [m, ids] of groups) {
     if (m === ref) continue;
     parts.push(
-      m === undefined ? `${ids.join(', ')} ${names(ids)} no master` : `${ids.join(', ')} still ${names(ids)} ${m}`,
+      m === undefined
+        ? `${ids.join(', ')} ${nameVerb(ids)} no master`
+        : `${ids.join(', ')} still ${nameVerb(ids)} ${m}`,
     );
   }
   const refIds = groups.get(ref);
-  if (ref !== undefined && refIds) parts.push(`${refIds.join(', ')} ${names(refIds)} ${ref}`);
+  if (ref !== undefined && refIds) parts.push(`${refIds.join(', ')} ${nameVerb(refIds)} ${ref}`);
   return parts.join('; ');
 }
 
@@ -141,7 +143,7 @@ function converged(s: LabState): { ok: boolean; detail: string } {
   if (wrong.length > 0) {
     return {
       ok: false,
-      detail: selectDisagreement(s) ?? `${wrong.join(', ')} ${names(wrong)} ${named[wrong[0] ?? ''] ?? 'no master'}`,
+      detail: selectDisagreement(s) ?? `${wrong.join(', ')} ${nameVerb(wrong)} ${named[wrong[0] ?? ''] ?? 'no master'}`,
     };
   }
   let replicas = 0;

@@ -328,19 +328,44 @@ describe('failoverCompleted / failoverTook', () => {
     assert.equal(met({ failoverCompleted: true }, aborted, since), false);
   });
 
-  it('measures fault -> first +switch-master', () => {
-    const s = edit(old, (d) => {
-      d.failovers.push(
-        timeline('f2', { startedAt: 10_000, phases: { 'switch-master': 12_250 }, cause: 'kill redis-1' }),
-      );
-    });
+  it('measures the fault action -> the first +switch-master since the step started', () => {
+    const s = withEvents(
+      edit(old, (d) => {
+        d.actions = [
+          { seq: 2001, at: 9_000, title: 'SENTINEL SET down-after-milliseconds 1000', equivalent: '', status: 'ok' },
+          { seq: 2002, at: 10_000, title: 'kill redis-1', equivalent: 'kill -9 4242', status: 'ok' },
+        ];
+      }),
+      event('+switch-master', { at: 12_250, sentinelId: 'sentinel-2', toId: 'redis-2', subjectId: 'redis-2' }),
+      event('+switch-master', { at: 15_300, sentinelId: 'sentinel-1', toId: 'redis-2', subjectId: 'redis-2' }),
+    );
     assert.equal(met({ failoverTook: { atMostMs: 4500 } }, s, since), true);
     assert.equal(met({ failoverTook: { atLeastMs: 5000 } }, s, since), false);
     assert.equal(
       check({ failoverTook: { atMostMs: 4500 } }, s, since).detail,
       'clients were switched to redis-2 2.25 s after kill redis-1',
     );
+  });
+
+  it('falls back to the failover timeline, and needs a switch in this step', () => {
     assert.equal(met({ failoverTook: { atMostMs: 100_000 } }, old, since), false, 'the old failover does not count');
+    assert.equal(
+      check({ failoverTook: { atMostMs: 1 } }, old, since).detail,
+      'no master switch since the step started',
+    );
+    const s = withEvents(
+      edit(old, (d) => {
+        d.failovers.push(
+          timeline('f2', { startedAt: 20_000, phases: { 'switch-master': 26_400 }, cause: 'freeze redis-1' }),
+        );
+      }),
+      event('+switch-master', { at: 26_400, toId: 'redis-3' }),
+    );
+    assert.equal(
+      check({ failoverTook: { atLeastMs: 5000 } }, s, since).detail,
+      'clients were switched to redis-3 6.40 s after freeze redis-1',
+    );
+    assert.equal(met({ failoverTook: { atLeastMs: 5000 } }, s, since), true);
   });
 });
 

@@ -29,7 +29,8 @@ function failedOver(s: LabState): LabState {
 
 function setup(
   steps: Array<Record<string, unknown>>,
-  react: (a: LabAction, store: LabStore) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () => undefined,
+  react: (a: LabAction, store: LabStore) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () =>
+    undefined,
 ) {
   const store = createLabStore(healthy());
   const performed: string[] = [];
@@ -70,7 +71,10 @@ describe('lesson session', () => {
     assert.equal(t.store.getState().lesson?.goalMet, true);
     assert.deepEqual(t.store.getState().lesson?.status, ['met', 'pending']);
     await until(() => t.saved.length === 1);
-    t.store.setState(edit(t.store.getState(), () => {}), true);
+    t.store.setState(
+      edit(t.store.getState(), () => {}),
+      true,
+    );
     await wait(20);
     assert.deepEqual(t.saved, ['demo/step-1'], 'saved once');
     t.session.dispose();

@@ -1,7 +1,7 @@
 // Reaps what a previous lab left behind (it was SIGKILLed, or crashed before cleanup): only processes whose
 // command line names a config file inside that run's directory, and only when that run's lab process is gone.
 import { join } from 'node:path';
-import { commandLine, forceKill, isAlive, processesMatching } from './proc.js';
+import { commandLine, forceKill, isAlive, processCwd, processesInside } from './proc.js';
 import { listRunDirs, readManifest, removeDir } from './run-dir.js';
 
 export interface ReapReport {
@@ -13,8 +13,13 @@ export interface ReapReport {
   live: Array<{ dir: string; labPid: number }>;
 }
 
-/** Is `pid` running one of the configs in `runDir`? */
+/**
+ * Is `pid` one of this run's processes? Redis rewrites its process title (the config path disappears from the
+ * command line), but it chdirs to its `dir`, which is inside the run directory: that is the proof.
+ */
 export function isOurs(pid: number, runDir: string): boolean {
+  const cwd = processCwd(pid);
+  if (cwd !== undefined && (cwd === runDir || cwd.startsWith(`${runDir}/`))) return true;
   const cmd = commandLine(pid);
   return cmd !== undefined && cmd.includes(`${runDir}/`);
 }
@@ -33,7 +38,7 @@ export function reapStaleRuns(root: string, opts: { includeLive?: boolean; selfP
     // Candidates: pids from the manifest plus any process naming a file in this run dir (spawned before the manifest was written).
     const pids = new Set<number>();
     for (const n of Object.values(m?.nodes ?? {})) if (n.pid > 0) pids.add(n.pid);
-    for (const p of processesMatching(`${dir}/`)) pids.add(p.pid);
+    for (const pid of processesInside(dir)) pids.add(pid);
     for (const pid of pids) {
       if (pid === self || !isOurs(pid, dir)) continue;
       forceKill(pid);
@@ -45,7 +50,7 @@ export function reapStaleRuns(root: string, opts: { includeLive?: boolean; selfP
   return report;
 }
 
-/** A live lab pid is trusted only if it still looks like a node process (pids get reused). */
+/** A live lab pid is trusted only if it still looks like a Node process (pids get reused). */
 function labLooksLikeUs(pid: number): boolean {
   const cmd = commandLine(pid);
   return cmd === undefined || /node|tsx|redis-sentinel-lab/.test(cmd);
