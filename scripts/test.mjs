@@ -38,7 +38,9 @@ function files(dir) {
 
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
-  console.error(`Tests need Node >= 22 (this is ${process.version}). Run them with \`npm test\`, which uses the pinned Node 22.`);
+  console.error(
+    `Tests need Node >= 22 (this is ${process.version}). Run them with \`npm test\`, which uses the pinned Node 22.`,
+  );
   process.exit(1);
 }
 if (!only && !hasRedis()) {
@@ -61,7 +63,8 @@ if (!only) {
 }
 
 const all = files(join(root, 'test'));
-const selected = only === 'unit' ? all.filter((f) => !/integration|e2e/.test(f)) : only ? all.filter((f) => f.includes(only)) : all;
+const selected =
+  only === 'unit' ? all.filter((f) => !/integration|e2e/.test(f)) : only ? all.filter((f) => f.includes(only)) : all;
 process.exit(
   run(process.execPath, [
     '--import',

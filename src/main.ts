@@ -23,12 +23,17 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     )
     .version(version(), '-v, --version')
     .option('--redis-server <path>', 'redis-server (or valkey-server) binary to use [env: REDIS_SERVER]')
-    .addOption(new Option('--base-port <port>', 'first port of the block (default 6379; the lab moves if busy)').argParser(parsePort))
+    .addOption(
+      new Option('--base-port <port>', 'first port of the block (default 6379; the lab moves if busy)').argParser(
+        parsePort,
+      ),
+    )
     .option('--keep', 'keep the run directory (configs and logs) after exit')
     .option('--lesson <id>', 'open this lesson (see `lesson list`)')
     .option('--sandbox', 'no lesson: just the cluster and the keys')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .action((o: CommonOptions & { lesson?: string; sandbox?: boolean }) => run(defaultCommand(o)));
 
   program
     .command('up')
@@ -67,8 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    if (!pending) pending = defaultCommand(program.opts());
-    return await pending;
+    return await (pending ?? Promise.resolve(EXIT.ok));
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {

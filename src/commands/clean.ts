@@ -9,8 +9,12 @@ export function cleanCommand(opts: { json?: boolean }): number {
     return 0;
   }
   const lines = [
-    report.killed.length ? `Stopped ${report.killed.length} leftover process(es): ${report.killed.join(', ')}.` : 'No leftover lab processes.',
-    report.runs.length ? `Removed ${report.runs.length} run director${report.runs.length === 1 ? 'y' : 'ies'}.` : 'No stale run directories.',
+    report.killed.length
+      ? `Stopped ${report.killed.length} leftover process(es): ${report.killed.join(', ')}.`
+      : 'No leftover lab processes.',
+    report.runs.length
+      ? `Removed ${report.runs.length} run director${report.runs.length === 1 ? 'y' : 'ies'}.`
+      : 'No stale run directories.',
   ];
   for (const l of report.live) lines.push(`Left alone: a running lab (pid ${l.labPid}) owns ${l.dir}.`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -27,7 +27,11 @@ export async function runChecks(opts: CommonOptions): Promise<Check[]> {
     hint: 'Install Node.js 22.12 or newer.',
   });
   try {
-    const b = await resolveServerBinary({ flag: opts.redisServer, env: process.env.REDIS_SERVER, pathEnv: process.env.PATH });
+    const b = await resolveServerBinary({
+      flag: opts.redisServer,
+      env: process.env.REDIS_SERVER,
+      pathEnv: process.env.PATH,
+    });
     checks.push({ name: 'Redis server', ok: true, detail: `${b.flavor} ${b.version} at ${b.path} (from ${b.source})` });
   } catch (err) {
     checks.push({
@@ -108,7 +112,9 @@ export async function doctorCommand(opts: CommonOptions): Promise<number> {
       process.stdout.write(`${mark} ${c.name.padEnd(19)} ${c.detail}\n`);
       if (c.hint && (!c.ok || c.warning)) process.stdout.write(`${c.hint.replace(/^/gm, '    ')}\n`);
     }
-    process.stdout.write(ok ? '\nEverything the lab needs is here.\n' : '\nFix the ✗ items above, then run doctor again.\n');
+    process.stdout.write(
+      ok ? '\nEverything the lab needs is here.\n' : '\nFix the ✗ items above, then run doctor again.\n',
+    );
   }
   return ok ? 0 : 1;
 }

@@ -11,10 +11,13 @@ export function reportError(err: unknown, write: (s: string) => void = (s) => pr
   }
   if (err instanceof ProcessError) {
     write(`error: ${err.message}\n`);
-    if (err.logTail.length) write(`last lines of ${err.nodeId ?? 'its'} log:\n${err.logTail.map((l) => `  ${l}`).join('\n')}\n`);
+    if (err.logTail.length)
+      write(`last lines of ${err.nodeId ?? 'its'} log:\n${err.logTail.map((l) => `  ${l}`).join('\n')}\n`);
     return EXIT.failure;
   }
   const e = err instanceof Error ? err : new InternalError(String(err));
-  write(`redis-sentinel-lab hit a bug: ${e.stack ?? e.message}\nPlease report it with the command you ran and \`redis-sentinel-lab doctor\` output.\n`);
+  write(
+    `redis-sentinel-lab hit a bug: ${e.stack ?? e.message}\nPlease report it with the command you ran and \`redis-sentinel-lab doctor\` output.\n`,
+  );
   return EXIT.bug;
 }

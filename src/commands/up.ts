@@ -20,7 +20,15 @@ export function nodeRows(lab: Lab, s: LabState): NodeRow[] {
   return t.nodes.map((n) => {
     const a = publicAddress(t, n.id);
     const role = n.kind === 'sentinel' ? 'sentinel' : (s.redis[n.id]?.replication?.role ?? n.initialRole);
-    return { id: n.id, role, host: n.host, ip: a.host, port: a.port, pid: lab.nodePid(n.id), cli: redisCliLine(t, n.id) };
+    return {
+      id: n.id,
+      role,
+      host: n.host,
+      ip: a.host,
+      port: a.port,
+      pid: lab.nodePid(n.id),
+      cli: redisCliLine(t, n.id),
+    };
   });
 }
 
@@ -28,20 +36,34 @@ export function formatTable(rows: readonly NodeRow[]): string {
   const head = ['node', 'role', 'host', 'address', 'pid', 'connect with'];
   const body = rows.map((r) => [r.id, r.role, r.host, `${r.ip}:${r.port}`, String(r.pid ?? '-'), r.cli]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...body.map(line)].join('\n');
 }
 
 export async function upCommand(opts: CommonOptions): Promise<number> {
   const binary = await findBinary(opts);
-  const lab = await Lab.create({ binary, basePort: opts.basePort, strictPorts: opts.basePort !== undefined, keep: opts.keep });
+  const lab = await Lab.create({
+    binary,
+    basePort: opts.basePort,
+    strictPorts: opts.basePort !== undefined,
+    keep: opts.keep,
+  });
   const guard = guardLab(lab);
   const out = (s: string) => process.stdout.write(s);
   try {
     if (lab.ports.moved && !opts.json) {
-      out(`Ports ${lab.ports.moved.from}… are busy (${lab.ports.moved.reason}); the lab moved its whole block to ${lab.ports.moved.to}.\n`);
+      out(
+        `Ports ${lab.ports.moved.from}… are busy (${lab.ports.moved.reason}); the lab moved its whole block to ${lab.ports.moved.to}.\n`,
+      );
     }
-    if (!opts.json) out(`Starting ${lab.topology.nodes.length} processes with ${binary.flavor} ${binary.version} (${binary.path})…\n`);
+    if (!opts.json)
+      out(
+        `Starting ${lab.topology.nodes.length} processes with ${binary.flavor} ${binary.version} (${binary.path})…\n`,
+      );
     const started = lab.start();
     const first = await Promise.race([started.then(() => 'ready' as const), guard.signalled]);
     if (first !== 'ready') {

@@ -1,15 +1,18 @@
 // `redis-sentinel-lab watch`: stream the live view, Sentinel events and failover timelines — attached to a running
 // `up` when there is one, else on a cluster of its own. `--json` prints NDJSON records: event, view, failover.
-import { isAlive } from '../cluster/process/proc.js';
-import { listRunDirs, readManifest, runRoot } from '../cluster/process/run-dir.js';
+
 import { formatTimeline } from '../cluster/observe/failover-timeline.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
+import { isAlive } from '../cluster/process/proc.js';
+import { listRunDirs, readManifest, runRoot } from '../cluster/process/run-dir.js';
 import { Lab } from '../engine/lab.js';
 import { formatSummary, summarizeView } from '../engine/view-summary.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 
-export function findLiveRun(root: string): { dir: string; manifest: NonNullable<ReturnType<typeof readManifest>> } | undefined {
+export function findLiveRun(
+  root: string,
+): { dir: string; manifest: NonNullable<ReturnType<typeof readManifest>> } | undefined {
   for (const dir of listRunDirs(root)) {
     const m = readManifest(dir);
     if (m && m.labPid !== process.pid && isAlive(m.labPid)) return { dir, manifest: m };
@@ -31,11 +34,20 @@ export async function watchCommand(opts: CommonOptions & { attach?: boolean }): 
   try {
     print(
       { type: 'status', attached: Boolean(live), runId: lab.runId, basePort: lab.ports.basePort },
-      live ? `attached to the running lab (pid ${live.manifest.labPid}, run ${lab.runId})` : 'starting a cluster of its own…',
+      live
+        ? `attached to the running lab (pid ${live.manifest.labPid}, run ${lab.runId})`
+        : 'starting a cluster of its own…',
     );
     lab.emitter.on('sentinel-event', (e) =>
       print(
-        { type: 'event', sentinel: e.sentinelId, channel: e.channel, payload: e.payload, gloss: e.gloss, severity: e.severity },
+        {
+          type: 'event',
+          sentinel: e.sentinelId,
+          channel: e.channel,
+          payload: e.payload,
+          gloss: e.gloss,
+          severity: e.severity,
+        },
         `${time()} ${e.sentinelId} ${e.channel} ${e.payload}\n             ${e.gloss}`,
       ),
     );

@@ -4,7 +4,7 @@ import { ClientActor, type ClientActorOptions } from '../cluster/clients/client-
 import { Workload } from '../cluster/clients/workload.js';
 import type { HistoryOp, LabEmitter } from '../cluster/events.js';
 import { nodeIdByAddress, publicAddress, sentinelNodes, type Topology } from '../cluster/topology.js';
-import { UserError, errorMessage } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 
 const FINAL_READ_TIMEOUT_MS = 60_000;
 

@@ -75,7 +75,10 @@ export function describeAction(t: Topology, a: LabAction, ctx: { pid?: number; c
       return { title: 'heal all faults', equivalent: 'iptables -F; tc qdisc del dev lo root   # on a real network' };
     case 'write': {
       const c = t.clients[a.client];
-      return { title: `client ${a.client} SET ${a.key}`, equivalent: `${clientCli(t, a.client)} SET ${a.key} ${a.value}   # from ${c.host}` };
+      return {
+        title: `client ${a.client} SET ${a.key}`,
+        equivalent: `${clientCli(t, a.client)} SET ${a.key} ${a.value}   # from ${c.host}`,
+      };
     }
     case 'read':
       return { title: `client ${a.client} GET ${a.key}`, equivalent: `${clientCli(t, a.client)} GET ${a.key}` };
@@ -85,7 +88,10 @@ export function describeAction(t: Topology, a: LabAction, ctx: { pid?: number; c
         equivalent: `while true; do ${clientCli(t, a.client)} SADD rsl:ledger <unique-id>; done`,
       };
     case 'workload-stop':
-      return { title: 'stop workload', equivalent: `${clientCli(t, 'A')} SMEMBERS rsl:ledger   # then compare with the acknowledged ids` };
+      return {
+        title: 'stop workload',
+        equivalent: `${clientCli(t, 'A')} SMEMBERS rsl:ledger   # then compare with the acknowledged ids`,
+      };
     case 'failover': {
       const s = a.sentinel ?? 'sentinel-1';
       return { title: `SENTINEL FAILOVER via ${s}`, equivalent: `${cli(s)} SENTINEL FAILOVER ${name}` };
@@ -109,7 +115,10 @@ export function describeAction(t: Topology, a: LabAction, ctx: { pid?: number; c
         equivalent: `redis-cli -p <each sentinel> SENTINEL SET ${name} ${a.option} ${a.value}`,
       };
     case 'reset':
-      return { title: 'reset the cluster', equivalent: '# stop every process, rewrite every config from scratch, start again' };
+      return {
+        title: 'reset the cluster',
+        equivalent: '# stop every process, rewrite every config from scratch, start again',
+      };
   }
 }
 

@@ -3,37 +3,36 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActionOutcome, ClientName, LabAction } from '../cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../cluster/actions.js';
 import { renderNotificationScript, renderRedisConf, renderSentinelConf } from '../cluster/config/render.js';
-import { LabEmitter, type ActionRecord, type HistoryOp, type LabPhase } from '../cluster/events.js';
+import { type ActionRecord, type HistoryOp, LabEmitter, type LabPhase } from '../cluster/events.js';
 import { Fabric } from '../cluster/fabric/proxy.js';
 import type { ServerBinary } from '../cluster/process/binaries.js';
-import { canBind, planPorts, type PortPlan } from '../cluster/process/ports.js';
+import { canBind, type PortPlan, planPorts } from '../cluster/process/ports.js';
 import { reapStaleRuns } from '../cluster/process/reaper.js';
 import { createRunDir, newRunId, removeDir, runRoot, writeManifest } from '../cluster/process/run-dir.js';
 import { Supervisor } from '../cluster/process/supervisor.js';
 import {
   buildTopology,
   DEFAULT_SHAPE,
+  type NetworkMode,
   NOTE_BASE_PORT,
   nodeById,
-  nodeIdByAddress,
   privateAddress,
   redisCliLine,
   redisNodes,
   sentinelNodes,
-  type NetworkMode,
   type Topology,
   type TopologyShape,
 } from '../cluster/topology.js';
-import { UserError, errorMessage } from '../errors.js';
-import { bindLab, type Binding } from '../state/bind-lab.js';
+import { errorMessage, UserError } from '../errors.js';
+import { type Binding, bindLab } from '../state/bind-lab.js';
 import { createLabStore, initialLabState, type LabState, type LabStore } from '../state/store.js';
 import { adminCommand } from './admin.js';
-import { describeAction, faultSpecOf } from './equivalents.js';
-import { Observer } from './observer.js';
 import { Clients } from './clients.js';
+import { describeAction, faultSpecOf } from './equivalents.js';
 import { NotificationTail } from './notifications.js';
+import { Observer } from './observer.js';
 import { isClusterReady } from './ready.js';
 
 export interface LabOptions {
@@ -207,7 +206,11 @@ export class Lab {
     }
     const master = redisNodes(t).find((n) => n.initialRole === 'master');
     if (master) await this.supervisor.start(master.id);
-    await Promise.all(redisNodes(t).filter((n) => n !== master).map((n) => this.supervisor.start(n.id)));
+    await Promise.all(
+      redisNodes(t)
+        .filter((n) => n !== master)
+        .map((n) => this.supervisor.start(n.id)),
+    );
     await Promise.all(sentinelNodes(t).map((n) => this.supervisor.start(n.id)));
     this.observer = new Observer({
       topology: t,
@@ -234,7 +237,11 @@ export class Lab {
    * Attaches to a running `up` of the lab (another process owns the cluster): observes only, never signals,
    * never reconfigures. Its store gets the same probes and Sentinel events.
    */
-  static attach(opts: { binary: ServerBinary; runDir: string; manifest: import('../cluster/process/run-dir.js').RunManifest }): Lab {
+  static attach(opts: {
+    binary: ServerBinary;
+    runDir: string;
+    manifest: import('../cluster/process/run-dir.js').RunManifest;
+  }): Lab {
     const m = opts.manifest;
     const shape = m.shape ?? DEFAULT_SHAPE;
     const topology = buildTopology(shape, m.basePort, m.networkMode ?? 'hosts');
@@ -308,7 +315,10 @@ export class Lab {
 
   private requireNode(id: string) {
     const n = nodeById(this.topology, id);
-    if (!n) throw new UserError(`unknown node "${id}"`, { hint: `Nodes: ${this.topology.nodes.map((x) => x.id).join(', ')}` });
+    if (!n)
+      throw new UserError(`unknown node "${id}"`, {
+        hint: `Nodes: ${this.topology.nodes.map((x) => x.id).join(', ')}`,
+      });
     return n;
   }
 
@@ -385,7 +395,12 @@ export class Lab {
         const lag = a.maxLagSec ?? t.replication.minReplicasMaxLagSec;
         const results = await Promise.allSettled(
           targets.map(async (id) => {
-            await adminCommand(privateAddress(t, id), t.password, ['CONFIG', 'SET', 'min-replicas-to-write', a.toWrite]);
+            await adminCommand(privateAddress(t, id), t.password, [
+              'CONFIG',
+              'SET',
+              'min-replicas-to-write',
+              a.toWrite,
+            ]);
             await adminCommand(privateAddress(t, id), t.password, ['CONFIG', 'SET', 'min-replicas-max-lag', lag]);
             await adminCommand(privateAddress(t, id), t.password, ['CONFIG', 'REWRITE']);
           }),
@@ -399,7 +414,12 @@ export class Lab {
       case 'masterauth': {
         const n = this.requireNode(a.node);
         if (n.kind !== 'redis') throw new UserError(`${a.node} is a Sentinel; masterauth belongs to Redis nodes`);
-        await adminCommand(privateAddress(t, n.id), t.password, ['CONFIG', 'SET', 'masterauth', a.enabled ? t.password : '']);
+        await adminCommand(privateAddress(t, n.id), t.password, [
+          'CONFIG',
+          'SET',
+          'masterauth',
+          a.enabled ? t.password : '',
+        ]);
         await adminCommand(privateAddress(t, n.id), t.password, ['CONFIG', 'REWRITE']).catch(() => undefined);
         this.observer?.pollNow(n.id);
         return `masterauth ${a.enabled ? 'set' : 'removed'} on ${n.id}`;
@@ -407,7 +427,13 @@ export class Lab {
       case 'sentinel-set': {
         const results = await Promise.allSettled(
           sentinelNodes(t).map((s) =>
-            adminCommand(privateAddress(t, s.id), undefined, ['SENTINEL', 'SET', t.sentinel.masterName, a.option, a.value]),
+            adminCommand(privateAddress(t, s.id), undefined, [
+              'SENTINEL',
+              'SET',
+              t.sentinel.masterName,
+              a.option,
+              a.value,
+            ]),
           ),
         );
         const ok = results.filter((r) => r.status === 'fulfilled').length;
@@ -433,7 +459,11 @@ export class Lab {
   /** Waits for convergence, then reads the ledger set on the one true master. */
   private async finalRead(timeoutMs: number): Promise<{ node: string; members: string[] }> {
     const { selectConverged, selectTrueMaster } = await import('../state/selectors.js');
-    await this.waitFor((s) => selectConverged(s).ok, timeoutMs, 'the cluster to converge (one master, every Sentinel agreeing)');
+    await this.waitFor(
+      (s) => selectConverged(s).ok,
+      timeoutMs,
+      'the cluster to converge (one master, every Sentinel agreeing)',
+    );
     const master = selectTrueMaster(this.store.getState());
     if (!master) throw new UserError('no single master to read from');
     const members = (await adminCommand(privateAddress(this.topology, master), this.topology.password, [
@@ -468,7 +498,12 @@ export class Lab {
       title: `redis-sentinel-lab run ${this.runId}`,
       topologySummary: `${redisNodes(t).length} Redis · ${sentinelNodes(t).length} Sentinels, quorum ${t.sentinel.quorum}, down-after ${t.sentinel.downAfterMs} ms · min-replicas-to-write ${t.replication.minReplicasToWrite}, max-lag ${t.replication.minReplicasMaxLagSec} s`,
       faults: [...faults, ...nodeFaults].sort((a, b) => a.at - b.at),
-      sentinelEvents: s.events.map((e) => ({ at: e.at, sentinelId: e.sentinelId, channel: e.channel, payload: e.payload })),
+      sentinelEvents: s.events.map((e) => ({
+        at: e.at,
+        sentinelId: e.sentinelId,
+        channel: e.channel,
+        payload: e.payload,
+      })),
       verdict,
       counts: s.workload.counts,
       startedAt: s.workload.startedAt ?? s.startedAt,

@@ -30,7 +30,8 @@ export function readinessGaps(s: LabState): string[] {
     const goodReplicas = o.replicas.filter((r) => !r.flags.some((f) => BAD.includes(f))).length;
     if (goodReplicas < replicas.length) gaps.push(`${sn.id} sees ${goodReplicas}/${replicas.length} replicas`);
     const goodPeers = o.sentinels.filter((p) => !p.flags.some((f) => BAD.includes(f))).length;
-    if (goodPeers < sentinels.length - 1) gaps.push(`${sn.id} sees ${goodPeers}/${sentinels.length - 1} other Sentinels`);
+    if (goodPeers < sentinels.length - 1)
+      gaps.push(`${sn.id} sees ${goodPeers}/${sentinels.length - 1} other Sentinels`);
   }
   return gaps;
 }

@@ -43,7 +43,9 @@ export function summarizeView(s: LabState): ViewSummary {
 
 export function formatSummary(v: ViewSummary): string {
   const r = Object.entries(v.redis)
-    .map(([id, x]) => `${id}=${x.role ?? x.state}${x.master ? `<-${x.master}${x.link === 'down' ? '(down)' : ''}` : ''}`)
+    .map(
+      ([id, x]) => `${id}=${x.role ?? x.state}${x.master ? `<-${x.master}${x.link === 'down' ? '(down)' : ''}` : ''}`,
+    )
     .join(' ');
   const s = Object.entries(v.sentinels)
     .map(([id, x]) => `${id}->${x.master ?? x.state}${x.tilt ? '(TILT)' : ''}`)

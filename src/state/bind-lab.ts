@@ -5,7 +5,7 @@ import { appendToGroups } from '../cluster/observe/event-groups.js';
 import { updateTimelines } from '../cluster/observe/failover-timeline.js';
 import { computeLags } from '../cluster/observe/lag.js';
 import { countOps } from '../ledger/counts.js';
-import { appendBounded, emptyCounts, LIMITS, type LabState, type LabStore } from './store.js';
+import { appendBounded, emptyCounts, type LabState, type LabStore, LIMITS } from './store.js';
 
 type Queued = { [K in keyof LabEvents]: { kind: K; args: LabEvents[K] } }[keyof LabEvents];
 
@@ -192,7 +192,10 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
     }
     patch({
       events: appendBounded(next.events, newEvents, LIMITS.events),
-      eventGroups: appendToGroups(next.eventGroups, newEvents, { windowMs: GROUP_WINDOW_MS, limit: LIMITS.eventGroups }),
+      eventGroups: appendToGroups(next.eventGroups, newEvents, {
+        windowMs: GROUP_WINDOW_MS,
+        limit: LIMITS.eventGroups,
+      }),
       failovers,
     });
   }

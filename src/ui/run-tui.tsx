@@ -42,6 +42,8 @@ export interface RunTuiOptions {
   stdin?: NodeJS.ReadStream;
   stderr?: NodeJS.WriteStream;
   colorMode?: ColorMode;
+  /** Aborting ends the TUI (the caller got SIGTERM/SIGHUP and cleans up itself). */
+  signal?: AbortSignal;
 }
 
 /** Renders the lab full-screen and resolves when the user quit (after controller.quit()). */
@@ -67,8 +69,12 @@ export async function runTui(controller: LabController, options: RunTuiOptions =
   const exited = instance.waitUntilExit();
   // If the stream error wins the race, a later settlement of `exited` must not surface as unhandled.
   exited.catch(() => {});
+  const aborted = new Promise<void>((resolve) => {
+    if (options.signal?.aborted) resolve();
+    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
   try {
-    await Promise.race([exited, streamError]);
+    await Promise.race([exited, streamError, aborted]);
   } finally {
     // Unmounting twice is harmless; it restores the main screen, the cursor and cooked mode on every path.
     instance.unmount();

@@ -7,8 +7,8 @@ import {
   DEFAULT_SHAPE,
   initialMaster,
   nodeIdByAddress,
-  publicAddress,
   privateAddress,
+  publicAddress,
   redisCliLine,
   topologyPorts,
 } from '../../src/cluster/topology.js';
@@ -64,8 +64,17 @@ describe('topology', () => {
     assert.deepEqual(topologyPorts(DEFAULT_SHAPE, 6379), [6379, 6380, 6381, 6382, 6383, 6479, 6480, 6481]);
     const cands = candidateBasePorts(6379);
     assert.equal(cands[0], 6379);
-    assert.equal(chooseBasePort(DEFAULT_SHAPE, cands, () => true), 6379);
-    assert.equal(chooseBasePort(DEFAULT_SHAPE, cands, (p) => p !== 6480), 16379);
-    assert.equal(chooseBasePort(DEFAULT_SHAPE, cands, () => false), undefined);
+    assert.equal(
+      chooseBasePort(DEFAULT_SHAPE, cands, () => true),
+      6379,
+    );
+    assert.equal(
+      chooseBasePort(DEFAULT_SHAPE, cands, (p) => p !== 6480),
+      16379,
+    );
+    assert.equal(
+      chooseBasePort(DEFAULT_SHAPE, cands, () => false),
+      undefined,
+    );
   });
 });

@@ -45,7 +45,12 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliChild 
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no matching line within ${timeoutMs} ms.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('\n')}`)),
+          () =>
+            reject(
+              new Error(
+                `no matching line within ${timeoutMs} ms.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('\n')}`,
+              ),
+            ),
           timeoutMs,
         );
         waiters.push({
@@ -57,7 +62,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliChild 
         });
         void exited.then(() => {
           clearTimeout(timer);
-          reject(new Error(`exited before a matching line.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('\n')}`));
+          reject(
+            new Error(`exited before a matching line.\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('\n')}`),
+          );
         });
       });
     },

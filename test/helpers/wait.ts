@@ -16,7 +16,9 @@ export async function eventually<T>(
       last = err;
     }
     if (Date.now() > end) {
-      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what ?? 'condition'} (last: ${String(last)})`);
+      throw new Error(
+        `timed out after ${opts.timeoutMs} ms waiting for ${opts.what ?? 'condition'} (last: ${String(last)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
@@ -28,7 +30,16 @@ export async function freeBase(span = 110): Promise<number> {
   for (let i = 0; i < 200; i++) {
     const base = 30000 + ((process.pid * 7 + next++ * 211) % 25000);
     let ok = true;
-    for (const p of [base, base + 1, base + 2, base + 3, base + 4, base + span - 10, base + span - 9, base + span - 8]) {
+    for (const p of [
+      base,
+      base + 1,
+      base + 2,
+      base + 3,
+      base + 4,
+      base + span - 10,
+      base + span - 9,
+      base + span - 8,
+    ]) {
       if (!(await canBind('127.0.0.1', p))) {
         ok = false;
         break;

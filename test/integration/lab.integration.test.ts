@@ -49,7 +49,8 @@ describe('lab engine with the default topology', () => {
     assert.match(a?.equivalent ?? '', /kill -TERM \d+/);
     assert.ok((await lab.perform({ kind: 'restart', node: 'redis-4' })).ok);
     await lab.waitFor(
-      (s) => s.redis['redis-1']?.replication?.replicas.some((r) => r.nodeId === 'redis-4' && r.state === 'online') ?? false,
+      (s) =>
+        s.redis['redis-1']?.replication?.replicas.some((r) => r.nodeId === 'redis-4' && r.state === 'online') ?? false,
       15_000,
       'redis-4 online again',
     );

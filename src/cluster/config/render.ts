@@ -62,7 +62,7 @@ function common(t: Topology, nodeId: string, ctx: RenderContext): string[] {
 
 export function renderRedisConf(t: Topology, nodeId: string, ctx: RenderContext): string {
   const node = nodeById(t, nodeId);
-  if (!node || node.kind !== 'redis') throw new InternalError(`${nodeId} is not a Redis node`);
+  if (node?.kind !== 'redis') throw new InternalError(`${nodeId} is not a Redis node`);
   const host = hostOf(t, nodeId);
   const r = t.replication;
   const lines = [
@@ -92,7 +92,7 @@ export function renderRedisConf(t: Topology, nodeId: string, ctx: RenderContext)
 
 export function renderSentinelConf(t: Topology, nodeId: string, ctx: RenderContext): string {
   const node = nodeById(t, nodeId);
-  if (!node || node.kind !== 'sentinel') throw new InternalError(`${nodeId} is not a Sentinel`);
+  if (node?.kind !== 'sentinel') throw new InternalError(`${nodeId} is not a Sentinel`);
   const s = t.sentinel;
   const name = token(s.masterName);
   const host = hostOf(t, nodeId);

@@ -1,7 +1,7 @@
 // Port planning against the real machine: a port is free only if it can be bound on every address the lab uses.
 import { createServer } from 'node:net';
 import { UserError } from '../../errors.js';
-import { candidateBasePorts, topologyPorts, type TopologyShape } from '../topology.js';
+import { candidateBasePorts, type TopologyShape, topologyPorts } from '../topology.js';
 
 export function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

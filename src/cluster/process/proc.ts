@@ -50,7 +50,10 @@ export function processCwd(pid: number): string | undefined {
   }
   try {
     const out = execFileSync('lsof', ['-a', '-p', String(pid), '-d', 'cwd', '-Fn'], { encoding: 'utf8' });
-    return out.split('\n').find((l) => l.startsWith('n'))?.slice(1);
+    return out
+      .split('\n')
+      .find((l) => l.startsWith('n'))
+      ?.slice(1);
   } catch {
     return undefined;
   }

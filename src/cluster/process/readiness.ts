@@ -7,7 +7,12 @@ function resp(args: string[]): string {
   return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 }
 
-export function pingOnce(opts: { host: string; port: number; password?: string; timeoutMs?: number }): Promise<PingResult> {
+export function pingOnce(opts: {
+  host: string;
+  port: number;
+  password?: string;
+  timeoutMs?: number;
+}): Promise<PingResult> {
   return new Promise((resolve) => {
     const sock = connect({ host: opts.host, port: opts.port });
     let buf = '';

@@ -69,7 +69,8 @@ export class Supervisor {
   }
   pids(): Record<string, { pid: number; conf: string }> {
     const out: Record<string, { pid: number; conf: string }> = {};
-    for (const [id, n] of this.nodes) if (n.pid && n.state !== 'exited' && n.state !== 'stopped') out[id] = { pid: n.pid, conf: n.spec.confPath };
+    for (const [id, n] of this.nodes)
+      if (n.pid && n.state !== 'exited' && n.state !== 'stopped') out[id] = { pid: n.pid, conf: n.spec.confPath };
     return out;
   }
   spec(id: string): NodeProcessSpec {
@@ -81,7 +82,8 @@ export class Supervisor {
   /** Number of processes currently alive (running or frozen). */
   aliveCount(): number {
     let c = 0;
-    for (const n of this.nodes.values()) if (n.state === 'running' || n.state === 'frozen' || n.state === 'starting' || n.state === 'stopping') c++;
+    for (const n of this.nodes.values())
+      if (n.state === 'running' || n.state === 'frozen' || n.state === 'starting' || n.state === 'stopping') c++;
     return c;
   }
 
@@ -197,14 +199,16 @@ export class Supervisor {
 
   freeze(id: string): void {
     const n = this.get(id);
-    if (!n.pid || n.state !== 'running') throw new ProcessError(`${id} is not running (it is ${n.state})`, { nodeId: id });
+    if (!n.pid || n.state !== 'running')
+      throw new ProcessError(`${id} is not running (it is ${n.state})`, { nodeId: id });
     process.kill(n.pid, 'SIGSTOP');
     this.setState(n, 'frozen', 'SIGSTOP');
   }
 
   thaw(id: string): void {
     const n = this.get(id);
-    if (!n.pid || n.state !== 'frozen') throw new ProcessError(`${id} is not frozen (it is ${n.state})`, { nodeId: id });
+    if (!n.pid || n.state !== 'frozen')
+      throw new ProcessError(`${id} is not frozen (it is ${n.state})`, { nodeId: id });
     process.kill(n.pid, 'SIGCONT');
     this.setState(n, 'running', 'SIGCONT');
   }

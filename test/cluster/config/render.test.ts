@@ -58,7 +58,11 @@ replica-announce-port 6379
   });
 
   it('renders a Sentinel with monitor, auth-pass, timings, announce address and pre-seeded state', () => {
-    const conf = renderSentinelConf(t, 'sentinel-2', { dir: '/d', notificationScript: '/d/notify.sh', sentinelIds: ids });
+    const conf = renderSentinelConf(t, 'sentinel-2', {
+      dir: '/d',
+      notificationScript: '/d/notify.sh',
+      sentinelIds: ids,
+    });
     for (const line of [
       'port 6480',
       'bind 127.0.1.2',

@@ -42,7 +42,9 @@ describe('finding redis-server', () => {
   });
 
   it('tries --redis-server, then REDIS_SERVER, then redis-server and valkey-server on PATH', () => {
-    assert.deepEqual(binaryCandidates({ flag: '/x/rs', env: '/y/rs', pathEnv: '/a:/b' }), [{ path: '/x/rs', source: 'flag' }]);
+    assert.deepEqual(binaryCandidates({ flag: '/x/rs', env: '/y/rs', pathEnv: '/a:/b' }), [
+      { path: '/x/rs', source: 'flag' },
+    ]);
     assert.deepEqual(binaryCandidates({ env: '/y/rs', pathEnv: '/a' }), [{ path: '/y/rs', source: 'env' }]);
     assert.deepEqual(
       binaryCandidates({ pathEnv: '/a:/b' }).map((c) => c.path),

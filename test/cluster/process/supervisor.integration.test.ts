@@ -19,7 +19,7 @@ let port = 0;
 
 function procState(pid: number): string {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.split(') ')[1]?.[0] ?? '?';
   } catch {
     return 'gone';
@@ -29,11 +29,31 @@ function procState(pid: number): string {
 before(async () => {
   port = await freeBase();
   const conf = join(dir, 'redis.conf');
-  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nrequirepass redis\nsave ""\nappendonly no\ndir "${dir}"\nlogfile ""\n`);
-  sup.add({ id: 'redis-1', kind: 'redis', confPath: conf, dir, logPath: join(dir, 'log.txt'), host: '127.0.0.1', port, password: 'redis' });
+  writeFileSync(
+    conf,
+    `port ${port}\nbind 127.0.0.1\nrequirepass redis\nsave ""\nappendonly no\ndir "${dir}"\nlogfile ""\n`,
+  );
+  sup.add({
+    id: 'redis-1',
+    kind: 'redis',
+    confPath: conf,
+    dir,
+    logPath: join(dir, 'log.txt'),
+    host: '127.0.0.1',
+    port,
+    password: 'redis',
+  });
   const bad = join(dir, 'bad.conf');
   writeFileSync(bad, `port ${port + 1}\nbind 127.0.0.1\nno-such-directive yes\n`);
-  sup.add({ id: 'redis-bad', kind: 'redis', confPath: bad, dir, logPath: join(dir, 'bad.txt'), host: '127.0.0.1', port: port + 1 });
+  sup.add({
+    id: 'redis-bad',
+    kind: 'redis',
+    confPath: bad,
+    dir,
+    logPath: join(dir, 'bad.txt'),
+    host: '127.0.0.1',
+    port: port + 1,
+  });
 });
 
 after(async () => {
@@ -89,7 +109,10 @@ describe('supervisor against a real redis-server', () => {
     await assert.rejects(sup.start('redis-bad'), (e: unknown) => {
       assert.ok(e instanceof ProcessError);
       assert.match(e.message, /exited during startup/);
-      assert.ok(e.logTail.some((l) => /no-such-directive|Bad directive/i.test(l)), e.logTail.join('\n'));
+      assert.ok(
+        e.logTail.some((l) => /no-such-directive|Bad directive/i.test(l)),
+        e.logTail.join('\n'),
+      );
       return true;
     });
   });
@@ -97,7 +120,8 @@ describe('supervisor against a real redis-server', () => {
   it('runs children in their own session (Ctrl+Z to the lab does not stop them)', async () => {
     await sup.start('redis-1');
     const pid = sup.pid('redis-1')!;
-    const pgrpOf = (p: number | 'self') => Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[2]);
+    const pgrpOf = (p: number | 'self') =>
+      Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[2]);
     assert.notEqual(pgrpOf(pid), pgrpOf('self'));
   });
 });

@@ -1,0 +1,64 @@
+// Runs the full-screen lab: one engine, one store, the TUI on top; cleanup on q, Ctrl+C, SIGTERM, SIGHUP, crash.
+import type { TopologyShape } from '../cluster/topology.js';
+import { Lab } from '../engine/lab.js';
+import { errorMessage } from '../errors.js';
+import type { LabController } from '../state/controller.js';
+import { runTui } from '../ui/run-tui.js';
+import { openLesson } from './lesson-session.js';
+import { guardLab } from './lifecycle.js';
+import { type CommonOptions, findBinary } from './options.js';
+
+export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {
+  const binary = await findBinary(opts);
+  const lesson = opts.sandbox ? undefined : await openLesson(opts.lesson);
+  const shape: TopologyShape | undefined = lesson?.shape;
+  const lab = await Lab.create({
+    binary,
+    shape,
+    basePort: opts.basePort,
+    strictPorts: opts.basePort !== undefined,
+    keep: opts.keep,
+  });
+  const guard = guardLab(lab);
+  const abort = new AbortController();
+  const session = lesson?.attach(lab);
+  const controller: LabController = {
+    store: lab.store,
+    perform: (a) => lab.perform(a),
+    lesson: session?.controls,
+    exportRun: () => lab.exportRun(process.cwd()),
+    quit: async () => {
+      session?.dispose();
+      await lab.shutdown();
+    },
+  };
+  if (lab.ports.moved) {
+    lab.notice(
+      'warning',
+      `Ports ${lab.ports.moved.from}… are busy (${lab.ports.moved.reason}): the whole block moved to ${lab.ports.moved.to}.`,
+    );
+  }
+  // Start in the background: the screen shows progress at once and stays responsive.
+  lab.start().then(
+    () => session?.started(),
+    (err: unknown) => {
+      if (!lab.store.getState().phase.startsWith('stop')) {
+        lab.notice(
+          'error',
+          `The cluster did not start: ${errorMessage(err)}`,
+          'Press q to quit; the node log shows why.',
+        );
+        lab.emitter.emit('phase', 'failed');
+      }
+    },
+  );
+  void guard.signalled.then(() => abort.abort());
+  try {
+    await runTui(controller, { signal: abort.signal });
+  } finally {
+    session?.dispose();
+    await lab.shutdown();
+    guard.dispose();
+  }
+  return 0;
+}
