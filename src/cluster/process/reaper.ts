@@ -21,7 +21,7 @@ export function isOurs(pid: number, runDir: string): boolean {
   const cwd = processCwd(pid);
   if (cwd !== undefined && (cwd === runDir || cwd.startsWith(`${runDir}/`))) return true;
   const cmd = commandLine(pid);
-  return cmd?.includes(`${runDir}/`);
+  return cmd?.includes(`${runDir}/`) ?? false;
 }
 
 export function reapStaleRuns(root: string, opts: { includeLive?: boolean; selfPid?: number } = {}): ReapReport {
