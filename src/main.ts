@@ -50,6 +50,39 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
       run(import('./commands/watch.js').then((m) => m.watchCommand({ ...cmd.optsWithGlobals(), ...o }))),
     );
 
+  const lesson = program.command('lesson').description('guided lessons: list, check, run headless, reset progress');
+  const lessons = () => import('./commands/lesson.js');
+  lesson
+    .command('list')
+    .description('list the lessons and your progress')
+    .option('--json', 'one JSON object per lesson')
+    .action((o: { json?: boolean }) => run(lessons().then((m) => m.lessonList(o))));
+  lesson
+    .command('check')
+    .description('validate every lesson file; with --run, replay every solution against real Redis')
+    .option('--run', 'start each lesson’s cluster and prove every step: goal not met before, met after the solution')
+    .option('--only <id>', 'with --run: only this lesson')
+    .option('--json', 'JSON reports')
+    .action((o: CommonOptions & { run?: boolean; only?: string }, cmd: Command) =>
+      run(lessons().then((m) => m.lessonCheck({ ...cmd.optsWithGlobals(), ...o }))),
+    );
+  lesson
+    .command('run <id>')
+    .description('run one lesson end to end without the TUI (requires --headless)')
+    .option('--headless', 'no TUI: set up, play each solution, check each goal, report')
+    .option('--json', 'JSON report')
+    .action((id: string, o: CommonOptions & { headless?: boolean }, cmd: Command) =>
+      run(lessons().then((m) => m.lessonRun(id, { ...cmd.optsWithGlobals(), ...o }))),
+    );
+  lesson
+    .command('reset [id]')
+    .description('forget the progress of one lesson (or all)')
+    .action((id: string | undefined) => run(lessons().then((m) => m.lessonReset(id))));
+  lesson
+    .command('export')
+    .description('print your lesson progress as JSON')
+    .action(() => run(lessons().then((m) => m.lessonExport())));
+
   program
     .command('doctor')
     .description('check Node, the Redis binary, ports, loopback addresses and the terminal')

@@ -31,3 +31,18 @@ export type ActionKind = LabAction['kind'];
 
 /** Result of performing one action: ok with a short text, or an error the UI shows as a notice. */
 export type ActionOutcome = { ok: true; text: string } | { ok: false; text: string };
+
+/** Actions that can make Sentinel fail over: the "cause" of a failover timeline. */
+export const DISRUPTIVE_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
+  'kill',
+  'stop',
+  'freeze',
+  'partition',
+  'isolate',
+  'cut',
+]);
+
+/** Whether an action record stands for a disruptive action (records made before `kind` existed fall back to the title). */
+export function isDisruptive(rec: { kind?: ActionKind; title: string }): boolean {
+  return rec.kind ? DISRUPTIVE_KINDS.has(rec.kind) : /^(kill|stop|freeze|partition|isolate|cut)\b/i.test(rec.title);
+}

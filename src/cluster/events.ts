@@ -58,6 +58,8 @@ export interface SentinelEvent {
 export interface ActionRecord {
   seq: number;
   at: number;
+  /** The LabAction kind it carried out. */
+  kind?: import('./actions.js').ActionKind;
   title: string;
   /** The equivalent shell / redis-cli / signal, e.g. `kill -9 4242   # redis-1`. */
   equivalent: string;
@@ -99,6 +101,8 @@ export interface ClientResultEvent {
   at: number;
   client: 'A' | 'B';
   command: string;
+  /** Whether the command was a write or a read. */
+  op?: 'write' | 'read';
   node?: string;
   ok: boolean;
   text: string;
@@ -117,6 +121,7 @@ export interface WorkloadEvent {
 
 /** A line a Sentinel's notification script recorded (`<unix-seconds> <event-type> <description>`). */
 export interface NotificationLine {
+  seq?: number;
   sentinelId: string;
   at: number;
   line: string;

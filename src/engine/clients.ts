@@ -61,6 +61,7 @@ export class Clients {
       at: Date.now(),
       client: a.client,
       command,
+      op: a.kind,
       node: r.node,
       ok: r.ok,
       text: r.text,

@@ -67,6 +67,8 @@ export class Lab {
   private notifications: NotificationTail | undefined;
   private seq = 0;
   private closed = false;
+  /** Pre-seeded Sentinel myids by node id (events and votes name Sentinels by myid). */
+  private sentinelIds: Record<string, string> = {};
   /** Observing someone else's cluster: never act on it. */
   private attached = false;
   private readonly probeIntervalMs: number;
@@ -133,6 +135,7 @@ export class Lab {
     const t = this.topology;
     const sentinelIds: Record<string, string> = {};
     for (const s of sentinelNodes(t)) sentinelIds[s.id] = randomBytes(20).toString('hex');
+    this.sentinelIds = sentinelIds;
     for (const n of t.nodes) {
       const dir = this.nodeDir(n.id);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -218,11 +221,15 @@ export class Lab {
       intervalMs: this.probeIntervalMs,
       onSwitchMaster: () => this.clients?.masterChanged(),
       nextSeq: () => ++this.seq,
+      resolveRunId: (runId) =>
+        Object.entries(this.sentinelIds).find(([, hex]) => hex === runId)?.[0] ??
+        Object.values(this.store.getState().sentinels).find((o) => o.myId === runId)?.id,
     });
     this.observer.start();
     this.notifications = new NotificationTail(
       sentinelNodes(t).map((s) => ({ sentinelId: s.id, path: join(this.nodeDir(s.id), 'notifications.log') })),
       this.emitter,
+      () => ++this.seq,
     );
     this.notifications.start();
     this.clients = new Clients({ topology: t, emitter: this.emitter, nextSeq: () => ++this.seq });
@@ -264,6 +271,7 @@ export class Lab {
       intervalMs: lab.probeIntervalMs,
       onSwitchMaster: () => {},
       nextSeq: () => ++lab.seq,
+      resolveRunId: (runId) => Object.values(lab.store.getState().sentinels).find((o) => o.myId === runId)?.id,
     });
     lab.observer.start();
     lab.phase('ready');
@@ -300,7 +308,7 @@ export class Lab {
       pid: node && nodeById(this.topology, node) ? this.supervisor.pid(node) : undefined,
       confPath: node && nodeById(this.topology, node) ? this.supervisor.spec(node).confPath : undefined,
     });
-    const rec = this.record({ title: d.title, equivalent: d.equivalent, status: 'running' });
+    const rec = this.record({ kind: action.kind, title: d.title, equivalent: d.equivalent, status: 'running' });
     try {
       const text = await this.execute(action);
       this.record({ ...rec, status: 'ok', result: text });
@@ -519,6 +527,8 @@ export class Lab {
     await this.clients?.close();
     this.fabric?.healAll();
     await this.supervisor.killAll();
+    // Fold the old cluster's last facts in now, so none of them lands after the state below is cleared.
+    this.binding.flush();
     for (const n of this.topology.nodes) removeDir(this.nodeDir(n.id));
     this.supervisor.clear();
     this.renderAll();

@@ -8,9 +8,12 @@ export class NotificationTail {
   private readonly files: ReadonlyArray<{ sentinelId: string; path: string }>;
   private readonly emitter: LabEmitter;
 
-  constructor(files: ReadonlyArray<{ sentinelId: string; path: string }>, emitter: LabEmitter) {
+  private readonly nextSeq: () => number;
+
+  constructor(files: ReadonlyArray<{ sentinelId: string; path: string }>, emitter: LabEmitter, nextSeq: () => number) {
     this.files = files;
     this.emitter = emitter;
+    this.nextSeq = nextSeq;
   }
 
   start(intervalMs = 500): void {
@@ -45,7 +48,8 @@ export class NotificationTail {
       if (lastNl < 0) continue;
       this.offsets.set(f.path, from + Buffer.byteLength(text.slice(0, lastNl + 1)));
       for (const line of text.slice(0, lastNl).split('\n')) {
-        if (line) this.emitter.emit('notification', { sentinelId: f.sentinelId, at: Date.now(), line });
+        if (line)
+          this.emitter.emit('notification', { seq: this.nextSeq(), sentinelId: f.sentinelId, at: Date.now(), line });
       }
     }
   }

@@ -17,6 +17,8 @@ export class Observer {
     intervalMs: number;
     onSwitchMaster: () => void;
     nextSeq: () => number;
+    /** Sentinel myid (40 hex, as events and votes name it) -> node id. */
+    resolveRunId?: (runId: string) => string | undefined;
   }) {
     const t = opts.topology;
     const resolve = (ip: string, port: number) => nodeIdByAddress(t, ip, port);
@@ -55,7 +57,7 @@ export class Observer {
           host: a.host,
           port: a.port,
           onMessage: (m) => {
-            const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve);
+            const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
             opts.emitter.emit('sentinel-event', e);
             if (e.channel === '+switch-master') {
               opts.onSwitchMaster();

@@ -1,5 +1,6 @@
 // Pure evaluation of lesson goals over a LabState snapshot. Every predicate answers {met, detail}; the detail is the
 // sentence the lesson pane shows ("sentinel-3 still names redis-3"). holdMs is tracked by the caller (trackHold).
+import { isDisruptive } from '../cluster/actions.js';
 
 import { channelSpec } from '../cluster/observe/sentinel-events.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
@@ -346,9 +347,6 @@ function failoverCompleted(wanted: boolean, ctx: CheckContext): CheckResult {
   return { met: fresh.length > 0 === wanted, detail };
 }
 
-/** Titles of the lab's fault actions (engine/equivalents.ts): what can start a failover. */
-const FAULT_TITLE = /^(kill|stop|freeze|partition|isolate|cut)\b/i;
-
 /**
  * Time from the fault to the first +switch-master since the step started, read from the action and event records
  * themselves (both stamped by the engine), so it does not depend on how timelines were assembled.
@@ -358,7 +356,7 @@ function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): 
   const sw = s.events.find((e) => e.seq > ctx.since.eventSeq && e.channel === '+switch-master');
   if (!sw) return { met: false, detail: 'no master switch since the step started' };
   const fault = s.actions
-    .filter((a) => a.seq > ctx.since.actionSeq && a.status !== 'failed' && FAULT_TITLE.test(a.title) && a.at <= sw.at)
+    .filter((a) => a.seq > ctx.since.actionSeq && a.status !== 'failed' && isDisruptive(a) && a.at <= sw.at)
     .at(-1);
   const timeline = s.failovers.find(
     (f) => f.phases['switch-master'] !== undefined && !ctx.since.switchedFailovers.includes(f.id),

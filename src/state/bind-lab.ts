@@ -1,5 +1,6 @@
 // The only code that turns engine events into store updates. Facts are queued and flushed together at a
 // bounded rate, so the UI re-renders at most a few times a second however busy the cluster is.
+import { isDisruptive } from '../cluster/actions.js';
 import type { LabEmitter, LabEvents, SentinelEvent } from '../cluster/events.js';
 import { appendToGroups } from '../cluster/observe/event-groups.js';
 import { updateTimelines } from '../cluster/observe/failover-timeline.js';
@@ -213,7 +214,7 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
 function lastFaultOf(s: LabState): { at: number; description: string } | undefined {
   for (let i = s.actions.length - 1; i >= 0; i--) {
     const a = s.actions[i];
-    if (a && a.status !== 'failed' && /^(kill|stop|freeze|partition|isolate|cut)\b/i.test(a.title)) {
+    if (a && a.status !== 'failed' && isDisruptive(a)) {
       return { at: a.at, description: a.title };
     }
   }

@@ -70,7 +70,7 @@ export interface LabState {
   history: HistoryOp[];
   workload: WorkloadState;
   /** Lines recorded by the Sentinels' notification script (the lab's own), newest last. */
-  notifications: Array<{ sentinelId: string; at: number; line: string }>;
+  notifications: Array<{ seq?: number; sentinelId: string; at: number; line: string }>;
   /** The loaded lesson's progress; undefined in sandbox mode. */
   lesson?: LessonRunState;
 }
