@@ -96,7 +96,7 @@ export class Lab {
       portsMoved: args.ports.moved,
     };
     this.store = createLabStore(initial);
-    this.binding = bindLab(this.emitter, this.store, { flushMs: args.opts.flushMs });
+    this.binding = bindLab(this.emitter, this.store, { flushMs: args.opts.flushMs ?? 40 });
     this.supervisor = new Supervisor({
       binary: this.binary.path,
       emitter: this.emitter,
