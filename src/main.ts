@@ -6,6 +6,8 @@ import { doctorCommand } from './commands/doctor.js';
 import { EXIT, reportError } from './commands/exit.js';
 import { type CommonOptions, parsePort } from './commands/options.js';
 import { upCommand } from './commands/up.js';
+import { installUsageErrors } from './commands/usage.js';
+import { UserError } from './errors.js';
 
 function version(): string {
   try {
@@ -95,10 +97,19 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => run(Promise.resolve(cleanCommand(o))));
 
+  // Last: usage errors show each command's usage line; an unknown subcommand is named (exit 2).
+  installUsageErrors(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (process.platform === 'win32') {
+    return reportError(
+      new UserError('Windows is not supported: the lab freezes nodes with SIGSTOP, which Windows lacks, and Redis has no native Windows build.', {
+        hint: 'Run it in WSL (Windows Subsystem for Linux): https://learn.microsoft.com/windows/wsl/install',
+      }),
+    );
+  }
   let pending: Promise<number> | undefined;
   const program = buildProgram((p) => {
     pending = p;

@@ -1,6 +1,6 @@
 // Option parsing helpers shared by the commands (validation turns bad values into usage errors).
+import { InvalidArgumentError } from 'commander';
 import { resolveServerBinary, type ServerBinary } from '../cluster/process/binaries.js';
-import { UserError } from '../errors.js';
 
 export interface CommonOptions {
   redisServer?: string;
@@ -12,7 +12,8 @@ export interface CommonOptions {
 export function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 1024 || n > 65000) {
-    throw new UserError(`--base-port must be a whole number between 1024 and 65000 (got "${value}")`, { exitCode: 2 });
+    // commander's own error type: it prints the message plus the usage line, and main() maps it to exit 2.
+    throw new InvalidArgumentError('--base-port must be a whole number between 1024 and 65000');
   }
   return n;
 }
@@ -21,7 +22,7 @@ export function parsePositiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n <= 0 || n > 1_000_000) {
-      throw new UserError(`${name} must be a positive whole number (got "${value}")`, { exitCode: 2 });
+      throw new InvalidArgumentError(`${name} must be a positive whole number`);
     }
     return n;
   };

@@ -119,10 +119,16 @@ export class Lab {
     const topology = buildTopology(shape, ports.basePort, mode);
     const runId = newRunId();
     const runDir = createRunDir(root, runId);
-    const lab = new Lab({ opts, topology, runId, runDir, ports, shape });
-    lab.renderAll();
-    lab.saveManifest();
-    return lab;
+    try {
+      const lab = new Lab({ opts, topology, runId, runDir, ports, shape });
+      lab.renderAll();
+      lab.saveManifest();
+      return lab;
+    } catch (err) {
+      // Nothing runs yet, but the run directory exists: without this a rendering error left it behind.
+      removeDir(runDir);
+      throw err;
+    }
   }
 
   private nodeDir(id: string): string {

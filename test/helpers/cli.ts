@@ -14,11 +14,21 @@ export interface CliChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every CLI child still running (for `after` hooks of tests that failed midway). */
+export function killAllClis(): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+}
+
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliChild {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters: Array<{ pred: (l: string) => boolean; resolve: (l: string) => void }> = [];

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isAlive } from '../../src/cluster/process/proc.js';
 import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { killAllClis, runCli, startCli } from '../helpers/cli.js';
 import { eventually, freeBase } from '../helpers/wait.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rsl-up-'));
 after(() => {
+  killAllClis();
   // Whatever a failed test left behind is reaped before its directory goes.
   for (const sub of readdirSync(root)) reapStaleRuns(join(root, sub), { includeLive: true });
   rmSync(root, { recursive: true, force: true });

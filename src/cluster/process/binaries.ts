@@ -1,5 +1,5 @@
 // Finds the redis-server (or valkey-server) binary and checks its version. Sentinel runs as `<server> <conf> --sentinel`.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../errors.js';
@@ -69,7 +69,9 @@ export function binaryCandidates(input: ResolveInput): Array<{ path: string; sou
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
-    return true;
+    // X_OK also holds for a directory (search permission): without this, REDIS_SERVER=/some/dir was "run" and
+    // reported as "did not report a Redis version", and a directory named redis-server on PATH stopped the search.
+    return statSync(path).isFile();
   } catch {
     return false;
   }

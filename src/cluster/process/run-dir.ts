@@ -37,6 +37,16 @@ export const RUN_PREFIX = 'run-';
 export const MANIFEST = 'lab.json';
 
 export function createRunDir(root: string, runId: string): string {
+  // Every config names files inside the run directory, and no config line can hold a control character: a newline
+  // in RSL_RUN_ROOT (or TMPDIR) used to surface as an InternalError (exit 70) after the directory was created.
+  if (/[\x00-\x1f\x7f]/.test(root)) {
+    throw new UserError(
+      `The run directory root ${JSON.stringify(root)} contains a control character (newline, tab…).`,
+      {
+        hint: 'Redis config files cannot name such a path. Choose another with RSL_RUN_ROOT=/some/writable/dir.',
+      },
+    );
+  }
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const dir = join(root, `${RUN_PREFIX}${runId}`);

@@ -1,5 +1,6 @@
 // Compact failover timeline for narrow panes: phase tokens packed into a few rows. Wide panes use
 // cluster/observe/failover-timeline.ts's formatTimeline (one phase per row) instead.
+// Every glyph here is one terminal column wide: fixed-width rows are measured by code points.
 import { PHASE_ORDER } from '../../cluster/observe/failover-timeline.js';
 import type { FailoverPhase, FailoverTimeline } from '../../cluster/observe/types.js';
 
@@ -17,9 +18,29 @@ const SHORT: Record<FailoverPhase, string> = {
   converted: 'converted',
 };
 
+/** Marks the timeline block. Not ⚡: emoji are two columns wide and break the pane's border maths. */
+export const TIMELINE_MARK = '↯';
+
+function timelineState(t: FailoverTimeline): string {
+  return t.aborted ? `✗ aborted (${t.aborted})` : t.done ? '✓ done' : '⟳ running';
+}
+
 export function timelineHeadline(t: FailoverTimeline): string {
-  const state = t.aborted ? `✗ aborted (${t.aborted})` : t.done ? '✓ done' : '⟳ running';
-  return `Failover ${t.oldMasterId ?? '?'} → ${t.newMasterId ?? '?'} ${state}`;
+  return `Failover ${t.oldMasterId ?? '?'} → ${t.newMasterId ?? '?'} ${timelineState(t)}`;
+}
+
+/** The headline in the widest form that fits `width` columns (the state stays visible as long as possible). */
+export function fitHeadline(t: FailoverTimeline, width: number): string {
+  const from = t.oldMasterId ?? '?';
+  const to = t.newMasterId ?? '?';
+  const state = timelineState(t);
+  const forms = [
+    `${TIMELINE_MARK} Failover ${from} → ${to} ${state}`,
+    `Failover ${from} → ${to} ${state}`,
+    `Failover ${from}→${to} ${state}`,
+    `${from}→${to} ${state}`,
+  ];
+  return forms.find((f) => [...f].length <= width) ?? forms[forms.length - 1] ?? '';
 }
 
 /** Epoch, leader, cause: the second line of the timeline block. */
@@ -31,15 +52,54 @@ export function timelineDetail(t: FailoverTimeline): string {
   return parts.join(' · ');
 }
 
-/** Phase tokens like `sdown +1.05s`; times are seconds after the timeline start. */
-export function timelinePhases(t: FailoverTimeline): string[] {
-  const out: string[] = [];
+export interface PhaseToken {
+  phase: FailoverPhase;
+  text: string;
+}
+
+/** Phase tokens like `sdown +1.05s` with their phase; times are seconds after the timeline start. */
+export function timelinePhaseTokens(t: FailoverTimeline): PhaseToken[] {
+  const out: PhaseToken[] = [];
   for (const phase of PHASE_ORDER) {
     const at = t.phases[phase];
     if (at === undefined) continue;
-    out.push(`${SHORT[phase]} +${((at - t.startedAt) / 1000).toFixed(2)}s`);
+    out.push({ phase, text: `${SHORT[phase]} +${((at - t.startedAt) / 1000).toFixed(2)}s` });
   }
   return out;
+}
+
+/** Phase tokens like `sdown +1.05s`; times are seconds after the timeline start. */
+export function timelinePhases(t: FailoverTimeline): string[] {
+  return timelinePhaseTokens(t).map((p) => p.text);
+}
+
+// When the phases do not fit, these go first: the steps between "the quorum agreed" and "the switch happened".
+// sdown, odown, switch and end (what the lessons compare with down-after and failover-timeout) always stay.
+const DROP_ORDER: readonly FailoverPhase[] = [
+  'try-failover',
+  'selected',
+  'reconf-done',
+  'elected',
+  'fault',
+  'promoted',
+  'converted',
+];
+
+/** The phase rows for `maxLines` rows of `width` columns: drops the least telling phases before cutting any off. */
+export function fitPhases(t: FailoverTimeline, width: number, maxLines: number): string[] {
+  let tokens = timelinePhaseTokens(t);
+  for (const drop of [undefined, ...DROP_ORDER]) {
+    if (drop) tokens = tokens.filter((p) => p.phase !== drop);
+    const lines = wrapTokens(
+      tokens.map((p) => p.text),
+      width,
+    );
+    if (lines.length <= maxLines) return lines;
+  }
+  return wrapTokens(
+    tokens.map((p) => p.text),
+    width,
+  ).slice(-maxLines);
 }
 
 /** "sdown after 1.05 s vs down-after 1.00 s", the comparison the lessons teach. */

@@ -3,14 +3,21 @@
 import { Box, Text } from 'ink';
 import { memo, type ReactNode, useMemo } from 'react';
 import { formatTimeline } from '../../cluster/observe/failover-timeline.js';
+import type { EventGroup } from '../../cluster/observe/types.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
-import { pad, shortSentinel, sinceStart } from '../lib/format.js';
-import { downAfterNote, timelineDetail, timelineHeadline, timelinePhases, wrapTokens } from '../lib/timeline.js';
+import { pad, shortSentinel, sinceStart, truncate } from '../lib/format.js';
+import { downAfterNote, fitHeadline, fitPhases, timelineDetail } from '../lib/timeline.js';
 import { severityToken } from '../theme/tokens.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
+
+/** The gloss without the "sentinel-1, sentinel-2: " it starts with; the row already says who reported it. */
+export function glossBody(g: Pick<EventGroup, 'gloss' | 'sentinelIds'>): string {
+  const prefix = `${g.sentinelIds.join(', ')}: `;
+  return g.gloss.startsWith(prefix) ? g.gloss.slice(prefix.length) : g.gloss;
+}
 
 export const EventsPane = memo(function EventsPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
@@ -39,7 +46,7 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
         wrap="truncate-end"
         {...theme.style(failover.aborted ? 'status.error' : done ? 'status.ok' : 'status.warn')}
       >
-        ⚡ {timelineHeadline(failover)}
+        {fitHeadline(failover, cols)}
       </Text>,
     );
     const detail = timelineDetail(failover);
@@ -62,9 +69,8 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
         );
       }
     } else {
-      const phaseLines = wrapTokens(timelinePhases(failover), cols);
       const maxPhase = rowsAvail >= 12 ? 2 : 1;
-      for (const line of phaseLines.slice(0, maxPhase)) {
+      for (const line of fitPhases(failover, cols, maxPhase)) {
         top.push(
           <Text key={`tl-${line}`} wrap="truncate-end">
             {line}
@@ -98,17 +104,23 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
   const narrow = cols < 40;
   const showTime = cols >= 60;
   const wide = cols >= 90;
-  const chanWidth = narrow ? 0 : Math.min(18, Math.max(10, ...slice.map((g) => g.channel.length)) + 1);
+  // The channel column fits the longest channel shown, up to a cap; longer ones end in … and keep a space.
+  const chanCap = Math.max(12, Math.min(22, Math.floor(cols * 0.45)));
+  const chanWidth = narrow ? 0 : Math.min(chanCap, Math.max(10, ...slice.map((g) => g.channel.length + 1)));
   const who = (ids: readonly string[]) => ids.map(shortSentinel).join(',');
   const whoWidth = Math.max(2, ...slice.map((g) => who(g.sentinelIds).length)) + 1;
   const rows = slice.map((g) => (
     <Text key={g.key} wrap="truncate-end">
       {showTime ? <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text> : null}
-      <Text {...theme.style(severityToken(g.severity))}>{narrow ? `${g.channel} ` : pad(g.channel, chanWidth)}</Text>
-      <Text {...theme.style('role.sentinel')}>
-        {narrow ? (g.sentinelIds.length > 1 ? `×${g.sentinelIds.length} ` : '') : pad(who(g.sentinelIds), whoWidth)}
+      <Text {...theme.style(severityToken(g.severity))}>
+        {narrow ? `${g.channel} ` : pad(truncate(g.channel, chanWidth - 1), chanWidth)}
       </Text>
-      <Text {...(g.known ? {} : theme.style('status.muted'))}>{g.gloss}</Text>
+      <Text {...theme.style('role.sentinel')}>
+        {narrow
+          ? `${g.sentinelIds.length > 1 ? `×${g.sentinelIds.length}` : who(g.sentinelIds)} `
+          : pad(who(g.sentinelIds), whoWidth)}
+      </Text>
+      <Text {...(g.known ? {} : theme.style('status.muted'))}>{glossBody(g)}</Text>
       {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}
     </Text>
   ));

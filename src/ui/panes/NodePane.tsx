@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { nodeById, publicAddress } from '../../cluster/topology.js';
 import { Pane } from '../components/Pane.js';
-import { useLab } from '../hooks/use-lab.js';
+import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { PROCESS_SYMBOL } from '../lib/format.js';
@@ -14,14 +14,32 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
   const theme = useTheme();
   const id = useUi((s) => s.selectedNode);
   const offset = useUi((s) => s.scroll.node ?? 0);
-  const proc = useLab((s) => s.processes[id]);
   const topology = useLab((s) => s.topology);
-  const redis = useLab((s) => s.redis[id]);
-  const sentinel = useLab((s) => s.sentinels[id]);
+  const log = useLab((s) => s.processes[id]?.logTail);
+  // Probes replace the observation objects several times a second; select only what is shown.
+  const view = useLabView((s) => {
+    const p = s.processes[id];
+    const redis = s.redis[id];
+    const sentinel = s.sentinels[id];
+    const probeError = redis?.error ?? sentinel?.error;
+    return {
+      role: redis?.replication?.role,
+      state: p?.state,
+      pid: p?.pid,
+      restarts: p?.restarts,
+      cliLine: p?.cliLine,
+      lastExit: p?.lastExit && {
+        signal: p.lastExit.signal,
+        code: p.lastExit.code,
+        expected: p.lastExit.expected,
+      },
+      probeError: probeError && (redis?.reachable === false || sentinel?.reachable === false) ? probeError : undefined,
+    };
+  });
   const rowsAvail = innerRows(height);
   const spec = nodeById(topology, id);
   const addr = spec ? publicAddress(topology, id) : undefined;
-  const role = spec?.kind === 'sentinel' ? 'sentinel' : (redis?.replication?.role ?? 'role ?');
+  const role = spec?.kind === 'sentinel' ? 'sentinel' : (view.role ?? 'role ?');
 
   const head: ReactNode[] = [
     <Text key="id" wrap="truncate-end">
@@ -32,20 +50,20 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
       </Text>
       <Text {...theme.style('status.muted')}>
         {' '}
-        · {proc ? PROCESS_SYMBOL[proc.state] : '?'}
-        {proc?.pid ? ` · pid ${proc.pid}` : ''}
-        {proc?.restarts ? ` · restarts ${proc.restarts}` : ''}
+        · {view.state ? PROCESS_SYMBOL[view.state] : '?'}
+        {view.pid ? ` · pid ${view.pid}` : ''}
+        {view.restarts ? ` · restarts ${view.restarts}` : ''}
       </Text>
     </Text>,
   ];
-  if (proc?.cliLine) {
+  if (view.cliLine) {
     head.push(
       <Text key="cli" wrap="truncate-end" {...theme.style('text.code')}>
-        $ {proc.cliLine}
+        $ {view.cliLine}
       </Text>,
     );
   }
-  const ex = proc?.lastExit;
+  const ex = view.lastExit;
   if (ex) {
     head.push(
       <Text key="exit" wrap="truncate-end" {...theme.style(ex.expected ? 'status.muted' : 'status.error')}>
@@ -54,19 +72,19 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
       </Text>,
     );
   }
-  const probeError = redis?.error ?? sentinel?.error;
-  if (probeError && (redis?.reachable === false || sentinel?.reachable === false)) {
+  const probeError = view.probeError;
+  if (probeError) {
     head.push(
       <Text key="probe" wrap="truncate-end" {...theme.style('status.error')}>
         probe: {probeError}
       </Text>,
     );
   }
-  const log = proc?.logTail ?? [];
+  const logLines = log ?? [];
   const room = Math.max(0, rowsAvail - head.length);
-  const back = Math.min(offset, Math.max(0, log.length - room));
-  const end = log.length - back;
-  const lines = log
+  const back = Math.min(offset, Math.max(0, logLines.length - room));
+  const end = logLines.length - back;
+  const lines = logLines
     .map((line, n) => ({ line, id: `l-${n}` }))
     .slice(Math.max(0, end - room), end)
     .map(({ line, id }) => (
@@ -78,7 +96,7 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
         {line}
       </Text>
     ));
-  if (!log.length && room > 0) {
+  if (!logLines.length && room > 0) {
     lines.push(
       <Text key="nolog" {...theme.style('status.muted')}>
         (no log lines yet)

@@ -1,9 +1,11 @@
 // One node on one line: selection mark, role tag, id, process state, and what it replicates from / which
-// master it names (Sentinels). Subscribes to this node's slices only.
+// master it names (Sentinels). Subscribes to this node's display segments only, so a probe that changes
+// nothing visible does not redraw the screen.
 import { Text } from 'ink';
 import { memo } from 'react';
 import { nodeById } from '../../cluster/topology.js';
-import { useLab } from '../hooks/use-lab.js';
+import type { LabState } from '../../state/store.js';
+import { useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { knownRole, sentinelDisagrees, sentinelOpinion } from '../lib/cluster-view.js';
@@ -19,22 +21,21 @@ export interface NodeRowProps {
   showPort: boolean;
 }
 
-type Seg = { text: string; token?: Token };
+export type Seg = { text: string; token?: Token };
 
-export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: NodeRowProps) {
-  const theme = useTheme();
-  const proc = useLab((s) => s.processes[id]);
-  const spec = useLab((s) => nodeById(s.topology, id));
-  const redis = useLab((s) => s.redis[id]);
-  const sentinel = useLab((s) => s.sentinels[id]);
-  const listedRole = useLab((s) => (spec?.kind === 'redis' ? knownRole(s, id) : undefined));
-  const odd = useLab((s) => spec?.kind === 'sentinel' && sentinelDisagrees(s, id));
-  const selected = useUi((s) => s.selectedNode === id);
-  const hostHit = useLab((s) => (spec ? hostFaultNotes(s.faults, spec.host).length > 0 : false));
-  if (!spec) return null;
+/** Below this width the state column is the symbol alone and the word moves into the detail (`✗ exited (SIGKILL)`). */
+export const NARROW_ROW = 50;
 
+/** The row's segments after the selection mark; undefined for an unknown node. Pure, for tests and the view hook. */
+export function nodeRowSegments(s: LabState, id: string, opts: Omit<NodeRowProps, 'id'>): Seg[] | undefined {
+  const { width, showHost, showPort } = opts;
+  const spec = nodeById(s.topology, id);
+  if (!spec) return undefined;
+  const proc = s.processes[id];
+  const redis = s.redis[id];
+  const sentinel = s.sentinels[id];
   const state = proc?.state ?? 'starting';
-  const role = spec.kind === 'sentinel' ? 'sentinel' : listedRole;
+  const role = spec.kind === 'sentinel' ? 'sentinel' : knownRole(s, id);
   const roleToken: Token = role ? `role.${role}` : 'role.unknown';
   const stateToken: Token =
     state === 'running'
@@ -44,16 +45,19 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
         : state === 'exited'
           ? 'status.error'
           : 'status.muted';
+  const narrow = width < NARROW_ROW;
   const segs: Seg[] = [
-    { text: selected ? '▶ ' : '  ' },
     { text: `${roleTag(role)} `, token: roleToken },
     { text: pad(id, 11), token: roleToken },
   ];
   if (showHost) {
+    const hostHit = hostFaultNotes(s.faults, spec.host).length > 0;
     const label = `${spec.host.replace('host-', 'h')}${hostHit ? '╳' : ''}`;
     segs.push({ text: pad(label, 4), token: hostHit ? 'status.error' : 'status.muted' });
   }
-  segs.push({ text: pad(PROCESS_SYMBOL[state], 11), token: stateToken });
+  // Narrow rows keep the symbol (the legend's meaning) and spell the state out only when it is not "running".
+  const stateText = narrow && state === 'running' ? (PROCESS_SYMBOL[state].split(' ')[0] ?? '') : PROCESS_SYMBOL[state];
+  segs.push({ text: narrow ? `${stateText} ` : pad(stateText, 11), token: stateToken });
   if (showPort) segs.push({ text: pad(`:${spec.port}`, 7), token: 'status.muted' });
 
   if (state === 'exited' || state === 'stopped') {
@@ -68,7 +72,7 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
     } else if (redis?.replication?.role === 'master') {
       const n = redis.replication.connectedReplicas;
       // The [M] tag already says master; narrow rows keep only the count.
-      segs.push({ text: `${width >= 50 ? 'master · ' : ''}${n} replica${n === 1 ? '' : 's'}`, token: 'role.master' });
+      segs.push({ text: `${narrow ? '' : 'master · '}${n} replica${n === 1 ? '' : 's'}`, token: 'role.master' });
     } else if (redis?.replication) {
       const r = redis.replication;
       segs.push({ text: `⇐ ${redis.masterId ?? `${r.masterHost}:${r.masterPort}`} ` });
@@ -84,6 +88,7 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
     }
   } else {
     const o = sentinelOpinion(id, sentinel);
+    const odd = sentinelDisagrees(s, id);
     if (sentinel && !o.reachable) segs.push({ text: '✗ unreachable', token: 'status.error' });
     else if (sentinel) {
       const names = o.masterId ?? o.masterAddr ?? '?';
@@ -99,10 +104,19 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
       if (o.failoverState) segs.push({ text: ` ${o.failoverState}`, token: 'status.warn' });
     }
   }
+  return segs;
+}
+
+export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: NodeRowProps) {
+  const theme = useTheme();
+  const segs = useLabView((s) => nodeRowSegments(s, id, { width, showHost, showPort }));
+  const selected = useUi((s) => s.selectedNode === id);
+  if (!segs) return null;
+  const all: Seg[] = [{ text: selected ? '▶ ' : '  ' }, ...segs];
   const sel = selected ? theme.style('selection') : {};
   return (
     <Text wrap="truncate-end" {...sel}>
-      {segs
+      {all
         .map((s, n) => ({ ...s, id: `${n}` }))
         .map((s) => (
           <Text key={s.id} {...(s.token ? theme.style(s.token) : {})} {...sel}>
@@ -110,7 +124,7 @@ export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: 
           </Text>
         ))}
       {selected && theme.mode === 'color'
-        ? ' '.repeat(Math.max(0, width - segs.reduce((n, s) => n + s.text.length, 0)))
+        ? ' '.repeat(Math.max(0, width - all.reduce((n, s) => n + s.text.length, 0)))
         : ''}
     </Text>
   );

@@ -1,0 +1,55 @@
+// `watch --json` end to end: on a cluster of its own, and attached to a running `up` (observing only).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { isAlive } from '../../src/cluster/process/proc.js';
+import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
+import { killAllClis, startCli } from '../helpers/cli.js';
+import { freeBase } from '../helpers/wait.js';
+
+const root = mkdtempSync(join(tmpdir(), 'rsl-watch-'));
+after(() => {
+  killAllClis();
+  for (const sub of readdirSync(root)) reapStaleRuns(join(root, sub), { includeLive: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+const parse = (l: string) => JSON.parse(l) as { type: string; [k: string]: unknown };
+
+describe('watch', () => {
+  it('streams NDJSON view and event records of a cluster of its own, and cleans up on SIGINT', async () => {
+    const runRoot = join(root, 'own');
+    const c = startCli(['watch', '--json', '--no-attach', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });
+    await c.waitLine((l) => l.includes('"type":"ready"'), 60_000);
+    const view = parse(await c.waitLine((l) => l.includes('"type":"view"') && l.includes('"redis-1":{"state":"running","role":"master"'), 10_000));
+    assert.ok(typeof view.ts === 'string');
+    await c.waitLine((l) => l.includes('"type":"event"') && l.includes('"channel":"+'), 15_000);
+    c.child.kill('SIGINT');
+    assert.equal((await c.exited).code, 0);
+    assert.deepEqual(readdirSync(runRoot), []);
+  });
+
+  it('attaches to a running `up`, reports its failover, and never stops its processes', async () => {
+    const runRoot = join(root, 'attach');
+    const up = startCli(['up', '--json', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });
+    const ready = JSON.parse(await up.waitLine((l) => l.includes('"event":"ready"'), 60_000)) as {
+      nodes: Array<{ id: string; pid: number }>;
+    };
+    const w = startCli(['watch', '--json'], { RSL_RUN_ROOT: runRoot });
+    const status = parse(await w.waitLine((l) => l.includes('"type":"status"'), 20_000));
+    assert.equal(status.attached, true);
+    await w.waitLine((l) => l.includes('"type":"view"') && l.includes('"role":"master"'), 20_000);
+    const master = ready.nodes.find((n) => n.id === 'redis-1')!;
+    process.kill(master.pid, 'SIGKILL');
+    await w.waitLine((l) => l.includes('"channel":"+switch-master"'), 30_000);
+    await w.waitLine((l) => l.includes('"type":"failover"'), 10_000);
+    w.child.kill('SIGINT');
+    assert.equal((await w.exited).code, 0);
+    for (const n of ready.nodes.filter((x) => x.id !== 'redis-1')) assert.ok(isAlive(n.pid), `${n.id} untouched by watch`);
+    up.child.kill('SIGINT');
+    assert.equal((await up.exited).code, 0);
+    for (const n of ready.nodes) assert.equal(isAlive(n.pid), false);
+  });
+});
