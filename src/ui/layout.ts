@@ -16,6 +16,17 @@ export const PANE_TITLES: Record<PaneId, string> = {
 /** Shorter names for tab strips, where several panes share one slot. */
 export const TAB_TITLES: Record<PaneId, string> = { ...PANE_TITLES, events: 'Events' };
 
+/** Abbreviations for inactive tabs when a strip does not fit its pane. */
+export const SHORT_TAB_TITLES: Record<PaneId, string> = {
+  topology: 'Top',
+  lag: 'Repl',
+  events: 'Evts',
+  lesson: 'Lsn',
+  node: 'Node',
+  client: 'Cli',
+  actions: 'Act',
+};
+
 export const MIN_SIZE = { columns: 80, rows: 24 } as const;
 
 /** Named breakpoints: the smallest terminal each one needs. */

@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { useTheme } from '../hooks/use-theme.js';
-import { type PaneId, TAB_TITLES } from '../layout.js';
+import { type PaneId, SHORT_TAB_TITLES, TAB_TITLES } from '../layout.js';
 
 export interface PaneProps {
   width: number;
@@ -22,19 +22,15 @@ export function Pane({ width, height, focused, title, tabs, badge, children }: P
   const color = theme.border(focused ? 'border.focus' : 'border.default');
   const [tl, h, tr] = focused ? ['╔', '═', '╗'] : ['╭', '─', '╮'];
   const mark = (name: string, active: boolean) => (active && tabs && theme.mode === 'none' ? `[${name}]` : name);
-  const parts: Array<{ id: string; text: string; active: boolean }> = tabs
-    ? tabs.panes.map((p, i) => ({
-        id: p,
-        text: `${i ? ' │ ' : ''}${mark(tabs.titles?.[p] ?? TAB_TITLES[p], p === tabs.active)}`,
-        active: p === tabs.active,
-      }))
-    : [{ id: 'title', text: title, active: true }];
   const budget = Math.max(0, width - 5);
+  const parts = tabs ? fitTabs(tabs, budget, mark) : [{ id: 'title', text: title, active: true }];
   let used = 0;
   const shown: Array<{ id: string; text: string; active: boolean }> = [];
   for (const p of parts) {
     if (used >= budget) break;
-    const text = p.text.slice(0, budget - used);
+    const room = budget - used;
+    // Cut titles end in … so the reader knows there is more.
+    const text = p.text.length > room ? `${p.text.slice(0, Math.max(0, room - 1))}…` : p.text;
     shown.push({ id: p.id, text, active: p.active });
     used += text.length;
   }
@@ -69,4 +65,27 @@ export function Pane({ width, height, focused, title, tabs, badge, children }: P
       </Box>
     </Box>
   );
+}
+
+type TabPart = { id: string; text: string; active: boolean };
+
+/**
+ * The tab strip in the widest form that fits `budget` columns: `A │ B │ C`, then `A│B│C`, then the inactive tabs
+ * abbreviated (`Events│Les│Cli`). The active tab is always spelled out in full, so it never falls off the end.
+ */
+export function fitTabs(
+  tabs: NonNullable<PaneProps['tabs']>,
+  budget: number,
+  mark: (name: string, active: boolean) => string = (n) => n,
+): TabPart[] {
+  const name = (p: PaneId) => tabs.titles?.[p] ?? TAB_TITLES[p];
+  const build = (sep: string, short: boolean): TabPart[] =>
+    tabs.panes.map((p, i) => {
+      const active = p === tabs.active;
+      const title = short && !active ? SHORT_TAB_TITLES[p] : name(p);
+      return { id: p, text: `${i ? sep : ''}${mark(title, active)}`, active };
+    });
+  const forms = [build(' │ ', false), build('│', false), build('│', true)];
+  const width = (f: TabPart[]) => f.reduce((n, x) => n + x.text.length, 0);
+  return forms.find((f) => width(f) <= budget) ?? (forms[2] as TabPart[]);
 }
