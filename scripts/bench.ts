@@ -184,10 +184,10 @@ async function main(): Promise<void> {
   try {
     const { benchTui } = await import('../src/bench/tui.js');
     log('bench: TUI idle CPU/RSS and key latency (tmux)…');
-    const tui = (await benchTui({ idleMs: quick ? 10_000 : 30_000, presses: quick ? 10 : 20 })) as Record<
-      string,
-      number
-    >;
+    const tui = await benchTui({
+      idleMs: quick ? 10_000 : 30_000,
+      presses: quick ? 10 : 20,
+    });
     rows.push({
       figure: 'TUI process CPU, cluster idle',
       median: tui.cpuPercent ?? Number.NaN,

@@ -69,4 +69,6 @@ async function main(argv: string[]): Promise<number> {
   return summary.ok ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly once the summary is out and the lab is down: a CI job must never wait on a stray handle
+// (stdout/stderr are synchronous for files and pipes on Linux, so nothing printed is lost).
+process.exit(await main(process.argv.slice(2)));

@@ -29,6 +29,11 @@ export function formatSummary(s: SoakSummary): string {
       : `  verdict:      ${w.acknowledged} acknowledged, ${w.lost} lost (${((w.lossRate ?? 0) * 100).toFixed(2)}%), ${w.unexpected} unexpected; final master ${w.finalMaster}`,
     `  convergence:  max ${secs(s.convergence.maxMs)}, mean ${secs(s.convergence.meanMs)} (bound ${secs(s.convergence.boundMs)})`,
     `  memory:       rss ${s.memory.rssStartMb} MB -> ${s.memory.rssEndMb} MB; handles ${s.memory.handlesStart} -> ${s.memory.handlesEnd}`,
+    `  after stop:   ${
+      Object.entries(s.memory.afterShutdown)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'nothing active'
+    }`,
     '  checks:',
     ...s.checks.map((c) => `    ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`),
   ];

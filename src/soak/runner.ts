@@ -91,6 +91,8 @@ export interface SoakSummary {
     handlesEnd: number;
     rss: GrowthVerdict;
     handles: GrowthVerdict;
+    /** Active resources (by type) half a second after the lab shut down: stdio only, when nothing leaked. */
+    afterShutdown: Record<string, number>;
   };
   checks: SoakCheck[];
 }
@@ -278,6 +280,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
     await lab.shutdown();
     guard.dispose();
   }
+  // What still holds the event loop once the lab is down (evidence if the process does not exit by itself).
+  await new Promise((r) => setTimeout(r, 500));
+  const leftover = countBy(process.getActiveResourcesInfo());
 
   // Resources are sampled after each round's convergence; growth is judged on those samples.
   const rss = rounds.map((r) => r.rssBytes);
@@ -341,11 +346,18 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
       handlesEnd: last?.handles ?? process.getActiveResourcesInfo().length,
       rss: rssGrowth,
       handles: handleGrowth,
+      afterShutdown: leftover,
     },
     checks,
   };
   out(summary);
   return summary;
+}
+
+function countBy(xs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }
 
 function round1(v: number): number {

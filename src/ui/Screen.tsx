@@ -81,9 +81,17 @@ export function Screen() {
       <Box flexDirection="row" width={columns} height={layout.bodyHeight} flexShrink={0}>
         {modal?.kind === 'help' ? (
           <HelpOverlay width={columns} height={layout.bodyHeight} scroll={modal.scroll} />
-        ) : (
-          layout.body.map(column)
-        )}
+        ) : null}
+        {/* Hidden, not unmounted, under the help overlay: closing it then costs no remount of every pane. */}
+        <Box
+          display={modal?.kind === 'help' ? 'none' : 'flex'}
+          flexDirection="row"
+          width={columns}
+          height={layout.bodyHeight}
+          flexShrink={0}
+        >
+          {layout.body.map(column)}
+        </Box>
       </Box>
       <StatusLine width={columns} />
       <Footer width={columns} layout={layout} />

@@ -160,6 +160,10 @@ export class ProxiedConnection {
 function resetSocket(socket: Socket): void {
   if (socket.destroyed) return;
   // resetAndDestroy on a still-connecting socket would linger until connected; plain destroy is enough.
-  if (socket.connecting) socket.destroy();
+  // After end() (a forwarded FIN) libuv may still hold the shutdown request until the socket is writable again;
+  // then uv_tcp_close_reset refuses with EINVAL and Node (22) emits 'error' but never closes the handle: the fd
+  // leaks and the process spins at 100% CPU in its exit cleanup (Environment::CleanupHandles) forever. Seen after
+  // healing a dropped partition. A plain destroy always closes (the peer gets FIN, or RST if data is unread).
+  if (socket.connecting || (socket.writableEnded && !socket.writableFinished)) socket.destroy();
   else socket.resetAndDestroy();
 }

@@ -8,7 +8,7 @@ export function HealPicker({ width, height, cursor }: { width: number; height: n
   const theme = useTheme();
   const faults = useLab((s) => s.faults);
   const rows = [
-    <Text key="help" wrap="truncate-end" {...theme.style('status.muted')}>
+    <Text key="help" wrap="wrap" {...theme.style('status.muted')}>
       ↑/↓ choose · Enter heal · Esc cancel
     </Text>,
     ...faults.map((f, i) => (

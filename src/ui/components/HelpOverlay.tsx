@@ -1,7 +1,7 @@
 // `?` overlay: every registry action, grouped, with its keys; laid out in as many columns as fit, long titles
 // wrapped rather than cut, scrollable when the terminal is short.
 import { Box, Text } from 'ink';
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUiStore } from '../hooks/use-ui.js';
 import { actionEntries, GROUPS, type Group } from '../keymap/actions.js';
@@ -33,9 +33,19 @@ export function helpGroups(): Array<{ group: Group; entries: Entry[] }> {
 
 type Row = { id: string; kind: 'group' | 'entry' | 'more'; keys?: string; text: string };
 
-export function HelpOverlay({ width, height, scroll }: { width: number; height: number; scroll: number }) {
-  const theme = useTheme();
-  const uiStore = useUiStore();
+interface HelpLayout {
+  inner: number;
+  keyWidth: number;
+  colWidth: number;
+  columns: Row[][];
+}
+
+let cached: { key: string; layout: HelpLayout } | undefined;
+
+/** The overlay's columns for a size. The registry is static, so the last result is kept: reopening costs nothing. */
+export function helpLayout(width: number, height: number): HelpLayout {
+  const key = `${width}x${height}`;
+  if (cached?.key === key) return cached.layout;
   const groups = helpGroups();
   const inner = Math.max(1, height - 3);
   const keyWidth = Math.max(...groups.flatMap((g) => g.entries.map((e) => e.keys.length))) + 2;
@@ -69,6 +79,23 @@ export function HelpOverlay({ width, height, scroll }: { width: number; height: 
     if (col.length) col.push({ id: `gap-${block[0]?.id}`, kind: 'more', text: '' });
     col.push(...block);
   }
+  const layout = { inner, keyWidth, colWidth, columns };
+  cached = { key, layout };
+  return layout;
+}
+
+export const HelpOverlay = memo(function HelpOverlay({
+  width,
+  height,
+  scroll,
+}: {
+  width: number;
+  height: number;
+  scroll: number;
+}) {
+  const theme = useTheme();
+  const uiStore = useUiStore();
+  const { inner, keyWidth, colWidth, columns } = helpLayout(width, height);
   const maxLen = Math.max(...columns.map((c) => c.length));
   const maxTop = Math.max(0, maxLen - inner);
   const top = Math.min(scroll, maxTop);
@@ -108,4 +135,4 @@ export function HelpOverlay({ width, height, scroll }: { width: number; height: 
       </Box>
     </Box>
   );
-}
+});

@@ -20,7 +20,7 @@ export function LatencyPicker({ width, height, form }: { width: number; height: 
   };
   const preview = latencyAction(form);
   const rows = [
-    <Text key="help" wrap="truncate-end" {...theme.style('status.muted')}>
+    <Text key="help" wrap="wrap" {...theme.style('status.muted')}>
       ↑/↓ field · ←/→ change · Enter apply · Esc cancel
     </Text>,
     ...LATENCY_FIELDS.map((f, i) => (
@@ -30,18 +30,18 @@ export function LatencyPicker({ width, height, form }: { width: number; height: 
       </Text>
     )),
     'error' in preview ? (
-      <Text key="prev" wrap="truncate-end" {...theme.style('status.error')}>
+      <Text key="prev" wrap="wrap" {...theme.style('status.error')}>
         ✗ {preview.error}
       </Text>
     ) : (
-      <Text key="prev" wrap="truncate-end" {...theme.style('status.ok')}>
+      <Text key="prev" wrap="wrap" {...theme.style('status.ok')}>
         → {describeAction(preview.action)}
       </Text>
     ),
   ];
   if (form.error) {
     rows.push(
-      <Text key="err" wrap="truncate-end" {...theme.style('status.error')}>
+      <Text key="err" wrap="wrap" {...theme.style('status.error')}>
         ✗ {form.error}
       </Text>,
     );

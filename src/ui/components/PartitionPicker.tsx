@@ -1,5 +1,5 @@
 // Partition picker: put hosts into group A / B, choose two-way or one-way and drop or reject, and see the
-// exact fault it will apply before pressing Enter.
+// exact fault it will apply before pressing Enter. Hints and the preview wrap in narrow columns rather than being cut.
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/shallow';
 import { useLab } from '../hooks/use-lab.js';
@@ -18,7 +18,7 @@ export function PartitionPicker({ width, height, form }: { width: number; height
   const nodes = useLab((s) => s.topology.nodes);
   const preview = partitionAction(form, hosts);
   const rows = [
-    <Text key="help" wrap="truncate-end" {...theme.style('status.muted')}>
+    <Text key="help" wrap="wrap" {...theme.style('status.muted')}>
       a/b/Space: group · d: direction · m: drop/reject · Enter apply · Esc cancel
     </Text>,
     ...hosts.map((h, i) => {
@@ -37,25 +37,25 @@ export function PartitionPicker({ width, height, form }: { width: number; height
     <Text key="dir" wrap="truncate-end">
       direction: <Text {...theme.style('text.title')}>{form.oneWay ? 'one-way A → B' : 'two-way A ⇄ B'}</Text>
     </Text>,
-    <Text key="mode" wrap="truncate-end">
+    <Text key="mode" wrap="wrap">
       mode: <Text {...theme.style('text.title')}>{form.mode}</Text>
       <Text {...theme.style('status.muted')}>
         {form.mode === 'drop' ? ' (packets vanish; peers time out)' : ' (connections refused at once)'}
       </Text>
     </Text>,
     'error' in preview ? (
-      <Text key="prev" wrap="truncate-end" {...theme.style('status.muted')}>
+      <Text key="prev" wrap="wrap" {...theme.style('status.muted')}>
         → {preview.error}
       </Text>
     ) : (
-      <Text key="prev" wrap="truncate-end" {...theme.style('status.ok')}>
+      <Text key="prev" wrap="wrap" {...theme.style('status.ok')}>
         → {describeAction(preview.action)}
       </Text>
     ),
   ];
   if (form.error) {
     rows.push(
-      <Text key="err" wrap="truncate-end" {...theme.style('status.error')}>
+      <Text key="err" wrap="wrap" {...theme.style('status.error')}>
         ✗ {form.error}
       </Text>,
     );

@@ -34,11 +34,14 @@ export function fitHeadline(t: FailoverTimeline, width: number): string {
   const from = t.oldMasterId ?? '?';
   const to = t.newMasterId ?? '?';
   const state = timelineState(t);
+  // The state's symbol (⟳ ✓ ✗) alone still says running / done / aborted.
+  const mark = state.split(' ')[0] ?? '';
   const forms = [
     `${TIMELINE_MARK} Failover ${from} → ${to} ${state}`,
     `Failover ${from} → ${to} ${state}`,
     `Failover ${from}→${to} ${state}`,
-    `${from}→${to} ${state}`,
+    `Failover ${from}→${to} ${mark}`,
+    `${from}→${to} ${mark}`,
   ];
   return forms.find((f) => [...f].length <= width) ?? forms[forms.length - 1] ?? '';
 }
@@ -96,10 +99,11 @@ export function fitPhases(t: FailoverTimeline, width: number, maxLines: number):
     );
     if (lines.length <= maxLines) return lines;
   }
+  // Still too long: keep the start (sdown, odown: what down-after explains); the headline says how it ended.
   return wrapTokens(
     tokens.map((p) => p.text),
     width,
-  ).slice(-maxLines);
+  ).slice(0, maxLines);
 }
 
 /** "sdown after 1.05 s vs down-after 1.00 s", the comparison the lessons teach. */

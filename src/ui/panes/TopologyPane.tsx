@@ -11,7 +11,9 @@ import { HostRow } from './HostRow.js';
 import { NodeRow } from './NodeRow.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
-const LEGEND = '[M] master [R] replica [S] sentinel  ● running ⏸ frozen ■ stopped ✗ exited';
+const LEGEND_ROLES = '[M] master [R] replica [S] sentinel';
+const LEGEND_STATES = '● running ⏸ frozen ■ stopped ✗ exited';
+const LEGEND = `${LEGEND_ROLES}  ${LEGEND_STATES}`;
 
 export const TopologyPane = memo(function TopologyPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
@@ -89,13 +91,17 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       </Text>,
     );
   }
-  if (roomy && rows.length + 2 <= rowsAvail) {
+  // The legend on one row when it fits, else roles and states on two rows rather than cut off.
+  const legend = LEGEND.length <= cols ? [LEGEND] : [LEGEND_ROLES, LEGEND_STATES];
+  if (roomy && rows.length + 1 + legend.length <= rowsAvail) {
     rows.push(<Text key="gap"> </Text>);
-    rows.push(
-      <Text key="legend" wrap="truncate-end" {...theme.style('status.muted')}>
-        {LEGEND}
-      </Text>,
-    );
+    for (const l of legend) {
+      rows.push(
+        <Text key={`legend-${l}`} wrap="truncate-end" {...theme.style('status.muted')}>
+          {l}
+        </Text>,
+      );
+    }
   }
   const badge = faults.length ? `${faults.length} fault${faults.length > 1 ? 's' : ''}` : undefined;
   return (

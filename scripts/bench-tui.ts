@@ -1,0 +1,26 @@
+// `tsx scripts/bench-tui.ts [--idle-ms N] [--presses N] [--size 160x45]`: the real TUI in tmux with the cluster
+// idle — CPU and RSS of the TUI process, key → visible latency, bytes written to the terminal — as JSON on stdout.
+import { benchTui } from '../src/bench/tui.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const idleMs = Number(arg('--idle-ms') ?? 30_000);
+const presses = Number(arg('--presses') ?? 20);
+const [columns, rows] = (arg('--size') ?? '160x45').split('x').map(Number);
+const targets = { cpuPercent: '<= 3', rssMb: '<= 150', keyToVisibleMsMedian: '<= 100', idle: 'no full redraw' };
+try {
+  const r = await benchTui({ idleMs, presses, columns, rows });
+  const pass = {
+    cpuPercent: r.cpuPercent <= 3,
+    rssMb: r.rssMb <= 150,
+    keyToVisibleMsMedian: r.keyToVisibleMsMedian <= 100,
+    noFullRedrawWhileIdle: r.fullRedrawsWhileIdle === 0,
+  };
+  process.stdout.write(`${JSON.stringify({ ...r, targets, pass }, null, 2)}\n`);
+} catch (err) {
+  process.stderr.write(`bench-tui: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}
