@@ -1,5 +1,7 @@
-// `tsx scripts/bench-tui.ts [--idle-ms N] [--presses N] [--size 160x45]`: the real TUI in tmux with the cluster
-// idle — CPU and RSS of the TUI process, key → visible latency, bytes written to the terminal — as JSON on stdout.
+// `tsx scripts/bench-tui.ts [--idle-ms N] [--presses N] [--size 160x45] [--entry dist/cli.js] [--production]`:
+// the real TUI in tmux with the cluster idle — CPU and RSS of the TUI process, key → visible latency, bytes written
+// to the terminal — as JSON on stdout. Default entry: src/cli.ts through tsx; --production sets NODE_ENV=production.
+import { resolve } from 'node:path';
 import { benchTui } from '../src/bench/tui.js';
 
 function arg(name: string): string | undefined {
@@ -12,7 +14,15 @@ const presses = Number(arg('--presses') ?? 20);
 const [columns, rows] = (arg('--size') ?? '160x45').split('x').map(Number);
 const targets = { cpuPercent: '<= 3', rssMb: '<= 150', keyToVisibleMsMedian: '<= 100', idle: 'no full redraw' };
 try {
-  const r = await benchTui({ idleMs, presses, columns, rows });
+  const entry = arg('--entry');
+  const r = await benchTui({
+    idleMs,
+    presses,
+    columns,
+    rows,
+    entry: entry ? resolve(entry) : undefined,
+    env: process.argv.includes('--production') ? { NODE_ENV: 'production' } : undefined,
+  });
   const pass = {
     cpuPercent: r.cpuPercent <= 3,
     rssMb: r.rssMb <= 150,

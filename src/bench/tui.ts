@@ -128,6 +128,8 @@ export interface TuiRunOptions {
   env?: Record<string, string>;
   /** Extra arguments after `--sandbox --base-port N`. */
   args?: string[];
+  /** The app's entry point: default src/cli.ts (run through tsx); a built dist/cli.js runs under plain node. */
+  entry?: string;
 }
 
 /**
@@ -141,6 +143,7 @@ export class TuiRun {
   readonly configDir: string;
   readonly columns: number;
   readonly rows: number;
+  readonly entry: string;
   basePort = 0;
   private stopped = false;
 
@@ -151,6 +154,7 @@ export class TuiRun {
     this.runRoot = join(this.root, 'runs');
     this.configDir = join(this.root, 'config');
     this.socket = `rsl-tui-${process.pid}-${Date.now().toString(36)}`;
+    this.entry = opts.entry ?? CLI;
   }
 
   static async start(opts: TuiRunOptions = {}): Promise<TuiRun> {
@@ -166,7 +170,8 @@ export class TuiRun {
       const env = { RSL_RUN_ROOT: run.runRoot, RSL_CONFIG_DIR: run.configDir, ...opts.env };
       // Colours on (NO_COLOR unset) so the real escape sequences are written and measured.
       const assignments = ['-u NO_COLOR', ...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`)].join(' ');
-      const app = [process.execPath, '--import', 'tsx', CLI, '--sandbox', '--base-port', String(run.basePort)]
+      const loader = run.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+      const app = [process.execPath, ...loader, run.entry, '--sandbox', '--base-port', String(run.basePort)]
         .concat(opts.args ?? [])
         .map(shellQuote)
         .join(' ');
@@ -217,7 +222,7 @@ export class TuiRun {
   appPid(): number | undefined {
     const pane = Number(this.format('#{pane_pid}'));
     if (!pane) return undefined;
-    return descendants(pane).find((p) => cmdline(p).includes(CLI) && /^node/.test(exeName(p)));
+    return descendants(pane).find((p) => cmdline(p).includes(this.entry) && /^node/.test(exeName(p)));
   }
 
   async waitFor(ok: (screen: string) => boolean, timeoutMs: number, what: string): Promise<string> {
@@ -343,12 +348,14 @@ export interface TuiBenchOptions {
   columns?: number;
   rows?: number;
   env?: Record<string, string>;
+  /** See TuiRunOptions.entry. */
+  entry?: string;
 }
 
 /** Measures the real TUI (see TuiBenchResult). Leaves nothing behind, also on failure. */
 export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
   const t0 = Date.now();
-  const run = await TuiRun.start({ columns: opts.columns, rows: opts.rows, env: opts.env });
+  const run = await TuiRun.start({ columns: opts.columns, rows: opts.rows, env: opts.env, entry: opts.entry });
   try {
     await run.waitFor(READY, 60_000, 'the cluster to be ready');
     const readyMs = Date.now() - t0;
@@ -407,7 +414,7 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
     const notes = [
       'Key latency is measured from outside: tmux send-keys, then capture-pane every ~5 ms; each capture spawns tmux (a few ms), so the figures include tmux and process-spawn latency on top of the app.',
       'Esc latency includes Ink holding a lone ESC ~20 ms in case an escape sequence follows.',
-      'CPU and RSS are of the one node process that runs both the TUI and the lab engine (probes, fabric, store), with the app run through tsx from source.',
+      `CPU and RSS are of the one node process that runs both the TUI and the lab engine (probes, fabric, store); the app ran from ${run.entry.endsWith('.ts') ? 'source through tsx (its loader thread adds memory)' : run.entry}${opts.env?.NODE_ENV ? ` with NODE_ENV=${opts.env.NODE_ENV}` : ''}.`,
     ];
     const result: TuiBenchResult = {
       cpuPercent: round(cpuPercent),

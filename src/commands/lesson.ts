@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { type LessonReport, runLessonHeadless } from '../lessons/headless.js';
 import { formatProblem } from '../lessons/issues.js';
 import { checkAllLessons, loadAllLessons, loadLesson } from '../lessons/loader.js';
-import { exportProgress, loadProgress, resetProgress } from '../lessons/progress.js';
+import { exportProgress, loadProgress, progressDir, resetProgress } from '../lessons/progress.js';
 import type { Lesson } from '../lessons/schema.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
@@ -122,9 +122,25 @@ export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: 
   return failed ? 1 : 0;
 }
 
+/** Progress lives in a directory the user controls: a failure to write it is theirs to fix, with the path named. */
+async function withProgressDir<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && ['ENOTDIR', 'EACCES', 'EROFS', 'EPERM', 'ENOSPC', 'EEXIST'].includes(code)) {
+      throw new UserError(`Cannot write lesson progress under ${progressDir()}: ${(err as Error).message}`, {
+        hint: 'Make that directory writable, or point RSL_CONFIG_DIR at one that is.',
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
 export async function lessonReset(id: string | undefined): Promise<number> {
   if (id) await loadLesson(id);
-  const r = await resetProgress(id);
+  const r = await withProgressDir(() => resetProgress(id));
   if (r.notice) process.stderr.write(`${r.notice}\n`);
   out(id ? `Progress of "${id}" reset.\n` : 'All lesson progress reset.\n');
   return 0;

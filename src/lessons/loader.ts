@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { formatProblem, type LessonProblem } from './issues.js';
 import type { Lesson, LessonDoc, LessonStep } from './schema.js';
-import { FOLDER_NAME, LESSON_FILE, MAX_FILE_BYTES, validateLessonText } from './validate.js';
+import { controlCharProblem, FOLDER_NAME, LESSON_FILE, MAX_FILE_BYTES, validateLessonText } from './validate.js';
 
 /** A lesson (or the lesson set) failed validation; `problems` lists every finding, one line each. */
 export class LessonValidationError extends UserError {
@@ -144,6 +144,11 @@ async function readProse(
     const prose = await readLimited(real);
     if (typeof prose !== 'string') {
       problems.push({ file, path, message: prose.error });
+      continue;
+    }
+    const control = controlCharProblem(prose, file);
+    if (control) {
+      problems.push({ ...control, path });
       continue;
     }
     steps.push({ ...step, prose });

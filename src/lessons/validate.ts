@@ -2,7 +2,7 @@
 // pass. No file system here; loader.ts adds the checks that need it (Markdown files exist inside the folder).
 import { parseDocument } from 'yaml';
 import { crossCheck } from './crossref.js';
-import { type LessonProblem, zodProblems } from './issues.js';
+import { formatPath, type LessonProblem, zodProblems } from './issues.js';
 import { type LessonDoc, LessonSchema } from './schema.js';
 
 /** `02-noreplicas`: two digits, a dash, the lesson id. */
@@ -14,6 +14,18 @@ export const MAX_FILE_BYTES = 256 * 1024;
 export interface Validated {
   doc?: LessonDoc;
   problems: LessonProblem[];
+}
+
+/** Terminal control sequences (C0/C1 controls, DEL, bidi overrides) would reach the user's terminal via the TUI. */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
+/** A problem when `text` holds a control character, naming its line; lesson text is shown verbatim in the TUI. */
+export function controlCharProblem(text: string, file: string): LessonProblem | undefined {
+  const m = CONTROL.exec(text);
+  if (!m) return undefined;
+  const line = text.slice(0, m.index).split('\n').length;
+  const code = m[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '?';
+  return { file, path: '', message: `line ${line} contains the control character U+${code} (terminal escape sequences are not allowed)` };
 }
 
 /** Validates the text of `<folder>/lesson.yaml`; `doc` is set only when there are no problems. */
@@ -30,12 +42,52 @@ export function validateLessonText(text: string, folder: string): Validated {
       }),
     };
   }
-  return validateLessonDoc(yaml.toJS({ maxAliasCount: 100 }), folder);
+  let raw: unknown;
+  try {
+    raw = yaml.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // e.g. "Excessive alias count": an alias bomb is a problem in the file, not a crash.
+    return { problems: [{ file, path: '', message: `YAML could not be read: ${firstLine((err as Error).message)}` }] };
+  }
+  try {
+    return validateLessonDoc(raw, folder);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      return { problems: [{ file, path: '', message: 'the lesson is nested too deeply to validate' }] };
+    }
+    throw err;
+  }
+}
+
+const MAX_DEPTH = 40;
+
+/** Walks every value: control characters in any string, and absurd nesting, named by their field path. */
+function hostileValues(raw: unknown, file: string): LessonProblem[] {
+  const out: LessonProblem[] = [];
+  const walk = (v: unknown, path: PropertyKey[]): void => {
+    if (out.length >= 20) return;
+    if (path.length > MAX_DEPTH) {
+      out.push({ file, path: formatPath(path.slice(0, 3)), message: `nested more than ${MAX_DEPTH} levels deep` });
+      return;
+    }
+    if (typeof v === 'string') {
+      const m = CONTROL.exec(v.replace(/[\n\t\r]/g, ' '));
+      if (m) {
+        const code = m[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '?';
+        out.push({ file, path: formatPath(path), message: `contains the control character U+${code} (terminal escape sequences are not allowed)` });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(raw, []);
+  return out;
 }
 
 /** Validates already-parsed YAML (tests build these directly). */
 export function validateLessonDoc(raw: unknown, folder: string): Validated {
   const file = `${folder}/${LESSON_FILE}`;
+  const hostile = hostileValues(raw, file);
+  if (hostile.length) return { problems: hostile };
   const parsed = LessonSchema.safeParse(raw);
   if (!parsed.success) return { problems: zodProblems(parsed.error, raw, file) };
   const doc = parsed.data;

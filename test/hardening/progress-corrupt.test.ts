@@ -125,10 +125,7 @@ describe('corrupt progress files (CLI)', () => {
     assert.deepEqual(JSON.parse(r.stdout), { format: 1, lessons: {} });
   });
 
-  it('`lesson reset` with an unwritable RSL_CONFIG_DIR: exit 1 with a hint, not exit 70', {
-    skip,
-    todo: 'saveProgress rethrows the raw ENOTDIR/EACCES; lessonReset does not wrap it (reported)',
-  }, async () => {
+  it('`lesson reset` with an unwritable RSL_CONFIG_DIR: exit 1 with a hint, not exit 70', { skip }, async () => {
     const file = join(tmp, `file-${++n}`);
     writeFileSync(file, 'x');
     const r = await runCli(['lesson', 'reset'], { RSL_CONFIG_DIR: join(file, 'cfg') });

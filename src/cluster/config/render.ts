@@ -65,6 +65,8 @@ export function renderRedisConf(t: Topology, nodeId: string, ctx: RenderContext)
   if (node?.kind !== 'redis') throw new InternalError(`${nodeId} is not a Redis node`);
   const host = hostOf(t, nodeId);
   const r = t.replication;
+  // `requirepass ""` would silently turn authentication off.
+  if (!t.password) throw new InternalError('refusing to render a Redis node without a password');
   const lines = [
     ...common(t, nodeId, ctx),
     `requirepass ${quoteValue(t.password)}`,
