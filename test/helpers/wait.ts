@@ -1,5 +1,4 @@
 // Test helpers: wait for a condition (never a bare sleep), and find a free port block for a test.
-import { canBind } from '../../src/cluster/process/ports.js';
 
 export async function eventually<T>(
   fn: () => T | Promise<T>,
@@ -24,28 +23,8 @@ export async function eventually<T>(
   }
 }
 
-let next = 0;
-/** A base port for one test, unique per test file run (pid-spread so parallel files don't collide). */
-export async function freeBase(span = 110): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const base = 30000 + ((process.pid * 7 + next++ * 211) % 25000);
-    let ok = true;
-    for (const p of [
-      base,
-      base + 1,
-      base + 2,
-      base + 3,
-      base + 4,
-      base + span - 10,
-      base + span - 9,
-      base + span - 8,
-    ]) {
-      if (!(await canBind('127.0.0.1', p))) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) return base;
-  }
-  throw new Error('no free port block for the test');
-}
+/**
+ * A base port for one test's whole block: below Linux's ephemeral range (so the lab's own outgoing links never
+ * take it), away from the lab's default candidates, and free on every address the block uses.
+ */
+export { freeBlock as freeBase } from '../hardening/support.js';
