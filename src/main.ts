@@ -105,9 +105,12 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   if (process.platform === 'win32') {
     return reportError(
-      new UserError('Windows is not supported: the lab freezes nodes with SIGSTOP, which Windows lacks, and Redis has no native Windows build.', {
-        hint: 'Run it in WSL (Windows Subsystem for Linux): https://learn.microsoft.com/windows/wsl/install',
-      }),
+      new UserError(
+        'Windows is not supported: the lab freezes nodes with SIGSTOP, which Windows lacks, and Redis has no native Windows build.',
+        {
+          hint: 'Run it in WSL (Windows Subsystem for Linux): https://learn.microsoft.com/windows/wsl/install',
+        },
+      ),
     );
   }
   let pending: Promise<number> | undefined;

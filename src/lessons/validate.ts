@@ -25,7 +25,11 @@ export function controlCharProblem(text: string, file: string): LessonProblem | 
   if (!m) return undefined;
   const line = text.slice(0, m.index).split('\n').length;
   const code = m[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '?';
-  return { file, path: '', message: `line ${line} contains the control character U+${code} (terminal escape sequences are not allowed)` };
+  return {
+    file,
+    path: '',
+    message: `line ${line} contains the control character U+${code} (terminal escape sequences are not allowed)`,
+  };
 }
 
 /** Validates the text of `<folder>/lesson.yaml`; `doc` is set only when there are no problems. */
@@ -74,10 +78,15 @@ function hostileValues(raw: unknown, file: string): LessonProblem[] {
       const m = CONTROL.exec(v.replace(/[\n\t\r]/g, ' '));
       if (m) {
         const code = m[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '?';
-        out.push({ file, path: formatPath(path), message: `contains the control character U+${code} (terminal escape sequences are not allowed)` });
+        out.push({
+          file,
+          path: formatPath(path),
+          message: `contains the control character U+${code} (terminal escape sequences are not allowed)`,
+        });
       }
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    } else if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+    } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
   };
   walk(raw, []);
   return out;

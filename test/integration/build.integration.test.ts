@@ -38,7 +38,9 @@ describe('published package', () => {
   });
 
   it('builds to dist/ and the built CLI runs', () => {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: root,
+    });
     const cli = join(root, 'dist/cli.js');
     assert.ok(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node'), 'keeps its shebang');
     const r = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
@@ -55,7 +57,10 @@ describe('published package', () => {
       t.skip('no Node older than 22 on this machine');
       return;
     }
-    if (!existsSync(join(root, 'dist/cli.js'))) execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+    if (!existsSync(join(root, 'dist/cli.js')))
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+        cwd: root,
+      });
     const r = spawnSync(old, [join(root, 'dist/cli.js'), 'up'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /needs Node\.js 22\.12 or newer/);

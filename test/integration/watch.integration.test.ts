@@ -21,9 +21,16 @@ const parse = (l: string) => JSON.parse(l) as { type: string; [k: string]: unkno
 describe('watch', () => {
   it('streams NDJSON view and event records of a cluster of its own, and cleans up on SIGINT', async () => {
     const runRoot = join(root, 'own');
-    const c = startCli(['watch', '--json', '--no-attach', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });
+    const c = startCli(['watch', '--json', '--no-attach', '--base-port', String(await freeBase())], {
+      RSL_RUN_ROOT: runRoot,
+    });
     await c.waitLine((l) => l.includes('"type":"ready"'), 60_000);
-    const view = parse(await c.waitLine((l) => l.includes('"type":"view"') && l.includes('"redis-1":{"state":"running","role":"master"'), 10_000));
+    const view = parse(
+      await c.waitLine(
+        (l) => l.includes('"type":"view"') && l.includes('"redis-1":{"state":"running","role":"master"'),
+        10_000,
+      ),
+    );
     assert.ok(typeof view.ts === 'string');
     await c.waitLine((l) => l.includes('"type":"event"') && l.includes('"channel":"+'), 15_000);
     c.child.kill('SIGINT');
@@ -47,7 +54,8 @@ describe('watch', () => {
     await w.waitLine((l) => l.includes('"type":"failover"'), 10_000);
     w.child.kill('SIGINT');
     assert.equal((await w.exited).code, 0);
-    for (const n of ready.nodes.filter((x) => x.id !== 'redis-1')) assert.ok(isAlive(n.pid), `${n.id} untouched by watch`);
+    for (const n of ready.nodes.filter((x) => x.id !== 'redis-1'))
+      assert.ok(isAlive(n.pid), `${n.id} untouched by watch`);
     up.child.kill('SIGINT');
     assert.equal((await up.exited).code, 0);
     for (const n of ready.nodes) assert.equal(isAlive(n.pid), false);

@@ -9,6 +9,7 @@ import { fitTabs } from '../../src/ui/components/Pane.js';
 import { fitHeadline, fitPhases, TIMELINE_MARK, timelineHeadline } from '../../src/ui/lib/timeline.js';
 import { glossBody } from '../../src/ui/panes/EventsPane.js';
 import { LAG_REFRESH_MS } from '../../src/ui/panes/LagPane.js';
+import { compactLogLine } from '../../src/ui/panes/NodePane.js';
 import { group, healthyState, masterKilledState, T0 } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
 
@@ -181,6 +182,19 @@ describe('compact layout (80x24) after the master was killed', () => {
       'Events│Client│Node│Actions',
     );
     assert.equal(text(fitTabs({ panes: [...panes], active: 'actions' }, 29)), 'Evts│Lsn│Cli│Node│Actions');
+  });
+});
+
+describe('node pane', () => {
+  it('log lines that do not fit drop pid, role and date, keeping the time and the message', async () => {
+    assert.equal(
+      compactLogLine('15404:M 26 Nov 2026 08:21:49.226 * Ready to accept connections tcp'),
+      '08:21:49 * Ready to accept connections tcp',
+    );
+    assert.equal(compactLogLine('not a redis line'), 'not a redis line');
+    const { tui } = app(healthyState(), { columns: 160, rows: 45 });
+    const f = await tui.waitForFrame('Node redis-1');
+    assert.ok(f.includes('06:40:01 * Running mode=standalone'), f);
   });
 });
 

@@ -8,7 +8,16 @@ import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { PROCESS_SYMBOL } from '../lib/format.js';
-import { innerRows, type PaneFrameProps } from './pane-props.js';
+import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
+
+// `15404:M 26 Nov 2026 08:21:49.226 * Ready to accept connections` (pid, role letter, date, time, level, text).
+const REDIS_LOG = /^\d+:[A-Z] \d{1,2} [A-Za-z]{3} \d{4} (\d\d:\d\d:\d\d)\.\d{3} ([*#.-]) (.*)$/;
+
+/** A Redis log line without pid, role and date (`08:21:49 * Ready to accept connections`), when it has that form. */
+export function compactLogLine(line: string): string {
+  const m = REDIS_LOG.exec(line);
+  return m ? `${m[1]} ${m[2]} ${m[3]}` : line;
+}
 
 export const NodePane = memo(function NodePane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
@@ -37,6 +46,7 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
     };
   });
   const rowsAvail = innerRows(height);
+  const cols = innerCols(width);
   const spec = nodeById(topology, id);
   const addr = spec ? publicAddress(topology, id) : undefined;
   const role = spec?.kind === 'sentinel' ? 'sentinel' : (view.role ?? 'role ?');
@@ -93,7 +103,7 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
         wrap="truncate-end"
         {...theme.style(/# |WARNING|error/i.test(line) ? 'status.warn' : 'status.muted')}
       >
-        {line}
+        {line.length > cols ? compactLogLine(line) : line}
       </Text>
     ));
   if (!logLines.length && room > 0) {

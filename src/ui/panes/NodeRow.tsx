@@ -66,7 +66,12 @@ export function nodeRowSegments(s: LabState, id: string, opts: Omit<NodeRowProps
   } else if (spec.kind === 'redis') {
     if (redis && !redis.reachable) {
       segs.push({
-        text: state === 'frozen' ? 'not answering' : `✗ unreachable${redis.error ? `: ${redis.error}` : ''}`,
+        text:
+          state === 'frozen'
+            ? narrow
+              ? '(not answering)'
+              : 'not answering'
+            : `✗ unreachable${redis.error ? `: ${redis.error}` : ''}`,
         token: 'status.error',
       });
     } else if (redis?.replication?.role === 'master') {
