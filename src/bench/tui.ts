@@ -7,10 +7,11 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canBind } from '../cluster/process/ports.js';
+import { isPortFree } from '../cluster/process/ports.js';
 import { processesInside } from '../cluster/process/proc.js';
 import { reapStaleRuns } from '../cluster/process/reaper.js';
 import { listRunDirs } from '../cluster/process/run-dir.js';
+import { buildTopology, candidateBasePorts, DEFAULT_SHAPE, topologyPorts } from '../cluster/topology.js';
 import { median, percentile } from './stats.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,12 +31,21 @@ export function hasTmux(): boolean {
   }
 }
 
-/** A base port with base..base+4 and base+100..base+102 free (the lab's block). */
-export async function freeLabBase(from = 41_000 + (process.pid % 40) * 211, to = 59_000): Promise<number> {
-  for (let base = from; base < to; base += 137) {
+/**
+ * A base port whose whole block is free on every address the default lab binds (the check the lab itself makes),
+ * below Linux's ephemeral range (the lab's own links take source ports there) and away from the blocks the lab
+ * moves to by default.
+ */
+export async function freeLabBase(): Promise<number> {
+  const avoid = candidateBasePorts();
+  for (let i = 0; i < 400; i++) {
+    const base = 20_000 + ((process.pid * 131 + i * 257) % 12_500);
+    if (avoid.some((c) => Math.abs(c - base) < 120)) continue;
+    const t = buildTopology(DEFAULT_SHAPE, base, 'hosts');
+    const ips = t.hosts.flatMap((h) => [h.ip, h.publicIp]);
     let ok = true;
-    for (const p of [base, base + 1, base + 2, base + 3, base + 4, base + 100, base + 101, base + 102]) {
-      if (!(await canBind('127.0.0.1', p))) {
+    for (const p of topologyPorts(DEFAULT_SHAPE, base)) {
+      if (!(await isPortFree(p, ips))) {
         ok = false;
         break;
       }
@@ -408,12 +418,15 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
     const hidden: number[] = [];
     for (let i = 0; i < opts.presses; i++) {
       shown.push(await timeKey(run, '?', (s) => s.includes(HELP_TITLE)));
+      await sleep(150);
       hidden.push(await timeKey(run, 'Escape', (s) => !s.includes(HELP_TITLE)));
-      await sleep(50);
+      // About a person's pace between keys; closer presses would also measure Ink's frame throttle (maxFps).
+      await sleep(150);
     }
     const notes = [
       'Key latency is measured from outside: tmux send-keys, then capture-pane every ~5 ms; each capture spawns tmux (a few ms), so the figures include tmux and process-spawn latency on top of the app.',
-      'Esc latency includes Ink holding a lone ESC ~20 ms in case an escape sequence follows.',
+      'Esc latency includes Ink holding a lone ESC ~20 ms in case an escape sequence follows, and redrawing every pane.',
+      'Idle output: each burst is one Ink frame; incremental rendering rewrites only the changed rows (from the first changed column). changedRowsWhileIdle lists those rows.',
       `CPU and RSS are of the one node process that runs both the TUI and the lab engine (probes, fabric, store); the app ran from ${run.entry.endsWith('.ts') ? 'source through tsx (its loader thread adds memory)' : run.entry}${opts.env?.NODE_ENV ? ` with NODE_ENV=${opts.env.NODE_ENV}` : ''}.`,
     ];
     const result: TuiBenchResult = {
