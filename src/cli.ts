@@ -9,5 +9,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
+// React (under Ink) checks NODE_ENV; development mode costs CPU and memory the lab has no use for.
+process.env.NODE_ENV ??= 'production';
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

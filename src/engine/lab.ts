@@ -35,6 +35,9 @@ import { NotificationTail } from './notifications.js';
 import { Observer } from './observer.js';
 import { isClusterReady } from './ready.js';
 
+/** Two probe rounds a second: fresh enough to watch a failover, and the probes stay near 2% of a core. */
+export const DEFAULT_PROBE_INTERVAL_MS = 500;
+
 export interface LabOptions {
   shape?: TopologyShape;
   /** Preferred first port (the note's 6379 by default). */
@@ -89,7 +92,7 @@ export class Lab {
     this.shape = args.shape;
     this.binary = args.opts.binary;
     this.keep = args.opts.keep ?? false;
-    this.probeIntervalMs = args.opts.probeIntervalMs ?? 250;
+    this.probeIntervalMs = args.opts.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
     const t = this.topology;
     const initial: LabState = {
       ...initialLabState(t, this.runId, (id) => redisCliLine(t, id)),

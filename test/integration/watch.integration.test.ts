@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isAlive } from '../../src/cluster/process/proc.js';
 import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
+import { listRunDirs, readManifest } from '../../src/cluster/process/run-dir.js';
 import { killAllClis, startCli } from '../helpers/cli.js';
 import { freeBase } from '../helpers/wait.js';
 
@@ -32,7 +33,13 @@ describe('watch', () => {
       ),
     );
     assert.ok(typeof view.ts === 'string');
-    await c.waitLine((l) => l.includes('"type":"event"') && l.includes('"channel":"+'), 15_000);
+    // A healthy idle cluster may publish nothing: stop a replica (its pid from the run manifest) to make news.
+    const [runDir] = listRunDirs(runRoot);
+    const pid = readManifest(runDir!)?.nodes['redis-5']?.pid;
+    assert.ok(pid, 'the run manifest names redis-5');
+    process.kill(pid, 'SIGKILL');
+    const ev = parse(await c.waitLine((l) => l.includes('"type":"event"') && l.includes('"channel":"+sdown"'), 15_000));
+    assert.match(String(ev.gloss), /redis-5/);
     c.child.kill('SIGINT');
     assert.equal((await c.exited).code, 0);
     assert.deepEqual(readdirSync(runRoot), []);

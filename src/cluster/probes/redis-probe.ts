@@ -84,7 +84,7 @@ export class RedisProbe {
 async function queryRedis(client: Redis, id: string, at: number, resolve: ResolveAddress): Promise<RedisObservation> {
   const results = await client
     .pipeline()
-    .info()
+    .info('server', 'replication')
     .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
     .dbsize()
     .exec();

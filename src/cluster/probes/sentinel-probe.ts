@@ -150,7 +150,7 @@ async function querySentinel(
       .call('SENTINEL', 'MASTER', masterName)
       .call('SENTINEL', 'REPLICAS', masterName)
       .call('SENTINEL', 'SENTINELS', masterName)
-      .info()
+      .info('server', 'sentinel')
       .call('SENTINEL', 'MYID')
       .exec()) ?? [];
   // A reply error (`ERR No such master with that name`) is an answer; anything else means no answer.
