@@ -58,6 +58,8 @@ export async function runTui(controller: LabController, options: RunTuiOptions =
   stdout.on('error', (err: Error) => failed(err));
   const instance = render(<App controller={controller} colorMode={options.colorMode} />, {
     alternateScreen: true,
+    // The caller checked for a real terminal; a CI=… variable (Ink's is-in-ci) must not turn the lab into a blank screen.
+    interactive: true,
     exitOnCtrlC: false,
     incrementalRendering: true,
     maxFps: 15,
