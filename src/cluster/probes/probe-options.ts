@@ -67,3 +67,21 @@ export function subscriberOptions(o: {
   options.autoResubscribe = false;
   return options;
 }
+
+/** The monitor options of one probe's client, named after the node it watches. */
+export function probeClientOptions(o: {
+  id: string;
+  host: string;
+  port: number;
+  password?: string | undefined;
+  timeouts?: Partial<ProbeTimeouts> | undefined;
+}): ReturnType<typeof monitorOptions> {
+  const opts: Parameters<typeof monitorOptions>[0] = {
+    host: o.host,
+    port: o.port,
+    connectionName: `rsl-probe-${o.id}`,
+  };
+  if (o.password !== undefined) opts.password = o.password;
+  if (o.timeouts !== undefined) opts.timeouts = o.timeouts;
+  return monitorOptions(opts);
+}

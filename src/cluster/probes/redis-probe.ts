@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { parseConfigGet, parseReplicationInfo, parseServerInfo, type ResolveAddress } from '../observe/parse-info.js';
 import type { RedisObservation } from '../observe/types.js';
 import { ProbeLoop } from './probe-loop.js';
-import { monitorOptions, type ProbeTimeouts } from './probe-options.js';
+import { type ProbeTimeouts, probeClientOptions } from './probe-options.js';
 
 export interface RedisProbeOptions {
   id: string;
@@ -50,15 +50,8 @@ export class RedisProbe {
   private readonly loop: ProbeLoop<RedisObservation>;
 
   constructor(o: RedisProbeOptions) {
-    const opts: Parameters<typeof monitorOptions>[0] = {
-      host: o.host,
-      port: o.port,
-      connectionName: `rsl-probe-${o.id}`,
-    };
-    if (o.password !== undefined) opts.password = o.password;
-    if (o.timeouts !== undefined) opts.timeouts = o.timeouts;
     this.loop = new ProbeLoop<RedisObservation>({
-      clientOptions: monitorOptions(opts),
+      clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
       query: (client, at) => queryRedis(client, o.id, at, o.resolve),
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error }),

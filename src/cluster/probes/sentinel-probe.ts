@@ -11,7 +11,7 @@ import {
 } from '../observe/parse-info.js';
 import type { SentinelInstanceInfo, SentinelObservation } from '../observe/types.js';
 import { ProbeLoop } from './probe-loop.js';
-import { monitorOptions, type ProbeTimeouts } from './probe-options.js';
+import { type ProbeTimeouts, probeClientOptions } from './probe-options.js';
 
 export interface SentinelProbeOptions {
   id: string;
@@ -101,15 +101,8 @@ export class SentinelProbe {
   private readonly loop: ProbeLoop<SentinelObservation>;
 
   constructor(o: SentinelProbeOptions) {
-    const opts: Parameters<typeof monitorOptions>[0] = {
-      host: o.host,
-      port: o.port,
-      connectionName: `rsl-probe-${o.id}`,
-    };
-    if (o.password !== undefined) opts.password = o.password;
-    if (o.timeouts !== undefined) opts.timeouts = o.timeouts;
     this.loop = new ProbeLoop<SentinelObservation>({
-      clientOptions: monitorOptions(opts),
+      clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
       query: (client, at) => querySentinel(client, o.id, o.masterName, at, o.resolve),
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error, replicas: [], sentinels: [] }),
