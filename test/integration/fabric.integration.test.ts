@@ -140,13 +140,17 @@ describe('fabric faults against real replication', () => {
     );
     const healedLag = await sampleLags(5000);
     console.log(`# after heal: ${fmt(healedLag)}`);
-    assert.ok(healedLag.mean2 < during.mean2 * 0.67, 'redis-2 lag fell once the latency was healed');
+    // Compared relative to redis-3: the workload's pace (and so every replica's lag) varies with machine load.
+    const ratio = (x: LagSamples) => x.mean2 / Math.max(1, x.mean3);
+    assert.ok(ratio(healedLag) < ratio(during) * 0.67, 'redis-2 lag fell, relative to redis-3, once healed');
     assert.ok(healedLag.mean2 < 1.5 * healedLag.mean3 + 500, 'redis-2 lags like redis-3 again');
 
     const stop = await lab.perform({ kind: 'workload-stop' });
     assert.ok(stop.ok, stop.text);
+    // Idle, the stream still carries replica pings and Sentinel hellos (a few hundred bytes between ACKs), so
+    // "caught up" means below one such burst — far below the kilobytes of the workload above.
     await lab.waitFor(
-      (s) => (lagOf(s, 'redis-2')?.lagBytes ?? Infinity) < 100 && (lagOf(s, 'redis-3')?.lagBytes ?? Infinity) < 100,
+      (s) => (lagOf(s, 'redis-2')?.lagBytes ?? Infinity) < 1000 && (lagOf(s, 'redis-3')?.lagBytes ?? Infinity) < 1000,
       10_000,
       'no lag once writes stop',
     );
