@@ -38,8 +38,15 @@ describe('watch', () => {
     const pid = readManifest(runDir!)?.nodes['redis-5']?.pid;
     assert.ok(pid, 'the run manifest names redis-5');
     process.kill(pid, 'SIGKILL');
-    const ev = parse(await c.waitLine((l) => l.includes('"type":"event"') && l.includes('"channel":"+sdown"'), 15_000));
+    // Startup may already have published an +sdown about a peer Sentinel: wait for the one about redis-5.
+    const ev = parse(
+      await c.waitLine(
+        (l) => l.includes('"type":"event"') && l.includes('"channel":"+sdown"') && l.includes('redis-5'),
+        15_000,
+      ),
+    );
     assert.match(String(ev.gloss), /redis-5/);
+    assert.match(String(ev.payload), /^slave /);
     c.child.kill('SIGINT');
     assert.equal((await c.exited).code, 0);
     assert.deepEqual(readdirSync(runRoot), []);
