@@ -276,13 +276,19 @@ export function commandKind(command: string): 'write' | 'read' | undefined {
   return undefined;
 }
 
+/** `SET age 222` -> {key: age, value: 222}; `GET age` -> {key: age}. Keys and values never contain spaces. */
+export function commandArgs(command: string): { key?: string; value?: string } {
+  const [, key, value] = command.trim().split(/\s+/);
+  return { ...(key === undefined ? {} : { key }), ...(value === undefined ? {} : { value }) };
+}
+
 function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): CheckResult {
-  const mine = ctx.state.clientResults.filter(
-    (r) =>
-      r.seq > ctx.since.clientSeq &&
-      r.client === p.client &&
-      (p.command === undefined || commandKind(r.command) === p.command),
-  );
+  const mine = ctx.state.clientResults.filter((r) => {
+    if (r.seq <= ctx.since.clientSeq || r.client !== p.client) return false;
+    if (p.command !== undefined && commandKind(r.command) !== p.command) return false;
+    const args = commandArgs(r.command);
+    return (p.key === undefined || args.key === p.key) && (p.value === undefined || args.value === p.value);
+  });
   const wantOk = p.errorPrefix !== undefined ? false : p.ok;
   const hit = mine.find(
     (r) =>
@@ -291,7 +297,7 @@ function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): 
       (p.node === undefined || r.node === p.node) &&
       (p.text === undefined || r.text.includes(p.text)),
   );
-  const noun = p.command ?? 'command';
+  const noun = `${p.command ?? 'command'}${p.key === undefined ? '' : ` of ${p.key}`}${p.value === undefined ? '' : ` = ${p.value}`}`;
   const show = (r: (typeof mine)[number]) =>
     `${r.command} -> ${r.ok ? '' : '(error) '}${r.text}${r.node ? ` on ${r.node}` : ''}`;
   if (hit) return { met: true, detail: `client ${p.client}: ${show(hit)}` };
@@ -403,6 +409,12 @@ function workload(p: NonNullable<Goal['workload']>, ctx: CheckContext): CheckRes
   if (p.running !== undefined) {
     met &&= w.running === p.running;
     parts.push(w.running ? `the workload is running (client ${w.client ?? '?'})` : 'the workload is stopped');
+  }
+  if (p.client !== undefined) {
+    met &&= w.client === p.client;
+    if (p.running === undefined || !w.running) {
+      parts.push(w.client ? `the workload is client ${w.client}'s` : 'the workload has not run yet');
+    }
   }
   if (p.acknowledgedAtLeast !== undefined) {
     met &&= ok >= p.acknowledgedAtLeast;

@@ -155,14 +155,17 @@ function checkGoal(
     const e = g.eventSeen;
     node([...path, 'eventSeen', 'subject'], e.subject);
     sentinel([...path, 'eventSeen', 'sentinel'], e.sentinel);
-    // A positive goal on an event the script never receives could never be met; under `not` it is a fine lesson.
-    const mustReachScript = e.level === 'warning' && !negated;
-    if (e.channel !== undefined) checkChannel([...path, 'eventSeen', 'channel'], e.channel, mustReachScript, report);
+    // `level: warning` keeps WARNING-level events only: a positive goal on another level could never be met.
+    const mustBeWarning = e.level === 'warning' && !negated;
+    if (e.channel !== undefined)
+      checkChannel([...path, 'eventSeen', 'channel'], e.channel, mustBeWarning ? 'warning' : undefined, report);
   }
   if (g.notificationSeen) {
     const n = g.notificationSeen;
     sentinel([...path, 'notificationSeen', 'sentinel'], n.sentinel);
-    if (n.channel !== undefined) checkChannel([...path, 'notificationSeen', 'channel'], n.channel, !negated, report);
+    // A positive goal on an event the script never receives could never be met; under `not` it is a fine lesson.
+    if (n.channel !== undefined)
+      checkChannel([...path, 'notificationSeen', 'channel'], n.channel, negated ? undefined : 'script', report);
   }
   if (g.clientResult) redis([...path, 'clientResult', 'node'], g.clientResult.node);
   if (g.processState) node([...path, 'processState', 'node'], g.processState.node);
@@ -190,7 +193,7 @@ function checkGoal(
 function checkChannel(
   path: Path,
   channel: string,
-  mustReachScript: boolean,
+  must: 'warning' | 'script' | undefined,
   report: (path: Path, message: string) => void,
 ): void {
   const spec = channelSpec(channel);
@@ -199,8 +202,16 @@ function checkChannel(
     report(path, `unknown Sentinel channel "${channel}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
     return;
   }
-  if (mustReachScript && spec.level !== 'W') {
-    report(path, `${channel} is not a warning-level event, so the notification script never sees it`);
+  if (must === 'warning' && spec.level !== 'W') {
+    report(path, `${channel} is not a warning-level event, so level: warning never matches it`);
+  } else if (must === 'script' && !spec.notifies) {
+    // sentinel.c, sentinelEvent: the script runs only for `level == LL_WARNING && ri != NULL`.
+    report(
+      path,
+      spec.level === 'W'
+        ? `${channel} is a warning without an instance, so the notification script never sees it`
+        : `${channel} is not a warning-level event, so the notification script never sees it`,
+    );
   }
 }
 

@@ -32,7 +32,7 @@ function describePredicate(g: Goal): string {
       return `${g.sentinelNames?.sentinel} names ${g.sentinelNames?.master} as master`;
     case 'eventSeen': {
       const e = g.eventSeen!;
-      const times = e.minCount && e.minCount > 1 ? ` ${e.minCount} times` : '';
+      const times = e.minCount && e.minCount > 1 ? ` at least ${e.minCount} times` : '';
       const about = e.subject ? ` about ${e.subject}` : '';
       const from = e.sentinel ? ` from ${e.sentinel}` : '';
       return `${e.channel ?? 'warning-level events'}${e.instanceType ? ` (${e.instanceType})` : ''}${about}${from} seen${times}`;
@@ -43,10 +43,15 @@ function describePredicate(g: Goal): string {
     }
     case 'clientResult': {
       const c = g.clientResult!;
-      const noun = c.command ?? 'command';
-      if (c.errorPrefix) return `a ${noun} by client ${c.client} fails with ${c.errorPrefix}`;
+      const what =
+        c.command === 'write' && c.key !== undefined
+          ? `SET ${c.key} ${c.value ?? '…'}`
+          : c.command === 'read' && c.key !== undefined
+            ? `GET ${c.key}`
+            : `a ${c.command ?? 'command'}${c.key === undefined ? '' : ` of ${c.key}`}`;
+      if (c.errorPrefix) return `${what} by client ${c.client} fails with ${c.errorPrefix}`;
       const outcome = c.ok === false ? 'fails' : c.ok === true ? 'succeeds' : 'runs';
-      return `a ${noun} by client ${c.client} ${outcome}${c.text ? ` with ${c.text}` : ''}${c.node ? ` on ${c.node}` : ''}`;
+      return `${what} by client ${c.client} ${outcome}${c.text ? ` with ${c.text}` : ''}${c.node ? ` on ${c.node}` : ''}`;
     }
     case 'processState':
       return `${g.processState?.node} is ${g.processState?.state}`;
@@ -84,8 +89,10 @@ function describePredicate(g: Goal): string {
       return g.faultActive ? 'a network fault is active' : 'no network fault is active';
     case 'workload': {
       const w = g.workload!;
+      const who = w.client === undefined ? 'the workload' : `client ${w.client}'s workload`;
       const parts = [
-        w.running !== undefined && (w.running ? 'the workload runs' : 'the workload is stopped'),
+        w.running !== undefined && (w.running ? `${who} runs` : `${who} is stopped`),
+        w.running === undefined && w.client !== undefined && `${who} ran`,
         w.acknowledgedAtLeast !== undefined && `${w.acknowledgedAtLeast}+ writes acknowledged`,
         w.errorPrefix !== undefined && `${w.errorsAtLeast ?? 1}+ ${w.errorPrefix} errors`,
         w.errorPrefix === undefined && w.errorsAtLeast !== undefined && `${w.errorsAtLeast}+ failed writes`,

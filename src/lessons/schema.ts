@@ -184,7 +184,10 @@ export const GoalSchema = z
     eventSeen: z
       .strictObject({
         channel: channel.optional(),
-        /** Only events Sentinel logs at WARNING level: the ones passed to the notification script. */
+        /**
+         * Only events Sentinel logs at WARNING level. Those about an instance also reach the notification script;
+         * `±tilt` and `-script-*` are warnings without an instance, so they never do (sentinel.c, sentinelEvent).
+         */
         level: z.literal('warning', { error: 'level can only be "warning"' }).optional(),
         subject: nodeRef.optional(),
         sentinel: sentinelRef.optional(),
@@ -209,6 +212,10 @@ export const GoalSchema = z
           .regex(ERROR_PREFIX, { error: 'errorPrefix must be the first word of a Redis error, like "NOREPLICAS"' })
           .optional(),
         command: z.enum(['write', 'read']).optional(),
+        /** The key the command named (`SET age …` / `GET age`). */
+        key: commandToken('key').optional(),
+        /** The value a write sent (`SET age 222`); for what a read returned use `text`. */
+        value: commandToken('value', 256).optional(),
         node: redisRef.optional(),
         text: line('text', 200).optional(),
       })
@@ -218,6 +225,13 @@ export const GoalSchema = z
             code: 'custom',
             path: ['ok'],
             message: 'errorPrefix describes a failed command; drop ok: true',
+          });
+        }
+        if (v.value !== undefined && v.command !== 'write') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['value'],
+            message: 'value is what a write sends: add command: write (for what a read returns, use text)',
           });
         }
       })
@@ -246,6 +260,8 @@ export const GoalSchema = z
     workload: z
       .strictObject({
         running: z.boolean().optional(),
+        /** The client the workload runs as (the text asks for one; the goal must check it). */
+        client: client.optional(),
         acknowledgedAtLeast: big('acknowledgedAtLeast').optional(),
         errorPrefix: z
           .string()
@@ -253,7 +269,7 @@ export const GoalSchema = z
           .optional(),
         errorsAtLeast: big('errorsAtLeast').optional(),
       })
-      .superRefine(atLeastOne(['running', 'acknowledgedAtLeast', 'errorPrefix', 'errorsAtLeast'], 'workload'))
+      .superRefine(atLeastOne(['running', 'client', 'acknowledgedAtLeast', 'errorPrefix', 'errorsAtLeast'], 'workload'))
       .optional(),
     ledger: z
       .strictObject({

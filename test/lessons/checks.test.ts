@@ -227,6 +227,37 @@ describe('clientResult', () => {
     );
   });
 
+  it('matches the key and the written value', () => {
+    const w = (value: string) => ({
+      clientResult: { client: 'A' as const, command: 'write' as const, key: 'age', value },
+    });
+    const wrote = edit(base, (d) => {
+      d.clientResults.push({
+        seq: 4,
+        at: 0,
+        client: 'A',
+        command: 'SET age 222',
+        node: 'redis-1',
+        ok: true,
+        text: 'OK',
+      });
+    });
+    assert.equal(met({ ...w('222'), clientResult: { ...w('222').clientResult, ok: true } }, wrote, since), true);
+    assert.equal(met(w('333'), wrote, since), false);
+    assert.equal(met({ clientResult: { client: 'A', command: 'write', key: 'name', ok: true } }, wrote, since), false);
+    assert.equal(
+      met({ clientResult: { client: 'A', command: 'read', key: 'age', text: '111' } }, refused, since),
+      true,
+    );
+    assert.equal(met({ clientResult: { client: 'A', command: 'read', key: 'other' } }, refused, since), false);
+    assert.equal(check(w('333'), wrote, since).detail, 'no write of age = 333 by client A since the step started');
+    assert.equal(describeGoal(w('222')), 'SET age 222 by client A runs');
+    assert.equal(
+      describeGoal({ clientResult: { client: 'A', command: 'read', key: 'age', text: '(nil)' } }),
+      'GET age by client A runs with (nil)',
+    );
+  });
+
   it('matches reads, text and node', () => {
     assert.equal(met({ clientResult: { client: 'A', command: 'read', ok: true, text: '111' } }, refused, since), true);
     assert.equal(met({ clientResult: { client: 'A', command: 'read', text: '222' } }, refused, since), false);
@@ -418,6 +449,21 @@ describe('faultActive / workload / ledger', () => {
     assert.equal(met({ workload: { errorPrefix: 'READONLY' } }, after, since), false);
     assert.equal(met({ workload: { running: false } }, after, since), false);
     assert.equal(met({ workload: { errorsAtLeast: 15 } }, after, since), true);
+  });
+
+  it('checks which client runs the workload', () => {
+    const s = edit(healthy(), (d) => {
+      d.workload = { running: true, client: 'A', counts: { invoked: 10, ok: 10, failed: 0, unknown: 0, errors: {} } };
+    });
+    const since = markOf(healthy());
+    assert.equal(met({ workload: { running: true, client: 'A' } }, s, since), true);
+    assert.equal(met({ workload: { running: true, client: 'B' } }, s, since), false);
+    assert.match(check({ workload: { running: true, client: 'B' } }, s, since).detail, /client A/);
+    assert.equal(met({ workload: { client: 'B' } }, healthy(), since), false);
+    assert.equal(
+      describeGoal({ workload: { running: true, client: 'B', acknowledgedAtLeast: 8 } }),
+      "client B's workload runs, 8+ writes acknowledged",
+    );
   });
 
   it('a restarted workload counts from zero', () => {
