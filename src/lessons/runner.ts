@@ -3,6 +3,7 @@
 import type { LabState } from '../state/store.js';
 import { evaluateGoal, holdingDetail, markStep, trackHold } from './checks.js';
 import { describeGoal } from './describe.js';
+import { fillStepText } from './placeholders.js';
 import type { Lesson } from './schema.js';
 import type { LessonRunState, LessonStepView, StepStatus } from './types.js';
 
@@ -67,7 +68,15 @@ export function reduceLesson(state: LessonRunState | undefined, event: LessonEve
   const step = state.steps[state.stepIndex];
   switch (event.type) {
     case 'step-entered': {
-      const entered = { ...state, entered: true, since: markStep(event.state, event.now), goalHeldSince: undefined };
+      // Lesson text may name addresses only the running lab knows ({{cli redis-1}}); fill them from its topology.
+      const steps = fillSteps(state.steps, event.state);
+      const entered = {
+        ...state,
+        steps,
+        entered: true,
+        since: markStep(event.state, event.now),
+        goalHeldSince: undefined,
+      };
       return evaluate(entered, event.state, event.now);
     }
     case 'tick':
@@ -96,6 +105,11 @@ export function reduceLesson(state: LessonRunState | undefined, event: LessonEve
     case 'reset':
       return enter(state, 0);
   }
+}
+
+function fillSteps(steps: LessonStepView[], lab: LabState): LessonStepView[] {
+  const filled = steps.map((s) => fillStepText(s, lab.topology));
+  return filled.every((s, i) => s === steps[i]) ? steps : filled;
 }
 
 /** Leaves the current step (done if it was ever met, else pending) and waits for `step-entered` on `index`. */
