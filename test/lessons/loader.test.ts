@@ -56,10 +56,11 @@ describe('shipped lessons', async () => {
   });
 
   it('can be found by id, folder or number', async () => {
-    assert.equal((await loadLesson('noreplicas')).folder, '02-noreplicas');
-    assert.equal((await loadLesson('02-noreplicas')).id, 'noreplicas');
-    assert.equal((await loadLesson('2')).id, 'noreplicas');
-    assert.equal((await loadLesson(join(defaultLessonsRoot(), '10-tilt'))).id, 'tilt');
+    assert.equal((await loadLesson('noreplicas')).folder, '14-noreplicas');
+    assert.equal((await loadLesson('14-noreplicas')).id, 'noreplicas');
+    assert.equal((await loadLesson('14')).id, 'noreplicas');
+    assert.equal((await loadLesson('2')).id, 'events');
+    assert.equal((await loadLesson(join(defaultLessonsRoot(), '19-tilt'))).id, 'tilt');
     await assert.rejects(
       loadLesson('nope'),
       (err: unknown) => err instanceof UserError && /^no lesson "nope"$/.test(err.message),
@@ -88,7 +89,7 @@ describe('lesson folders on disk', () => {
       },
     ],
   });
-  const write = (folder: string, body: object, files: Record<string, string> = { 'step.md': '# Step\n' }) => {
+  const write = (folder: string, body: object, files: Record<string, string> = { 'step.md': '# Step\nredis-2\n' }) => {
     mkdirSync(join(root, folder), { recursive: true });
     writeFileSync(join(root, folder, 'lesson.yaml'), stringify(body));
     for (const [name, content] of Object.entries(files)) {
@@ -98,9 +99,9 @@ describe('lesson folders on disk', () => {
   };
 
   it('loads prose from subfolders', async () => {
-    write('01-good', doc('good', 'steps/one.md'), { 'steps/one.md': '# One\nHello' });
+    write('01-good', doc('good', 'steps/one.md'), { 'steps/one.md': '# One\nHello redis-2' });
     const l = await loadLesson('good', root);
-    assert.equal(l.steps[0]?.prose, '# One\nHello');
+    assert.equal(l.steps[0]?.prose, '# One\nHello redis-2');
     assert.equal(l.dir, join(root, '01-good'));
   });
 
