@@ -4,6 +4,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { lessonContentProblems } from './content.js';
 import { formatProblem, type LessonProblem } from './issues.js';
 import type { Lesson, LessonDoc, LessonStep } from './schema.js';
 import { controlCharProblem, FOLDER_NAME, LESSON_FILE, MAX_FILE_BYTES, validateLessonText } from './validate.js';
@@ -154,7 +155,11 @@ async function readProse(
     steps.push({ ...step, prose });
   }
   if (problems.length) return { problems };
-  return { lesson: { ...doc, folder, dir, steps }, problems };
+  const lesson: Lesson = { ...doc, folder, dir, steps };
+  // Learner-facing rules (no traps, no references to material the learner lacks, valid placeholders).
+  const content = lessonContentProblems(lesson);
+  if (content.length) return { problems: content };
+  return { lesson, problems };
 }
 
 async function readLimited(path: string): Promise<string | { error: string }> {
