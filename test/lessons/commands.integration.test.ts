@@ -9,8 +9,8 @@ import type { Lab } from '../../src/engine/lab.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
 import { fillPlaceholders } from '../../src/lessons/placeholders.js';
 import type { Lesson } from '../../src/lessons/schema.js';
-import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 import { startTestLab } from '../helpers/lab.js';
+import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
 const hasCli = spawnSync('redis-cli', ['--version']).status === 0;
 
@@ -20,7 +20,8 @@ function shownCommands(lesson: Lesson): string[] {
   for (const step of lesson.steps) {
     const texts = [step.prose, step.goalText ?? '', ...step.hints, step.explain ?? ''];
     for (const t of texts) {
-      for (const m of t.matchAll(/\{\{\s*cli\s+[a-z]+-\d+\s*\}\}[^`\n]*/g)) out.push(m[0].replace(/\s+#.*$/, '').trim());
+      for (const m of t.matchAll(/\{\{\s*cli\s+[a-z]+-\d+\s*\}\}[^`\n]*/g))
+        out.push(m[0].replace(/\s+#.*$/, '').trim());
     }
   }
   return out;
