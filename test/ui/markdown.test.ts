@@ -197,17 +197,19 @@ describe('renderMarkdown: tables', () => {
     assert.deepEqual(lines, ['名字   │ x', '───────┼──', '主服务 │ 1']);
   });
 
-  it('shrinks and wraps cells when the table is wider than the pane, never cutting a word', () => {
+  it('shrinks and wraps cells when the table is wider than the pane, continuations hanging, no word cut', () => {
     const wide =
       '| stage | time |\n|---|---|\n| a long stage description that needs many words | 1.20 |\n| short | 2.1–2.3 |';
     const lines = renderMarkdown(wide, 30);
     assertFits(lines, 30, 'table');
-    const t = text(lines);
-    assert.ok(t.every((l) => !l.includes('|---')));
-    assert.ok(
-      t.some((l) => l.includes('┼')),
-      'still a grid',
-    );
+    assert.deepEqual(text(lines), [
+      'stage                │ time',
+      '─────────────────────┼────────',
+      'a long stage         │ 1.20',
+      '  description that   │',
+      '  needs many words   │',
+      'short                │ 2.1–2.3',
+    ]);
     assertAllWords(wide, lines, 30, 'table');
   });
 
@@ -281,6 +283,11 @@ describe('renderMarkdown: CJK and grapheme safety', () => {
       const all = lines.flatMap((l) => graphemes(lineText(l)));
       for (const g of graphemes(src.replace(/ /g, ''))) assert.ok(all.includes(g), `@${width}: ${g} split`);
     }
+  });
+
+  it('never breaks at a no-break space, and draws it as a space', () => {
+    const lines = wrapSpans([{ text: 'the goal sentence ✗\u00a0not\u00a0yet', style: 'plain' }], 20);
+    assert.deepEqual(lines.map(lineText), ['the goal sentence', '✗ not yet']);
   });
 
   it('measures the longest unbreakable word, where CJK breaks between characters', () => {

@@ -8,8 +8,9 @@
 // - fenced code keeps its spaces and is never wrapped silently: a line wider than the pane continues on the
 //   next line, which starts with `↪` in the code's indent (so diagrams stay intact wherever they fit);
 // - tables are aligned columns measured by display width; when the natural widths do not fit, columns shrink
-//   (never below their longest word) and cells wrap; when even that does not fit, each row becomes a small
-//   record ("• header: value" per cell);
+//   (never below their longest word) and cells wrap, their continuation lines hanging two columns in so a
+//   wrapped row still reads as one; when even that does not fit, each row becomes a small record
+//   ("• header: value" per cell);
 // - a long quotation in CJK (the lessons quote a Chinese note, then translate it) is set on lines of its own,
 //   so the quote and its translation each wrap on their own lines.
 import { Lexer, type Token, type Tokens } from 'marked';
@@ -34,6 +35,8 @@ export const MIN_MD_WIDTH = 8;
 const CODE_INDENT = '  ';
 const CODE_CONTINUED = '↪ ';
 const TABLE_SEP = ' │ ';
+/** A table cell's continuation lines hang this far in, so a wrapped row reads as one row. */
+const CELL_HANG: Span[] = [{ text: '  ', style: 'plain' }];
 const BULLETS = ['•', '◦', '▪'];
 /** Nesting (quote bars, list indents) stops indenting where less than this would be left for the text. */
 const MIN_CONTENT = 6;
@@ -256,18 +259,14 @@ function table(t: Tokens.Table, width: number): MdLine[] {
   const n = head.length;
   const all = [head, ...rows];
   const natural = Array.from({ length: n }, (_, i) => Math.max(1, ...all.map((r) => spansWidth(r[i] ?? []))));
-  const minimum = Array.from({ length: n }, (_, i) => Math.max(1, ...all.map((r) => longestWord(r[i] ?? []))));
-  const widths = tableColumnWidths(natural, minimum, width, (c, w) => all.map((r) => wrapSpans(r[c] ?? [], w).length));
+  const hang = spansWidth(CELL_HANG);
+  const minimum = Array.from({ length: n }, (_, i) => Math.max(1, ...all.map((r) => longestWord(r[i] ?? [], hang))));
+  const cell = (c: Span[], w: number) => wrapSpans(c, w, { rest: CELL_HANG });
+  const widths = tableColumnWidths(natural, minimum, width, (c, w) => all.map((r) => cell(r[c] ?? [], w).length));
   if (!widths) return records(head, rows, width);
   const align = (i: number): Align => t.align[i] ?? 'left';
-  const laid = all.map((r) => widths.map((w, i) => wrapSpans(r[i] ?? [], w)));
-  const multi = laid.slice(1).some((cells) => cells.some((c) => c.length > 1));
-  const rule = (cross: string): MdLine => [
-    { text: widths.map((w) => '─'.repeat(w)).join(`─${cross}─`), style: 'mark' },
-  ];
   const out: MdLine[] = [];
-  for (const [r, cells] of laid.entries()) {
-    if (r > 1 && multi) out.push(rule('┼'));
+  for (const [r, cells] of all.map((row) => widths.map((w, i) => cell(row[i] ?? [], w))).entries()) {
     const height = Math.max(...cells.map((c) => c.length));
     for (let k = 0; k < height; k++) {
       const line: Span[] = [];
@@ -277,7 +276,7 @@ function table(t: Tokens.Table, width: number): MdLine[] {
       }
       out.push(trimEnd(line));
     }
-    if (r === 0) out.push(rule('┼'));
+    if (r === 0) out.push([{ text: widths.map((w) => '─'.repeat(w)).join('─┼─'), style: 'mark' }]);
   }
   return out;
 }

@@ -82,7 +82,8 @@ interface Piece {
 
 type Token = { kind: 'word'; pieces: Piece[]; width: number } | { kind: 'space'; piece: Piece } | { kind: 'break' };
 
-const SPACE = /^\s+$/u;
+/** Whitespace where a line may break; a no-break space (U+00A0, U+202F) glues its neighbours instead. */
+const SPACE = /^[^\S\u00a0\u202f]+$/u;
 
 /** Words (unbreakable runs), single spaces and forced breaks (`\n`), in order. Whitespace runs collapse. */
 function tokenize(spans: readonly Span[]): Token[] {
@@ -118,10 +119,18 @@ function tokenize(spans: readonly Span[]): Token[] {
   return out;
 }
 
-/** Width of the widest unbreakable word: the narrowest a column can be without cutting a word. */
-export function longestWord(spans: readonly Span[]): number {
+/**
+ * The narrowest width `spans` wrap to without cutting a word: the widest word, where every word after the first
+ * may land on a continuation line and so also needs the hanging `indent`.
+ */
+export function longestWord(spans: readonly Span[], indent = 0): number {
   let n = 0;
-  for (const t of tokenize(spans)) if (t.kind === 'word') n = Math.max(n, t.width);
+  let first = true;
+  for (const t of tokenize(spans)) {
+    if (t.kind !== 'word') continue;
+    n = Math.max(n, t.width + (first ? 0 : indent));
+    first = false;
+  }
   return n;
 }
 
@@ -132,13 +141,14 @@ export interface WrapOptions {
   rest?: readonly Span[];
 }
 
-/** Merges adjacent pieces of one style into spans. */
+/** Merges adjacent pieces of one style into spans; a no-break space is drawn as a plain space. */
 function toSpans(pieces: readonly Piece[]): Span[] {
   const out: Span[] = [];
   for (const p of pieces) {
+    const text = p.text === '\u00a0' || p.text === '\u202f' ? ' ' : p.text;
     const last = out.at(-1);
-    if (last && last.style === p.style) last.text += p.text;
-    else out.push({ text: p.text, style: p.style });
+    if (last && last.style === p.style) last.text += text;
+    else out.push({ text, style: p.style });
   }
   return out;
 }
