@@ -28,7 +28,7 @@ describe('layouts', () => {
   ] as const) {
     it(`fills ${columns}x${rows} exactly, no line wider than the terminal`, async () => {
       const { tui } = app(lessonState(), { columns, rows });
-      const f = await tui.waitForFrame('Topology');
+      const f = await tui.waitForFrame('? help');
       assert.equal(lines(f).length, rows);
       for (const l of lines(f)) assert.ok([...l].length <= columns, `line too wide (${[...l].length}): ${l}`);
       assert.ok(f.includes('redis-sentinel-lab'));
@@ -36,35 +36,33 @@ describe('layouts', () => {
     });
   }
 
-  it('narrow 80x24 shows topology, lag and a tabbed pane; wide 160x45 shows every pane at once', async () => {
+  it('narrow 80x24 shows the lesson alone, L the cluster with tabs; wide 160x45 shows every pane at once', async () => {
     const narrow = app(lessonState(), { columns: 80, rows: 24 });
-    const n = await narrow.tui.waitForFrame('Topology');
-    assert.ok(n.includes('Replication'));
-    // The strip does not fit with full names: inactive tabs are abbreviated, the active one stays whole.
-    assert.match(n, /\[Events\]│Lsn│Cli│Node│Act/);
-    assert.ok(!n.includes('Goal:'), 'lesson is behind a tab');
+    const n = await narrow.tui.waitForFrame('Goal:');
+    assert.ok(!n.includes('Topology'), 'the lesson fills the screen first');
+    assert.match(n, /L lesson\/cluster/);
+    await narrow.tui.press('L');
+    const c = await narrow.tui.waitForFrame('Topology');
+    assert.ok(c.includes('Replication'));
+    assert.match(c, /\[Events\]│Client│Node│Actions/);
+    assert.ok(!c.includes('Goal:'), 'the lesson is one L away');
+    await narrow.tui.press('L');
+    await narrow.tui.waitFor((f) => f.includes('Goal:') && !f.includes('Topology'));
     const wide = app(lessonState(), { columns: 160, rows: 45 });
     const w = await wide.tui.waitForFrame('Topology');
-    for (const t of [
-      'Sentinel events',
-      'Lesson: Kill the master',
-      'Client A',
-      'Node redis-1',
-      'Actions',
-      'Replication',
-    ])
+    for (const t of ['Sentinel events', 'Lesson: Kill the master', 'Client', 'Node', 'Actions', 'Replication'])
       assert.ok(w.includes(t), t);
   });
 
   it('Tab walks the panes; in a tabbed slot the focused pane is shown', async () => {
-    const { tui } = app(lessonState(), { columns: 80, rows: 24 });
+    const { tui } = app(lessonState(), { columns: 80, rows: 24, lessonFull: false });
     await tui.waitForFrame('Topology');
     await tui.press('tab'); // lag
     await tui.press('tab'); // events
-    await tui.press('tab'); // lesson
-    await tui.waitForFrame('Goal:');
+    await tui.press('tab'); // client
+    await tui.waitForFrame('[Client]');
     await tui.press('shift+tab'); // back to events
-    await tui.waitFor((f) => !f.includes('Goal:') && f.includes('+switch-master'));
+    await tui.waitFor((f) => f.includes('[Events]') && f.includes('+switch-master'));
   });
 
   it('PgUp/PgDn scroll the focused events pane', async () => {
@@ -88,7 +86,7 @@ describe('layouts', () => {
     const { tui } = app(lessonState(), { columns: 160, rows: 45 });
     await tui.waitForFrame('Lesson: Kill the master');
     tui.resize(80, 24);
-    const n = await tui.waitFor((f) => lines(f).length === 24 && f.includes('[Events]│Lsn'));
+    const n = await tui.waitFor((f) => lines(f).length === 24 && f.includes('Goal:') && !f.includes('Topology'));
     assert.ok(lines(n).every((l) => [...l].length <= 80));
     tui.resize(160, 45);
     await tui.waitFor((f) => lines(f).length === 45 && f.includes('Lesson: Kill the master'));
