@@ -87,6 +87,16 @@ describe('lesson pane', () => {
     assert.notEqual(uiStore.getState().selectedNode, selected, 'elsewhere the arrows select nodes');
   });
 
+  it('in the sandbox, the focused key cheat-sheet leaves the arrows to node selection', async () => {
+    const { tui, uiStore } = renderApp(healthyState(), { columns: 160, rows: 45 });
+    cleanup.push(() => tui.unmount());
+    await tui.waitForFrame('Sandbox: no lesson');
+    uiStore.setState({ focus: 'lesson', recent: ['lesson'] });
+    const selected = uiStore.getState().selectedNode;
+    await tui.press('down');
+    assert.notEqual(uiStore.getState().selectedNode, selected);
+  });
+
   it('brings a revealed hint and the explanation into view, and starts a new step at its top', async () => {
     const { tui, store } = app(tour);
     await tui.waitForFrame('Step 1/5');
@@ -118,7 +128,7 @@ describe('lesson pane', () => {
   });
 
   it('L shows the lesson alone, full width, and L again brings the cluster back', async () => {
-    const { tui } = app(tour);
+    const { tui, uiStore } = app(tour);
     let f = await tui.waitForFrame('Topology');
     assert.match(footer(f), /L lesson\/cluster/);
     await tui.press('L');
@@ -130,5 +140,6 @@ describe('lesson pane', () => {
     );
     await tui.press('L');
     await tui.waitForFrame('Topology');
+    assert.equal(uiStore.getState().focus, 'topology', 'the arrows select nodes again');
   });
 });

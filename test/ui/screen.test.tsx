@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import stringWidth from 'string-width';
+import { loadAllLessons } from '../../src/lessons/loader.js';
+import { startLesson } from '../../src/lessons/runner.js';
 import { actionEntries } from '../../src/ui/keymap/actions.js';
 import { formatKeys } from '../../src/ui/keymap/keys.js';
+import { calculateLayout } from '../../src/ui/layout.js';
 import { healthyState, lessonState, masterKilledState, partitionedState } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
 
@@ -25,6 +29,7 @@ describe('layouts', () => {
     [80, 24],
     [120, 35],
     [160, 45],
+    [200, 60],
   ] as const) {
     it(`fills ${columns}x${rows} exactly, no line wider than the terminal`, async () => {
       const { tui } = app(lessonState(), { columns, rows });
@@ -107,6 +112,71 @@ describe('layouts', () => {
       ['quit'],
     );
   });
+});
+
+/** Display columns at which a frame line has a vertical border character. */
+function borderColumns(line: string): Set<number> {
+  const at = new Set<number>();
+  let x = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(line)) {
+    if ('│║'.includes(segment)) at.add(x);
+    x += stringWidth(segment);
+  }
+  return at;
+}
+
+describe('columns never overlap', () => {
+  // The noreplicas lesson's second step quotes the note in Chinese: wide characters must not push a border.
+  const cases = [
+    { name: 'sandbox', lessonId: undefined, lessonFull: undefined },
+    { name: 'lesson beside the cluster', lessonId: 'noreplicas', lessonFull: false },
+    { name: 'lesson alone', lessonId: 'noreplicas', lessonFull: true },
+  ] as const;
+  for (const [columns, rows] of [
+    [80, 24],
+    [120, 35],
+    [160, 45],
+    [200, 60],
+  ] as const) {
+    for (const c of cases) {
+      it(`keeps every pane border in its column at ${columns}x${rows} (${c.name})`, async () => {
+        const state = partitionedState();
+        if (c.lessonId) {
+          const lesson = (await loadAllLessons()).find((l) => l.id === c.lessonId);
+          assert.ok(lesson);
+          state.lesson = {
+            ...startLesson(lesson),
+            stepIndex: 1,
+            entered: true,
+            goalDetail: 'redis-3, redis-4 stopped',
+          };
+        }
+        const { tui } = app(state, {
+          columns,
+          rows,
+          ...(c.lessonFull === undefined ? {} : { lessonFull: c.lessonFull }),
+        });
+        const f = await tui.waitForFrame('? help');
+        const layout = calculateLayout({ columns, rows, sandbox: !c.lessonId, lessonFull: c.lessonFull });
+        assert.equal(layout.kind, 'panes');
+        if (layout.kind !== 'panes') return;
+        let x = 0;
+        const edges: number[] = [];
+        for (const col of layout.body) {
+          edges.push(x, x + col.width - 1);
+          x += col.width;
+        }
+        const body = lines(f).slice(layout.headerHeight, layout.headerHeight + layout.bodyHeight);
+        for (const [y, l] of body.entries()) {
+          assert.ok(stringWidth(l) <= columns, `row ${y} is ${stringWidth(l)} wide`);
+          const at = borderColumns(l);
+          // Top-border rows of panes carry titles; every other row has its side borders exactly at the edges.
+          if (/[╭╔╰╚]/.test(l)) continue;
+          for (const e of edges) assert.ok(at.has(e), `row ${y}: no border at column ${e}: "${l}"`);
+        }
+      });
+    }
+  }
 });
 
 describe('help overlay', () => {

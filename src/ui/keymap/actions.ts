@@ -70,9 +70,11 @@ function scrollLesson(c: ActionContext, rows: number): void {
   const w = lessonWin(c);
   if (w) uiOps.scrollTo(c.uiStore, 'lesson', Math.max(0, Math.min(w.max, w.top + rows)));
 }
-/** Whether the focused pane binds `key` itself (then a global action with `yieldsToPane` steps aside). */
+/** Whether the focused pane has `key` enabled itself (then a global action with `yieldsToPane` steps aside). */
 function focusBinds(c: WhenContext, key: string): boolean {
-  return Object.values<ActionSpec>(actions).some((a) => a.scope === c.ui.focus && a.keys.includes(key));
+  return Object.values<ActionSpec>(actions).some(
+    (a) => a.scope === c.ui.focus && a.keys.includes(key) && (a.when ? a.when(c) : true),
+  );
 }
 
 export const actions = {
@@ -84,7 +86,13 @@ export const actions = {
     scope: 'global',
     footer: 'lesson/cluster',
     when: (c) => hasLesson(c) && c.layout.kind === 'panes',
-    run: (c) => c.uiStore.setState({ lessonFull: c.layout.kind === 'panes' && c.layout.view !== 'lesson' }),
+    run: (c) => {
+      const full = c.layout.kind === 'panes' && c.layout.view !== 'lesson';
+      c.uiStore.setState({ lessonFull: full });
+      // Back from the lesson alone: the keys return to the pane used before it (the arrows select nodes again).
+      if (!full && c.ui.focus === 'lesson')
+        uiOps.focus(c.uiStore, c.ui.recent.find((p) => p !== 'lesson') ?? 'topology');
+    },
   },
   'lessonText.pageDown': {
     title: 'Page the lesson down',
