@@ -265,6 +265,15 @@ describe('renderMarkdown: CJK and grapheme safety', () => {
     ]);
     const glued = text(renderMarkdown('As it says: "客户端将依然可以向redis3写数据". Then more.', 80));
     assert.deepEqual(glued, ['As it says:', '"客户端将依然可以向redis3写数据".', 'Then more.']);
+    // A short quote is kept on one line rather than broken between its characters.
+    const hint = 'Stop redis-3, redis-4 and redis-5 (the note stops "其中3个slave").';
+    for (let width = 16; width <= 70; width++) {
+      const lines = text(renderInline(hint, width));
+      assert.ok(
+        lines.some((l) => l.includes('"其中3个slave")')),
+        `@${width}: ${lines.join(' / ')}`,
+      );
+    }
     // Quotes inside code are code, not quotations.
     assert.equal(quoteBreaks([{ text: '"客户端将依然可以向redis3写数据"', style: 'code' }]).length, 1);
   });

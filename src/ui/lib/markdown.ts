@@ -407,11 +407,12 @@ const TRAILING_PUNCT = /^[.,:;!?)\]。，：；！？）]*/;
 
 /**
  * Puts each long CJK quotation on lines of its own: a forced break before it (unless it starts the text) and
- * after it and the punctuation glued to it (unless the text ends there). Quotes inside code are left alone.
+ * after it and the punctuation glued to it (unless the text ends there). A short one stays in the sentence,
+ * kept whole on one line. Quotes inside code are left alone.
  */
 export function quoteBreaks(spans: readonly Span[]): Span[] {
-  const chars: Array<{ ch: string; style: SpanStyle }> = [];
-  for (const s of spans) for (const ch of s.text) chars.push({ ch, style: s.style });
+  const chars: Array<{ ch: string; style: SpanStyle; keep: boolean }> = [];
+  for (const s of spans) for (const ch of s.text) chars.push({ ch, style: s.style, keep: s.keep === true });
   const text = chars.map((c) => c.ch).join('');
   // Offsets into `text` (UTF-16) and into `chars` (code points) differ: map between them.
   const index: number[] = [];
@@ -424,23 +425,27 @@ export function quoteBreaks(spans: readonly Span[]): Span[] {
     index[u] = chars.length;
   }
   const breakAt = new Set<number>();
+  let kept = false;
   for (const m of text.matchAll(QUOTE)) {
-    const inner = m[2] ?? '';
-    if (!CJK.test(inner) || textWidth(m[0]) < OWN_LINE_QUOTE_WIDTH) continue;
+    if (!CJK.test(m[2] ?? '')) continue;
     const start = index[m.index] ?? 0;
     const endU = m.index + m[0].length;
+    if (chars.slice(start, index[endU]).some((c) => c.style === 'code')) continue;
+    if (textWidth(m[0]) < OWN_LINE_QUOTE_WIDTH) {
+      for (const c of chars.slice(start, index[endU])) c.keep = true;
+      kept = true;
+      continue;
+    }
     const tail = TRAILING_PUNCT.exec(text.slice(endU))?.[0] ?? '';
-    const end = index[endU + tail.length] ?? chars.length;
-    if (chars.slice(start, end).some((c) => c.style === 'code')) continue;
     breakAt.add(start);
-    breakAt.add(end);
+    breakAt.add(index[endU + tail.length] ?? chars.length);
   }
-  if (!breakAt.size) return [...spans];
+  if (!breakAt.size && !kept) return [...spans];
   const out: Span[] = [];
-  const push = (ch: string, style: SpanStyle) => {
+  const push = (ch: string, style: SpanStyle, keep: boolean) => {
     const last = out.at(-1);
-    if (last && last.style === style) last.text += ch;
-    else out.push({ text: ch, style });
+    if (last && last.style === style && (last.keep === true) === keep) last.text += ch;
+    else out.push(keep ? { text: ch, style, keep } : { text: ch, style });
   };
   let seenText = false;
   for (const [i, c] of chars.entries()) {
@@ -456,10 +461,10 @@ export function quoteBreaks(spans: readonly Span[]): Span[] {
         }
         out.pop();
       }
-      push('\n', c.style);
+      push('\n', c.style, false);
     }
     if (c.ch.trim()) seenText = true;
-    push(c.ch, c.style);
+    push(c.ch, c.style, c.keep);
   }
   return out;
 }

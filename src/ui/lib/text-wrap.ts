@@ -32,6 +32,8 @@ export type SpanStyle =
 export interface Span {
   text: string;
   style: SpanStyle;
+  /** Keep on one line: no break between its CJK characters (a short quotation); its spaces still break. */
+  keep?: boolean;
 }
 
 /** One terminal line of styled text; never wider than the width it was laid out for. */
@@ -78,6 +80,7 @@ interface Piece {
   text: string;
   style: SpanStyle;
   width: number;
+  keep?: boolean;
 }
 
 type Token = { kind: 'word'; pieces: Piece[]; width: number } | { kind: 'space'; piece: Piece } | { kind: 'break' };
@@ -108,9 +111,9 @@ function tokenize(spans: readonly Span[]): Token[] {
           out.push({ kind: 'space', piece: { text: ' ', style: span.style, width: 1 } });
         continue;
       }
-      const piece = { text: g, style: span.style, width: stringWidth(g) };
+      const piece: Piece = { text: g, style: span.style, width: stringWidth(g), keep: span.keep };
       const last = word.at(-1);
-      if (last && breakBetween(last, piece)) flush();
+      if (last && !(last.keep && piece.keep) && breakBetween(last, piece)) flush();
       word.push(piece);
       wordWidth += piece.width;
     }
