@@ -5,6 +5,7 @@ import { type ComponentType, useEffect, useMemo } from 'react';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
+import { LessonAutoScroll } from './components/LessonAutoScroll.js';
 import { isPicker, PickerView } from './components/PickerView.js';
 import { StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
@@ -37,7 +38,11 @@ export function Screen() {
   const controller = useController();
   const uiStore = useUiStore();
   const sandbox = useLab((s) => s.lesson === undefined);
-  const layout = useMemo(() => calculateLayout({ columns, rows, sandbox }), [columns, rows, sandbox]);
+  const lessonFull = useUi((s) => s.lessonFull);
+  const layout = useMemo(
+    () => calculateLayout({ columns, rows, sandbox, lessonFull }),
+    [columns, rows, sandbox, lessonFull],
+  );
   useKeymap(controller, uiStore, layout);
   const focus = useUi((s) => s.focus);
   const recent = useUi((s) => s.recent);
@@ -45,8 +50,9 @@ export function Screen() {
 
   const focusOrder = layout.kind === 'panes' ? layout.focusOrder : undefined;
   useEffect(() => {
-    // After a resize (or leaving a lesson) the focused pane may no longer exist: fall back to the topology.
-    if (focusOrder && !focusOrder.includes(focus)) uiOps.focus(uiStore, 'topology');
+    // After a resize, a view change or leaving a lesson the focused pane may no longer be shown: fall back to
+    // the first pane of the new layout (the topology, or the lesson when it fills the screen).
+    if (focusOrder && !focusOrder.includes(focus)) uiOps.focus(uiStore, focusOrder[0] ?? 'topology');
   }, [focusOrder, focus, uiStore]);
 
   if (layout.kind === 'too-small') return <TooSmall columns={columns} rows={rows} />;
@@ -93,6 +99,7 @@ export function Screen() {
           {layout.body.map(column)}
         </Box>
       </Box>
+      <LessonAutoScroll layout={layout} />
       <StatusLine width={columns} />
       <Footer width={columns} layout={layout} />
     </Box>

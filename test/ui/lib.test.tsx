@@ -6,7 +6,6 @@ import { editText } from '../../src/ui/keymap/dispatch.js';
 import { knownRole, referenceMaster, sentinelDisagrees, writeGuard } from '../../src/ui/lib/cluster-view.js';
 import { hostFaultNotes } from '../../src/ui/lib/fault-view.js';
 import { sinceStart, sparkline } from '../../src/ui/lib/format.js';
-import { renderMarkdown } from '../../src/ui/lib/markdown.js';
 import { latencyAction, partitionAction, stepLatency } from '../../src/ui/lib/pickers.js';
 import { timelinePhases, wrapTokens } from '../../src/ui/lib/timeline.js';
 import { frozenReplicaState, healthyState, masterKilledState, partitionedState, T0 } from '../fixtures/ui-states.js';
@@ -129,15 +128,6 @@ describe('text helpers', () => {
   it('formats run-relative times', () => {
     assert.equal(sinceStart(T0 + 12_345, T0), '+12.3s');
     assert.equal(sinceStart(T0 + 125_000, T0), '+2m05');
-  });
-  it('renders minimal Markdown: headings, bullets, code, wrapping', () => {
-    const lines = renderMarkdown('# Title\n\nSome `code` and **bold** text that wraps here.\n\n- one\n- two', 20);
-    const text = lines.map((l) => l.map((s) => s.text).join(''));
-    assert.deepEqual(text, ['Title', '', 'Some code and bold', 'text that wraps', 'here.', '', '• one', '• two']);
-    assert.equal(lines[0]?.[0]?.style, 'heading');
-    assert.ok(lines[2]?.some((s) => s.style === 'code' && s.text === 'code'));
-    assert.ok(lines[2]?.some((s) => s.style === 'bold' && s.text === 'bold'));
-    for (const l of text) assert.ok(l.length <= 20);
   });
   it('formats failover phases and wraps them', () => {
     const t = masterKilledState().failovers[0];

@@ -103,7 +103,7 @@ describe('panes render fixture states', () => {
   it('lesson: step, Markdown, goal with ✓ and detail, hints so far, solution', async () => {
     const { tui } = wide(lessonState());
     const f = await tui.waitForFrame('Goal:');
-    assert.ok(f.includes('2/3 Kill the master'));
+    assert.ok(f.includes('Step 2/3: Kill the master ✓✓·'));
     assert.ok(f.includes('What happens when the master dies'));
     assert.ok(f.includes('• +sdown: one Sentinel stops getting replies'));
     assert.ok(!f.includes('`'), 'code spans lose their backticks');

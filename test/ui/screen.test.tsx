@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import stringWidth from 'string-width';
+import { loadAllLessons } from '../../src/lessons/loader.js';
+import { startLesson } from '../../src/lessons/runner.js';
 import { actionEntries } from '../../src/ui/keymap/actions.js';
 import { formatKeys } from '../../src/ui/keymap/keys.js';
+import { calculateLayout } from '../../src/ui/layout.js';
 import { healthyState, lessonState, masterKilledState, partitionedState } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
 
@@ -25,10 +29,11 @@ describe('layouts', () => {
     [80, 24],
     [120, 35],
     [160, 45],
+    [200, 60],
   ] as const) {
     it(`fills ${columns}x${rows} exactly, no line wider than the terminal`, async () => {
       const { tui } = app(lessonState(), { columns, rows });
-      const f = await tui.waitForFrame('Topology');
+      const f = await tui.waitForFrame('? help');
       assert.equal(lines(f).length, rows);
       for (const l of lines(f)) assert.ok([...l].length <= columns, `line too wide (${[...l].length}): ${l}`);
       assert.ok(f.includes('redis-sentinel-lab'));
@@ -36,35 +41,33 @@ describe('layouts', () => {
     });
   }
 
-  it('narrow 80x24 shows topology, lag and a tabbed pane; wide 160x45 shows every pane at once', async () => {
+  it('narrow 80x24 shows the lesson alone, L the cluster with tabs; wide 160x45 shows every pane at once', async () => {
     const narrow = app(lessonState(), { columns: 80, rows: 24 });
-    const n = await narrow.tui.waitForFrame('Topology');
-    assert.ok(n.includes('Replication'));
-    // The strip does not fit with full names: inactive tabs are abbreviated, the active one stays whole.
-    assert.match(n, /\[Events\]│Lsn│Cli│Node│Act/);
-    assert.ok(!n.includes('Goal:'), 'lesson is behind a tab');
+    const n = await narrow.tui.waitForFrame('Goal:');
+    assert.ok(!n.includes('Topology'), 'the lesson fills the screen first');
+    assert.match(n, /L lesson\/cluster/);
+    await narrow.tui.press('L');
+    const c = await narrow.tui.waitForFrame('Topology');
+    assert.ok(c.includes('Replication'));
+    assert.match(c, /\[Events\]│Client│Node│Actions/);
+    assert.ok(!c.includes('Goal:'), 'the lesson is one L away');
+    await narrow.tui.press('L');
+    await narrow.tui.waitFor((f) => f.includes('Goal:') && !f.includes('Topology'));
     const wide = app(lessonState(), { columns: 160, rows: 45 });
     const w = await wide.tui.waitForFrame('Topology');
-    for (const t of [
-      'Sentinel events',
-      'Lesson: Kill the master',
-      'Client A',
-      'Node redis-1',
-      'Actions',
-      'Replication',
-    ])
+    for (const t of ['Sentinel events', 'Lesson: Kill the master', 'Client', 'Node', 'Actions', 'Replication'])
       assert.ok(w.includes(t), t);
   });
 
   it('Tab walks the panes; in a tabbed slot the focused pane is shown', async () => {
-    const { tui } = app(lessonState(), { columns: 80, rows: 24 });
+    const { tui } = app(lessonState(), { columns: 80, rows: 24, lessonFull: false });
     await tui.waitForFrame('Topology');
     await tui.press('tab'); // lag
     await tui.press('tab'); // events
-    await tui.press('tab'); // lesson
-    await tui.waitForFrame('Goal:');
+    await tui.press('tab'); // client
+    await tui.waitForFrame('[Client]');
     await tui.press('shift+tab'); // back to events
-    await tui.waitFor((f) => !f.includes('Goal:') && f.includes('+switch-master'));
+    await tui.waitFor((f) => f.includes('[Events]') && f.includes('+switch-master'));
   });
 
   it('PgUp/PgDn scroll the focused events pane', async () => {
@@ -88,7 +91,7 @@ describe('layouts', () => {
     const { tui } = app(lessonState(), { columns: 160, rows: 45 });
     await tui.waitForFrame('Lesson: Kill the master');
     tui.resize(80, 24);
-    const n = await tui.waitFor((f) => lines(f).length === 24 && f.includes('[Events]│Lsn'));
+    const n = await tui.waitFor((f) => lines(f).length === 24 && f.includes('Goal:') && !f.includes('Topology'));
     assert.ok(lines(n).every((l) => [...l].length <= 80));
     tui.resize(160, 45);
     await tui.waitFor((f) => lines(f).length === 45 && f.includes('Lesson: Kill the master'));
@@ -109,6 +112,71 @@ describe('layouts', () => {
       ['quit'],
     );
   });
+});
+
+/** Display columns at which a frame line has a vertical border character. */
+function borderColumns(line: string): Set<number> {
+  const at = new Set<number>();
+  let x = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(line)) {
+    if ('│║'.includes(segment)) at.add(x);
+    x += stringWidth(segment);
+  }
+  return at;
+}
+
+describe('columns never overlap', () => {
+  // The noreplicas lesson's second step quotes the note in Chinese: wide characters must not push a border.
+  const cases = [
+    { name: 'sandbox', lessonId: undefined, lessonFull: undefined },
+    { name: 'lesson beside the cluster', lessonId: 'noreplicas', lessonFull: false },
+    { name: 'lesson alone', lessonId: 'noreplicas', lessonFull: true },
+  ] as const;
+  for (const [columns, rows] of [
+    [80, 24],
+    [120, 35],
+    [160, 45],
+    [200, 60],
+  ] as const) {
+    for (const c of cases) {
+      it(`keeps every pane border in its column at ${columns}x${rows} (${c.name})`, async () => {
+        const state = partitionedState();
+        if (c.lessonId) {
+          const lesson = (await loadAllLessons()).find((l) => l.id === c.lessonId);
+          assert.ok(lesson);
+          state.lesson = {
+            ...startLesson(lesson),
+            stepIndex: 1,
+            entered: true,
+            goalDetail: 'redis-3, redis-4 stopped',
+          };
+        }
+        const { tui } = app(state, {
+          columns,
+          rows,
+          ...(c.lessonFull === undefined ? {} : { lessonFull: c.lessonFull }),
+        });
+        const f = await tui.waitForFrame('? help');
+        const layout = calculateLayout({ columns, rows, sandbox: !c.lessonId, lessonFull: c.lessonFull });
+        assert.equal(layout.kind, 'panes');
+        if (layout.kind !== 'panes') return;
+        let x = 0;
+        const edges: number[] = [];
+        for (const col of layout.body) {
+          edges.push(x, x + col.width - 1);
+          x += col.width;
+        }
+        const body = lines(f).slice(layout.headerHeight, layout.headerHeight + layout.bodyHeight);
+        for (const [y, l] of body.entries()) {
+          assert.ok(stringWidth(l) <= columns, `row ${y} is ${stringWidth(l)} wide`);
+          const at = borderColumns(l);
+          // Top-border rows of panes carry titles; every other row has its side borders exactly at the edges.
+          if (/[╭╔╰╚]/.test(l)) continue;
+          for (const e of edges) assert.ok(at.has(e), `row ${y}: no border at column ${e}: "${l}"`);
+        }
+      });
+    }
+  }
 });
 
 describe('help overlay', () => {

@@ -2,6 +2,7 @@
 import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
 import type { LabState } from '../../src/state/store.js';
 import { App } from '../../src/ui/run-tui.js';
+import { createUiStore } from '../../src/ui/state/ui-store.js';
 import type { ColorMode } from '../../src/ui/theme/tokens.js';
 import { renderTui } from '../helpers/render-tui.js';
 import { fakeController } from './fake-controller.js';
@@ -13,6 +14,8 @@ export interface AppOptions {
   lesson?: boolean;
   outcome?: (a: LabAction) => ActionOutcome | Promise<ActionOutcome>;
   quit?: () => Promise<void>;
+  /** Preset the lesson view (L): true alone at full width, false beside (or instead of) the cluster. */
+  lessonFull?: boolean;
 }
 
 export function renderApp(state: LabState, opts: AppOptions = {}) {
@@ -21,9 +24,13 @@ export function renderApp(state: LabState, opts: AppOptions = {}) {
     outcome: opts.outcome,
     quit: opts.quit,
   });
-  const tui = renderTui(<App controller={fake.controller} colorMode={opts.colorMode ?? 'none'} />, {
+  const uiStore = createUiStore({
+    selectedNode: state.topology.nodes.find((n) => n.kind === 'redis')?.id ?? 'redis-1',
+    ...(opts.lessonFull === undefined ? {} : { lessonFull: opts.lessonFull }),
+  });
+  const tui = renderTui(<App controller={fake.controller} colorMode={opts.colorMode ?? 'none'} uiStore={uiStore} />, {
     columns: opts.columns ?? 120,
     rows: opts.rows ?? 35,
   });
-  return { ...fake, tui };
+  return { ...fake, tui, uiStore };
 }

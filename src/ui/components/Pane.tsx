@@ -2,6 +2,7 @@
 // Focus is shown by a double border, which stays visible without colour.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import stringWidth from 'string-width';
 import { useTheme } from '../hooks/use-theme.js';
 import { type PaneId, SHORT_TAB_TITLES, TAB_TITLES } from '../layout.js';
 
@@ -14,28 +15,36 @@ export interface PaneProps {
   tabs?: { panes: readonly PaneId[]; active: PaneId; titles?: Partial<Record<PaneId, string>> };
   /** Extra text at the right of the top border (e.g. "3 of 40"). */
   badge?: string;
+  /**
+   * The badge matters more than the end of the title (a scroll position): when both do not fit, the title is
+   * shortened (to no less than 12 columns) rather than the badge dropped. Plain titles only.
+   */
+  keepBadge?: boolean;
   children: ReactNode;
 }
 
-export function Pane({ width, height, focused, title, tabs, badge, children }: PaneProps) {
+export function Pane({ width, height, focused, title, tabs, badge, keepBadge, children }: PaneProps) {
   const theme = useTheme();
   const color = theme.border(focused ? 'border.focus' : 'border.default');
   const [tl, h, tr] = focused ? ['╔', '═', '╗'] : ['╭', '─', '╮'];
   const mark = (name: string, active: boolean) => (active && tabs && theme.mode === 'none' ? `[${name}]` : name);
   const budget = Math.max(0, width - 5);
-  const parts = tabs ? fitTabs(tabs, budget, mark) : [{ id: 'title', text: title, active: true }];
+  // With keepBadge, the title gets what the badge leaves (the badge is shown with a space each side).
+  const titleBudget =
+    keepBadge && badge && !tabs ? Math.max(Math.min(12, budget), budget - stringWidth(badge) - 3) : budget;
+  const parts = tabs ? fitTabs(tabs, budget, mark) : [{ id: 'title', text: fitText(title, titleBudget), active: true }];
   let used = 0;
   const shown: Array<{ id: string; text: string; active: boolean }> = [];
   for (const p of parts) {
     if (used >= budget) break;
     const room = budget - used;
     // Cut titles end in … so the reader knows there is more.
-    const text = p.text.length > room ? `${p.text.slice(0, Math.max(0, room - 1))}…` : p.text;
+    const text = fitText(p.text, room);
     shown.push({ id: p.id, text, active: p.active });
-    used += text.length;
+    used += stringWidth(text);
   }
-  const badgeText = badge && used + badge.length + 3 <= budget ? ` ${badge} ` : '';
-  const fill = Math.max(0, width - 5 - used - badgeText.length);
+  const badgeText = badge && used + stringWidth(badge) + 3 <= budget ? ` ${badge} ` : '';
+  const fill = Math.max(0, width - 5 - used - stringWidth(badgeText));
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0}>
       <Box flexShrink={0} height={1}>
@@ -65,6 +74,17 @@ export function Pane({ width, height, focused, title, tabs, badge, children }: P
       </Box>
     </Box>
   );
+}
+
+/** `text` cut to `max` columns, ending in … when cut. */
+function fitText(text: string, max: number): string {
+  if (stringWidth(text) <= max) return text;
+  let out = '';
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    if (stringWidth(out + segment) > max - 1) break;
+    out += segment;
+  }
+  return `${out}…`;
 }
 
 type TabPart = { id: string; text: string; active: boolean };

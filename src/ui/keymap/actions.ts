@@ -3,6 +3,7 @@
 import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
 import { writeGuard } from '../lib/cluster-view.js';
+import { lessonWindow } from '../lib/lesson-doc.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
 import { type ModalKind, uiOps } from '../state/ui-store.js';
 import { type ActionContext, attempt, performAction, track, type WhenContext } from './context.js';
@@ -53,11 +54,67 @@ export interface ActionSpec {
   always?: boolean;
   /** Also active on the "terminal too small" screen. */
   onSmallScreen?: boolean;
+  /**
+   * A global action whose key a pane may also bind: the focused pane's binding wins (dispatch looks at the
+   * focused pane first) and `when` must be false while that pane is focused, so the footer never shows both.
+   */
+  yieldsToPane?: boolean;
   when?: (ctx: WhenContext) => boolean;
   run: (ctx: ActionContext) => void;
 }
 
+/** The lesson pane's scroll window as the current layout shows it (undefined: no lesson on screen). */
+const lessonWin = (c: WhenContext) => lessonWindow(c.lab.lesson, c.layout, c.ui.scroll.lesson ?? 0);
+/** Moves the lesson window by `rows` (negative: up), within the document. */
+function scrollLesson(c: ActionContext, rows: number): void {
+  const w = lessonWin(c);
+  if (w) uiOps.scrollTo(c.uiStore, 'lesson', Math.max(0, Math.min(w.max, w.top + rows)));
+}
+/** Whether the focused pane has `key` enabled itself (then a global action with `yieldsToPane` steps aside). */
+function focusBinds(c: WhenContext, key: string): boolean {
+  return Object.values<ActionSpec>(actions).some(
+    (a) => a.scope === c.ui.focus && a.keys.includes(key) && (a.when ? a.when(c) : true),
+  );
+}
+
 export const actions = {
+  // ── Lesson view and text (first, so the footer keeps them at 80 columns) ─
+  'lessonView.toggle': {
+    title: 'Lesson full width ⇄ cluster view',
+    group: 'Lesson',
+    keys: ['L'],
+    scope: 'global',
+    footer: 'lesson/cluster',
+    when: (c) => hasLesson(c) && c.layout.kind === 'panes',
+    run: (c) => {
+      const full = c.layout.kind === 'panes' && c.layout.view !== 'lesson';
+      c.uiStore.setState({ lessonFull: full });
+      // Back from the lesson alone: the keys return to the pane used before it (the arrows select nodes again).
+      if (!full && c.ui.focus === 'lesson')
+        uiOps.focus(c.uiStore, c.ui.recent.find((p) => p !== 'lesson') ?? 'topology');
+    },
+  },
+  'lessonText.pageDown': {
+    title: 'Page the lesson down',
+    group: 'Scroll',
+    keys: ['pagedown'],
+    scope: 'global',
+    footer: 'lesson ▼',
+    yieldsToPane: true,
+    when: (c) => !focusBinds(c, 'pagedown') && (lessonWin(c)?.max ?? 0) > (lessonWin(c)?.top ?? 0),
+    run: (c) => scrollLesson(c, Math.max(1, (lessonWin(c)?.rows ?? 2) - 2)),
+  },
+  'lessonText.pageUp': {
+    title: 'Page the lesson up',
+    group: 'Scroll',
+    keys: ['pageup'],
+    scope: 'global',
+    footer: 'lesson ▲',
+    yieldsToPane: true,
+    when: (c) => !focusBinds(c, 'pageup') && (lessonWin(c)?.top ?? 0) > 0,
+    run: (c) => scrollLesson(c, -Math.max(1, (lessonWin(c)?.rows ?? 2) - 2)),
+  },
+
   // ── Node (the selected one) ───────────────────────────────────────────────
   'node.kill': {
     title: 'Kill selected node (kill -9)',
@@ -317,20 +374,23 @@ export const actions = {
     scope: 'node',
     run: (c) => page(c, 'node', -1, c.lab.processes[c.ui.selectedNode]?.logTail.length ?? 0),
   },
-  'lessonText.pageDown': {
-    title: 'Scroll lesson text down',
+  'lessonText.lineDown': {
+    title: 'Lesson down a line',
     group: 'Scroll',
-    keys: ['pagedown'],
+    keys: ['down', 'j'],
     scope: 'lesson',
     footer: 'scroll',
-    run: (c) => page(c, 'lesson', 1, 500),
+    // Always enabled while a lesson is shown, so an arrow key in the focused lesson never selects a node instead.
+    when: (c) => lessonWin(c) !== undefined,
+    run: (c) => scrollLesson(c, 1),
   },
-  'lessonText.pageUp': {
-    title: 'Scroll lesson text up',
+  'lessonText.lineUp': {
+    title: 'Lesson up a line',
     group: 'Scroll',
-    keys: ['pageup'],
+    keys: ['up', 'k'],
     scope: 'lesson',
-    run: (c) => page(c, 'lesson', -1, 500),
+    when: (c) => lessonWin(c) !== undefined,
+    run: (c) => scrollLesson(c, -1),
   },
   'actions.pageUp': {
     title: 'Scroll action log back',
@@ -395,6 +455,9 @@ export const actions = {
     group: 'Navigate',
     keys: ['up', 'k'],
     scope: 'global',
+    // The focused lesson pane scrolls with these keys instead.
+    yieldsToPane: true,
+    when: (c) => !focusBinds(c, 'up'),
     run: (c) => moveNode(c, -1),
   },
   'nav.nodeDown': {
@@ -403,6 +466,8 @@ export const actions = {
     keys: ['down', 'j'],
     scope: 'global',
     footer: 'select',
+    yieldsToPane: true,
+    when: (c) => !focusBinds(c, 'down'),
     run: (c) => moveNode(c, 1),
   },
   'nav.paneNext': {

@@ -1,30 +1,30 @@
-// The current lesson step: prose (minimal Markdown, scrollable), the goal with a live ✓/✗ and its detail,
-// hints shown so far, and the solution when toggled. In the sandbox it shows a key cheat-sheet instead.
-import { Box, Text } from 'ink';
-import { memo, type ReactNode, useMemo } from 'react';
-import { describeEntry } from '../../lessons/describe.js';
+// The current lesson step as one scrollable document (lib/lesson-doc.ts): prose in real Markdown, the goal with
+// a live ✓/✗ and its detail, the explanation once met, hints, solution and the completion line, all wrapped to
+// the pane, never cut. The top border says where the window is (▲ lines above, ▼ below); the scroll keys are in
+// the key registry and LessonAutoScroll moves the window when new content appears. In the sandbox it shows a key
+// cheat-sheet instead.
+import { Box, useWindowSize } from 'ink';
+import { memo } from 'react';
 import { CheatSheet } from '../components/CheatSheet.js';
 import { MdLineView } from '../components/MdLineView.js';
 import { Pane } from '../components/Pane.js';
-import { Spinner } from '../components/Spinner.js';
 import { useLab } from '../hooks/use-lab.js';
-import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
-import { renderMarkdown } from '../lib/markdown.js';
+import { cachedLessonDocument, lessonTextWidth, maxScroll } from '../lib/lesson-doc.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
-const STEP_MARK = { pending: '·', active: '▶', met: '✓', done: '✓' } as const;
-
 export const LessonPane = memo(function LessonPane({ width, height, focused, tabs }: PaneFrameProps) {
-  const theme = useTheme();
   const lesson = useLab((s) => s.lesson);
-  const scroll = useUi((s) => s.scroll.lesson ?? 0);
+  const stored = useUi((s) => s.scroll.lesson ?? 0);
+  const { columns } = useWindowSize();
   const cols = innerCols(width);
-  const rowsAvail = innerRows(height);
-  const step = lesson?.steps[lesson.stepIndex];
-  const prose = useMemo(() => renderMarkdown(step?.prose ?? '', Math.max(10, cols)), [step?.prose, cols]);
+  const rows = innerRows(height);
+  const textWidth = lessonTextWidth(cols);
+  const doc = lesson ? cachedLessonDocument(lesson, textWidth) : undefined;
+  const max = doc ? maxScroll(doc.lines.length, rows) : 0;
+  const top = Math.max(0, Math.min(stored, max));
 
-  if (!lesson || !step) {
+  if (!lesson || !doc) {
     return (
       <Pane
         width={width}
@@ -33,98 +33,18 @@ export const LessonPane = memo(function LessonPane({ width, height, focused, tab
         title="Keys"
         tabs={tabs ? { ...tabs, titles: { lesson: 'Keys' } } : undefined}
       >
-        <CheatSheet rows={rowsAvail} />
+        <CheatSheet rows={rows} />
       </Pane>
     );
   }
 
-  const head: ReactNode[] = [
-    <Text key="title" wrap="truncate-end">
-      <Text {...theme.style('text.title')}>
-        {lesson.stepIndex + 1}/{lesson.steps.length} {step.title}
-      </Text>
-      <Text {...theme.style('status.muted')}> {lesson.status.map((st) => STEP_MARK[st]).join('')}</Text>
-    </Text>,
-  ];
-  const bottom: ReactNode[] = [
-    <Text key="goal" wrap="truncate-end">
-      <Text {...theme.style('text.title')}>Goal: </Text>
-      <Text>{step.goalText} </Text>
-      <Text {...theme.style(lesson.goalMet ? 'status.ok' : 'status.error')}>
-        {lesson.goalMet ? '✓ met' : '✗ not yet'}
-      </Text>
-    </Text>,
-  ];
-  if (lesson.goalDetail) {
-    bottom.push(
-      <Text key="detail" wrap="truncate-end" {...theme.style('status.muted')}>
-        {'  '}
-        {lesson.goalDetail}
-      </Text>,
-    );
-  }
-  if (lesson.goalMet && step.explain) {
-    for (const [i, line] of renderMarkdown(step.explain, cols).entries())
-      bottom.push(<MdLineView key={`ex-${i}`} line={line} />);
-  }
-  for (const [i, hint] of step.hints.slice(0, lesson.hintsShown).entries()) {
-    bottom.push(
-      <Text key={`hint-${i}`} wrap="truncate-end" {...theme.style('status.info')}>
-        Hint {i + 1}: {hint}
-      </Text>,
-    );
-  }
-  if (lesson.hintsShown < step.hints.length) {
-    bottom.push(
-      <Text key="more-hints" wrap="truncate-end" {...theme.style('status.muted')}>
-        {step.hints.length - lesson.hintsShown} more hint(s): press i
-      </Text>,
-    );
-  }
-  if (lesson.solutionShown) {
-    bottom.push(
-      <Text key="sol" wrap="truncate-end" {...theme.style('text.title')}>
-        Solution (P plays it):
-      </Text>,
-    );
-    for (const [i, a] of step.solution.entries()) {
-      bottom.push(
-        <Text key={`sol-${i}`} wrap="truncate-end" {...theme.style('text.code')}>
-          {'  '}
-          {i + 1}. {describeEntry(a)}
-        </Text>,
-      );
-    }
-  }
-  if (lesson.playingSolution) {
-    bottom.push(
-      <Text key="playing" {...theme.style('status.warn')}>
-        <Spinner /> playing the solution…
-      </Text>,
-    );
-  }
-  if (lesson.solutionError) {
-    bottom.push(
-      <Text key="solerr" wrap="truncate-end" {...theme.style('status.error')}>
-        ✗ solution stopped: {lesson.solutionError}
-      </Text>,
-    );
-  }
-  if (lesson.completed) {
-    bottom.push(
-      <Text key="done" wrap="truncate-end" {...theme.style('status.ok')}>
-        ✓ Lesson complete. e exports the run, q quits.
-      </Text>,
-    );
-  }
-  const bottomShown = bottom.slice(0, Math.max(1, rowsAvail - head.length - 2));
-  const proseRoom = Math.max(0, rowsAvail - head.length - bottomShown.length - 1);
-  const top = Math.min(scroll, Math.max(0, prose.length - proseRoom));
-  const proseRows = prose
-    .map((line, n) => ({ line, id: `p-${n}` }))
-    .slice(top, top + proseRoom)
-    .map(({ line, id }) => <MdLineView key={id} line={line} />);
-  const more = prose.length > top + proseRoom ? `▼ more (PgDn)` : top > 0 ? '▲ (PgUp)' : '';
+  const shown = doc.lines.slice(top, top + rows);
+  const below = doc.lines.length - top - shown.length;
+  // Where the window is (lines above ▲ and below ▼; the footer lists the keys), and, when a code line had to
+  // continue on a second line and the pane is not already the full width, the key that shows it whole.
+  const position = [top > 0 ? `▲${top}` : '', below > 0 ? `▼${below}` : ''].filter(Boolean).join(' ');
+  const widen = doc.wrappedCode && width < columns ? 'L: full width' : '';
+  const badge = [position, widen].filter(Boolean).join(' · ') || undefined;
   return (
     <Pane
       width={width}
@@ -132,13 +52,16 @@ export const LessonPane = memo(function LessonPane({ width, height, focused, tab
       focused={focused}
       title={`Lesson: ${lesson.title}`}
       tabs={tabs}
-      badge={more || undefined}
+      badge={badge}
+      keepBadge
     >
-      <Box flexDirection="column" flexShrink={0}>
-        {head}
-        {proseRows}
-        <Text> </Text>
-        {bottomShown}
+      <Box flexDirection="column" flexShrink={0} paddingLeft={Math.floor((cols - textWidth) / 2)}>
+        {/* Rows are positions, not items: row n shows whatever line scrolled there, so scrolling remounts nothing. */}
+        {shown
+          .map((line, n) => ({ line, id: `row-${n}` }))
+          .map(({ line, id }) => (
+            <MdLineView key={id} line={line} />
+          ))}
       </Box>
     </Pane>
   );

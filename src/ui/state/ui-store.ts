@@ -55,6 +55,8 @@ export interface UiState {
   modal?: Modal;
   client: ClientName;
   eventFilter: string;
+  /** Lesson shown alone at full width (true) or beside the cluster (false); unset: the terminal size decides. */
+  lessonFull?: boolean;
   /** Rows scrolled back from the newest line, per pane. */
   scroll: Partial<Record<PaneId, number>>;
   /** Actions sent to the lab and not answered yet. */

@@ -1,0 +1,209 @@
+// The lesson pane's content as one document of styled lines: the step's prose, then the goal with its live
+// state and detail, the explanation once met, hints, solution and the completion line. Pure, so the pane and
+// the scroll keys compute the same lines, and tests can check every lesson at every width without a screen.
+//
+// Everything wraps to the width (nothing is truncated) and the document scrolls as a whole, so whatever a step
+// shows is always reachable. Sections are named so the pane can bring new content into view (a hint just
+// revealed, the explanation when the goal is met) and later sections (a prediction before the decisive action,
+// an export hint) slot in by id.
+import { describeEntry } from '../../lessons/describe.js';
+import type { LessonRunState } from '../../lessons/types.js';
+import { type Layout, paneInnerSize } from '../layout.js';
+import { inlineSpans, lineText, type MdLine, renderInline, renderMarkdown, type Span, wrapSpans } from './markdown.js';
+
+const STEP_MARK = { pending: '·', active: '▶', met: '✓', done: '✓' } as const;
+
+export type SectionId =
+  | 'head'
+  | 'prose'
+  | 'predict'
+  | 'goal'
+  | 'explain'
+  | 'hints'
+  | 'solution'
+  | 'status'
+  | 'complete'
+  | (string & {});
+
+export interface DocSection {
+  id: SectionId;
+  lines: MdLine[];
+}
+
+export interface LessonDoc {
+  lines: MdLine[];
+  /** First line and end (exclusive) of each non-empty section. */
+  sections: Record<string, { start: number; end: number }>;
+  /** A code line was wider than the pane and continues on the next line (marked ↪). */
+  wrappedCode: boolean;
+}
+
+export interface LessonDocOptions {
+  /** Shown after "✓ Lesson complete." (e.g. "e exports the run, q quits."). */
+  completionHint?: string;
+  /** Extra sections (e.g. a prediction), placed before the section named in `before` (default: the goal). */
+  extra?: Array<DocSection & { before?: SectionId }>;
+}
+
+const span = (text: string, style: Span['style']): Span => ({ text, style });
+const INDENT: Span[] = [span('  ', 'plain')];
+
+/** The sections of the current step, in reading order; empty sections are left out. */
+export function lessonSections(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): DocSection[] {
+  const step = lesson.steps[lesson.stepIndex];
+  if (!step) return [];
+  const marks = lesson.status.map((st) => STEP_MARK[st]).join('');
+  const out: DocSection[] = [
+    {
+      id: 'head',
+      lines: wrapSpans(
+        [
+          span(`Step ${lesson.stepIndex + 1}/${lesson.steps.length}: ${step.title}`, 'title'),
+          span(` ${marks}`, 'muted'),
+        ],
+        width,
+      ),
+    },
+    { id: 'prose', lines: renderMarkdown(step.prose, width) },
+  ];
+  // The verdict ends the goal sentence, whole (no-break spaces), on the next line when it does not fit there.
+  const verdict = lesson.goalMet ? span('✓\u00a0met', 'ok') : span('✗\u00a0not\u00a0yet', 'error');
+  const goalLines = wrapSpans([...inlineSpans(step.goalText), span(' ', 'plain'), verdict], width, {
+    first: [span('Goal: ', 'title')],
+    rest: INDENT,
+  });
+  if (lesson.goalDetail)
+    goalLines.push(...wrapSpans([span(lesson.goalDetail, 'muted')], width, { first: INDENT, rest: INDENT }));
+  out.push({ id: 'goal', lines: goalLines });
+  if (lesson.goalMet && step.explain) out.push({ id: 'explain', lines: renderMarkdown(step.explain, width) });
+
+  const hints: MdLine[] = [];
+  for (const [i, hint] of step.hints.slice(0, lesson.hintsShown).entries()) {
+    hints.push(...renderInline(hint, width, { first: [span(`Hint ${i + 1}: `, 'info')], rest: INDENT }));
+  }
+  const more = step.hints.length - lesson.hintsShown;
+  if (more > 0) hints.push(...wrapSpans([span(`${more} more hint${more > 1 ? 's' : ''}: press i`, 'muted')], width));
+  if (hints.length) out.push({ id: 'hints', lines: hints });
+
+  if (lesson.solutionShown) {
+    const sol: MdLine[] = wrapSpans([span('Solution (P plays it):', 'title')], width);
+    for (const [i, entry] of step.solution.entries()) {
+      const n = `${i + 1}. `;
+      sol.push(
+        ...wrapSpans([span(describeEntry(entry), 'code')], width, {
+          first: [span(`  ${n}`, 'plain')],
+          rest: [span(' '.repeat(2 + n.length), 'plain')],
+        }),
+      );
+    }
+    if (!step.solution.length) sol.push(...wrapSpans([span('  (nothing to do: watch and wait)', 'muted')], width));
+    out.push({ id: 'solution', lines: sol });
+  }
+
+  const status: MdLine[] = [];
+  if (lesson.playingSolution) status.push(...wrapSpans([span('⟳ playing the solution…', 'warn')], width));
+  if (lesson.solutionError) {
+    status.push(...wrapSpans([span(`✗ solution stopped: ${lesson.solutionError}`, 'error')], width, { rest: INDENT }));
+  }
+  if (status.length) out.push({ id: 'status', lines: status });
+  if (lesson.completed) {
+    const hint = opts.completionHint ?? 'e exports the run, q quits.';
+    out.push({
+      id: 'complete',
+      lines: wrapSpans([span(`✓ Lesson complete.${hint ? ` ${hint}` : ''}`, 'ok')], width, { rest: INDENT }),
+    });
+  }
+
+  for (const x of opts.extra ?? []) {
+    const at = out.findIndex((s) => s.id === (x.before ?? 'goal'));
+    out.splice(at < 0 ? out.length : at, 0, { id: x.id, lines: x.lines });
+  }
+  return out.filter((s) => s.lines.length > 0);
+}
+
+/** Sections joined into one document, one blank line between sections (none between head and prose). */
+export function lessonDocument(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): LessonDoc {
+  const lines: MdLine[] = [];
+  const sections: LessonDoc['sections'] = {};
+  for (const s of lessonSections(lesson, width, opts)) {
+    if (lines.length && s.id !== 'prose') lines.push([]);
+    sections[s.id] = { start: lines.length, end: lines.length + s.lines.length };
+    lines.push(...s.lines);
+  }
+  const wrappedCode = lines.some((l) => l[0]?.style === 'mark' && l[0].text.startsWith('↪'));
+  return { lines, sections, wrappedCode };
+}
+
+const docs = new WeakMap<LessonRunState, Map<string, LessonDoc>>();
+
+/**
+ * lessonDocument, remembered per lesson state and width: the pane, the footer and the scroll keys all ask for
+ * the same document, and the lesson state object changes only when the lesson does.
+ */
+export function cachedLessonDocument(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): LessonDoc {
+  let byWidth = docs.get(lesson);
+  if (!byWidth) {
+    byWidth = new Map();
+    docs.set(lesson, byWidth);
+  }
+  const key = `${width}\u0000${opts.completionHint ?? ''}`;
+  let doc = byWidth.get(key);
+  if (!doc || opts.extra) {
+    doc = lessonDocument(lesson, width, opts);
+    if (!opts.extra) byWidth.set(key, doc);
+  }
+  return doc;
+}
+
+/**
+ * Lines longer than this are hard to follow, so a wider pane (the full-width lesson view) centres a column of
+ * this width; it still holds the widest lesson table (the tour's, 100 columns) without shrinking it.
+ */
+export const LESSON_TEXT_MAX = 100;
+
+/** Width the lesson document is laid out at in a pane whose inside is `innerWidth` columns. */
+export function lessonTextWidth(innerWidth: number): number {
+  return Math.min(innerWidth, LESSON_TEXT_MAX);
+}
+
+export interface LessonWindow {
+  doc: LessonDoc;
+  /** Rows the pane shows. */
+  rows: number;
+  /** First line shown (the stored offset, clamped to the document). */
+  top: number;
+  max: number;
+}
+
+/** The lesson document as the layout shows it, or undefined when no lesson is open or the layout hides it. */
+export function lessonWindow(
+  lesson: LessonRunState | undefined,
+  layout: Layout,
+  scroll: number,
+): LessonWindow | undefined {
+  const size = paneInnerSize(layout, 'lesson');
+  if (!lesson || !size) return undefined;
+  const doc = cachedLessonDocument(lesson, lessonTextWidth(size.width));
+  const max = maxScroll(doc.lines.length, size.height);
+  return { doc, rows: size.height, top: Math.max(0, Math.min(scroll, max)), max };
+}
+
+/** Largest scroll offset (first shown line) for a document of `total` lines in `rows` rows. */
+export function maxScroll(total: number, rows: number): number {
+  return Math.max(0, total - Math.max(1, rows));
+}
+
+/**
+ * The smallest scroll change that shows lines [start, end) in a window of `rows` rows starting at `top`;
+ * when the range is taller than the window, its start is shown.
+ */
+export function revealScroll(top: number, range: { start: number; end: number }, rows: number): number {
+  if (range.end - range.start >= rows || range.start < top) return range.start;
+  if (range.end > top + rows) return range.end - rows;
+  return top;
+}
+
+/** Plain text of a document (for tests and headless output). */
+export function docText(lines: readonly MdLine[]): string {
+  return lines.map(lineText).join('\n');
+}

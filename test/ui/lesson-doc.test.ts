@@ -1,0 +1,126 @@
+// The lesson document (pure): sections in reading order, wrapping instead of truncation, scroll maths.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import stringWidth from 'string-width';
+import type { LessonRunState } from '../../src/lessons/types.js';
+import { calculateLayout } from '../../src/ui/layout.js';
+import {
+  cachedLessonDocument,
+  docText,
+  LESSON_TEXT_MAX,
+  lessonDocument,
+  lessonTextWidth,
+  lessonWindow,
+  maxScroll,
+  revealScroll,
+} from '../../src/ui/lib/lesson-doc.js';
+import { lessonState } from '../fixtures/ui-states.js';
+
+function lesson(patch: Partial<LessonRunState> = {}): LessonRunState {
+  const l = lessonState().lesson;
+  assert.ok(l);
+  return { ...l, ...patch };
+}
+
+describe('lessonDocument', () => {
+  it('puts head, prose, goal, explanation, hints and solution in reading order', () => {
+    const doc = lessonDocument(lesson(), 60);
+    const order = Object.entries(doc.sections)
+      .sort((a, b) => a[1].start - b[1].start)
+      .map(([id]) => id);
+    assert.deepEqual(order, ['head', 'prose', 'goal', 'explain', 'hints', 'solution']);
+    const text = docText(doc.lines);
+    assert.match(text, /^Step 2\/3: Kill the master ✓✓·\nWhat happens when the master dies/);
+    assert.match(text, /Goal: the master is no longer redis-1 ✓ met\n {2}sentinel-1 and sentinel-2 name redis-3/);
+    assert.match(text, /Hint 1: The master is the node marked \[M\]\.\n1 more hint: press i/);
+    assert.match(text, /Solution \(P plays it\):\n {2}1\. kill redis-1/);
+  });
+
+  it('wraps the goal, its detail, hints and the solution instead of cutting them', () => {
+    const long = lesson({
+      goalDetail: 'sentinel-3 still names redis-1 while sentinel-1 and sentinel-2 name redis-3 after the failover',
+      goalMet: false,
+    });
+    for (const width of [20, 33, 47]) {
+      const doc = lessonDocument(long, width);
+      for (const l of doc.lines) assert.ok(stringWidth(l.map((s) => s.text).join('')) <= width);
+      const flat = docText(doc.lines).replace(/\s+/g, ' ');
+      assert.ok(flat.includes('Goal: the master is no longer redis-1 ✗ not yet'), `@${width}: ${flat}`);
+      assert.ok(flat.includes(long.goalDetail), `@${width}`);
+      assert.ok(flat.includes('Hint 1: The master is the node marked [M].'), `@${width}`);
+      assert.ok(!flat.includes('Sentinel promoted'), 'no explanation before the goal is met');
+    }
+  });
+
+  it('ends with the status lines and the completion line', () => {
+    const done = lessonDocument(
+      lesson({ playingSolution: true, solutionError: 'redis-1 did not stop', completed: true }),
+      80,
+    );
+    const text = docText(done.lines);
+    assert.match(
+      text,
+      /⟳ playing the solution…\n✗ solution stopped: redis-1 did not stop\n\n✓ Lesson complete\. e exports/,
+    );
+    const quiet = docText(lessonDocument(lesson({ completed: true }), 80, { completionHint: '' }).lines);
+    assert.ok(quiet.endsWith('✓ Lesson complete.'));
+  });
+
+  it('takes extra sections (a prediction) before the goal by default, or before a named section', () => {
+    const predict = { id: 'predict', lines: [[{ text: 'What will happen? 1 2 3', style: 'title' as const }]] };
+    const doc = lessonDocument(lesson(), 60, { extra: [predict] });
+    assert.ok((doc.sections.predict?.start ?? 0) < (doc.sections.goal?.start ?? 0));
+    assert.ok((doc.sections.predict?.start ?? 0) > (doc.sections.prose?.start ?? 0));
+    const late = lessonDocument(lesson(), 60, { extra: [{ ...predict, before: 'solution' }] });
+    assert.ok((late.sections.predict?.start ?? 0) > (late.sections.hints?.start ?? 0));
+  });
+
+  it('says when a code line had to continue on a marked line', () => {
+    const wide = lesson({
+      steps: lesson().steps.map((s) => ({ ...s, prose: `\`\`\`\n${'x'.repeat(70)}\n\`\`\`` })),
+    });
+    assert.equal(lessonDocument(wide, 60).wrappedCode, true);
+    assert.equal(lessonDocument(wide, 80).wrappedCode, false);
+  });
+
+  it('remembers the document per lesson state and width', () => {
+    const l = lesson();
+    assert.equal(cachedLessonDocument(l, 50), cachedLessonDocument(l, 50));
+    assert.notEqual(cachedLessonDocument(l, 50), cachedLessonDocument(l, 51));
+    assert.notEqual(cachedLessonDocument(l, 50), cachedLessonDocument({ ...l }, 50));
+  });
+});
+
+describe('lesson scrolling maths', () => {
+  it('bounds the offset by the document', () => {
+    assert.equal(maxScroll(10, 30), 0);
+    assert.equal(maxScroll(50, 30), 20);
+  });
+
+  it('reveals a range with the smallest move, its start when it is taller than the window', () => {
+    assert.equal(revealScroll(0, { start: 5, end: 10 }, 20), 0, 'already visible');
+    assert.equal(revealScroll(0, { start: 25, end: 30 }, 20), 10, 'scrolls just enough');
+    assert.equal(revealScroll(20, { start: 5, end: 10 }, 20), 5, 'back up to it');
+    assert.equal(revealScroll(0, { start: 25, end: 60 }, 20), 25, 'taller: its start');
+  });
+
+  it('lays the text out no wider than LESSON_TEXT_MAX, centred by the pane', () => {
+    assert.equal(lessonTextWidth(64), 64);
+    assert.equal(lessonTextWidth(158), LESSON_TEXT_MAX);
+  });
+
+  it('computes the window from the layout, as the pane draws it', () => {
+    const l = lesson();
+    const layout = calculateLayout({ columns: 120, rows: 35, sandbox: false });
+    const w = lessonWindow(l, layout, 999);
+    assert.ok(w);
+    assert.equal(w.rows, 30);
+    assert.equal(w.doc, cachedLessonDocument(l, 64));
+    assert.equal(w.top, w.max, 'a stale offset is clamped');
+    assert.equal(lessonWindow(undefined, layout, 0), undefined);
+    assert.equal(
+      lessonWindow(l, calculateLayout({ columns: 80, rows: 24, sandbox: false, lessonFull: false }), 0),
+      undefined,
+    );
+  });
+});

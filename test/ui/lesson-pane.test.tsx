@@ -1,0 +1,145 @@
+// The lesson pane in the real App: scroll keys and their footer hints, what scrolls into view by itself, and
+// the L toggle between the lesson alone and the lesson beside the cluster.
+import assert from 'node:assert/strict';
+import { afterEach, before, describe, it } from 'node:test';
+import { loadAllLessons } from '../../src/lessons/loader.js';
+import { startLesson } from '../../src/lessons/runner.js';
+import type { LessonRunState } from '../../src/lessons/types.js';
+import { calculateLayout } from '../../src/ui/layout.js';
+import { lessonWindow } from '../../src/ui/lib/lesson-doc.js';
+import { healthyState } from '../fixtures/ui-states.js';
+import { renderApp } from './setup.js';
+
+let tour: LessonRunState;
+before(async () => {
+  const lesson = (await loadAllLessons()).find((l) => l.id === 'tour');
+  assert.ok(lesson, 'the tour lesson, found by id');
+  // The tour's first step has the longest prose (a table, a code block): taller than the pane at 120x35.
+  tour = { ...startLesson(lesson), entered: true, goalDetail: 'redis-1 is the master' };
+});
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+
+function app(lesson: LessonRunState, opts: Parameters<typeof renderApp>[1] = {}) {
+  const state = healthyState();
+  state.lesson = lesson;
+  const r = renderApp(state, { columns: 120, rows: 35, ...opts });
+  cleanup.push(() => r.tui.unmount());
+  return r;
+}
+
+const footer = (f: string) => f.split('\n').at(-1) ?? '';
+const topOf = (f: string) => Number(/▲(\d+)/.exec(f.split('\n')[1] ?? '')?.[1] ?? 0);
+
+describe('lesson pane', () => {
+  it('pages with PgUp/PgDn from the topology, and the footer says which way there is more', async () => {
+    const { tui } = app(tour);
+    let f = await tui.waitForFrame('Step 1/5');
+    assert.match(f.split('\n')[1] ?? '', /Lesson: .* ▼\d+ /, 'the pane shows how much is below');
+    assert.match(footer(f), /PgDn lesson ▼/);
+    assert.doesNotMatch(footer(f), /PgUp lesson ▲/);
+    await tui.press('pagedown');
+    f = await tui.waitFor((x) => topOf(x) > 0);
+    const w = lessonWindow(tour, calculateLayout({ columns: 120, rows: 35, sandbox: false }), 0);
+    assert.ok(w && w.max > 0);
+    assert.equal(topOf(f), Math.min(w.rows - 2, w.max), 'a page is the pane height less two rows of overlap');
+    assert.match(footer(f), /PgUp lesson ▲/);
+    for (let i = 0; i < 10 && /▼\d/.test(f.split('\n')[1] ?? ''); i++) {
+      await tui.press('pagedown');
+      f = tui.lastFrame();
+    }
+    assert.doesNotMatch(footer(f), /PgDn lesson/, 'nothing more below');
+    assert.ok(f.includes('press i'), 'the end of the step is reachable');
+    await tui.press('pageup');
+    await tui.press('pageup');
+    await tui.waitFor((x) => topOf(x) === 0);
+  });
+
+  it('leaves PgUp/PgDn to a focused pane that scrolls itself', async () => {
+    const { tui, uiStore } = app(tour);
+    await tui.waitForFrame('Step 1/5');
+    uiStore.setState({ focus: 'events', recent: ['events'] });
+    const f = await tui.waitFor((x) => !footer(x).includes('lesson ▼'));
+    await tui.press('pagedown');
+    assert.equal(uiStore.getState().scroll.lesson ?? 0, 0);
+    assert.equal(topOf(tui.lastFrame()), 0, f);
+  });
+
+  it('scrolls a line with ↓/j and ↑/k while focused, without moving the node selection', async () => {
+    const { tui, uiStore } = app(tour);
+    await tui.waitForFrame('Step 1/5');
+    uiStore.setState({ focus: 'lesson', recent: ['lesson'] });
+    const f = await tui.waitFor((x) => /↓\/j scroll/.test(footer(x)));
+    assert.doesNotMatch(footer(f), /select/, 'the arrows are the lesson’s while it is focused');
+    const selected = uiStore.getState().selectedNode;
+    await tui.press('down');
+    await tui.press('j');
+    await tui.waitFor((x) => topOf(x) === 2);
+    await tui.press('k');
+    await tui.waitFor((x) => topOf(x) === 1);
+    assert.equal(uiStore.getState().selectedNode, selected);
+    uiStore.setState({ focus: 'topology' });
+    await tui.press('down');
+    assert.notEqual(uiStore.getState().selectedNode, selected, 'elsewhere the arrows select nodes');
+  });
+
+  it('in the sandbox, the focused key cheat-sheet leaves the arrows to node selection', async () => {
+    const { tui, uiStore } = renderApp(healthyState(), { columns: 160, rows: 45 });
+    cleanup.push(() => tui.unmount());
+    await tui.waitForFrame('Sandbox: no lesson');
+    uiStore.setState({ focus: 'lesson', recent: ['lesson'] });
+    const selected = uiStore.getState().selectedNode;
+    await tui.press('down');
+    assert.notEqual(uiStore.getState().selectedNode, selected);
+  });
+
+  it('brings a revealed hint and the explanation into view, and starts a new step at its top', async () => {
+    const { tui, store } = app(tour);
+    await tui.waitForFrame('Step 1/5');
+    const hint = tour.steps[0]?.hints[0];
+    assert.ok(hint);
+    store.setState({ lesson: { ...tour, hintsShown: 1 } });
+    let f = await tui.waitFor((x) => x.includes('Hint 1:'));
+    assert.ok(topOf(f) > 0, 'scrolled down to the hint');
+    store.setState({ lesson: { ...tour, hintsShown: 1, goalMet: true } });
+    f = await tui.waitFor((x) => x.includes('✓ met'));
+    assert.ok(f.includes('Goal:'), 'the goal line is in view with its verdict');
+    store.setState({ lesson: { ...tour, stepIndex: 1, hintsShown: 0 } });
+    f = await tui.waitFor((x) => x.includes('Step 2/5'));
+    assert.equal(topOf(f), 0);
+  });
+
+  it('starts a new step at its top even while the 80x24 cluster view hides the lesson', async () => {
+    const { tui, store, uiStore } = app(tour, { columns: 80, rows: 24 });
+    await tui.waitForFrame('Step 1/5');
+    await tui.press('pagedown');
+    await tui.waitFor((x) => topOf(x) > 0);
+    await tui.press('L');
+    await tui.waitForFrame('Topology');
+    store.setState({ lesson: { ...tour, stepIndex: 1 } });
+    await tui.waitFor(() => (uiStore.getState().scroll.lesson ?? 0) === 0);
+    await tui.press('L');
+    const f = await tui.waitForFrame('Step 2/5');
+    assert.equal(topOf(f), 0);
+  });
+
+  it('L shows the lesson alone, full width, and L again brings the cluster back', async () => {
+    const { tui, uiStore } = app(tour);
+    let f = await tui.waitForFrame('Topology');
+    assert.match(footer(f), /L lesson\/cluster/);
+    await tui.press('L');
+    f = await tui.waitFor((x) => !x.includes('Topology'));
+    // The tour's table at its natural width: no column wraps at 118 columns.
+    assert.match(
+      f,
+      /sentinel-1 … sentinel-3 │ Sentinels +│ 6479–6481 +│ redis-sentinel sentinel-6479\.conf --sentinel/,
+    );
+    await tui.press('L');
+    await tui.waitForFrame('Topology');
+    assert.equal(uiStore.getState().focus, 'topology', 'the arrows select nodes again');
+  });
+});
