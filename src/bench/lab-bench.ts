@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerBinary } from '../cluster/process/binaries.js';
 import { privateAddress } from '../cluster/topology.js';
-import { adminCommand } from '../engine/admin.js';
+import { adminCommand } from '../deployments/admin.js';
 import { Lab } from '../engine/lab.js';
 import { selectSentinelMasters, selectTrueMaster } from '../state/selectors.js';
 

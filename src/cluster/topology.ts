@@ -60,6 +60,9 @@ export interface ReplicationSettings {
   replPingReplicaPeriodSec: number;
 }
 
+/** The lab's two application clients (the note's client A and client B). */
+export type ClientName = 'A' | 'B';
+
 /** An application client bound to a host: Sentinel-aware, or pinned to one node (the note's client B). */
 export interface ClientSpec {
   host: string;

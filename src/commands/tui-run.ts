@@ -32,11 +32,9 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
       await lab.shutdown();
     },
   };
-  if (lab.ports.moved) {
-    lab.notice(
-      'warning',
-      `Ports ${lab.ports.moved.from}… are busy (${lab.ports.moved.reason}): the whole block moved to ${lab.ports.moved.to}.`,
-    );
+  const moved = lab.deployment.portsMoved;
+  if (moved) {
+    lab.notice('warning', `Ports ${moved.from}… are busy (${moved.reason}): the whole block moved to ${moved.to}.`);
   }
   // Start in the background: the screen shows progress at once and stays responsive.
   lab.start().then(

@@ -1,6 +1,6 @@
 // A running lesson wired to a lab: implements the LessonControls the UI calls, keeps LabState.lesson up to date by
 // feeding the pure runner (setup -> step-entered -> ticks), plays solutions and saves progress when a step is met.
-import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../actions/catalog.js';
 import { errorMessage } from '../errors.js';
 import type { LessonControls } from '../state/controller.js';
 import type { LabStore } from '../state/store.js';

@@ -91,6 +91,9 @@ export const markdownPath = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/** Ten minutes: the longest any wait, hold or step may last. */
+export const MAX_MS = 600_000;
+
 /** Integer milliseconds within [min, max]; the message names the unit and the bound in words. */
 export const ms = (what: string, min: number, max: number) =>
   z

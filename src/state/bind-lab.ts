@@ -1,6 +1,6 @@
 // The only code that turns engine events into store updates. Facts are queued and flushed together at a
 // bounded rate, so the UI re-renders at most a few times a second however busy the cluster is.
-import { isDisruptive } from '../cluster/actions.js';
+import { isDisruptive } from '../actions/catalog.js';
 import type { LabEmitter, LabEvents, SentinelEvent } from '../cluster/events.js';
 import { appendToGroups } from '../cluster/observe/event-groups.js';
 import { updateTimelines } from '../cluster/observe/failover-timeline.js';
@@ -43,6 +43,8 @@ export function bindLab(emitter: LabEmitter, store: LabStore, opts: { flushMs?: 
   }
   for (const k of [
     'phase',
+    'started',
+    'cluster-reset',
     'node-state',
     'node-exited',
     'node-log',
@@ -77,19 +79,35 @@ export function bindLab(emitter: LabEmitter, store: LabStore, opts: { flushMs?: 
   };
 }
 
+/** Facts folded together at the end of a batch (or before a reset): events, log lines, whether any probe answered. */
+interface Gathered {
+  events: SentinelEvent[];
+  logs: Map<string, string[]>;
+  probed: boolean;
+}
+
+const emptyGathered = (): Gathered => ({ events: [], logs: new Map(), probed: false });
+
 /** Pure: folds a batch of engine facts into the next state. Exported for tests. */
 export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
   let next: LabState = s;
   const patch = (p: Partial<LabState>) => {
     next = { ...next, ...p };
   };
-  const newEvents: SentinelEvent[] = [];
-  const logs = new Map<string, string[]>();
-  let probed = false;
+  let gathered = emptyGathered();
   for (const q of batch) {
     switch (q.kind) {
       case 'phase':
         patch({ phase: q.args[0] });
+        break;
+      case 'started':
+        patch({ readyMs: q.args[0].readyMs });
+        break;
+      case 'cluster-reset':
+        // What was gathered of the old cluster is folded first, so none of it lands after the clearing.
+        next = foldGathered(next, gathered);
+        gathered = emptyGathered();
+        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [] });
         break;
       case 'node-state': {
         const e = q.args[0];
@@ -107,15 +125,15 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
       }
       case 'node-log': {
         const e = q.args[0];
-        const l = logs.get(e.id) ?? [];
+        const l = gathered.logs.get(e.id) ?? [];
         l.push(e.line);
-        logs.set(e.id, l);
+        gathered.logs.set(e.id, l);
         break;
       }
       case 'redis-probed': {
         const o = q.args[0];
         patch({ redis: { ...next.redis, [o.id]: o } });
-        probed = true;
+        gathered.probed = true;
         break;
       }
       case 'sentinel-probed': {
@@ -124,7 +142,7 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
         break;
       }
       case 'sentinel-event':
-        newEvents.push(q.args[0]);
+        gathered.events.push(q.args[0]);
         break;
       case 'fault-applied':
         patch({ faults: [...next.faults.filter((f) => f.id !== q.args[0].id), q.args[0]] });
@@ -172,40 +190,44 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
         break;
     }
   }
-  if (logs.size) {
+  return foldGathered(next, gathered);
+}
+
+/** Log lines into each node's tail; Sentinel events into the log, groups and failover timelines; lag samples. */
+function foldGathered(s: LabState, g: Gathered): LabState {
+  let next = s;
+  if (g.logs.size) {
     const processes = { ...next.processes };
-    for (const [id, lines] of logs) {
+    for (const [id, lines] of g.logs) {
       const p = processes[id];
       if (p) processes[id] = { ...p, logTail: appendBounded(p.logTail, lines, LIMITS.logLines) };
     }
-    patch({ processes });
+    next = { ...next, processes };
   }
-  if (newEvents.length) {
+  if (g.events.length) {
     const settings = next.topology.sentinel;
     let failovers = next.failovers;
     const lastFault = lastFaultOf(next);
-    for (const e of newEvents) {
+    for (const e of g.events) {
       failovers = updateTimelines(failovers, e, {
         downAfterMs: settings.downAfterMs,
         failoverTimeoutMs: settings.failoverTimeoutMs,
         lastFault,
       });
     }
-    patch({
-      events: appendBounded(next.events, newEvents, LIMITS.events),
-      eventGroups: appendToGroups(next.eventGroups, newEvents, {
-        windowMs: GROUP_WINDOW_MS,
-        limit: LIMITS.eventGroups,
-      }),
+    next = {
+      ...next,
+      events: appendBounded(next.events, g.events, LIMITS.events),
+      eventGroups: appendToGroups(next.eventGroups, g.events, { windowMs: GROUP_WINDOW_MS, limit: LIMITS.eventGroups }),
       failovers,
-    });
+    };
   }
-  if (probed) {
+  if (g.probed) {
     const lagHistory = { ...next.lagHistory };
     for (const lag of computeLags(next.topology, next.redis)) {
       lagHistory[lag.replicaId] = appendBounded(lagHistory[lag.replicaId] ?? [], [lag.lagBytes], LIMITS.lagSamples);
     }
-    patch({ lagHistory });
+    next = { ...next, lagHistory };
   }
   return next;
 }
@@ -214,7 +236,7 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
 function lastFaultOf(s: LabState): { at: number; description: string } | undefined {
   for (let i = s.actions.length - 1; i >= 0; i--) {
     const a = s.actions[i];
-    if (a && a.status !== 'failed' && isDisruptive(a)) {
+    if (a && a.status !== 'failed' && isDisruptive(a.kind)) {
       return { at: a.at, description: a.title };
     }
   }

@@ -1,5 +1,5 @@
 // What the UI (and tests) may ask of the running lab. The UI never spawns processes or opens sockets itself.
-import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../actions/catalog.js';
 import type { LabStore } from './store.js';
 
 export interface LessonControls {

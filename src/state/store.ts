@@ -1,7 +1,6 @@
 // One vanilla zustand store per lab. Only state/bind-lab.ts writes engine facts into it; the TUI and the
 // headless commands read it through selectors.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ClientName } from '../cluster/actions.js';
 import type {
   ActionRecord,
   ClientResultEvent,
@@ -14,7 +13,7 @@ import type {
 } from '../cluster/events.js';
 import type { ActiveFault } from '../cluster/fabric/plan.js';
 import type { EventGroup, FailoverTimeline, RedisObservation, SentinelObservation } from '../cluster/observe/types.js';
-import type { Topology } from '../cluster/topology.js';
+import type { ClientName, Topology } from '../cluster/topology.js';
 import type { LedgerCounts, LedgerVerdict } from '../ledger/types.js';
 import type { LessonRunState } from '../lessons/types.js';
 

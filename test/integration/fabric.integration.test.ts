@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MasterReplicaEntry } from '../../src/cluster/observe/types.js';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import { selectConverged, selectLags, selectTrueMaster } from '../../src/state/selectors.js';
 import type { LabState } from '../../src/state/store.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
-let lab: Lab;
+let lab: LocalLab;
 let cleanup: () => Promise<void>;
 let guard: LabGuard;
 

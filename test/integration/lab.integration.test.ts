@@ -4,11 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { isAlive } from '../../src/cluster/process/proc.js';
 import { pingOnce } from '../../src/cluster/process/readiness.js';
 import { privateAddress } from '../../src/cluster/topology.js';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import { selectSentinelMasters, selectTrueMaster } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
 
-let lab: Lab;
+let lab: LocalLab;
 let cleanup: () => Promise<void>;
 
 before(async () => {

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SentinelEvent } from '../../src/cluster/events.js';
 import { PHASE_ORDER } from '../../src/cluster/observe/failover-timeline.js';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import { selectGoodReplicas, selectSentinelMasters, selectTrueMaster } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
-let lab: Lab;
+let lab: LocalLab;
 let cleanup: () => Promise<void>;
 let guard: LabGuard;
 

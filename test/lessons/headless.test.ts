@@ -1,7 +1,7 @@
 // The headless lesson check against a fake lab: a real vanilla store that a fake `perform` edits like the engine would.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
 import type { TopologyShape } from '../../src/cluster/topology.js';
 import { type HeadlessLab, runLessonHeadless, type StepReport } from '../../src/lessons/headless.js';
 import { createLabStore, type LabState, type LabStore } from '../../src/state/store.js';

@@ -2,7 +2,7 @@
 // changes and from the hold timer, progress saved once per met step, solutions played, navigation during setup.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
 import { startLessonSession } from '../../src/lessons/session.js';
 import { createLabStore, type LabState, type LabStore } from '../../src/state/store.js';
 import { down, edit, healthy, makeLesson, masterObs, replicaObs, sentinelObs } from './fixtures.js';

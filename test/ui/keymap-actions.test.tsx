@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { LabAction } from '../../src/cluster/actions.js';
+import type { LabAction } from '../../src/actions/catalog.js';
 import {
   frozenReplicaState,
   healthyState,

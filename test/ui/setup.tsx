@@ -1,5 +1,5 @@
 // Renders the whole App over a fixture state with a recording fake controller (test/ui helper).
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
 import type { LabState } from '../../src/state/store.js';
 import { App } from '../../src/ui/run-tui.js';
 import type { ColorMode } from '../../src/ui/theme/tokens.js';

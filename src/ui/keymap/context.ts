@@ -1,11 +1,10 @@
 // What a key action gets to work with, and the one helper that sends work to the lab without blocking:
 // it shows "killing redis-1…" at once and turns `{ok:false}` and rejections into visible notices.
-import type { LabAction } from '../../cluster/actions.js';
+import { actionBusy, type LabAction } from '../../actions/catalog.js';
 import { errorMessage } from '../../errors.js';
 import type { LabController } from '../../state/controller.js';
 import type { LabState } from '../../state/store.js';
 import type { Layout, PaneId } from '../layout.js';
-import { busyText } from '../lib/describe.js';
 import { type UiState, type UiStore, uiOps } from '../state/ui-store.js';
 
 export interface ActionContext {
@@ -24,7 +23,7 @@ export interface ActionContext {
 export type WhenContext = Pick<ActionContext, 'controller' | 'lab' | 'ui' | 'layout'>;
 
 /** Performs a LabAction in the background with immediate feedback; never awaited by render. */
-export function performAction(ctx: ActionContext, action: LabAction, busy = busyText(action)): void {
+export function performAction(ctx: ActionContext, action: LabAction, busy = actionBusy(action)): void {
   track(ctx.uiStore, busy, () => ctx.controller.perform(action));
 }
 
