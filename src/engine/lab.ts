@@ -19,7 +19,7 @@ import {
 import { LocalDeployment, type LocalDeploymentOptions } from '../deployments/local/local-deployment.js';
 import { errorMessage, UserError } from '../errors.js';
 import { type Binding, bindLab } from '../state/bind-lab.js';
-import { selectConverged, selectTrueMaster } from '../state/selectors.js';
+import { selectConverged, selectMastership } from '../state/selectors.js';
 import { createLabStore, initialLabState, type LabState, type LabStore } from '../state/store.js';
 import { Clients } from './clients.js';
 import { Observer } from './observer.js';
@@ -274,7 +274,7 @@ export class Lab<D extends Deployment = Deployment> {
       timeoutMs,
       'the cluster to converge (one master, every Sentinel agreeing)',
     );
-    const master = selectTrueMaster(this.store.getState());
+    const master = selectMastership(this.store.getState()).master;
     if (!master) throw new UserError('no single master to read from');
     const members = (await adminCommand(this.deployment.addresses.admin(master), this.topology.password, [
       'SMEMBERS',

@@ -4,11 +4,11 @@
 import { actionLine, type LabAction } from '../actions/catalog.js';
 import type { ServerBinary } from '../cluster/process/binaries.js';
 import { isAlive } from '../cluster/process/proc.js';
-import { redisNodes, sentinelNodes } from '../cluster/topology.js';
+import { nodeById, redisNodes, sentinelNodes } from '../cluster/topology.js';
 import { Lab, type LocalLab } from '../engine/lab.js';
 import { errorMessage } from '../errors.js';
 import type { LedgerCounts } from '../ledger/types.js';
-import { selectConverged, selectSentinelMasters, selectTrueMaster } from '../state/selectors.js';
+import { selectConverged, selectMastership } from '../state/selectors.js';
 import type { LabState } from '../state/store.js';
 import { type GrowthVerdict, growth, ledgerProblems, switchMasterGroups } from './checks.js';
 import { FAULT_KINDS, type FaultKind, faultSchedule, planRound } from './schedule.js';
@@ -373,12 +373,12 @@ function mb(g: GrowthVerdict): string {
   return `${f(g.first)} -> ${f(g.last)} (limit ${f(g.limit)})`;
 }
 
-/** The master as the cluster sees it now: the one reachable master, else what the Sentinels name, else redis-1. */
+/** The master as the cluster sees it now (selectMastership), else what most Sentinels name, else the first node. */
 function currentMaster(s: LabState): string {
-  const m = selectTrueMaster(s);
-  if (m) return m;
-  const named = Object.values(selectSentinelMasters(s)).find((x) => x?.startsWith('redis-'));
-  return named ?? redisNodes(s.topology)[0]?.id ?? 'redis-1';
+  const m = selectMastership(s);
+  const candidate = m.master ?? m.reference;
+  const node = candidate === undefined ? undefined : nodeById(s.topology, candidate);
+  return node?.kind === 'redis' ? node.id : (redisNodes(s.topology)[0]?.id ?? 'redis-1');
 }
 
 /** Undoes whatever is still broken: active network faults, frozen and stopped/exited nodes. Returns failures. */

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SentinelEvent } from '../../src/cluster/events.js';
 import { PHASE_ORDER } from '../../src/cluster/observe/failover-timeline.js';
 import type { LocalLab } from '../../src/engine/lab.js';
-import { selectGoodReplicas, selectSentinelMasters, selectTrueMaster } from '../../src/state/selectors.js';
+import { selectGoodReplicas, selectMastership, selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
@@ -96,14 +96,18 @@ describe('observation of a real cluster', () => {
     );
     await lab.waitFor(
       (s) => {
-        const m = selectTrueMaster(s);
-        return m !== undefined && m !== 'redis-1' && Object.values(selectSentinelMasters(s)).every((x) => x === m);
+        const m = selectMastership(s);
+        return (
+          m.basis === 'sole-claim' &&
+          m.master !== 'redis-1' &&
+          Object.values(selectSentinelMasters(s)).every((x) => x === m.master)
+        );
       },
       15_000,
       'one new master that every Sentinel names',
     );
     const s = state();
-    const newMaster = selectTrueMaster(s)!;
+    const newMaster = selectMastership(s).master!;
 
     // The timeline: caused by the kill, every phase up to failover-end reached, in pipeline order.
     const f = s.failovers[0]!;
