@@ -3,7 +3,7 @@
 // the lab only sends application traffic where it may.
 import { z } from 'zod';
 import { type ClientName, publicAddress, type Topology } from '../cluster/topology.js';
-import { commandToken } from '../lessons/tokens.js';
+import { commandToken } from '../tokens.js';
 import { asIs, defineAction } from './action.js';
 
 const client = z.enum(['A', 'B'], { error: 'client must be "A" or "B"' });

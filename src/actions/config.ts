@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { redisNodes } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
-import { count, redisRef } from '../lessons/tokens.js';
+import { count, redisRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, unknownNode } from './action.js';
 
 export const minReplicas = defineAction({

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type CutMode, describeFault, type FaultSpec, formatRate, planFault } from '../cluster/fabric/plan.js';
 import type { Topology } from '../cluster/topology.js';
 import { errorMessage } from '../errors.js';
-import { commandToken, count, endpointRef, hostRef, ms } from '../lessons/tokens.js';
+import { commandToken, count, endpointRef, hostRef, ms } from '../tokens.js';
 import { type ActionEnv, asIs, defineAction, type Report, type TopologyRefs } from './action.js';
 
 const cutMode = z.enum(['drop', 'reject'], { error: 'mode must be "drop" or "reject"' }).optional();

@@ -1,7 +1,7 @@
 // Node actions: kill, stop, freeze, thaw and restart one node (a data node or a Sentinel). They need the
 // deployment's runtime (kill, stop, restart) or pause (freeze, thaw) capability.
 import { z } from 'zod';
-import { nodeRef } from '../lessons/tokens.js';
+import { nodeRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
 
 const nodeSchema = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), node: nodeRef });

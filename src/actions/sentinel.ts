@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { sentinelNodes, type Topology } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
-import { MAX_MS, sentinelRef } from '../lessons/tokens.js';
+import { MAX_MS, sentinelRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
 
 function needSentinels(kind: string, refs: TopologyRefs, report: Report): void {

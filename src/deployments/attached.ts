@@ -13,7 +13,7 @@ import {
   type MissingCapabilities,
   type Unavailable,
 } from './deployment.js';
-import { loopbackAddresses } from './local/loopback.js';
+import { loopbackAddresses } from './loopback.js';
 
 export class AttachedDeployment implements Deployment {
   readonly kind = 'attached';

@@ -18,14 +18,14 @@ import {
 } from '../deployments/deployment.js';
 import { LocalDeployment, type LocalDeploymentOptions } from '../deployments/local/local-deployment.js';
 import { errorMessage, UserError } from '../errors.js';
-import { type Binding, bindLab } from '../state/bind-lab.js';
+import { type Binding, bindLab, type Fold, type FoldChannel } from '../state/bind-lab.js';
 import { selectConverged, selectMastership } from '../state/selectors.js';
-import { createLabStore, initialLabState, type LabState, type LabStore } from '../state/store.js';
+import { initialLabState, type LabState, type LabStore } from '../state/store.js';
 import { Clients } from './clients.js';
 import { Observer } from './observer.js';
 import { isClusterReady } from './ready.js';
 
-export { aliasHint, detectNetworkMode } from '../deployments/local/loopback.js';
+export { aliasHint, detectNetworkMode } from '../deployments/loopback.js';
 
 /** Two probe rounds a second: fresh enough to watch a failover, and the probes stay near 2% of a core. */
 export const DEFAULT_PROBE_INTERVAL_MS = 500;
@@ -63,8 +63,8 @@ export class Lab<D extends Deployment = Deployment> {
       ...initialLabState(t, deployment.id, (id) => redisCliLine(t, id)),
       portsMoved: deployment.portsMoved,
     };
-    this.store = createLabStore(initial);
-    this.binding = bindLab(emitter, this.store, { flushMs: opts.flushMs ?? 40 });
+    this.binding = bindLab(emitter, initial, { flushMs: opts.flushMs ?? 40 });
+    this.store = this.binding.store;
     this.env = this.actionEnv();
   }
 
@@ -111,6 +111,11 @@ export class Lab<D extends Deployment = Deployment> {
   /** Capabilities the deployment lacks, with the reasons (the UI dims their keys). */
   get missing(): MissingCapabilities {
     return missingCapabilities(this.deployment);
+  }
+
+  /** Plugs a fold for state a higher layer keeps in the store (the lesson runner) into the store's one writer. */
+  use<I>(fold: Fold<I>): FoldChannel<I> {
+    return this.binding.use(fold);
   }
 
   private phase(p: LabPhase): void {

@@ -3,7 +3,8 @@
 import { type ActionOutcome, describeAction, type LabAction, normalizeAction } from '../../src/actions/catalog.js';
 import type { FaultSpec } from '../../src/cluster/fabric/plan.js';
 import type { LabController, LessonControls } from '../../src/state/controller.js';
-import { createLabStore, type LabState } from '../../src/state/store.js';
+import type { LabState } from '../../src/state/store.js';
+import { testLabStore } from '../helpers/store.js';
 
 export interface Call {
   method: string;
@@ -22,7 +23,7 @@ export interface FakeOptions {
 
 export function fakeController(state: LabState, opts: FakeOptions = {}) {
   const calls: Call[] = [];
-  const store = createLabStore(state);
+  const store = testLabStore(state);
   const wait = () => new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
   const lesson: LessonControls = {
     next: () => void calls.push({ method: 'lesson.next', args: [] }),

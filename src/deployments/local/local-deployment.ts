@@ -39,7 +39,7 @@ import type {
   Pausable,
   Reconfigure,
 } from '../deployment.js';
-import { aliasHint, detectNetworkMode, loopbackAddresses } from './loopback.js';
+import { aliasHint, detectNetworkMode, loopbackAddresses } from '../loopback.js';
 import { NotificationTail } from './notifications.js';
 
 export interface LocalDeploymentOptions {

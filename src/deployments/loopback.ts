@@ -1,15 +1,15 @@
 // Loopback addressing of the local lab: each host has a private address its processes listen on and connect from
 // (127.0.1.i) and a public one where the fabric listens for it (127.0.2.i), or everything shares 127.0.0.1 when the
 // machine has no other loopback addresses (then there are no network faults). See cluster/topology.ts.
-import { canBind } from '../../cluster/process/ports.js';
+import { canBind } from '../cluster/process/ports.js';
 import {
   type NetworkMode,
   nodeIdByAddress,
   privateAddress,
   publicAddress,
   type Topology,
-} from '../../cluster/topology.js';
-import type { Addresses } from '../deployment.js';
+} from '../cluster/topology.js';
+import type { Addresses } from './deployment.js';
 
 /** Probes and admin commands use the private address (never through the fabric); people and clients the public one. */
 export function loopbackAddresses(t: Topology): Addresses {
