@@ -24,6 +24,7 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
   const session = lesson?.attach(lab);
   const controller: LabController = {
     store: lab.store,
+    unavailable: lab.missing,
     perform: (a) => lab.perform(a),
     lesson: session?.controls,
     exportRun: () => lab.exportRun(process.cwd()),

@@ -2,6 +2,7 @@
 // on the store after a short delay so the screen can be watched reacting.
 import { type ActionOutcome, describeAction, type LabAction, normalizeAction } from '../../src/actions/catalog.js';
 import type { FaultSpec } from '../../src/cluster/fabric/plan.js';
+import type { MissingCapabilities } from '../../src/deployments/deployment.js';
 import type { LabController, LessonControls } from '../../src/state/controller.js';
 import type { LabState } from '../../src/state/store.js';
 import { testLabStore } from '../helpers/store.js';
@@ -19,6 +20,8 @@ export interface FakeOptions {
   /** Apply plausible effects of actions to the store (demo). */
   simulate?: boolean;
   delayMs?: number;
+  /** Capabilities the pretend deployment lacks. */
+  unavailable?: MissingCapabilities;
 }
 
 export function fakeController(state: LabState, opts: FakeOptions = {}) {
@@ -35,11 +38,15 @@ export function fakeController(state: LabState, opts: FakeOptions = {}) {
   };
   const controller: LabController = {
     store,
+    unavailable: opts.unavailable ?? {},
     async perform(action) {
       calls.push({ method: 'perform', args: [action] });
       await wait();
       if (opts.simulate) simulate(store.getState, store.setState, action);
-      return opts.outcome ? opts.outcome(action) : { ok: true, text: 'done' };
+      const outcome = opts.outcome ? await opts.outcome(action) : { ok: true as const, text: 'done' };
+      // As the engine does: a failed action is its own record, with why.
+      if (!outcome.ok) recordFailure(store.getState, store.setState, action, outcome.text);
+      return outcome;
     },
     lesson: opts.lesson ? lesson : undefined,
     async exportRun() {
@@ -60,6 +67,12 @@ export function fakeController(state: LabState, opts: FakeOptions = {}) {
 }
 
 let seq = 100;
+
+function recordFailure(get: () => LabState, set: (p: Partial<LabState>) => void, a: LabAction, why: string): void {
+  const { title, equivalent } = describeAction(a, get().topology);
+  const rec = { seq: ++seq, at: Date.now(), kind: a.kind, title, equivalent, status: 'failed' as const, result: why };
+  set({ actions: [...get().actions, rec] });
+}
 
 /** Plausible effects of an action on the store, with the record's words taken from the action catalog. */
 function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, raw: LabAction): void {

@@ -1,5 +1,6 @@
 // Renders the whole App over a fixture state with a recording fake controller (test/ui helper).
 import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
+import type { MissingCapabilities } from '../../src/deployments/deployment.js';
 import type { LabState } from '../../src/state/store.js';
 import { App } from '../../src/ui/run-tui.js';
 import type { ColorMode } from '../../src/ui/theme/tokens.js';
@@ -13,6 +14,7 @@ export interface AppOptions {
   lesson?: boolean;
   outcome?: (a: LabAction) => ActionOutcome | Promise<ActionOutcome>;
   quit?: () => Promise<void>;
+  unavailable?: MissingCapabilities;
 }
 
 export function renderApp(state: LabState, opts: AppOptions = {}) {
@@ -20,6 +22,7 @@ export function renderApp(state: LabState, opts: AppOptions = {}) {
     lesson: opts.lesson ?? state.lesson !== undefined,
     outcome: opts.outcome,
     quit: opts.quit,
+    unavailable: opts.unavailable,
   });
   const tui = renderTui(<App controller={fake.controller} colorMode={opts.colorMode ?? 'none'} />, {
     columns: opts.columns ?? 120,
