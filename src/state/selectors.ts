@@ -104,7 +104,8 @@ function mastership(s: LabState): Mastership {
   } else if (claims.length === 0) {
     detail = 'no reachable node reports role master';
   } else {
-    // A majority of every Sentinel there is, answering or not: the same rule that lets Sentinels authorise a failover.
+    // A majority of every Sentinel there is, answering or not: the majority Sentinels need to authorise a failover
+    // (https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/).
     master = claims.find((c) => votes(c) > all.length / 2);
     if (master !== undefined) {
       const others = claims.filter((c) => c !== master);

@@ -1,9 +1,9 @@
 // What the lab observes on real Redis, through Lab.perform as the keyboard would (the note's 1 master + 4 replicas
-// + 3 Sentinels; down-after 2000 ms so a loaded box cannot cascade, facts §2.3):
+// + 3 Sentinels; down-after 2000 ms so a loaded box cannot cascade into a second failover):
 // - a frozen replica ages past min-replicas-max-lag, the master's good-replica count drops and client A gets
-//   NOREPLICAS; thaw restores it (facts §4.1/§4.4);
+//   NOREPLICAS; thaw restores it;
 // - killing the master shows in the view within 1 s, and the store's Sentinel events and failover timeline hold the
-//   whole pipeline in causal order per Sentinel (facts §1.4/§2.3).
+//   whole pipeline in causal order per Sentinel.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SentinelEvent } from '../../src/cluster/events.js';

@@ -3,7 +3,7 @@
 // 1. Split brain: the majority fails over, B keeps getting OK from the isolated old master, and after heal those
 //    acknowledged writes are gone (the ledger counts them, attributed to redis-3).
 // 2. Bounded loss: with min-replicas-to-write 1 the old master refuses writes (NOREPLICAS) once its replicas time
-//    out, so every lost write was acknowledged early in the partition (facts §4.4: min(max-lag, repl-timeout) + ≤1 s).
+//    out, so every lost write was acknowledged early in the partition (within min(max-lag, repl-timeout) + ≤1 s).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HistoryOp } from '../../src/cluster/events.js';
@@ -70,7 +70,7 @@ async function runSplitBrain(lab: LocalLab): Promise<SplitBrainRun> {
         newMaster = splitBrainObserved(s);
         return newMaster !== undefined;
       },
-      // Two candidate Sentinels can split the vote; the retry waits 2 × failover-timeout (facts §2.3/§2.4).
+      // Two candidate Sentinels can split the vote; a Sentinel retries after 2 × failover-timeout (redis.io: Sentinel).
       75_000,
       'sentinel-1 and sentinel-2 naming a new master on the majority side while sentinel-3 still names redis-3',
     );
