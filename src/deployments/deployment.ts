@@ -156,11 +156,6 @@ export interface Deployment {
   resolveRunId?(runId: string): string | undefined;
 }
 
-/** The capability if the deployment has it. */
-export function capabilityOf<C extends Capability>(d: Deployment, c: C): Capabilities[C] {
-  return d.capabilities[c];
-}
-
 /** Why `c` is missing on `d`, or undefined when `d` has it. */
 export function whyMissing(d: Deployment, c: Capability): Unavailable | undefined {
   if (d.capabilities[c] !== undefined) return undefined;
