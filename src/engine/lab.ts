@@ -5,6 +5,7 @@
 import type { ActionEnv } from '../actions/action.js';
 import { type ActionOutcome, actionDef, isNodeAction, type LabAction } from '../actions/catalog.js';
 import { type ActionRecord, type HistoryOp, LabEmitter, type LabPhase } from '../cluster/events.js';
+import type { RunManifest } from '../cluster/process/run-dir.js';
 import { type NodeSpec, nodeById, redisCliLine, redisNodes, sentinelNodes } from '../cluster/topology.js';
 import { adminCommand } from '../deployments/admin.js';
 import { AttachedDeployment } from '../deployments/attached.js';
@@ -80,7 +81,10 @@ export class Lab<D extends Deployment = Deployment> {
     return new Lab(await make(emitter), emitter, opts);
   }
 
-  /** Reaps stale runs, plans ports and addresses, writes every config of a local cluster. Starts nothing yet. */
+  /**
+   * Convenience for the lab's own cluster (deployments/local): reaps stale runs, plans ports and addresses, writes
+   * every config. Starts nothing yet.
+   */
   static create(opts: LabOptions): Promise<LocalLab> {
     const { probeIntervalMs, flushMs, ...local } = opts;
     return Lab.open((events) => LocalDeployment.create({ ...local, events }), { probeIntervalMs, flushMs });
@@ -92,7 +96,7 @@ export class Lab<D extends Deployment = Deployment> {
    */
   static async attach(opts: {
     runDir: string;
-    manifest: import('../cluster/process/run-dir.js').RunManifest;
+    manifest: RunManifest;
     probeIntervalMs?: number;
   }): Promise<Lab<AttachedDeployment>> {
     const lab = await Lab.open((events) => new AttachedDeployment({ events, ...opts }), opts);
