@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveServerBinary } from '../src/cluster/process/binaries.js';
 import { reportError } from '../src/commands/exit.js';
+import { guardLab } from '../src/commands/lifecycle.js';
 import { parsePort } from '../src/commands/options.js';
 import { formatRecord } from '../src/soak/report.js';
 import { runSoak } from '../src/soak/runner.js';
@@ -64,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     basePort: o.basePort,
     ratePerSec: o.rate,
     out: (rec) => process.stdout.write(`${o.json ? JSON.stringify(rec) : formatRecord(rec)}\n`),
+    guard: guardLab,
   });
   if (summary.interrupted) return 130;
   return summary.ok ? 0 : 1;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerBinary } from '../cluster/process/binaries.js';
 import { privateAddress } from '../cluster/topology.js';
-import { adminCommand } from '../engine/admin.js';
+import { adminCommand } from '../deployments/admin.js';
 import { Lab } from '../engine/lab.js';
-import { selectSentinelMasters, selectTrueMaster } from '../state/selectors.js';
+import { selectMastership, selectSentinelMasters } from '../state/selectors.js';
 
 export async function withLab<T>(binary: ServerBinary, basePort: number, fn: (lab: Lab) => Promise<T>): Promise<T> {
   const runRoot = mkdtempSync(join(tmpdir(), 'rsl-bench-'));
@@ -56,7 +56,7 @@ export async function benchFailover(
   return withLab(binary, basePort, async (lab) => {
     const samples: FailoverSample[] = [];
     for (let i = 0; i < runs; i++) {
-      const before = selectTrueMaster(lab.store.getState());
+      const before = selectMastership(lab.store.getState()).master;
       if (!before) throw new Error('no master to kill');
       const seq0 = Math.max(0, ...lab.store.getState().events.map((e) => e.seq));
       const t0 = Date.now();
@@ -69,8 +69,12 @@ export async function benchFailover(
       const sw = lab.store.getState().events.find((e) => e.seq > seq0 && e.channel === '+switch-master');
       await lab.waitFor(
         (s) => {
-          const m = selectTrueMaster(s);
-          return m !== undefined && m !== before && Object.values(selectSentinelMasters(s)).every((x) => x === m);
+          const m = selectMastership(s);
+          return (
+            m.basis === 'sole-claim' &&
+            m.master !== before &&
+            Object.values(selectSentinelMasters(s)).every((x) => x === m.master)
+          );
         },
         30_000,
         'every Sentinel naming the new master',

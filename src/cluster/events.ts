@@ -1,5 +1,6 @@
 // The engine's typed facts. The engine emits these; `state/bind-lab.ts` is the only code that folds them into the store.
 import { EventEmitter } from 'node:events';
+import type { HistoryOp, LedgerVerdict } from '../ledger/types.js';
 import type { ActiveFault } from './fabric/plan.js';
 import type { RedisObservation, SentinelObservation } from './observe/types.js';
 
@@ -58,13 +59,16 @@ export interface SentinelEvent {
 export interface ActionRecord {
   seq: number;
   at: number;
-  /** The LabAction kind it carried out. */
-  kind?: import('./actions.js').ActionKind;
+  /** The action kind it carried out (an ActionKind of src/actions/catalog.ts). */
+  kind: string;
   title: string;
   /** The equivalent shell / redis-cli / signal, e.g. `kill -9 4242   # redis-1`. */
   equivalent: string;
   status: 'running' | 'ok' | 'failed';
+  /** What came of it; for a failure, why. */
   result?: string;
+  /** For a failure the user can fix: how. */
+  hint?: string;
 }
 
 export interface Notice {
@@ -77,23 +81,7 @@ export interface Notice {
 
 export type LabPhase = 'starting' | 'ready' | 'degraded' | 'stopping' | 'stopped' | 'failed';
 
-/** A client operation or a fault, in one Jepsen-style history (see ledger/). */
-export interface HistoryOp {
-  seq: number;
-  at: number;
-  /** `client-A`, `client-B`, `workload`, `nemesis`. */
-  process: string;
-  type: 'invoke' | 'ok' | 'fail' | 'info';
-  f: 'add' | 'write' | 'read' | 'final-read' | 'fault' | 'heal';
-  /** The element/key/value written or read. */
-  value?: string;
-  /** Node that answered (or was addressed). */
-  node?: string;
-  /** Error text for fail/info, e.g. `NOREPLICAS Not enough good replicas to write.` */
-  error?: string;
-  /** Links an invoke to its completion. */
-  opId?: number;
-}
+export type { HistoryOp } from '../ledger/types.js';
 
 /** A client command's outcome, for the client pane and lesson checks. */
 export interface ClientResultEvent {
@@ -114,7 +102,7 @@ export interface WorkloadEvent {
   ratePerSec?: number;
   startedAt?: number;
   /** Set once the final check ran. */
-  verdict?: import('../ledger/types.js').LedgerVerdict;
+  verdict?: LedgerVerdict;
   /** Set when the final check could not run (e.g. no convergence). */
   error?: string;
 }
@@ -129,6 +117,10 @@ export interface NotificationLine {
 
 export type LabEvents = {
   phase: [LabPhase];
+  /** The cluster became ready this long after start was asked for. */
+  started: [{ readyMs: number }];
+  /** Every process was stopped for a reset: what was observed of the old cluster no longer holds. */
+  'cluster-reset': [];
   'node-state': [NodeStateChange];
   'node-exited': [NodeExit];
   'node-log': [LogLine];

@@ -60,6 +60,9 @@ export interface ReplicationSettings {
   replPingReplicaPeriodSec: number;
 }
 
+/** The lab's two application clients (the note's client A and client B). */
+export type ClientName = 'A' | 'B';
+
 /** An application client bound to a host: Sentinel-aware, or pinned to one node (the note's client B). */
 export interface ClientSpec {
   host: string;
@@ -86,7 +89,7 @@ export const DEFAULT_MASTER_NAME = 'mymaster';
 export const DEFAULT_SENTINEL_SETTINGS: SentinelSettings = {
   masterName: DEFAULT_MASTER_NAME,
   quorum: 2,
-  // The note's 300 ms cascades on Redis 7.0 (facts §2.3); 1000 ms is the smallest clean value measured.
+  // The note's 300 ms made failovers cascade on Redis 7.0 when measured here; 1000 ms is the smallest clean value.
   downAfterMs: 1000,
   failoverTimeoutMs: 10_000,
   parallelSyncs: 1,
@@ -138,7 +141,7 @@ function hostIndex(id: string): number {
   return Number(m[1]);
 }
 
-/** Address of host i: private 127.0.1.i, public 127.0.2.i (facts §3.6). */
+/** Address of host i: private 127.0.1.i (its processes), public 127.0.2.i (the fabric in front of them). */
 export function hostAddresses(i: number, mode: NetworkMode): { ip: string; publicIp: string } {
   if (mode === 'single-ip') return { ip: '127.0.0.1', publicIp: '127.0.0.1' };
   return { ip: `127.0.1.${i}`, publicIp: `127.0.2.${i}` };

@@ -57,6 +57,7 @@ export async function openLesson(ref: string | undefined): Promise<OpenLesson | 
             chosen,
             {
               store: lab.store,
+              use: (fold) => lab.use(fold),
               perform: (a) => lab.perform(a),
               resetLab: () => lab.reset(),
               onNotice: (level, text) => lab.notice(level, text),

@@ -5,7 +5,7 @@ import { reportError } from './exit.js';
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 /** Registers handlers; returns a promise that resolves with the first stop signal, and an uninstall function. */
-export function guardLab(lab: Lab): { signalled: Promise<StopSignal>; dispose: () => void } {
+export function guardLab(lab: Pick<Lab, 'shutdownSync'>): { signalled: Promise<StopSignal>; dispose: () => void } {
   let resolveSignal: (s: StopSignal) => void = () => {};
   const signalled = new Promise<StopSignal>((r) => {
     resolveSignal = r;

@@ -24,6 +24,7 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
   const session = lesson?.attach(lab);
   const controller: LabController = {
     store: lab.store,
+    unavailable: lab.missing,
     perform: (a) => lab.perform(a),
     lesson: session?.controls,
     exportRun: () => lab.exportRun(process.cwd()),
@@ -32,11 +33,9 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
       await lab.shutdown();
     },
   };
-  if (lab.ports.moved) {
-    lab.notice(
-      'warning',
-      `Ports ${lab.ports.moved.from}… are busy (${lab.ports.moved.reason}): the whole block moved to ${lab.ports.moved.to}.`,
-    );
+  const moved = lab.deployment.portsMoved;
+  if (moved) {
+    lab.notice('warning', `Ports ${moved.from}… are busy (${moved.reason}): the whole block moved to ${moved.to}.`);
   }
   // Start in the background: the screen shows progress at once and stays responsive.
   lab.start().then(

@@ -1,6 +1,6 @@
 // `redis-sentinel-lab up`: start the cluster headless, print how to reach every node, stay until SIGINT/SIGTERM.
 import { publicAddress, redisCliLine } from '../cluster/topology.js';
-import { Lab } from '../engine/lab.js';
+import { Lab, type LocalLab } from '../engine/lab.js';
 import type { LabState } from '../state/store.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
@@ -15,7 +15,7 @@ export interface NodeRow {
   cli: string;
 }
 
-export function nodeRows(lab: Lab, s: LabState): NodeRow[] {
+export function nodeRows(lab: LocalLab, s: LabState): NodeRow[] {
   const t = lab.topology;
   return t.nodes.map((n) => {
     const a = publicAddress(t, n.id);
@@ -55,10 +55,9 @@ export async function upCommand(opts: CommonOptions): Promise<number> {
   const guard = guardLab(lab);
   const out = (s: string) => process.stdout.write(s);
   try {
-    if (lab.ports.moved && !opts.json) {
-      out(
-        `Ports ${lab.ports.moved.from}… are busy (${lab.ports.moved.reason}); the lab moved its whole block to ${lab.ports.moved.to}.\n`,
-      );
+    const moved = lab.deployment.portsMoved;
+    if (moved && !opts.json) {
+      out(`Ports ${moved.from}… are busy (${moved.reason}); the lab moved its whole block to ${moved.to}.\n`);
     }
     if (!opts.json)
       out(
@@ -78,9 +77,9 @@ export async function upCommand(opts: CommonOptions): Promise<number> {
           event: 'ready',
           readyMs,
           runId: lab.runId,
-          runDir: lab.runDir,
-          basePort: lab.ports.basePort,
-          portsMoved: lab.ports.moved ?? null,
+          runDir: lab.deployment.runDir,
+          basePort: lab.deployment.ports.basePort,
+          portsMoved: moved ?? null,
           networkMode: lab.topology.networkMode,
           nodes: rows,
         })}\n`,

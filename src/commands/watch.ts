@@ -5,6 +5,7 @@ import { formatTimeline } from '../cluster/observe/failover-timeline.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
 import { isAlive } from '../cluster/process/proc.js';
 import { listRunDirs, readManifest, runRoot } from '../cluster/process/run-dir.js';
+import { redisNodes } from '../cluster/topology.js';
 import { Lab } from '../engine/lab.js';
 import { formatSummary, summarizeView } from '../engine/view-summary.js';
 import { guardLab } from './lifecycle.js';
@@ -21,11 +22,16 @@ export function findLiveRun(
 }
 
 export async function watchCommand(opts: CommonOptions & { attach?: boolean }): Promise<number> {
-  const binary = await findBinary(opts);
   const live = opts.attach === false ? undefined : findLiveRun(runRoot());
-  const lab = live
-    ? Lab.attach({ binary, runDir: live.dir, manifest: live.manifest })
-    : await Lab.create({ binary, basePort: opts.basePort, strictPorts: opts.basePort !== undefined, keep: opts.keep });
+  const lab: Lab = live
+    ? await Lab.attach({ runDir: live.dir, manifest: live.manifest })
+    : await Lab.create({
+        binary: await findBinary(opts),
+        basePort: opts.basePort,
+        strictPorts: opts.basePort !== undefined,
+        keep: opts.keep,
+      });
+  const basePort = redisNodes(lab.topology)[0]?.port;
   const guard = guardLab(lab);
   const json = Boolean(opts.json);
   const print = (rec: Record<string, unknown>, human: string) =>
@@ -33,7 +39,7 @@ export async function watchCommand(opts: CommonOptions & { attach?: boolean }): 
   const time = () => new Date().toISOString().slice(11, 23);
   try {
     print(
-      { type: 'status', attached: Boolean(live), runId: lab.runId, basePort: lab.ports.basePort },
+      { type: 'status', attached: Boolean(live), runId: lab.runId, basePort },
       live
         ? `attached to the running lab (pid ${live.manifest.labPid}, run ${lab.runId})`
         : 'starting a cluster of its own…',

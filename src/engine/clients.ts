@@ -1,24 +1,36 @@
-// Client A, client B and the write workload, bound to their hosts, wired to the engine's events.
-import type { ClientName, LabAction } from '../cluster/actions.js';
+// Client A, client B and the write workload, bound to their hosts, wired to the engine's events. They use the
+// deployment's public addresses, from the source address its traffic capability gives each client's host.
+import type { ClientControl } from '../actions/action.js';
 import { ClientActor, type ClientActorOptions } from '../cluster/clients/client-actor.js';
 import { Workload } from '../cluster/clients/workload.js';
 import type { HistoryOp, LabEmitter } from '../cluster/events.js';
-import { nodeIdByAddress, publicAddress, sentinelNodes, type Topology } from '../cluster/topology.js';
+import { type ClientName, sentinelNodes, type Topology } from '../cluster/topology.js';
+import type { Addresses, Traffic } from '../deployments/deployment.js';
 import { errorMessage, UserError } from '../errors.js';
 
 const FINAL_READ_TIMEOUT_MS = 60_000;
 
-export class Clients {
+export class Clients implements ClientControl {
   private readonly actors: Record<ClientName, ClientActor>;
   private workload: Workload | undefined;
   private workloadClient: ClientName | undefined;
   private readonly emitter: LabEmitter;
   private readonly nextSeq: () => number;
   private readonly topology: Topology;
+  private readonly addresses: Addresses;
+  private readonly traffic: Traffic;
   private runs = 0;
 
-  constructor(opts: { topology: Topology; emitter: LabEmitter; nextSeq: () => number }) {
+  constructor(opts: {
+    topology: Topology;
+    addresses: Addresses;
+    traffic: Traffic;
+    emitter: LabEmitter;
+    nextSeq: () => number;
+  }) {
     this.topology = opts.topology;
+    this.addresses = opts.addresses;
+    this.traffic = opts.traffic;
     this.emitter = opts.emitter;
     this.nextSeq = opts.nextSeq;
     this.actors = { A: this.makeActor('A', `client-A`), B: this.makeActor('B', `client-B`) };
@@ -27,23 +39,22 @@ export class Clients {
   private actorOptions(name: ClientName, process: string): ClientActorOptions {
     const t = this.topology;
     const spec = t.clients[name];
-    const host = t.hosts.find((h) => h.id === spec.host);
+    const a = this.addresses;
     const target: ClientActorOptions['target'] =
       spec.target.kind === 'node'
-        ? { kind: 'node', nodeId: spec.target.node, ...publicAddress(t, spec.target.node) }
+        ? { kind: 'node', nodeId: spec.target.node, ...a.public(spec.target.node) }
         : {
             kind: 'sentinel',
             masterName: t.sentinel.masterName,
-            sentinels: sentinelNodes(t).map((s) => publicAddress(t, s.id)),
+            sentinels: sentinelNodes(t).map((s) => a.public(s.id)),
           };
     return {
       name,
       process,
-      // A client on host-3 connects from host-3's address, so the fabric partitions it with host-3.
-      sourceIp: t.networkMode === 'hosts' ? host?.ip : undefined,
+      sourceIp: this.traffic.sourceAddress(spec.host),
       password: t.password,
       target,
-      resolveNode: (ip, port) => nodeIdByAddress(t, ip, port),
+      resolveNode: (ip, port) => a.nodeAt(ip, port),
       nextSeq: this.nextSeq,
     };
   }
@@ -52,7 +63,11 @@ export class Clients {
     return new ClientActor({ ...this.actorOptions(name, process), onOp: (op) => this.emitter.emit('history-op', op) });
   }
 
-  async command(a: Extract<LabAction, { kind: 'write' | 'read' }>): Promise<string> {
+  async command(
+    a:
+      | { kind: 'write'; client: ClientName; key: string; value: string }
+      | { kind: 'read'; client: ClientName; key: string },
+  ): Promise<string> {
     const actor = this.actors[a.client];
     const r = a.kind === 'write' ? await actor.write(a.key, a.value) : await actor.read(a.key);
     const command = a.kind === 'write' ? `SET ${a.key} ${a.value}` : `GET ${a.key}`;
@@ -70,7 +85,7 @@ export class Clients {
     return `${r.node ? `${r.node}: ` : ''}${r.text}`;
   }
 
-  startWorkload(client: ClientName, ratePerSec = 200): string {
+  startWorkload(client: ClientName, ratePerSec: number): string {
     if (this.workload?.running) throw new UserError('a workload is already running; stop it first');
     this.runs++;
     const w = new Workload({

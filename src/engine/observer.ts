@@ -1,10 +1,12 @@
-// Runs one probe per node and one PSUBSCRIBE * per Sentinel, and turns what they see into engine events.
+// Runs one probe per node and one PSUBSCRIBE * per Sentinel, and turns what they see into engine events. It reaches
+// nodes only through the deployment's admin addresses, so it observes any deployment the same way.
 import type { LabEmitter } from '../cluster/events.js';
 import { parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
 import { RedisProbe } from '../cluster/probes/redis-probe.js';
 import { SentinelProbe } from '../cluster/probes/sentinel-probe.js';
 import { SentinelSubscriber } from '../cluster/probes/sentinel-subscriber.js';
-import { nodeIdByAddress, privateAddress, redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
+import { redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
+import type { Addresses } from '../deployments/deployment.js';
 
 export class Observer {
   private readonly redis = new Map<string, RedisProbe>();
@@ -13,6 +15,7 @@ export class Observer {
 
   constructor(opts: {
     topology: Topology;
+    addresses: Addresses;
     emitter: LabEmitter;
     intervalMs: number;
     onSwitchMaster: () => void;
@@ -21,9 +24,9 @@ export class Observer {
     resolveRunId?: (runId: string) => string | undefined;
   }) {
     const t = opts.topology;
-    const resolve = (ip: string, port: number) => nodeIdByAddress(t, ip, port);
+    const resolve = (ip: string, port: number) => opts.addresses.nodeAt(ip, port);
     for (const n of redisNodes(t)) {
-      const a = privateAddress(t, n.id);
+      const a = opts.addresses.admin(n.id);
       this.redis.set(
         n.id,
         new RedisProbe({
@@ -38,7 +41,7 @@ export class Observer {
       );
     }
     for (const n of sentinelNodes(t)) {
-      const a = privateAddress(t, n.id);
+      const a = opts.addresses.admin(n.id);
       this.sentinels.set(
         n.id,
         new SentinelProbe({

@@ -1,7 +1,6 @@
 // Jepsen's set checker over the lab's history: which `add`s were acknowledged, which survived the final read,
 // and where (node) and when the lost ones were acknowledged. Pure; tolerant of odd histories (reported, not thrown).
-import type { HistoryOp } from '../cluster/events.js';
-import type { LedgerAnomalies, LedgerVerdict, LossWindow } from './types.js';
+import type { HistoryOp, LedgerAnomalies, LedgerVerdict, LossWindow } from './types.js';
 
 export interface FinalRead {
   /** Node the final read ran on (normally the master after heal). */

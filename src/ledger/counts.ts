@@ -1,6 +1,5 @@
 // Live counts of client ops for the workload pane, folded one HistoryOp at a time (pure, allocation-light).
-import type { HistoryOp } from '../cluster/events.js';
-import type { LedgerCounts } from './types.js';
+import type { HistoryOp, LedgerCounts } from './types.js';
 
 export function zeroCounts(): LedgerCounts {
   return { invoked: 0, ok: 0, failed: 0, unknown: 0, errors: {} };

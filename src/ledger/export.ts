@@ -2,8 +2,7 @@
 // plus one small function that writes both atomically.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HistoryOp } from '../cluster/events.js';
-import type { LedgerCounts, LedgerVerdict, LossWindow } from './types.js';
+import type { HistoryOp, LedgerCounts, LedgerVerdict, LossWindow } from './types.js';
 
 export interface ReportFault {
   at: number;

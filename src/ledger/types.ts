@@ -1,5 +1,23 @@
 // Types of the acknowledged-write ledger (Jepsen's set checker, applied to the lab's history).
 
+/** A client operation or a fault, in one Jepsen-style history. */
+export interface HistoryOp {
+  seq: number;
+  at: number;
+  /** `client-A`, `client-B`, `workload`, `nemesis`. */
+  process: string;
+  type: 'invoke' | 'ok' | 'fail' | 'info';
+  f: 'add' | 'write' | 'read' | 'final-read' | 'fault' | 'heal';
+  /** The element/key/value written or read. */
+  value?: string;
+  /** Node that answered (or was addressed). */
+  node?: string;
+  /** Error text for fail/info, e.g. `NOREPLICAS Not enough good replicas to write.` */
+  error?: string;
+  /** Links an invoke to its completion. */
+  opId?: number;
+}
+
 /** Live counts while a workload runs. */
 export interface LedgerCounts {
   invoked: number;

@@ -1,6 +1,6 @@
 // Pure evaluation of lesson goals over a LabState snapshot. Every predicate answers {met, detail}; the detail is the
 // sentence the lesson pane shows ("sentinel-3 still names redis-3"). holdMs is tracked by the caller (trackHold).
-import { isDisruptive } from '../cluster/actions.js';
+import { isDisruptive } from '../actions/catalog.js';
 
 import { channelSpec } from '../cluster/observe/sentinel-events.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
@@ -362,7 +362,7 @@ function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): 
   const sw = s.events.find((e) => e.seq > ctx.since.eventSeq && e.channel === '+switch-master');
   if (!sw) return { met: false, detail: 'no master switch since the step started' };
   const fault = s.actions
-    .filter((a) => a.seq > ctx.since.actionSeq && a.status !== 'failed' && isDisruptive(a) && a.at <= sw.at)
+    .filter((a) => a.seq > ctx.since.actionSeq && a.status !== 'failed' && isDisruptive(a.kind) && a.at <= sw.at)
     .at(-1);
   const timeline = s.failovers.find(
     (f) => f.phases['switch-master'] !== undefined && !ctx.since.switchedFailovers.includes(f.id),

@@ -1,6 +1,7 @@
 // The cross-reference pass over a schema-valid lesson: every node, host and channel a goal or action names must exist
 // in the lesson's own topology, step ids are unique, and numbers that are fine alone but absurd together are refused.
-import { type FaultSpec, planFault } from '../cluster/fabric/plan.js';
+import type { TopologyRefs } from '../actions/action.js';
+import { checkAction as checkActionRefs } from '../actions/catalog.js';
 import { channelSpec, SENTINEL_CHANNELS } from '../cluster/observe/sentinel-events.js';
 import {
   buildTopology,
@@ -20,12 +21,7 @@ export interface PathProblem {
   message: string;
 }
 
-interface Known {
-  redis: Set<string>;
-  sentinels: Set<string>;
-  hosts: string[];
-  replicas: number;
-}
+type Known = TopologyRefs;
 
 type Path = PropertyKey[];
 
@@ -245,97 +241,7 @@ function checkEntry(e: SolutionEntry, path: Path, k: Known, report: (path: Path,
   checkAction(e, path, k, report);
 }
 
+/** Each action kind cross-checks itself (its catalog definition): node and host references, impossible numbers. */
 function checkAction(a: ActionDoc, path: Path, k: Known, report: (path: Path, message: string) => void): void {
-  const anyNode = (id: string) => {
-    if (!k.redis.has(id) && !k.sentinels.has(id)) report([...path, 'node'], unknownNode(id));
-  };
-  const needSentinels = () => {
-    if (k.sentinels.size === 0) report([...path, 'kind'], `${a.kind} needs Sentinels but the topology has none`);
-  };
-  switch (a.kind) {
-    case 'kill':
-    case 'stop':
-    case 'freeze':
-    case 'thaw':
-    case 'restart':
-      anyNode(a.node);
-      return;
-    case 'partition':
-    case 'isolate':
-    case 'cut':
-    case 'latency':
-    case 'bandwidth':
-      checkFault(a, path, k, report);
-      return;
-    case 'min-replicas':
-      if (a.node !== undefined && !k.redis.has(a.node)) report([...path, 'node'], unknownNode(a.node));
-      if (a.toWrite > k.replicas) {
-        report([...path, 'toWrite'], `${a.toWrite} good replicas required but the topology has ${k.replicas}`);
-      }
-      return;
-    case 'masterauth':
-      if (!k.redis.has(a.node)) report([...path, 'node'], unknownNode(a.node));
-      return;
-    case 'failover':
-      needSentinels();
-      if (a.sentinel !== undefined && !k.sentinels.has(a.sentinel))
-        report([...path, 'sentinel'], unknownNode(a.sentinel));
-      return;
-    case 'sentinel-set':
-      needSentinels();
-      if (a.option === 'quorum' && a.value > k.sentinels.size) {
-        report([...path, 'value'], `quorum ${a.value} is more than the ${k.sentinels.size} Sentinels`);
-      }
-      return;
-    default:
-      return;
-  }
-}
-
-/** Reuses the fabric's own validation, so a lesson cannot name a fault the engine would refuse. */
-function checkFault(
-  a: Extract<ActionDoc, { kind: 'partition' | 'isolate' | 'cut' | 'latency' | 'bandwidth' }>,
-  path: Path,
-  k: Known,
-  report: (path: Path, message: string) => void,
-): void {
-  let spec: FaultSpec;
-  switch (a.kind) {
-    case 'partition':
-      spec = { kind: 'partition', groups: a.groups, mode: a.mode ?? 'drop' };
-      break;
-    case 'isolate':
-      spec = { kind: 'isolate', host: a.host, mode: a.mode ?? 'drop' };
-      break;
-    case 'cut':
-      spec = { kind: 'cut', from: a.from, to: a.to, mode: a.mode ?? 'drop' };
-      break;
-    case 'latency':
-      spec = {
-        kind: 'latency',
-        from: a.from,
-        to: a.to,
-        latencyMs: a.latencyMs,
-        jitterMs: a.jitterMs ?? 0,
-        bothWays: a.bothWays ?? false,
-      };
-      break;
-    case 'bandwidth':
-      spec = { kind: 'bandwidth', from: a.from, to: a.to, bytesPerSec: a.bytesPerSec, bothWays: a.bothWays ?? false };
-      break;
-  }
-  try {
-    planFault(spec, k.hosts);
-  } catch (err) {
-    // planFault says `field: message`; attach the field to this action's path.
-    const m = /^([A-Za-z]+(?:\[\d+\])?): (.*)$/s.exec(errorMessage(err));
-    if (m?.[1] && m[2]) report([...path, ...splitField(m[1])], m[2]);
-    else report(path, errorMessage(err));
-  }
-}
-
-function splitField(field: string): PropertyKey[] {
-  const m = /^([A-Za-z]+)(?:\[(\d+)\])?$/.exec(field);
-  if (!m?.[1]) return [field];
-  return m[2] === undefined ? [m[1]] : [m[1], Number(m[2])];
+  checkActionRefs(a, k, (p, message) => report([...path, ...p], message));
 }

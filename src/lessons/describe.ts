@@ -1,6 +1,7 @@
 // Plain-language text for goals and setup/solution entries, for the lesson pane and the docs ("redis-1 is a replica",
-// "kill redis-1", "wait until +sdown about redis-1 is seen (up to 10 s)").
-import type { LabAction } from '../cluster/actions.js';
+// "kill redis-1", "wait until +sdown about redis-1 is seen (up to 10 s)"). An action's line comes from its catalog
+// definition (src/actions/), with its defaults applied.
+import { actionLine } from '../actions/catalog.js';
 import type { Goal, SolutionEntry } from './schema.js';
 import { isWaitFor, predicateOf } from './schema.js';
 import { humanMs } from './tokens.js';
@@ -115,50 +116,7 @@ function describePredicate(g: Goal): string {
   }
 }
 
-export function describeAction(a: LabAction): string {
-  switch (a.kind) {
-    case 'kill':
-    case 'stop':
-    case 'freeze':
-    case 'thaw':
-    case 'restart':
-      return `${a.kind} ${a.node}`;
-    case 'partition':
-      return `partition ${a.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`;
-    case 'isolate':
-      return `isolate ${a.host}`;
-    case 'cut':
-      return `cut ${a.from} -> ${a.to}`;
-    case 'latency':
-      return `add ${a.latencyMs} ms latency ${a.from} ${a.bothWays ? '<->' : '->'} ${a.to}`;
-    case 'bandwidth':
-      return `limit ${a.from} ${a.bothWays ? '<->' : '->'} ${a.to} to ${a.bytesPerSec} B/s`;
-    case 'heal':
-      return `heal ${a.fault}`;
-    case 'heal-all':
-      return 'heal every network fault';
-    case 'write':
-      return `client ${a.client}: SET ${a.key} ${a.value}`;
-    case 'read':
-      return `client ${a.client}: GET ${a.key}`;
-    case 'workload-start':
-      return `start the write workload as client ${a.client}${a.ratePerSec ? ` (${a.ratePerSec}/s)` : ''}`;
-    case 'workload-stop':
-      return 'stop the workload and check the ledger';
-    case 'failover':
-      return `SENTINEL FAILOVER${a.sentinel ? ` on ${a.sentinel}` : ''}`;
-    case 'min-replicas':
-      return `min-replicas-to-write ${a.toWrite}${a.maxLagSec !== undefined ? `, max-lag ${a.maxLagSec} s` : ''}${a.node ? ` on ${a.node}` : ''}`;
-    case 'masterauth':
-      return `${a.enabled ? 'set' : 'remove'} masterauth on ${a.node}`;
-    case 'sentinel-set':
-      return `SENTINEL SET ${a.option} ${a.value}`;
-    case 'reset':
-      return 'reset the cluster (fresh configs)';
-  }
-}
-
 export function describeEntry(e: SolutionEntry): string {
   if (isWaitFor(e)) return `wait until ${describeGoal(e.waitFor)} (up to ${humanMs(e.timeoutMs)})`;
-  return describeAction(e);
+  return actionLine(e);
 }

@@ -1,6 +1,6 @@
 // Headless lesson check (`lesson check --run`): start the lesson's cluster, and for each step perform its setup,
 // require that the goal does NOT hold yet, play the solution, and require the goal (with holdMs) within a timeout.
-import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../actions/catalog.js';
 import type { TopologyShape } from '../cluster/topology.js';
 import { errorMessage } from '../errors.js';
 import type { LabStore } from '../state/store.js';

@@ -1,9 +1,9 @@
 // Plays setup/solution entries against a lab: actions through `perform` (exactly what the keyboard does), waits by
 // polling the store until a goal holds. Shared by the headless checker and the controller's playSolution.
-import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import { type ActionOutcome, actionLine, type LabAction } from '../actions/catalog.js';
 import type { LabStore } from '../state/store.js';
 import { evaluateGoal, holdingDetail, trackHold } from './checks.js';
-import { describeAction, describeGoal } from './describe.js';
+import { describeGoal } from './describe.js';
 import type { Goal, SolutionEntry } from './schema.js';
 import { isWaitFor } from './schema.js';
 import type { StepMark } from './types.js';
@@ -61,7 +61,7 @@ export async function playEntries(
     // A refused client command (NOREPLICAS, READONLY…) is what many steps are about: Redis answered, so it is
     // recorded as a client result and the playback goes on. Any other failed action stops it.
     if (!outcome.ok && !CLIENT_COMMANDS.has(entry.kind)) {
-      return { ok: false, detail: `${describeAction(entry)} failed: ${outcome.text}` };
+      return { ok: false, detail: `${actionLine(entry)} failed: ${outcome.text}` };
     }
     done.push(outcome.text);
   }

@@ -1,16 +1,15 @@
 // The lesson file format (`lessons/NN-slug/lesson.yaml`, format 1) as zod schemas; the TypeScript types are inferred
 // from them. Objects are strict, so a typo'd key is an error rather than a silently ignored setting.
 import { z } from 'zod';
-import type { LabAction } from '../cluster/actions.js';
+import { ActionSchema, type LabAction } from '../actions/catalog.js';
 import {
   CHANNEL,
-  commandToken,
   configToken,
   count,
   ERROR_PREFIX,
-  endpointRef,
   hostRef,
   line,
+  MAX_MS,
   markdownPath,
   ms,
   nodeRef,
@@ -20,105 +19,15 @@ import {
 } from './tokens.js';
 
 export const LESSON_FORMAT = 1;
-/** Ten minutes: the longest any wait, hold or step may last. */
-export const MAX_MS = 600_000;
+export { MAX_MS };
 export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Actions: exactly LabAction (src/cluster/actions.ts), with bounds on every number.
+// Actions: the action catalog's schemas (src/actions/), one per kind; LabAction is inferred from the same union.
 
-const client = z.enum(['A', 'B'], { error: 'client must be "A" or "B"' });
-const cutMode = z.enum(['drop', 'reject'], { error: 'mode must be "drop" or "reject"' }).optional();
-const nodeAction = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), node: nodeRef });
+export { ACTION_KINDS, ActionSchema } from '../actions/catalog.js';
 
-const SENTINEL_SET_BOUNDS = {
-  'down-after-milliseconds': { min: 100, max: MAX_MS, unit: 'ms' },
-  'failover-timeout': { min: 1000, max: 3_600_000, unit: 'ms' },
-  quorum: { min: 1, max: 9, unit: '' },
-} as const;
-
-export const ActionSchema = z.discriminatedUnion('kind', [
-  nodeAction('kill'),
-  nodeAction('stop'),
-  nodeAction('freeze'),
-  nodeAction('thaw'),
-  nodeAction('restart'),
-  z.strictObject({
-    kind: z.literal('partition'),
-    groups: z
-      .array(z.array(endpointRef).min(1).max(20))
-      .min(2, { error: 'a partition needs at least 2 groups' })
-      .max(20),
-    mode: cutMode,
-  }),
-  z.strictObject({ kind: z.literal('isolate'), host: hostRef, mode: cutMode }),
-  z.strictObject({ kind: z.literal('cut'), from: endpointRef, to: endpointRef, mode: cutMode }),
-  z.strictObject({
-    kind: z.literal('latency'),
-    from: endpointRef,
-    to: endpointRef,
-    latencyMs: ms('latencyMs', 0, 60_000),
-    jitterMs: ms('jitterMs', 0, 60_000).optional(),
-    bothWays: z.boolean().optional(),
-  }),
-  z.strictObject({
-    kind: z.literal('bandwidth'),
-    from: endpointRef,
-    to: endpointRef,
-    bytesPerSec: count('bytesPerSec', 1, 1_000_000_000),
-    bothWays: z.boolean().optional(),
-  }),
-  z.strictObject({ kind: z.literal('heal'), fault: commandToken('fault id') }),
-  z.strictObject({ kind: z.literal('heal-all') }),
-  z.strictObject({ kind: z.literal('write'), client, key: commandToken('key'), value: commandToken('value', 256) }),
-  z.strictObject({ kind: z.literal('read'), client, key: commandToken('key') }),
-  z.strictObject({
-    kind: z.literal('workload-start'),
-    client,
-    ratePerSec: z
-      .number({ error: 'ratePerSec must be a number' })
-      .min(0.1, { error: 'ratePerSec must be at least 0.1' })
-      .max(1000, { error: 'ratePerSec must be at most 1000' })
-      .optional(),
-  }),
-  z.strictObject({ kind: z.literal('workload-stop') }),
-  z.strictObject({ kind: z.literal('failover'), sentinel: sentinelRef.optional() }),
-  z.strictObject({
-    kind: z.literal('min-replicas'),
-    toWrite: count('toWrite', 0, 9),
-    maxLagSec: count('maxLagSec', 0, 3600).optional(),
-    node: redisRef.optional(),
-  }),
-  z.strictObject({ kind: z.literal('masterauth'), node: redisRef, enabled: z.boolean() }),
-  z
-    .strictObject({
-      kind: z.literal('sentinel-set'),
-      option: z.enum(['down-after-milliseconds', 'failover-timeout', 'quorum'], {
-        error: 'option must be down-after-milliseconds, failover-timeout or quorum',
-      }),
-      value: z.int({ error: 'value must be a whole number' }),
-    })
-    .superRefine((a, ctx) => {
-      const b = SENTINEL_SET_BOUNDS[a.option];
-      if (a.value < b.min || a.value > b.max) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['value'],
-          message: `${a.option} must be between ${b.min} and ${b.max}${b.unit ? ` ${b.unit}` : ''}`,
-        });
-      }
-    }),
-  z.strictObject({ kind: z.literal('reset') }),
-]);
-
-export type ActionDoc = z.infer<typeof ActionSchema>;
-
-// Compile-time guard: the schema and LabAction must describe the same set of values.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const actionSchemaMatchesLabAction: Same<ActionDoc, LabAction> = true;
-void actionSchemaMatchesLabAction;
-
-export const ACTION_KINDS = ActionSchema.options.map((o) => o.shape.kind.value);
+export type ActionDoc = LabAction;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Goals: one predicate per object; `all`/`any`/`not` combine them. `holdMs` is allowed only at the top of a goal.
@@ -160,6 +69,7 @@ const atLeastOne =
     }
   };
 
+const client = z.enum(['A', 'B'], { error: 'client must be "A" or "B"' });
 const channel = z.string().regex(CHANNEL, { error: 'must be a Sentinel channel like "+sdown" or "-odown"' });
 const processStates = ['starting', 'running', 'frozen', 'stopping', 'stopped', 'exited'] as const;
 const big = (what: string) => count(what, 0, 1_000_000);

@@ -1,17 +1,54 @@
-// A running lesson wired to a lab: implements the LessonControls the UI calls, keeps LabState.lesson up to date by
-// feeding the pure runner (setup -> step-entered -> ticks), plays solutions and saves progress when a step is met.
-import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+// A running lesson wired to a lab: implements the LessonControls the UI calls, and keeps LabState.lesson up to date by
+// plugging the pure runner into the store's one writer (state/bind-lab.ts) as a fold: navigation and solution
+// progress are its inputs, and it re-evaluates the step's goal after every batch of engine facts. The session plays
+// setups and solutions, and saves progress when it sees a step become met in the store.
+import type { ActionOutcome, LabAction } from '../actions/catalog.js';
 import { errorMessage } from '../errors.js';
+import type { Fold, FoldChannel } from '../state/bind-lab.js';
 import type { LessonControls } from '../state/controller.js';
-import type { LabStore } from '../state/store.js';
+import type { LabState, LabStore } from '../state/store.js';
 import { markStep } from './checks.js';
 import { playEntries } from './play.js';
 import { recordStep } from './progress.js';
 import { type LessonEvent, reduceLesson } from './runner.js';
 import type { Lesson } from './schema.js';
+import type { LessonRunState } from './types.js';
+
+declare module '../state/store.js' {
+  interface LabStateSlots {
+    /** The loaded lesson's progress (lessons/runner.ts); undefined in sandbox mode. */
+    lesson?: LessonRunState;
+  }
+}
+
+/** What the session tells the runner; the fold adds the lab state and the time where the runner needs them. */
+export type LessonInput =
+  | Exclude<LessonEvent, { type: 'step-entered' | 'tick' }>
+  | { type: 'step-entered' }
+  | { type: 'tick' };
+
+/** The lesson runner as a fold of the lab store: inputs as they come, and a tick after every batch of facts. */
+export const lessonFold: Fold<LessonInput> = {
+  input(s: LabState, input: LessonInput, now: number): LabState {
+    // A tick is the batch itself: afterBatch evaluates the goal once the input is folded.
+    if (input.type === 'tick') return s;
+    const event: LessonEvent = input.type === 'step-entered' ? { type: 'step-entered', state: s, now } : input;
+    return withLesson(s, reduceLesson(s.lesson, event));
+  },
+  afterBatch(s: LabState, now: number): LabState {
+    if (!s.lesson) return s;
+    return withLesson(s, reduceLesson(s.lesson, { type: 'tick', state: s, now }));
+  },
+};
+
+function withLesson(s: LabState, lesson: LessonRunState | undefined): LabState {
+  return lesson === s.lesson ? s : { ...s, lesson };
+}
 
 export interface LessonSessionDeps {
+  /** The lab store, and the way to plug the lesson fold into its writer (a Lab, or a bare bindLab in tests). */
   store: LabStore;
+  use(fold: Fold<LessonInput>): FoldChannel<LessonInput>;
   perform(action: LabAction): Promise<ActionOutcome>;
   /** Fresh configs and Sentinel state for the lesson's cluster (the engine's reset). */
   resetLab(): Promise<void>;
@@ -53,23 +90,9 @@ export function startLessonSession(
   let entering: Promise<void> = Promise.resolve();
   let solution: AbortController | undefined;
 
-  /** True while we write LabState.lesson ourselves, so our own update does not count as an engine change. */
-  let writing = false;
-  const dispatch = (event: LessonEvent) => {
-    const before = store.getState().lesson;
-    const after = reduceLesson(before, event);
-    if (after !== before) {
-      writing = true;
-      try {
-        store.setState({ lesson: after });
-      } finally {
-        writing = false;
-      }
-    }
-    if (after && before?.lessonId === after.lessonId && after.stepIndex === before.stepIndex) {
-      const i = after.stepIndex;
-      if (before.status[i] !== 'met' && after.status[i] === 'met') void persist(i, after.completed);
-    }
+  const channel = deps.use(lessonFold);
+  const send = (input: LessonInput) => {
+    if (!disposed) channel.send(input);
   };
 
   const persist = async (index: number, completed: boolean) => {
@@ -81,6 +104,15 @@ export function startLessonSession(
       notice('warning', `Could not save lesson progress: ${errorMessage(err)}`);
     }
   };
+
+  // Progress is saved when the store shows the current step turn met (once per step: a met goal is latched).
+  const unsubscribe = store.subscribe((next, prev) => {
+    const after = next.lesson;
+    const before = prev.lesson;
+    if (disposed || !after || before?.lessonId !== after.lessonId || after.stepIndex !== before.stepIndex) return;
+    const i = after.stepIndex;
+    if (before.status[i] !== 'met' && after.status[i] === 'met') void persist(i, after.completed);
+  });
 
   const enterCurrent = (): Promise<void> => {
     const mine = ++entry;
@@ -98,54 +130,50 @@ export function startLessonSession(
         if (!r.ok) notice('error', `Step setup failed: ${r.detail}`);
       }
       if (mine !== entry || disposed) return;
-      dispatch({ type: 'step-entered', state: store.getState(), now: now() });
+      send({ type: 'step-entered' });
     };
     entering = run().catch((err: unknown) => notice('error', `Step setup failed: ${errorMessage(err)}`));
     return entering;
   };
 
-  // Ticks: on every engine change (ignoring our own lesson updates), and on a timer so holdMs can elapse.
-  const unsubscribe = store.subscribe((next) => {
-    if (disposed || writing) return;
-    dispatch({ type: 'tick', state: next, now: now() });
-  });
+  // Ticks follow every batch of engine facts; this timer lets a held goal's holdMs elapse while the cluster is quiet.
   const timer = setInterval(() => {
     const s = store.getState();
     if (!disposed && s.lesson?.entered && s.lesson.goalHeldSince !== undefined && !s.lesson.goalMet) {
-      dispatch({ type: 'tick', state: s, now: now() });
+      send({ type: 'tick' });
     }
   }, deps.tickMs ?? 250);
   timer.unref?.();
 
-  dispatch({ type: 'load', lesson, completedSteps: opts.completedSteps ?? [] });
+  send({ type: 'load', lesson, completedSteps: opts.completedSteps ?? [] });
   void enterCurrent();
 
-  const navigate = (event: LessonEvent) => {
+  const navigate = (input: LessonInput) => {
     const before = store.getState().lesson?.stepIndex;
-    dispatch(event);
+    send(input);
     if (store.getState().lesson?.stepIndex !== before) void enterCurrent();
   };
 
   return {
     next: () => navigate({ type: 'next' }),
     previous: () => navigate({ type: 'previous' }),
-    hint: () => dispatch({ type: 'hint-requested' }),
-    toggleSolution: () => dispatch({ type: 'solution-toggled' }),
+    hint: () => send({ type: 'hint-requested' }),
+    toggleSolution: () => send({ type: 'solution-toggled' }),
     async playSolution() {
       await entering;
       const state = store.getState().lesson;
       const step = state && lesson.steps[state.stepIndex];
       if (!state || !step || state.playingSolution) return;
       solution = new AbortController();
-      dispatch({ type: 'solution-started' });
+      send({ type: 'solution-started' });
       const since = state.since ?? markStep(store.getState(), now());
       const r = await playEntries(step.solution, deps, { since, now, pollMs: deps.pollMs, signal: solution.signal });
-      if (!disposed) dispatch({ type: 'solution-finished', ok: r.ok, ...(r.ok ? {} : { detail: r.detail }) });
+      send({ type: 'solution-finished', ok: r.ok, ...(r.ok ? {} : { detail: r.detail }) });
     },
     async reset() {
       solution?.abort();
       await deps.resetLab();
-      dispatch({ type: 'reset' });
+      send({ type: 'reset' });
       await enterCurrent();
     },
     ready: () => entering,
@@ -153,6 +181,7 @@ export function startLessonSession(
       disposed = true;
       solution?.abort();
       unsubscribe();
+      channel.remove();
       clearInterval(timer);
     },
   };

@@ -1,15 +1,14 @@
 // The chaos soak: the default cluster, client A writing through Sentinel, and one seeded fault per round — applied,
 // held, undone — with checks after every round (lab alive, convergence within a bound, ledger counts consistent,
 // resources flat). Always shuts the lab down, also on SIGINT/SIGTERM (a second signal kills at once).
-import type { LabAction } from '../cluster/actions.js';
+import { actionLine, type LabAction } from '../actions/catalog.js';
 import type { ServerBinary } from '../cluster/process/binaries.js';
 import { isAlive } from '../cluster/process/proc.js';
-import { redisNodes, sentinelNodes } from '../cluster/topology.js';
-import { guardLab } from '../commands/lifecycle.js';
-import { Lab } from '../engine/lab.js';
+import { nodeById, redisNodes, sentinelNodes } from '../cluster/topology.js';
+import { Lab, type LocalLab } from '../engine/lab.js';
 import { errorMessage } from '../errors.js';
 import type { LedgerCounts } from '../ledger/types.js';
-import { selectConverged, selectSentinelMasters, selectTrueMaster } from '../state/selectors.js';
+import { selectConverged, selectMastership } from '../state/selectors.js';
 import type { LabState } from '../state/store.js';
 import { type GrowthVerdict, growth, ledgerProblems, switchMasterGroups } from './checks.js';
 import { FAULT_KINDS, type FaultKind, faultSchedule, planRound } from './schedule.js';
@@ -30,6 +29,11 @@ export interface SoakOptions {
   settleMs?: number;
   /** Progress records (rounds, the summary), as they happen. */
   out?: (rec: SoakRecord) => void;
+  /**
+   * Installs the process's signal and exit handling for the lab (the command line passes commands/lifecycle's
+   * guardLab); its first signal ends the soak early. Without it, the soak only stops when its time is up.
+   */
+  guard?: (lab: LocalLab) => { signalled: Promise<unknown>; dispose(): void };
 }
 
 export interface RoundRecord {
@@ -114,7 +118,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
   const settleMs = opts.settleMs ?? 2000;
   const t0 = Date.now();
   const lab = await Lab.create({ binary: opts.binary, basePort: opts.basePort, runRoot: opts.runRoot, flushMs: 50 });
-  const guard = guardLab(lab);
+  const guard = opts.guard?.(lab) ?? { signalled: new Promise<never>(() => {}), dispose: () => {} };
   const stop = new AbortController();
   void guard.signalled.then(() => stop.abort());
   const sleep = (ms: number) =>
@@ -151,8 +155,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
       type: 'start',
       seed: opts.seed,
       minutes: opts.minutes,
-      basePort: lab.ports.basePort,
-      runDir: lab.runDir,
+      basePort: lab.deployment.ports.basePort,
+      runDir: lab.deployment.runDir,
       readyMs,
     });
     const t = lab.topology;
@@ -184,13 +188,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
         applied.push(r);
         // Sentinel may legitimately refuse a forced failover (one in progress, no replica good enough yet).
         if (!r.ok && !(a.kind === 'failover' && /INPROG|NOGOODSLAVE/.test(r.text))) {
-          problems.push(`could not apply ${a.kind}: ${r.text}`);
+          problems.push(`could not apply ${actionLine(a)}: ${r.text}`);
         }
       }
       await sleep(fault.holdMs);
       for (const a of plan.undo) {
         const r = await lab.perform(a);
-        if (!r.ok) problems.push(`could not undo (${a.kind}): ${r.text}`);
+        if (!r.ok) problems.push(`could not undo (${actionLine(a)}): ${r.text}`);
       }
       problems.push(...(await repair(lab, fresh)));
 
@@ -325,7 +329,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
     interrupted: stop.signal.aborted,
     rounds: rounds.length,
     durationMs: Date.now() - t0,
-    basePort: lab.ports.basePort,
+    basePort: lab.deployment.ports.basePort,
     faultsByKind: Object.fromEntries(FAULT_KINDS.filter((k) => faultsByKind[k]).map((k) => [k, faultsByKind[k]])),
     failovers: {
       timelines: lab.store.getState().failovers.length,
@@ -369,16 +373,16 @@ function mb(g: GrowthVerdict): string {
   return `${f(g.first)} -> ${f(g.last)} (limit ${f(g.limit)})`;
 }
 
-/** The master as the cluster sees it now: the one reachable master, else what the Sentinels name, else redis-1. */
+/** The master as the cluster sees it now (selectMastership), else what most Sentinels name, else the first node. */
 function currentMaster(s: LabState): string {
-  const m = selectTrueMaster(s);
-  if (m) return m;
-  const named = Object.values(selectSentinelMasters(s)).find((x) => x?.startsWith('redis-'));
-  return named ?? redisNodes(s.topology)[0]?.id ?? 'redis-1';
+  const m = selectMastership(s);
+  const candidate = m.master ?? m.reference;
+  const node = candidate === undefined ? undefined : nodeById(s.topology, candidate);
+  return node?.kind === 'redis' ? node.id : (redisNodes(s.topology)[0]?.id ?? 'redis-1');
 }
 
 /** Undoes whatever is still broken: active network faults, frozen and stopped/exited nodes. Returns failures. */
-async function repair(lab: Lab, fresh: () => Promise<LabState>): Promise<string[]> {
+async function repair(lab: LocalLab, fresh: () => Promise<LabState>): Promise<string[]> {
   const problems: string[] = [];
   const s = await fresh();
   const actions: LabAction[] = [];
@@ -389,13 +393,13 @@ async function repair(lab: Lab, fresh: () => Promise<LabState>): Promise<string[
   }
   for (const a of actions) {
     const r = await lab.perform(a);
-    if (!r.ok) problems.push(`repair ${a.kind}${'node' in a ? ` ${a.node}` : ''} failed: ${r.text}`);
+    if (!r.ok) problems.push(`repair (${actionLine(a)}) failed: ${r.text}`);
   }
   return problems;
 }
 
 /** The lab is up: phase ready and every node's process running (pid alive), as the lab itself reports it. */
-function labAlive(lab: Lab, s: LabState): { ok: boolean; detail: string } {
+function labAlive(lab: LocalLab, s: LabState): { ok: boolean; detail: string } {
   if (s.phase !== 'ready') return { ok: false, detail: `phase ${s.phase}` };
   const bad: string[] = [];
   for (const n of lab.topology.nodes) {

@@ -2,7 +2,7 @@
 // master", "the 2nd replica") so a schedule means the same thing whoever is master when the round starts.
 // `planRound` turns one planned fault into the LabActions that apply and undo it, against the current cluster.
 
-import type { LabAction } from '../cluster/actions.js';
+import type { LabAction } from '../actions/catalog.js';
 import type { CutMode } from '../cluster/fabric/plan.js';
 import { redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
 

@@ -1,6 +1,9 @@
-// The only code that turns engine events into store updates. Facts are queued and flushed together at a
-// bounded rate, so the UI re-renders at most a few times a second however busy the cluster is.
-import { isDisruptive } from '../cluster/actions.js';
+// The store's one writer: it creates the lab store and is the only code that changes it. Engine facts (cluster/
+// events.ts) are queued and folded together at a bounded rate, so the UI re-renders at most a few times a second
+// however busy the cluster is. State a higher layer owns (the lesson runner) plugs in as a Fold: a pure reducer
+// whose inputs are folded in order with the facts, and which runs again after every batch.
+import { createStore } from 'zustand/vanilla';
+import { isDisruptive } from '../actions/catalog.js';
 import type { LabEmitter, LabEvents, SentinelEvent } from '../cluster/events.js';
 import { appendToGroups } from '../cluster/observe/event-groups.js';
 import { updateTimelines } from '../cluster/observe/failover-timeline.js';
@@ -8,19 +11,76 @@ import { computeLags } from '../cluster/observe/lag.js';
 import { countOps } from '../ledger/counts.js';
 import { appendBounded, emptyCounts, type LabState, type LabStore, LIMITS } from './store.js';
 
-type Queued = { [K in keyof LabEvents]: { kind: K; args: LabEvents[K] } }[keyof LabEvents];
+/** A pure reducer for state a higher layer keeps in the store (LabState slots, see store.ts). */
+export interface Fold<I> {
+  /** Folds one of its own inputs. */
+  input(s: LabState, input: I, now: number): LabState;
+  /** Runs after every batch, on the state with every fact of the batch folded in. */
+  afterBatch?(s: LabState, now: number): LabState;
+}
+
+/** Sends a fold its inputs; `remove` unplugs it (its state stays as it was). */
+export interface FoldChannel<I> {
+  /** Folds `input` now, after every fact queued before it; the store shows the result when this returns. */
+  send(input: I): void;
+  remove(): void;
+}
+
+type EngineFact = { [K in keyof LabEvents]: { kind: K; args: LabEvents[K] } }[keyof LabEvents];
+type FoldInput = { kind: 'fold-input'; fold: Fold<unknown>; input: unknown };
+type Queued = EngineFact | FoldInput;
 
 export interface Binding {
+  /** The lab store, read-only: nothing but this binding can change it. */
+  readonly store: LabStore;
   /** Applies everything queued now (tests and shutdown call it). */
   flush(): void;
+  /** Plugs in a fold for state a higher layer owns. */
+  use<I>(fold: Fold<I>): FoldChannel<I>;
+  /** Stops listening; folds what is queued. */
   dispose(): void;
 }
 
 const GROUP_WINDOW_MS = 1500;
 
-export function bindLab(emitter: LabEmitter, store: LabStore, opts: { flushMs?: number } = {}): Binding {
+/** The engine facts the store folds, i.e. every LabEvents channel. */
+const FACTS: ReadonlyArray<keyof LabEvents> = [
+  'phase',
+  'started',
+  'cluster-reset',
+  'node-state',
+  'node-exited',
+  'node-log',
+  'redis-probed',
+  'sentinel-probed',
+  'sentinel-event',
+  'fault-applied',
+  'fault-healed',
+  'action',
+  'notice',
+  'history-op',
+  'client-result',
+  'workload',
+  'notification',
+];
+
+export function bindLab(
+  emitter: LabEmitter,
+  initial: LabState,
+  opts: { flushMs?: number; now?: () => number } = {},
+): Binding {
+  const api = createStore<LabState>()(() => initial);
+  // The store handed out has no setter at all: writing is this module's alone.
+  const store: LabStore = Object.freeze({
+    getState: api.getState,
+    getInitialState: api.getInitialState,
+    subscribe: api.subscribe,
+  });
+  const now = opts.now ?? Date.now;
   let queue: Queued[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let flushing = false;
+  const folds: Array<Fold<unknown>> = [];
   const flushMs = opts.flushMs ?? 100;
   const listeners: Array<[keyof LabEvents, (...a: never[]) => void]> = [];
 
@@ -33,42 +93,47 @@ export function bindLab(emitter: LabEmitter, store: LabStore, opts: { flushMs?: 
     timer.unref?.();
   };
 
-  function on<K extends keyof LabEvents>(kind: K): void {
-    const fn = (...args: LabEvents[K]) => {
-      queue.push({ kind, args } as Queued);
+  for (const kind of FACTS) {
+    const fn = (...args: unknown[]) => {
+      queue.push({ kind, args } as EngineFact);
       schedule();
     };
     emitter.on(kind, fn as never);
     listeners.push([kind, fn as never]);
   }
-  for (const k of [
-    'phase',
-    'node-state',
-    'node-exited',
-    'node-log',
-    'redis-probed',
-    'sentinel-probed',
-    'sentinel-event',
-    'fault-applied',
-    'fault-healed',
-    'action',
-    'notice',
-    'history-op',
-    'client-result',
-    'workload',
-    'notification',
-  ] as const)
-    on(k);
 
   function flush(): void {
-    if (!queue.length) return;
-    const batch = queue;
-    queue = [];
-    store.setState((s) => reduceBatch(s, batch));
+    // A subscriber that sends a fold input while the store notifies is folded by this same loop.
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (queue.length) {
+        const batch = queue;
+        queue = [];
+        api.setState((s) => reduceBatch(s, batch, { now: now(), folds }), true);
+      }
+    } finally {
+      flushing = false;
+    }
   }
 
   return {
+    store,
     flush,
+    use<I>(fold: Fold<I>): FoldChannel<I> {
+      const f = fold as Fold<unknown>;
+      folds.push(f);
+      return {
+        send(input: I) {
+          queue.push({ kind: 'fold-input', fold: f, input });
+          flush();
+        },
+        remove() {
+          const i = folds.indexOf(f);
+          if (i >= 0) folds.splice(i, 1);
+        },
+      };
+    },
     dispose() {
       if (timer) clearTimeout(timer);
       for (const [k, fn] of listeners) emitter.off(k, fn as never);
@@ -77,19 +142,39 @@ export function bindLab(emitter: LabEmitter, store: LabStore, opts: { flushMs?: 
   };
 }
 
-/** Pure: folds a batch of engine facts into the next state. Exported for tests. */
-export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
+/** Facts folded together at the end of a batch (or before a reset): events, log lines, whether any probe answered. */
+interface Gathered {
+  events: SentinelEvent[];
+  logs: Map<string, string[]>;
+  probed: boolean;
+}
+
+const emptyGathered = (): Gathered => ({ events: [], logs: new Map(), probed: false });
+
+/** Pure (given pure folds): folds a batch of engine facts and fold inputs into the next state. Exported for tests. */
+export function reduceBatch(
+  s: LabState,
+  batch: readonly Queued[],
+  ctx: { now: number; folds?: ReadonlyArray<Fold<unknown>> } = { now: Date.now() },
+): LabState {
   let next: LabState = s;
   const patch = (p: Partial<LabState>) => {
     next = { ...next, ...p };
   };
-  const newEvents: SentinelEvent[] = [];
-  const logs = new Map<string, string[]>();
-  let probed = false;
+  let gathered = emptyGathered();
   for (const q of batch) {
     switch (q.kind) {
       case 'phase':
         patch({ phase: q.args[0] });
+        break;
+      case 'started':
+        patch({ readyMs: q.args[0].readyMs });
+        break;
+      case 'cluster-reset':
+        // What was gathered of the old cluster is folded first, so none of it lands after the clearing.
+        next = foldGathered(next, gathered);
+        gathered = emptyGathered();
+        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [] });
         break;
       case 'node-state': {
         const e = q.args[0];
@@ -107,15 +192,15 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
       }
       case 'node-log': {
         const e = q.args[0];
-        const l = logs.get(e.id) ?? [];
+        const l = gathered.logs.get(e.id) ?? [];
         l.push(e.line);
-        logs.set(e.id, l);
+        gathered.logs.set(e.id, l);
         break;
       }
       case 'redis-probed': {
         const o = q.args[0];
         patch({ redis: { ...next.redis, [o.id]: o } });
-        probed = true;
+        gathered.probed = true;
         break;
       }
       case 'sentinel-probed': {
@@ -124,7 +209,7 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
         break;
       }
       case 'sentinel-event':
-        newEvents.push(q.args[0]);
+        gathered.events.push(q.args[0]);
         break;
       case 'fault-applied':
         patch({ faults: [...next.faults.filter((f) => f.id !== q.args[0].id), q.args[0]] });
@@ -170,42 +255,54 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
       case 'notification':
         patch({ notifications: appendBounded(next.notifications, [q.args[0]], LIMITS.notifications) });
         break;
+      case 'fold-input':
+        // A fold sees every fact queued before its input.
+        next = foldGathered(next, gathered);
+        gathered = emptyGathered();
+        next = q.fold.input(next, q.input, ctx.now);
+        break;
     }
   }
-  if (logs.size) {
+  next = foldGathered(next, gathered);
+  for (const f of ctx.folds ?? []) if (f.afterBatch) next = f.afterBatch(next, ctx.now);
+  return next;
+}
+
+/** Log lines into each node's tail; Sentinel events into the log, groups and failover timelines; lag samples. */
+function foldGathered(s: LabState, g: Gathered): LabState {
+  let next = s;
+  if (g.logs.size) {
     const processes = { ...next.processes };
-    for (const [id, lines] of logs) {
+    for (const [id, lines] of g.logs) {
       const p = processes[id];
       if (p) processes[id] = { ...p, logTail: appendBounded(p.logTail, lines, LIMITS.logLines) };
     }
-    patch({ processes });
+    next = { ...next, processes };
   }
-  if (newEvents.length) {
+  if (g.events.length) {
     const settings = next.topology.sentinel;
     let failovers = next.failovers;
     const lastFault = lastFaultOf(next);
-    for (const e of newEvents) {
+    for (const e of g.events) {
       failovers = updateTimelines(failovers, e, {
         downAfterMs: settings.downAfterMs,
         failoverTimeoutMs: settings.failoverTimeoutMs,
         lastFault,
       });
     }
-    patch({
-      events: appendBounded(next.events, newEvents, LIMITS.events),
-      eventGroups: appendToGroups(next.eventGroups, newEvents, {
-        windowMs: GROUP_WINDOW_MS,
-        limit: LIMITS.eventGroups,
-      }),
+    next = {
+      ...next,
+      events: appendBounded(next.events, g.events, LIMITS.events),
+      eventGroups: appendToGroups(next.eventGroups, g.events, { windowMs: GROUP_WINDOW_MS, limit: LIMITS.eventGroups }),
       failovers,
-    });
+    };
   }
-  if (probed) {
+  if (g.probed) {
     const lagHistory = { ...next.lagHistory };
     for (const lag of computeLags(next.topology, next.redis)) {
       lagHistory[lag.replicaId] = appendBounded(lagHistory[lag.replicaId] ?? [], [lag.lagBytes], LIMITS.lagSamples);
     }
-    patch({ lagHistory });
+    next = { ...next, lagHistory };
   }
   return next;
 }
@@ -214,7 +311,7 @@ export function reduceBatch(s: LabState, batch: readonly Queued[]): LabState {
 function lastFaultOf(s: LabState): { at: number; description: string } | undefined {
   for (let i = s.actions.length - 1; i >= 0; i--) {
     const a = s.actions[i];
-    if (a && a.status !== 'failed' && isDisruptive(a)) {
+    if (a && a.status !== 'failed' && isDisruptive(a.kind)) {
       return { at: a.at, description: a.title };
     }
   }

@@ -1,5 +1,6 @@
 // What the UI (and tests) may ask of the running lab. The UI never spawns processes or opens sockets itself.
-import type { ActionOutcome, LabAction } from '../cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../actions/catalog.js';
+import type { MissingCapabilities } from '../deployments/deployment.js';
 import type { LabStore } from './store.js';
 
 export interface LessonControls {
@@ -15,6 +16,12 @@ export interface LessonControls {
 
 export interface LabController {
   store: LabStore;
+  /**
+   * Capabilities the lab's deployment lacks, with the reason for each (deployments/deployment.ts): keys whose
+   * actions need one are dimmed, and pressing them explains instead of failing.
+   */
+  unavailable: MissingCapabilities;
+  /** Carries out an action; a failure comes back as {ok:false} and is already the action's own record. */
   perform(action: LabAction): Promise<ActionOutcome>;
   /** Present when a lesson (not the sandbox) is loaded. */
   lesson?: LessonControls;

@@ -25,22 +25,12 @@ function memo<R>(deps: (s: LabState) => readonly unknown[], fn: (s: LabState) =>
 
 const PROCESS_DOWN = new Set(['stopped', 'exited', 'frozen', 'stopping']);
 
-/** Ids of reachable Redis nodes whose role is master, in topology order. */
-export const selectMasters: (s: LabState) => string[] = memo(
-  (s) => [s.topology, s.redis],
-  (s) =>
-    redisNodes(s.topology)
-      .map((n) => n.id)
-      .filter((id) => {
-        const o = s.redis[id];
-        return o?.reachable === true && o.replication?.role === 'master';
-      }),
-);
-
-/** The master, when exactly one reachable node is master. */
-export function selectTrueMaster(s: LabState): string | undefined {
-  const masters = selectMasters(s);
-  return masters.length === 1 ? masters[0] : undefined;
+/** "a, b and c"; more than `max` items end in "(+N more)". */
+export function listing(items: readonly string[], max = 4): string {
+  const shown = items.slice(0, max);
+  const extra = items.length - shown.length;
+  const body = shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return extra > 0 ? `${body} (+${extra} more)` : body;
 }
 
 /** Each Sentinel's answer to GET-MASTER-ADDR-BY-NAME as a node id (`ip:port` if not a lab node); undefined if unknown. */
@@ -57,56 +47,143 @@ export const selectSentinelMasters: (s: LabState) => Record<string, string | und
   },
 );
 
-function reachableSentinels(s: LabState): string[] {
-  return sentinelNodes(s.topology)
-    .map((n) => n.id)
-    .filter((id) => s.sentinels[id]?.reachable === true);
-}
-
-/** Every reachable Sentinel names the same master (false when none is reachable). */
-export function selectSentinelsAgree(s: LabState): boolean {
-  const named = selectSentinelMasters(s);
-  const ids = reachableSentinels(s);
-  const first = ids[0] === undefined ? undefined : named[ids[0]];
-  return first !== undefined && ids.every((id) => named[id] === first);
+/** Who is the master, from observations only: what the nodes claim and what the Sentinels name. */
+export interface Mastership {
+  /**
+   * The master: the only reachable node that reports role master; when several do (a split brain, or an old
+   * master not converted yet), the one a majority of ALL Sentinels names. Undefined when neither settles it.
+   */
+  master?: string;
+  /** How `master` was settled. */
+  basis: 'sole-claim' | 'sentinel-majority' | 'unsettled';
+  /** Reachable data nodes reporting role master, in topology order (two or more: split brain). */
+  claims: string[];
+  /** Sentinels that answered their last probe, in topology order. */
+  answering: string[];
+  /** What each answering Sentinel names (a node id, or `ip:port`; undefined: it names no master). */
+  named: Record<string, string | undefined>;
+  /** At least one Sentinel answers, and every one that does names the same master. */
+  agree: boolean;
+  /**
+   * What the Sentinels should name: the master when it is settled, else what strictly more answering Sentinels
+   * name than any other answer (undefined on a tie: then no Sentinel is singled out).
+   */
+  reference?: string;
+  /** Answering Sentinels that name something other than the reference. */
+  dissenters: string[];
+  /** When the answering Sentinels disagree: "sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-2". */
+  disagreement?: string;
+  /** One line: "redis-2 is the master", "redis-1 and redis-3 all claim master and no Sentinel majority settles it". */
+  detail: string;
 }
 
 /** `sentinel-3 names …` / `sentinel-1, sentinel-2 name …` */
-const nameVerb = (ids: string[]) => (ids.length === 1 ? 'names' : 'name');
+const nameVerb = (ids: readonly string[]) => (ids.length === 1 ? 'names' : 'name');
+
+function mastership(s: LabState): Mastership {
+  const claims = redisNodes(s.topology)
+    .map((n) => n.id)
+    .filter((id) => {
+      const o = s.redis[id];
+      return o?.reachable === true && o.replication?.role === 'master';
+    });
+  const all = sentinelNodes(s.topology).map((n) => n.id);
+  const answering = all.filter((id) => s.sentinels[id]?.reachable === true);
+  const everyAnswer = selectSentinelMasters(s);
+  const named: Record<string, string | undefined> = {};
+  for (const id of answering) named[id] = everyAnswer[id];
+  const votes = (m: string) => answering.filter((id) => named[id] === m).length;
+
+  let master: string | undefined;
+  let basis: Mastership['basis'] = 'unsettled';
+  let detail: string;
+  if (claims.length === 1 && claims[0] !== undefined) {
+    master = claims[0];
+    basis = 'sole-claim';
+    detail = `${master} is the master`;
+  } else if (claims.length === 0) {
+    detail = 'no reachable node reports role master';
+  } else {
+    // A majority of every Sentinel there is, answering or not: the majority Sentinels need to authorise a failover
+    // (https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/).
+    master = claims.find((c) => votes(c) > all.length / 2);
+    if (master !== undefined) {
+      const others = claims.filter((c) => c !== master);
+      basis = 'sentinel-majority';
+      detail = `${master} is the master (named by ${votes(master)} of ${all.length} Sentinels; ${listing(others)} also ${others.length === 1 ? 'claims' : 'claim'} master)`;
+    } else {
+      detail = `${listing(claims)} all claim master and no Sentinel majority settles it`;
+    }
+  }
+
+  // Answering Sentinels grouped by what they name, in topology order of each group's first member.
+  const groups = new Map<string | undefined, string[]>();
+  for (const id of answering) groups.set(named[id], [...(groups.get(named[id]) ?? []), id]);
+  const first = answering[0];
+  const agree = first !== undefined && groups.size === 1 && named[first] !== undefined;
+
+  let reference = master;
+  if (reference === undefined) {
+    const ranked = [...groups].filter(([m]) => m !== undefined).sort((a, b) => b[1].length - a[1].length);
+    const [top, second] = ranked;
+    if (top && (!second || top[1].length > second[1].length)) reference = top[0];
+  }
+  const dissenters = reference === undefined ? [] : answering.filter((id) => named[id] !== reference);
+
+  let disagreement: string | undefined;
+  if (groups.size > 1) {
+    // "still" only when the master is settled: then the others are known to be behind.
+    const still = master !== undefined && reference === master ? 'still ' : '';
+    const parts: string[] = [];
+    for (const [m, ids] of groups) {
+      if (reference !== undefined && m === reference) continue;
+      parts.push(
+        m === undefined
+          ? `${ids.join(', ')} ${nameVerb(ids)} no master`
+          : `${ids.join(', ')} ${still}${nameVerb(ids)} ${m}`,
+      );
+    }
+    const refIds = reference === undefined ? undefined : groups.get(reference);
+    if (reference !== undefined && refIds) parts.push(`${refIds.join(', ')} ${nameVerb(refIds)} ${reference}`);
+    disagreement = parts.join('; ');
+  }
+
+  return {
+    ...(master === undefined ? {} : { master }),
+    basis,
+    claims,
+    answering,
+    named,
+    agree,
+    ...(reference === undefined ? {} : { reference }),
+    dissenters,
+    ...(disagreement === undefined ? {} : { disagreement }),
+    detail,
+  };
+}
+
+/**
+ * The one answer to "who is the master, do two nodes claim it, do the Sentinels agree" for every pane, lesson check,
+ * the soak and the engine. Pure, memoised on the slices it reads.
+ */
+export const selectMastership: (s: LabState) => Mastership = memo(
+  (s) => [s.topology, s.redis, s.sentinels],
+  mastership,
+);
+
+/** Reachable data nodes that report role master, in topology order. */
+export function selectMasters(s: LabState): string[] {
+  return selectMastership(s).claims;
+}
+
+/** Every answering Sentinel names the same master (false when none answers). */
+export function selectSentinelsAgree(s: LabState): boolean {
+  return selectMastership(s).agree;
+}
 
 /** E.g. `sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-2`; undefined when they agree. */
 export function selectDisagreement(s: LabState): string | undefined {
-  const named = selectSentinelMasters(s);
-  const groups = new Map<string | undefined, string[]>();
-  for (const id of reachableSentinels(s)) {
-    const m = named[id];
-    groups.set(m, [...(groups.get(m) ?? []), id]);
-  }
-  if (groups.size < 2) return undefined;
-  // The reference group names the real master when there is one, else it is the largest group.
-  const trueMaster = selectTrueMaster(s);
-  let ref: string | undefined = trueMaster !== undefined && groups.has(trueMaster) ? trueMaster : undefined;
-  if (ref === undefined) {
-    let size = 0;
-    for (const [m, ids] of groups) {
-      if (m !== undefined && ids.length > size) {
-        ref = m;
-        size = ids.length;
-      }
-    }
-  }
-  const parts: string[] = [];
-  for (const [m, ids] of groups) {
-    if (m === ref) continue;
-    parts.push(
-      m === undefined
-        ? `${ids.join(', ')} ${nameVerb(ids)} no master`
-        : `${ids.join(', ')} still ${nameVerb(ids)} ${m}`,
-    );
-  }
-  const refIds = groups.get(ref);
-  if (ref !== undefined && refIds) parts.push(`${refIds.join(', ')} ${nameVerb(refIds)} ${ref}`);
-  return parts.join('; ');
+  return selectMastership(s).disagreement;
 }
 
 /** Replication lag of every replica (see observe/lag.ts). */
@@ -132,18 +209,16 @@ function expectedUp(s: LabState, id: string): boolean {
 }
 
 function converged(s: LabState): { ok: boolean; detail: string } {
-  const masters = selectMasters(s);
-  if (masters.length === 0) return { ok: false, detail: 'no reachable master' };
-  if (masters.length > 1) return { ok: false, detail: `${masters.length} masters: ${masters.join(', ')}` };
-  const master = masters[0] ?? '';
-  const sentinels = reachableSentinels(s);
-  if (sentinels.length === 0) return { ok: false, detail: 'no Sentinel reachable' };
-  const named = selectSentinelMasters(s);
-  const wrong = sentinels.filter((id) => named[id] !== master);
+  const m = selectMastership(s);
+  if (m.claims.length === 0) return { ok: false, detail: 'no reachable master' };
+  if (m.claims.length > 1) return { ok: false, detail: `${m.claims.length} masters: ${m.claims.join(', ')}` };
+  const master = m.claims[0] ?? '';
+  if (m.answering.length === 0) return { ok: false, detail: 'no Sentinel reachable' };
+  const wrong = m.answering.filter((id) => m.named[id] !== master);
   if (wrong.length > 0) {
     return {
       ok: false,
-      detail: selectDisagreement(s) ?? `${wrong.join(', ')} ${nameVerb(wrong)} ${named[wrong[0] ?? ''] ?? 'no master'}`,
+      detail: m.disagreement ?? `${wrong.join(', ')} ${nameVerb(wrong)} ${m.named[wrong[0] ?? ''] ?? 'no master'}`,
     };
   }
   let replicas = 0;
@@ -160,7 +235,8 @@ function converged(s: LabState): { ok: boolean; detail: string } {
     if (r.masterLinkStatus !== 'up') return { ok: false, detail: `${n.id}'s link to ${master} is down` };
     replicas++;
   }
-  const agree = sentinels.length === 1 ? '1 Sentinel agrees' : `${sentinels.length} Sentinels agree`;
+  const n = m.answering.length;
+  const agree = n === 1 ? '1 Sentinel agrees' : `${n} Sentinels agree`;
   return { ok: true, detail: `${master} is master; ${agree}; ${replicas} replica${replicas === 1 ? '' : 's'} linked` };
 }
 

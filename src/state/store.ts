@@ -1,7 +1,6 @@
-// One vanilla zustand store per lab. Only state/bind-lab.ts writes engine facts into it; the TUI and the
-// headless commands read it through selectors.
-import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ClientName } from '../cluster/actions.js';
+// The shape of the lab store: one vanilla zustand store per lab, created and written only by state/bind-lab.ts
+// (which hands out this read-only view); the TUI, the lessons and the headless commands read it through selectors.
+import type { StoreApi } from 'zustand/vanilla';
 import type {
   ActionRecord,
   ClientResultEvent,
@@ -14,9 +13,8 @@ import type {
 } from '../cluster/events.js';
 import type { ActiveFault } from '../cluster/fabric/plan.js';
 import type { EventGroup, FailoverTimeline, RedisObservation, SentinelObservation } from '../cluster/observe/types.js';
-import type { Topology } from '../cluster/topology.js';
+import type { ClientName, Topology } from '../cluster/topology.js';
 import type { LedgerCounts, LedgerVerdict } from '../ledger/types.js';
-import type { LessonRunState } from '../lessons/types.js';
 
 export interface NodeProcess {
   id: string;
@@ -45,7 +43,14 @@ export interface WorkloadState {
   error?: string;
 }
 
-export interface LabState {
+/**
+ * State that layers above the store keep in it, declared by those layers (declaration merging), so the store
+ * imports nothing from them: lessons/session.ts adds `lesson`, the loaded lesson's progress (undefined in sandbox).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: an extension point filled by declaration merging
+export interface LabStateSlots {}
+
+export interface LabState extends LabStateSlots {
   phase: LabPhase;
   runId: string;
   topology: Topology;
@@ -71,11 +76,10 @@ export interface LabState {
   workload: WorkloadState;
   /** Lines recorded by the Sentinels' notification script (the lab's own), newest last. */
   notifications: Array<{ seq?: number; sentinelId: string; at: number; line: string }>;
-  /** The loaded lesson's progress; undefined in sandbox mode. */
-  lesson?: LessonRunState;
 }
 
-export type LabStore = StoreApi<LabState>;
+/** The lab store as everyone but its writer sees it: read and subscribe, no setter. */
+export type LabStore = Pick<StoreApi<LabState>, 'getState' | 'getInitialState' | 'subscribe'>;
 
 export const LIMITS = {
   events: 1000,
@@ -125,10 +129,6 @@ export function initialLabState(topology: Topology, runId = 'test', cliLine?: (i
     workload: { running: false, counts: emptyCounts() },
     notifications: [],
   };
-}
-
-export function createLabStore(initial: LabState): LabStore {
-  return createStore<LabState>()(() => initial);
 }
 
 /** Appends and keeps the newest `limit` items (returns a new array). */

@@ -3,7 +3,7 @@
 // socket open in this process (a leaked handle also keeps the test process from exiting).
 import assert from 'node:assert/strict';
 import { isAlive, processesInside } from '../../src/cluster/process/proc.js';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import { eventually } from './wait.js';
 
 export interface LabGuard {
@@ -13,7 +13,7 @@ export interface LabGuard {
 
 const SOCKETS = new Set(['TCPSocketWrap', 'TCPServerWrap']);
 
-export function guardLab(lab: Lab): LabGuard {
+export function guardLab(lab: LocalLab): LabGuard {
   const pids = new Set<number>();
   const note = () => {
     for (const p of Object.values(lab.store.getState().processes)) if (p.pid !== undefined) pids.add(p.pid);
@@ -29,8 +29,8 @@ export function guardLab(lab: Lab): LabGuard {
       unsubscribe();
       const alive = [...pids].filter((p) => isAlive(p));
       assert.deepEqual(alive, [], `lab processes left behind: ${alive.join(', ')}`);
-      const inside = processesInside(lab.runDir);
-      assert.deepEqual(inside, [], `processes still running in ${lab.runDir}: ${inside.join(', ')}`);
+      const inside = processesInside(lab.deployment.runDir);
+      assert.deepEqual(inside, [], `processes still running in ${lab.deployment.runDir}: ${inside.join(', ')}`);
       // Closing is asynchronous: give handles a moment to go, then insist.
       await eventually(() => !process.getActiveResourcesInfo().some((r) => SOCKETS.has(r)), {
         timeoutMs: 3000,

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveServerBinary } from '../../src/cluster/process/binaries.js';
 import type { TopologyShape } from '../../src/cluster/topology.js';
-import { Lab } from '../../src/engine/lab.js';
+import { Lab, type LocalLab } from '../../src/engine/lab.js';
 import { freeBase } from './wait.js';
 
 export async function startTestLab(
   shape?: TopologyShape,
   opts: { start?: boolean } = {},
-): Promise<{ lab: Lab; cleanup: () => Promise<void> }> {
+): Promise<{ lab: LocalLab; cleanup: () => Promise<void> }> {
   const binary = await resolveServerBinary({ env: process.env.REDIS_SERVER, pathEnv: process.env.PATH });
   const runRoot = mkdtempSync(join(tmpdir(), 'rsl-lab-'));
   const lab = await Lab.create({ binary, shape, basePort: await freeBase(), runRoot, flushMs: 20 });

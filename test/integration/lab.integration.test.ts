@@ -4,11 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { isAlive } from '../../src/cluster/process/proc.js';
 import { pingOnce } from '../../src/cluster/process/readiness.js';
 import { privateAddress } from '../../src/cluster/topology.js';
-import type { Lab } from '../../src/engine/lab.js';
-import { selectSentinelMasters, selectTrueMaster } from '../../src/state/selectors.js';
+import type { LocalLab } from '../../src/engine/lab.js';
+import { selectMasters, selectMastership, selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
 
-let lab: Lab;
+let lab: LocalLab;
 let cleanup: () => Promise<void>;
 
 before(async () => {
@@ -26,7 +26,7 @@ describe('lab engine with the default topology', () => {
   it('is ready: one master, four online replicas, every Sentinel names redis-1', () => {
     const s = state();
     assert.ok((s.readyMs ?? 0) > 0);
-    assert.equal(selectTrueMaster(s), 'redis-1');
+    assert.deepEqual(selectMasters(s), ['redis-1']);
     assert.deepEqual(Object.values(selectSentinelMasters(s)), ['redis-1', 'redis-1', 'redis-1']);
     const online = s.redis['redis-1']?.replication?.replicas.filter((r) => r.state === 'online').map((r) => r.nodeId);
     assert.deepEqual(online?.sort(), ['redis-2', 'redis-3', 'redis-4', 'redis-5']);
@@ -62,13 +62,17 @@ describe('lab engine with the default topology', () => {
     await lab.waitFor((s) => s.processes['redis-1']?.state === 'exited', 2000, 'redis-1 exited');
     await lab.waitFor(
       (s) => {
-        const m = selectTrueMaster(s);
-        return m !== undefined && m !== 'redis-1' && Object.values(selectSentinelMasters(s)).every((x) => x === m);
+        const m = selectMastership(s);
+        return (
+          m.basis === 'sole-claim' &&
+          m.master !== 'redis-1' &&
+          Object.values(selectSentinelMasters(s)).every((x) => x === m.master)
+        );
       },
       30_000,
       'a new master named by every Sentinel',
     );
-    const newMaster = selectTrueMaster(state())!;
+    const newMaster = selectMastership(state()).master!;
     const switched = state().events.filter((e) => e.channel === '+switch-master');
     assert.ok(switched.length >= 1, 'saw +switch-master');
     assert.ok(switched[0]!.at - killedAt >= lab.topology.sentinel.downAfterMs, 'not before down-after');

@@ -3,11 +3,11 @@
 // be in the final read. (The ≥ 10,000-op case runs at the unit/client level; this proves the engine's wiring.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
-let lab: Lab;
+let lab: LocalLab;
 let cleanup: () => Promise<void>;
 let guard: LabGuard;
 

@@ -1,19 +1,19 @@
 // What the lab observes on real Redis, through Lab.perform as the keyboard would (the note's 1 master + 4 replicas
-// + 3 Sentinels; down-after 2000 ms so a loaded box cannot cascade, facts §2.3):
+// + 3 Sentinels; down-after 2000 ms so a loaded box cannot cascade into a second failover):
 // - a frozen replica ages past min-replicas-max-lag, the master's good-replica count drops and client A gets
-//   NOREPLICAS; thaw restores it (facts §4.1/§4.4);
+//   NOREPLICAS; thaw restores it;
 // - killing the master shows in the view within 1 s, and the store's Sentinel events and failover timeline hold the
-//   whole pipeline in causal order per Sentinel (facts §1.4/§2.3).
+//   whole pipeline in causal order per Sentinel.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SentinelEvent } from '../../src/cluster/events.js';
 import { PHASE_ORDER } from '../../src/cluster/observe/failover-timeline.js';
-import type { Lab } from '../../src/engine/lab.js';
-import { selectGoodReplicas, selectSentinelMasters, selectTrueMaster } from '../../src/state/selectors.js';
+import type { LocalLab } from '../../src/engine/lab.js';
+import { selectGoodReplicas, selectMastership, selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
-let lab: Lab;
+let lab: LocalLab;
 let cleanup: () => Promise<void>;
 let guard: LabGuard;
 
@@ -96,14 +96,18 @@ describe('observation of a real cluster', () => {
     );
     await lab.waitFor(
       (s) => {
-        const m = selectTrueMaster(s);
-        return m !== undefined && m !== 'redis-1' && Object.values(selectSentinelMasters(s)).every((x) => x === m);
+        const m = selectMastership(s);
+        return (
+          m.basis === 'sole-claim' &&
+          m.master !== 'redis-1' &&
+          Object.values(selectSentinelMasters(s)).every((x) => x === m.master)
+        );
       },
       15_000,
       'one new master that every Sentinel names',
     );
     const s = state();
-    const newMaster = selectTrueMaster(s)!;
+    const newMaster = selectMastership(s).master!;
 
     // The timeline: caused by the kill, every phase up to failover-end reached, in pipeline order.
     const f = s.failovers[0]!;

@@ -3,12 +3,12 @@
 // 1. Split brain: the majority fails over, B keeps getting OK from the isolated old master, and after heal those
 //    acknowledged writes are gone (the ledger counts them, attributed to redis-3).
 // 2. Bounded loss: with min-replicas-to-write 1 the old master refuses writes (NOREPLICAS) once its replicas time
-//    out, so every lost write was acknowledged early in the partition (facts §4.4: min(max-lag, repl-timeout) + ≤1 s).
+//    out, so every lost write was acknowledged early in the partition (within min(max-lag, repl-timeout) + ≤1 s).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HistoryOp } from '../../src/cluster/events.js';
 import type { TopologyShape } from '../../src/cluster/topology.js';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import type { LedgerVerdict } from '../../src/ledger/types.js';
 import { selectSentinelMasters } from '../../src/state/selectors.js';
 import type { LabState } from '../../src/state/store.js';
@@ -49,7 +49,7 @@ function splitBrainObserved(s: LabState): string | undefined {
 }
 
 /** Workload as B, isolate host-3, hold, heal, wait for redis-3 to be converted, stop the workload (final read). */
-async function runSplitBrain(lab: Lab): Promise<SplitBrainRun> {
+async function runSplitBrain(lab: LocalLab): Promise<SplitBrainRun> {
   const ops: HistoryOp[] = [];
   const onOp = (op: HistoryOp) => {
     if (op.process === 'workload') ops.push(op);
@@ -70,7 +70,7 @@ async function runSplitBrain(lab: Lab): Promise<SplitBrainRun> {
         newMaster = splitBrainObserved(s);
         return newMaster !== undefined;
       },
-      // Two candidate Sentinels can split the vote; the retry waits 2 × failover-timeout (facts §2.3/§2.4).
+      // Two candidate Sentinels can split the vote; a Sentinel retries after 2 × failover-timeout (redis.io: Sentinel).
       75_000,
       'sentinel-1 and sentinel-2 naming a new master on the majority side while sentinel-3 still names redis-3',
     );
@@ -106,7 +106,7 @@ async function runSplitBrain(lab: Lab): Promise<SplitBrainRun> {
 const oks = (ops: HistoryOp[], from: number, to: number) =>
   ops.filter((o) => o.type === 'ok' && o.f === 'add' && o.at >= from && o.at < to);
 
-function report(lab: Lab, name: string, r: SplitBrainRun): void {
+function report(lab: LocalLab, name: string, r: SplitBrainRun): void {
   const v = r.verdict;
   const events = lab.store.getState().events;
   const attempts = events.filter((e) => e.channel === '+try-failover').length;
@@ -126,7 +126,7 @@ function report(lab: Lab, name: string, r: SplitBrainRun): void {
 }
 
 describe('split brain: host-3 (master redis-3 + client B) partitioned away', () => {
-  let lab: Lab;
+  let lab: LocalLab;
   let cleanup: () => Promise<void>;
   let guard: LabGuard;
   let run: SplitBrainRun;
@@ -186,7 +186,7 @@ describe('split brain: host-3 (master redis-3 + client B) partitioned away', () 
 });
 
 describe('bounded loss: the same partition with min-replicas-to-write 1', () => {
-  let lab: Lab;
+  let lab: LocalLab;
   let cleanup: () => Promise<void>;
   let guard: LabGuard;
 

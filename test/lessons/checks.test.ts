@@ -363,8 +363,15 @@ describe('failoverCompleted / failoverTook', () => {
     const s = withEvents(
       edit(old, (d) => {
         d.actions = [
-          { seq: 2001, at: 9_000, title: 'SENTINEL SET down-after-milliseconds 1000', equivalent: '', status: 'ok' },
-          { seq: 2002, at: 10_000, title: 'kill redis-1', equivalent: 'kill -9 4242', status: 'ok' },
+          {
+            seq: 2001,
+            at: 9_000,
+            kind: 'sentinel-set',
+            title: 'SENTINEL SET down-after-milliseconds 1000',
+            equivalent: '',
+            status: 'ok',
+          },
+          { seq: 2002, at: 10_000, kind: 'kill', title: 'kill redis-1', equivalent: 'kill -9 4242', status: 'ok' },
         ];
       }),
       event('+switch-master', { at: 12_250, sentinelId: 'sentinel-2', toId: 'redis-2', subjectId: 'redis-2' }),

@@ -1,10 +1,15 @@
 // The headless lesson check against a fake lab: a real vanilla store that a fake `perform` edits like the engine would.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import type { StoreApi } from 'zustand/vanilla';
+import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
 import type { TopologyShape } from '../../src/cluster/topology.js';
 import { type HeadlessLab, runLessonHeadless, type StepReport } from '../../src/lessons/headless.js';
-import { createLabStore, type LabState, type LabStore } from '../../src/state/store.js';
+import type { LabState } from '../../src/state/store.js';
+import { testLabStore } from '../helpers/store.js';
+
+type LabStore = StoreApi<LabState>;
+
 import { down, event, healthy, makeLesson, masterObs, replicaObs, sentinelObs } from './fixtures.js';
 
 interface FakeLab extends HeadlessLab {
@@ -25,7 +30,7 @@ function later(store: LabStore, ms: number, fn: (s: LabState) => void): void {
 function fakeLab(
   react: Partial<Record<LabAction['kind'], (a: LabAction, store: LabStore) => ActionOutcome | undefined>> = {},
 ): FakeLab {
-  const store = createLabStore(healthy());
+  const store = testLabStore(healthy());
   const lab: FakeLab = {
     store,
     performed: [],

@@ -105,9 +105,9 @@ describe('valid lessons', () => {
       { kind: 'workload-start', client: 'B', ratePerSec: 4 },
       { kind: 'workload-stop' },
       { kind: 'failover', sentinel: 'sentinel-2' },
+      { kind: 'sentinel-set', option: 'down-after-milliseconds', value: 300 },
       { kind: 'min-replicas', toWrite: 1, maxLagSec: 10, node: 'redis-3' },
       { kind: 'masterauth', node: 'redis-1', enabled: true },
-      { kind: 'sentinel-set', option: 'down-after-milliseconds', value: 300 },
       { kind: 'reset' },
     ];
     assert.deepEqual(

@@ -1,10 +1,13 @@
-// A lesson session over a real vanilla store and a fake `perform`: setup before the step starts, ticks from store
-// changes and from the hold timer, progress saved once per met step, solutions played, navigation during setup.
+// A lesson session over the real store writer (bind-lab) and a fake `perform`: setup before the step starts, ticks
+// after every batch of engine facts and from the hold timer, progress saved once per met step, solutions played,
+// navigation during setup. The test plays the engine: it reports facts on the event bus.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
+import { LabEmitter } from '../../src/cluster/events.js';
 import { startLessonSession } from '../../src/lessons/session.js';
-import { createLabStore, type LabState, type LabStore } from '../../src/state/store.js';
+import { bindLab } from '../../src/state/bind-lab.js';
+import type { LabState } from '../../src/state/store.js';
 import { down, edit, healthy, makeLesson, masterObs, replicaObs, sentinelObs } from './fixtures.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,25 +30,40 @@ function failedOver(s: LabState): LabState {
   });
 }
 
+/** Reports, as the engine would, the process states and observations that make the store show `s`. */
+function reporter(emitter: LabEmitter, flush: () => void) {
+  return (s: LabState) => {
+    for (const p of Object.values(s.processes)) emitter.emit('node-state', { id: p.id, state: p.state, at: 1 });
+    for (const o of Object.values(s.redis)) emitter.emit('redis-probed', o);
+    for (const o of Object.values(s.sentinels)) emitter.emit('sentinel-probed', o);
+    flush();
+  };
+}
+
 function setup(
   steps: Array<Record<string, unknown>>,
-  react: (a: LabAction, store: LabStore) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () =>
+  react: (a: LabAction, engine: Engine) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () =>
     undefined,
 ) {
-  const store = createLabStore(healthy());
+  const emitter = new LabEmitter();
+  const binding = bindLab(emitter, healthy(), { flushMs: 1 });
+  const store = binding.store;
+  const engine: Engine = { report: reporter(emitter, binding.flush), state: () => store.getState() };
   const performed: string[] = [];
   const saved: string[] = [];
   const notices: string[] = [];
   let resets = 0;
   const session = startLessonSession(makeLesson(steps), {
     store,
+    use: (fold) => binding.use(fold),
     async perform(a) {
       performed.push('node' in a ? `${a.kind} ${a.node}` : a.kind);
-      return (await react(a, store)) ?? { ok: true, text: 'done' };
+      return (await react(a, engine)) ?? { ok: true, text: 'done' };
     },
     async resetLab() {
       resets++;
-      store.setState({ ...healthy(), lesson: store.getState().lesson }, true);
+      emitter.emit('cluster-reset');
+      engine.report(healthy());
     },
     saveStep: async (lesson, step, completed) => {
       saved.push(`${lesson}/${step}${completed ? ' (lesson done)' : ''}`);
@@ -54,7 +72,12 @@ function setup(
     tickMs: 10,
     pollMs: 5,
   });
-  return { store, session, performed, saved, notices, resets: () => resets };
+  return { store, engine, session, performed, saved, notices, resets: () => resets, binding };
+}
+
+interface Engine {
+  report(s: LabState): void;
+  state(): LabState;
 }
 
 const kill = { goal: { masterIsNot: 'redis-1' }, solution: [{ kind: 'kill', node: 'redis-1' }] };
@@ -67,14 +90,11 @@ describe('lesson session', () => {
     const lesson = t.store.getState().lesson;
     assert.equal(lesson?.entered, true);
     assert.equal(lesson?.goalMet, false);
-    t.store.setState(failedOver(t.store.getState()), true);
+    t.engine.report(failedOver(t.engine.state()));
     assert.equal(t.store.getState().lesson?.goalMet, true);
     assert.deepEqual(t.store.getState().lesson?.status, ['met', 'pending']);
     await until(() => t.saved.length === 1);
-    t.store.setState(
-      edit(t.store.getState(), () => {}),
-      true,
-    );
+    t.engine.report(t.engine.state());
     await wait(20);
     assert.deepEqual(t.saved, ['demo/step-1'], 'saved once');
     t.session.dispose();
@@ -83,7 +103,7 @@ describe('lesson session', () => {
   it('lets holdMs elapse on its own timer', async () => {
     const t = setup([{ goal: { masterIsNot: 'redis-1', holdMs: 60 }, solution: [{ kind: 'kill', node: 'redis-1' }] }]);
     await t.session.ready();
-    t.store.setState(failedOver(t.store.getState()), true);
+    t.engine.report(failedOver(t.engine.state()));
     assert.equal(t.store.getState().lesson?.goalMet, false);
     await until(() => t.store.getState().lesson?.goalMet === true);
     await until(() => t.saved.length === 1);
@@ -92,8 +112,8 @@ describe('lesson session', () => {
   });
 
   it('plays the solution and reports a failure', async () => {
-    const t = setup([kill], (a, store) => {
-      if (a.kind === 'kill') store.setState(failedOver(store.getState()), true);
+    const t = setup([kill], (a, engine) => {
+      if (a.kind === 'kill') engine.report(failedOver(engine.state()));
       return undefined;
     });
     await t.session.playSolution();
@@ -151,7 +171,7 @@ describe('lesson session', () => {
     const t = setup([kill]);
     await t.session.ready();
     t.session.dispose();
-    t.store.setState(failedOver(t.store.getState()), true);
+    t.engine.report(failedOver(t.engine.state()));
     assert.equal(t.store.getState().lesson?.goalMet, false);
   });
 });

@@ -9,9 +9,9 @@ import {
   selectGoodReplicas,
   selectLags,
   selectMasters,
+  selectMastership,
   selectSentinelMasters,
   selectSentinelsAgree,
-  selectTrueMaster,
 } from '../../src/state/selectors.js';
 import { initialLabState, type LabState } from '../../src/state/store.js';
 
@@ -90,7 +90,17 @@ describe('selectors on a healthy cluster', () => {
   const s = healthy();
   it('one master, every Sentinel agrees, converged', () => {
     assert.deepEqual(selectMasters(s), ['redis-1']);
-    assert.equal(selectTrueMaster(s), 'redis-1');
+    assert.deepEqual(selectMastership(s), {
+      master: 'redis-1',
+      basis: 'sole-claim',
+      claims: ['redis-1'],
+      answering: ['sentinel-1', 'sentinel-2', 'sentinel-3'],
+      named: { 'sentinel-1': 'redis-1', 'sentinel-2': 'redis-1', 'sentinel-3': 'redis-1' },
+      agree: true,
+      reference: 'redis-1',
+      dissenters: [],
+      detail: 'redis-1 is the master',
+    });
     assert.deepEqual(selectSentinelMasters(s), {
       'sentinel-1': 'redis-1',
       'sentinel-2': 'redis-1',
@@ -136,7 +146,8 @@ describe('selectors mid-failover and in split brain', () => {
       },
     };
     assert.deepEqual(selectMasters(next), []);
-    assert.equal(selectTrueMaster(next), undefined);
+    assert.equal(selectMastership(next).master, undefined);
+    assert.equal(selectMastership(next).detail, 'no reachable node reports role master');
     assert.deepEqual(selectConverged(next), { ok: false, detail: 'no reachable master' });
     assert.deepEqual(selectLags(next), []);
   });
@@ -157,7 +168,9 @@ describe('selectors mid-failover and in split brain', () => {
       },
     };
     assert.deepEqual(selectMasters(next), ['redis-1', 'redis-3']);
-    assert.equal(selectTrueMaster(next), undefined);
+    assert.equal(selectMastership(next).master, 'redis-3', 'two of the three Sentinels name redis-3');
+    assert.equal(selectMastership(next).basis, 'sentinel-majority');
+    assert.deepEqual(selectMastership(next).dissenters, ['sentinel-3']);
     assert.equal(selectSentinelsAgree(next), false);
     assert.equal(selectDisagreement(next), 'sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-3');
     assert.deepEqual(selectConverged(next), { ok: false, detail: '2 masters: redis-1, redis-3' });
@@ -178,7 +191,8 @@ describe('selectors mid-failover and in split brain', () => {
         'sentinel-2': sentinelObs('sentinel-2', 'redis-2'),
       },
     };
-    assert.equal(selectTrueMaster(next), 'redis-2');
+    assert.equal(selectMastership(next).master, 'redis-2');
+    assert.deepEqual(selectMastership(next).dissenters, ['sentinel-3']);
     assert.equal(selectDisagreement(next), 'sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-2');
     assert.deepEqual(selectConverged(next), {
       ok: false,
@@ -252,6 +266,114 @@ describe('selectors mid-failover and in split brain', () => {
   });
 });
 
+describe('selectMastership', () => {
+  const down = (id: string): RedisObservation => ({ id, at: 2, reachable: false, error: 'Command timed out' });
+  const silent = (id: string): SentinelObservation => ({ id, at: 2, reachable: false, replicas: [], sentinels: [] });
+  /** The partition of the design review: redis-1 and redis-3 both claim master, sentinel-2 cannot be reached. */
+  function splitOneSentinelDown(): LabState {
+    const s = healthy();
+    return {
+      ...s,
+      redis: {
+        'redis-1': masterObs('redis-1', []),
+        'redis-2': replicaObs('redis-2', 'redis-3'),
+        'redis-3': masterObs('redis-3', ['redis-2']),
+      },
+      sentinels: {
+        'sentinel-1': sentinelObs('sentinel-1', 'redis-3'),
+        'sentinel-2': silent('sentinel-2'),
+        'sentinel-3': sentinelObs('sentinel-3', 'redis-1'),
+      },
+    };
+  }
+
+  it('split brain with one Sentinel unreachable: nothing settles it, nobody is singled out', () => {
+    const m = selectMastership(splitOneSentinelDown());
+    assert.equal(m.master, undefined);
+    assert.equal(m.basis, 'unsettled');
+    assert.deepEqual(m.claims, ['redis-1', 'redis-3']);
+    assert.deepEqual(m.answering, ['sentinel-1', 'sentinel-3']);
+    assert.deepEqual(m.named, { 'sentinel-1': 'redis-3', 'sentinel-3': 'redis-1' });
+    assert.equal(m.agree, false);
+    assert.equal(m.reference, undefined, 'a 1-1 tie names no reference');
+    assert.deepEqual(m.dissenters, []);
+    assert.equal(m.detail, 'redis-1 and redis-3 all claim master and no Sentinel majority settles it');
+    assert.equal(
+      m.disagreement,
+      'sentinel-1 names redis-3; sentinel-3 names redis-1',
+      'no "still": nobody is known behind',
+    );
+  });
+
+  it('map insertion order decides nothing', () => {
+    const s = splitOneSentinelDown();
+    const reversed: LabState = {
+      ...s,
+      redis: Object.fromEntries(Object.entries(s.redis).reverse()),
+      sentinels: Object.fromEntries(Object.entries(s.sentinels).reverse()),
+    };
+    const a = selectMastership(s);
+    const b = selectMastership(reversed);
+    assert.deepEqual(b, a);
+    assert.deepEqual(Object.keys(b.named), ['sentinel-1', 'sentinel-3']);
+  });
+
+  it('a majority of ALL Sentinels settles a split; answering agreement alone does not', () => {
+    const s = splitOneSentinelDown();
+    const two: LabState = { ...s, sentinels: { ...s.sentinels, 'sentinel-2': sentinelObs('sentinel-2', 'redis-3') } };
+    const m = selectMastership(two);
+    assert.equal(m.master, 'redis-3');
+    assert.equal(m.detail, 'redis-3 is the master (named by 2 of 3 Sentinels; redis-1 also claims master)');
+    assert.deepEqual(m.dissenters, ['sentinel-3']);
+    assert.equal(m.disagreement, 'sentinel-3 still names redis-1; sentinel-1, sentinel-2 name redis-3');
+
+    const lonely: LabState = { ...s, sentinels: { ...s.sentinels, 'sentinel-3': silent('sentinel-3') } };
+    const l = selectMastership(lonely);
+    assert.equal(l.agree, true, 'the one answering Sentinel agrees with itself');
+    assert.equal(l.master, undefined, '1 of 3 is no majority');
+    assert.equal(l.reference, 'redis-3');
+    assert.deepEqual(l.dissenters, []);
+  });
+
+  it('a stale Sentinel: the one claim is the master, and the Sentinel still naming the old one dissents', () => {
+    const s = healthy();
+    const next: LabState = {
+      ...s,
+      redis: {
+        'redis-1': down('redis-1'),
+        'redis-2': masterObs('redis-2', ['redis-3']),
+        'redis-3': replicaObs('redis-3', 'redis-2'),
+      },
+      sentinels: { ...s.sentinels, 'sentinel-1': sentinelObs('sentinel-1', 'redis-2') },
+    };
+    const m = selectMastership(next);
+    assert.equal(m.master, 'redis-2');
+    assert.equal(m.basis, 'sole-claim', 'the Sentinels do not outvote the only node that claims master');
+    assert.equal(m.reference, 'redis-2');
+    assert.deepEqual(m.dissenters, ['sentinel-2', 'sentinel-3']);
+    assert.equal(m.disagreement, 'sentinel-2, sentinel-3 still name redis-1; sentinel-1 names redis-2');
+  });
+
+  it('no claim: the plurality of answering Sentinels is the reference; a tie has none', () => {
+    const s = healthy();
+    const dead: LabState = {
+      ...s,
+      redis: { ...s.redis, 'redis-1': down('redis-1') },
+      sentinels: { ...s.sentinels, 'sentinel-3': sentinelObs('sentinel-3', 'redis-2') },
+    };
+    const m = selectMastership(dead);
+    assert.equal(m.master, undefined);
+    assert.equal(m.reference, 'redis-1');
+    assert.deepEqual(m.dissenters, ['sentinel-3']);
+    assert.equal(m.disagreement, 'sentinel-3 names redis-2; sentinel-1, sentinel-2 name redis-1');
+    const tie: LabState = { ...dead, sentinels: { ...dead.sentinels, 'sentinel-1': silent('sentinel-1') } };
+    const t = selectMastership(tie);
+    assert.equal(t.reference, undefined);
+    assert.deepEqual(t.dissenters, []);
+    assert.equal(t.disagreement, 'sentinel-2 names redis-1; sentinel-3 names redis-2');
+  });
+});
+
 describe('memoisation', () => {
   it('returns the same reference while the inputs are the same objects', () => {
     const s = healthy();
@@ -291,7 +413,7 @@ describe('memoisation', () => {
     const t = performance.now();
     for (let i = 0; i < 10_000; i++) {
       selectMasters(s);
-      selectTrueMaster(s);
+      selectMastership(s);
       selectSentinelsAgree(s);
       selectConverged(s);
       selectLags(s);

@@ -1,8 +1,11 @@
 // A LabController for UI tests and the demo: records every call; optionally mimics the engine's effects
 // on the store after a short delay so the screen can be watched reacting.
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import { type ActionOutcome, describeAction, type LabAction, normalizeAction } from '../../src/actions/catalog.js';
+import type { FaultSpec } from '../../src/cluster/fabric/plan.js';
+import type { MissingCapabilities } from '../../src/deployments/deployment.js';
 import type { LabController, LessonControls } from '../../src/state/controller.js';
-import { createLabStore, type LabState } from '../../src/state/store.js';
+import type { LabState } from '../../src/state/store.js';
+import { testLabStore } from '../helpers/store.js';
 
 export interface Call {
   method: string;
@@ -17,11 +20,13 @@ export interface FakeOptions {
   /** Apply plausible effects of actions to the store (demo). */
   simulate?: boolean;
   delayMs?: number;
+  /** Capabilities the pretend deployment lacks. */
+  unavailable?: MissingCapabilities;
 }
 
 export function fakeController(state: LabState, opts: FakeOptions = {}) {
   const calls: Call[] = [];
-  const store = createLabStore(state);
+  const store = testLabStore(state);
   const wait = () => new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
   const lesson: LessonControls = {
     next: () => void calls.push({ method: 'lesson.next', args: [] }),
@@ -33,11 +38,15 @@ export function fakeController(state: LabState, opts: FakeOptions = {}) {
   };
   const controller: LabController = {
     store,
+    unavailable: opts.unavailable ?? {},
     async perform(action) {
       calls.push({ method: 'perform', args: [action] });
       await wait();
       if (opts.simulate) simulate(store.getState, store.setState, action);
-      return opts.outcome ? opts.outcome(action) : { ok: true, text: 'done' };
+      const outcome = opts.outcome ? await opts.outcome(action) : { ok: true as const, text: 'done' };
+      // As the engine does: a failed action is its own record, with why.
+      if (!outcome.ok) recordFailure(store.getState, store.setState, action, outcome.text);
+      return outcome;
     },
     lesson: opts.lesson ? lesson : undefined,
     async exportRun() {
@@ -58,10 +67,23 @@ export function fakeController(state: LabState, opts: FakeOptions = {}) {
 }
 
 let seq = 100;
-function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, a: LabAction): void {
+
+function recordFailure(get: () => LabState, set: (p: Partial<LabState>) => void, a: LabAction, why: string): void {
+  const { title, equivalent } = describeAction(a, get().topology);
+  const rec = { seq: ++seq, at: Date.now(), kind: a.kind, title, equivalent, status: 'failed' as const, result: why };
+  set({ actions: [...get().actions, rec] });
+}
+
+/** Plausible effects of an action on the store, with the record's words taken from the action catalog. */
+function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, raw: LabAction): void {
   const s = get();
-  const record = (title: string, equivalent: string) =>
-    set({ actions: [...get().actions, { seq: ++seq, at: Date.now(), title, equivalent, status: 'ok' }] });
+  const a = normalizeAction(raw);
+  const { title, equivalent } = describeAction(a, s.topology, {
+    pid: (id) => s.processes[id]?.pid,
+    configPath: (id) => `${id}/redis.conf`,
+  });
+  const record = () =>
+    set({ actions: [...get().actions, { seq: ++seq, at: Date.now(), kind: a.kind, title, equivalent, status: 'ok' }] });
   const proc = (node: string, state: LabState['processes'][string]['state']) => {
     const p = s.processes[node];
     if (p) set({ processes: { ...get().processes, [node]: { ...p, state } } });
@@ -69,63 +91,35 @@ function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, a: L
   switch (a.kind) {
     case 'kill':
       proc(a.node, 'exited');
-      record(`Kill ${a.node}`, `kill -9 ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
-      return;
+      break;
     case 'stop':
       proc(a.node, 'stopped');
-      record(`Stop ${a.node}`, `redis-cli -p ${portOf(s, a.node)} SHUTDOWN`);
-      return;
+      break;
     case 'freeze':
       proc(a.node, 'frozen');
-      record(`Freeze ${a.node}`, `kill -STOP ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
-      return;
+      break;
     case 'thaw':
-      proc(a.node, 'running');
-      record(`Thaw ${a.node}`, `kill -CONT ${s.processes[a.node]?.pid ?? '?'}  # ${a.node}`);
-      return;
     case 'restart':
       proc(a.node, 'running');
-      record(`Restart ${a.node}`, `redis-server ${a.node}/redis.conf`);
-      return;
+      break;
     case 'isolate':
     case 'partition':
     case 'cut':
-    case 'latency': {
-      const description =
-        a.kind === 'isolate'
-          ? `isolate ${a.host} (${a.mode ?? 'drop'})`
-          : a.kind === 'partition'
-            ? `partition ${a.groups.map((g) => `{${g.join(', ')}}`).join(' | ')} (${a.mode ?? 'drop'})`
-            : a.kind === 'cut'
-              ? `${a.from} -/-> ${a.to} (${a.mode ?? 'drop'})`
-              : `latency ${a.from} ${a.bothWays ? '<->' : '->'} ${a.to} ${a.latencyMs} ms`;
-      const spec =
-        a.kind === 'isolate'
-          ? { kind: 'isolate' as const, host: a.host, mode: a.mode ?? 'drop' }
-          : a.kind === 'partition'
-            ? { kind: 'partition' as const, groups: a.groups, mode: a.mode ?? 'drop' }
-            : a.kind === 'cut'
-              ? { kind: 'cut' as const, from: a.from, to: a.to, mode: a.mode ?? 'drop' }
-              : {
-                  kind: 'latency' as const,
-                  from: a.from,
-                  to: a.to,
-                  latencyMs: a.latencyMs,
-                  jitterMs: a.jitterMs ?? 0,
-                  bothWays: a.bothWays ?? false,
-                };
-      set({ faults: [...get().faults, { id: `fault-${++seq}`, spec, rules: [], appliedAt: Date.now(), description }] });
-      record(description, `# fabric: ${description}`);
-      return;
+    case 'latency':
+    case 'bandwidth': {
+      // A normalized network action is the fabric's fault spec.
+      const spec: FaultSpec = a as FaultSpec;
+      set({
+        faults: [...get().faults, { id: `fault-${++seq}`, spec, rules: [], appliedAt: Date.now(), description: title }],
+      });
+      break;
     }
     case 'heal':
       set({ faults: get().faults.filter((f) => f.id !== a.fault) });
-      record(`Heal ${a.fault}`, '# fabric: heal');
-      return;
+      break;
     case 'heal-all':
       set({ faults: [] });
-      record('Heal all', '# fabric: heal all');
-      return;
+      break;
     case 'write':
     case 'read': {
       const command = a.kind === 'write' ? `SET ${a.key} ${a.value}` : `GET ${a.key}`;
@@ -141,15 +135,6 @@ function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, a: L
       set({ clientResults: [...get().clientResults, result] });
       return;
     }
-    case 'failover':
-      record('SENTINEL FAILOVER', 'redis-cli -p 6479 SENTINEL FAILOVER mymaster');
-      return;
-    default:
-      record(a.kind, `# ${a.kind}`);
-      return;
   }
-}
-
-function portOf(s: LabState, node: string): number | string {
-  return s.topology.nodes.find((n) => n.id === node)?.port ?? '?';
+  record();
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { LabAction } from '../../src/cluster/actions.js';
+import type { LabAction } from '../../src/actions/catalog.js';
 import {
   frozenReplicaState,
   healthyState,
@@ -238,6 +238,23 @@ describe('feedback and failures', () => {
     await tui.waitForFrame('✗ killing redis-1 (SIGKILL) failed: no such process');
   });
 
+  it('one failed key press is one row: the action record (with why), and the status line', async () => {
+    const { tui, store } = app(healthyState(), {
+      columns: 160,
+      rows: 45,
+      outcome: async () => ({ ok: false, text: 'no such process' }),
+    });
+    await tui.press('x');
+    const f = await tui.waitForFrame('✗ killing redis-1 (SIGKILL) failed: no such process');
+    const rows = f.split('\n').filter((l) => /✗ kill(ing)? redis-1/.test(l));
+    assert.equal(rows.length, 2, `the actions pane row and the status line:\n${f}`);
+    assert.match(rows[0] ?? '', /│✗ kill redis-1 {2}kill -9/);
+    assert.deepEqual(
+      store.getState().actions.map((a) => [a.title, a.status, a.result]),
+      [['kill redis-1', 'failed', 'no such process']],
+    );
+  });
+
   it('a rejected perform() becomes a notice, input keeps working', async () => {
     const { tui, performed } = app(healthyState(), {
       columns: 160,
@@ -289,5 +306,55 @@ describe('quit', () => {
       calls.map((c) => c.method),
       ['quit'],
     );
+  });
+});
+
+describe('keys the deployment cannot do', () => {
+  const observeOnly = { reason: 'attached: observe only', hint: 'act in the lab that owns it' };
+  const unavailable = {
+    runtime: observeOnly,
+    pause: observeOnly,
+    network: observeOnly,
+    reconfigure: observeOnly,
+    failover: observeOnly,
+    traffic: observeOnly,
+    reset: observeOnly,
+  };
+
+  it('are dimmed in the footer with the reason, and explain instead of running', async () => {
+    const { tui, performed } = app(healthyState(), { columns: 200, rows: 45, unavailable });
+    const f = await tui.waitForFrame('unavailable: attached: observe only');
+    const footer = f.split('\n').at(-1) ?? '';
+    assert.match(footer, /\(x kill\) · \(s stop\)/);
+    assert.match(footer, / c client A\/B /, 'what needs no capability stays available');
+    await pressAll(tui, 'x', 'p', 'w');
+    assert.deepEqual(performed(), []);
+    await tui.waitForFrame('Write a key as the current client: attached: observe only (act in the lab that owns it)');
+    assert.doesNotMatch(tui.lastFrame().split('\n').at(-1) ?? '', /group A/, 'no picker opened');
+  });
+
+  it('only the keys whose capability is missing', async () => {
+    const { tui, performed } = app(healthyState(), {
+      columns: 200,
+      rows: 45,
+      unavailable: { network: { reason: 'no loopback aliases' } },
+    });
+    const f = await tui.waitForFrame('unavailable: no loopback aliases');
+    const footer = f.split('\n').at(-1) ?? '';
+    assert.match(footer, /x kill/);
+    assert.doesNotMatch(footer, /\(x kill\)/);
+    assert.match(footer, /\(p partition\)/);
+    await pressAll(tui, 'x', 'l');
+    assert.deepEqual(performed(), [{ kind: 'kill', node: 'redis-1' }]);
+    await tui.waitForFrame('Add latency on a link… (picker): no loopback aliases');
+  });
+
+  it('say why in the help overlay', async () => {
+    const { tui } = app(healthyState(), { columns: 160, rows: 45, unavailable });
+    await tui.press('?');
+    const f = await tui.waitForFrame('Keys');
+    assert.match(f, /x {15}Kill selected node \(kill -9\) —/);
+    assert.match(f, /unavailable: attached: observe only/);
+    assert.match(f, /Help: every key/);
   });
 });

@@ -143,3 +143,26 @@ describe('key registry', () => {
     );
   });
 });
+
+describe('keys and the action catalog', () => {
+  it('every key that performs a catalog action declares its kind, so dimming covers it', async () => {
+    const layout = calculateLayout({ columns: 120, rows: 35, sandbox: true });
+    for (const [id, spec] of actionEntries) {
+      if (spec.scope !== 'global' || id.startsWith('app.') || id.startsWith('lesson.')) continue;
+      const fake = fakeController(healthyState());
+      const uiStore = createUiStore();
+      spec.run({
+        controller: fake.controller,
+        lab: fake.store.getState(),
+        ui: uiStore.getState(),
+        uiStore,
+        layout,
+        exit: () => {},
+      });
+      await new Promise((r) => setImmediate(r));
+      for (const a of fake.performed()) {
+        assert.ok(spec.performs?.includes(a.kind), `${id} performs ${a.kind} without declaring it`);
+      }
+    }
+  });
+});

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Key } from 'ink';
-import { selectLags } from '../../src/state/selectors.js';
+import { selectLags, selectMastership } from '../../src/state/selectors.js';
 import { editText } from '../../src/ui/keymap/dispatch.js';
-import { knownRole, referenceMaster, sentinelDisagrees, writeGuard } from '../../src/ui/lib/cluster-view.js';
+import { knownRole, sentinelDisagrees, writeGuard } from '../../src/ui/lib/cluster-view.js';
 import { hostFaultNotes } from '../../src/ui/lib/fault-view.js';
 import { sinceStart, sparkline } from '../../src/ui/lib/format.js';
 import { latencyAction, partitionAction, stepLatency } from '../../src/ui/lib/pickers.js';
@@ -87,11 +87,11 @@ describe('cluster view fallbacks', () => {
 
   it('finds the reference master, disagreeing Sentinels and roles of silent nodes', () => {
     const p = partitionedState();
-    assert.equal(referenceMaster(p), 'redis-2');
+    assert.equal(selectMastership(p).reference, 'redis-2');
     assert.equal(sentinelDisagrees(p, 'sentinel-3'), true);
     assert.equal(sentinelDisagrees(p, 'sentinel-1'), false);
     assert.equal(sentinelDisagrees(healthyState(), 'sentinel-3'), false);
-    assert.equal(referenceMaster(masterKilledState()), 'redis-3');
+    assert.equal(selectMastership(masterKilledState()).reference, 'redis-3');
     assert.equal(knownRole(frozenReplicaState(), 'redis-2'), 'replica', 'a frozen replica is known from its master');
     assert.equal(knownRole(frozenReplicaState(), 'redis-4'), undefined);
   });

@@ -1,5 +1,6 @@
 // Renders the whole App over a fixture state with a recording fake controller (test/ui helper).
-import type { ActionOutcome, LabAction } from '../../src/cluster/actions.js';
+import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
+import type { MissingCapabilities } from '../../src/deployments/deployment.js';
 import type { LabState } from '../../src/state/store.js';
 import { App } from '../../src/ui/run-tui.js';
 import { createUiStore } from '../../src/ui/state/ui-store.js';
@@ -16,6 +17,7 @@ export interface AppOptions {
   quit?: () => Promise<void>;
   /** Preset the lesson view (L): true alone at full width, false beside (or instead of) the cluster. */
   lessonFull?: boolean;
+  unavailable?: MissingCapabilities;
 }
 
 export function renderApp(state: LabState, opts: AppOptions = {}) {
@@ -23,6 +25,7 @@ export function renderApp(state: LabState, opts: AppOptions = {}) {
     lesson: opts.lesson ?? state.lesson !== undefined,
     outcome: opts.outcome,
     quit: opts.quit,
+    unavailable: opts.unavailable,
   });
   const uiStore = createUiStore({
     selectedNode: state.topology.nodes.find((n) => n.kind === 'redis')?.id ?? 'redis-1',

@@ -2,8 +2,8 @@
 // and every operation recorded as invoke + ok/fail/info so the ledger can tell acknowledged from refused from unknown.
 import { Redis, type RedisOptions } from 'ioredis';
 import { type IdAllocator, nextHistorySeq, nextOpId } from '../../ledger/ids.js';
-import type { ClientName } from '../actions.js';
 import type { HistoryOp } from '../events.js';
+import type { ClientName } from '../topology.js';
 import { boundConnectionOptions } from './bound-connector.js';
 
 export type ClientTarget =

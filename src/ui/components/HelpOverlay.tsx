@@ -1,10 +1,14 @@
 // `?` overlay: every registry action, grouped, with its keys; laid out in as many columns as fit, long titles
-// wrapped rather than cut, scrollable when the terminal is short.
+// wrapped rather than cut, scrollable when the terminal is short. An action the deployment cannot do is dimmed and
+// says why.
 import { Box, Text } from 'ink';
 import { memo, useEffect } from 'react';
+import type { MissingCapabilities } from '../../deployments/deployment.js';
+import { useController } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUiStore } from '../hooks/use-ui.js';
 import { actionEntries, GROUPS, type Group } from '../keymap/actions.js';
+import { unavailableReason } from '../keymap/dispatch.js';
 import { formatKeys } from '../keymap/keys.js';
 import { PANE_TITLES, type PaneId } from '../layout.js';
 import { pad } from '../lib/format.js';
@@ -15,10 +19,12 @@ interface Entry {
   id: string;
   keys: string;
   title: string;
+  /** The deployment cannot do it (the title says why). */
+  dimmed?: boolean;
 }
 
-/** Every action in registry group order, with where it applies when that is not everywhere. */
-export function helpGroups(): Array<{ group: Group; entries: Entry[] }> {
+/** Every action in registry group order, with where it applies when that is not everywhere, and why not when not. */
+export function helpGroups(unavailable: MissingCapabilities = {}): Array<{ group: Group; entries: Entry[] }> {
   return GROUPS.map((group) => ({
     group,
     entries: actionEntries
@@ -26,12 +32,14 @@ export function helpGroups(): Array<{ group: Group; entries: Entry[] }> {
       .map(([id, a]) => {
         const pane =
           a.scope === 'global' || a.scope.startsWith('modal:') ? '' : ` (${PANE_TITLES[a.scope as PaneId]} pane)`;
-        return { id, keys: formatKeys(a.keys), title: `${a.title}${pane}` };
+        const why = unavailableReason(a, { controller: { unavailable } });
+        const title = `${a.title}${pane}${why ? ` — unavailable: ${why.reason}` : ''}`;
+        return { id, keys: formatKeys(a.keys), title, ...(why ? { dimmed: true } : {}) };
       }),
   })).filter((g) => g.entries.length > 0);
 }
 
-type Row = { id: string; kind: 'group' | 'entry' | 'more'; keys?: string; text: string };
+type Row = { id: string; kind: 'group' | 'entry' | 'more'; keys?: string; text: string; dimmed?: boolean };
 
 interface HelpLayout {
   inner: number;
@@ -42,11 +50,14 @@ interface HelpLayout {
 
 let cached: { key: string; layout: HelpLayout } | undefined;
 
-/** The overlay's columns for a size. The registry is static, so the last result is kept: reopening costs nothing. */
-export function helpLayout(width: number, height: number): HelpLayout {
-  const key = `${width}x${height}`;
+/**
+ * The overlay's columns for a size. The registry is static and a deployment's capabilities do not change, so the
+ * last result is kept: reopening costs nothing.
+ */
+export function helpLayout(width: number, height: number, unavailable: MissingCapabilities = {}): HelpLayout {
+  const key = `${width}x${height} ${JSON.stringify(unavailable)}`;
   if (cached?.key === key) return cached.layout;
-  const groups = helpGroups();
+  const groups = helpGroups(unavailable);
   const inner = Math.max(1, height - 3);
   const keyWidth = Math.max(...groups.flatMap((g) => g.entries.map((e) => e.keys.length))) + 2;
   const ncols = Math.max(1, Math.min(3, Math.floor((width - 2) / 50)));
@@ -62,6 +73,7 @@ export function helpLayout(width: number, height: number): HelpLayout {
           kind: i ? 'more' : 'entry',
           keys: i ? '' : e.keys,
           text: line.map((s) => s.text).join(''),
+          ...(e.dimmed ? { dimmed: true } : {}),
         }),
       ),
     ),
@@ -95,7 +107,8 @@ export const HelpOverlay = memo(function HelpOverlay({
 }) {
   const theme = useTheme();
   const uiStore = useUiStore();
-  const { inner, keyWidth, colWidth, columns } = helpLayout(width, height);
+  const { unavailable } = useController();
+  const { inner, keyWidth, colWidth, columns } = helpLayout(width, height, unavailable);
   const maxLen = Math.max(...columns.map((c) => c.length));
   const maxTop = Math.max(0, maxLen - inner);
   const top = Math.min(scroll, maxTop);
@@ -125,8 +138,10 @@ export const HelpOverlay = memo(function HelpOverlay({
                 </Text>
               ) : (
                 <Text key={row.id} wrap="truncate-end">
-                  <Text {...theme.style('text.key')}>{pad(row.keys ?? '', keyWidth)}</Text>
-                  <Text>{row.text || ' '}</Text>
+                  <Text {...theme.style(row.dimmed ? 'status.muted' : 'text.key')}>
+                    {pad(row.keys ?? '', keyWidth)}
+                  </Text>
+                  <Text {...(row.dimmed ? theme.style('status.muted') : {})}>{row.text || ' '}</Text>
                 </Text>
               ),
             )}

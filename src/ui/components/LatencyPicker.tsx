@@ -1,7 +1,7 @@
 // Latency picker: from host, to host, delay, jitter and direction; ←/→ change the focused field.
 import { Box, Text } from 'ink';
+import { actionLine } from '../../actions/catalog.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { describeAction } from '../lib/describe.js';
 import { pad } from '../lib/format.js';
 import { LATENCY_FIELDS, latencyAction } from '../lib/pickers.js';
 import type { Modal } from '../state/ui-store.js';
@@ -35,7 +35,7 @@ export function LatencyPicker({ width, height, form }: { width: number; height: 
       </Text>
     ) : (
       <Text key="prev" wrap="wrap" {...theme.style('status.ok')}>
-        → {describeAction(preview.action)}
+        → {actionLine(preview.action)}
       </Text>
     ),
   ];

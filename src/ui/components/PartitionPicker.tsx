@@ -2,9 +2,9 @@
 // exact fault it will apply before pressing Enter. Hints and the preview wrap in narrow columns rather than being cut.
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/shallow';
+import { actionLine } from '../../actions/catalog.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { describeAction } from '../lib/describe.js';
 import { pad } from '../lib/format.js';
 import { partitionAction } from '../lib/pickers.js';
 import type { Modal } from '../state/ui-store.js';
@@ -49,7 +49,7 @@ export function PartitionPicker({ width, height, form }: { width: number; height
       </Text>
     ) : (
       <Text key="prev" wrap="wrap" {...theme.style('status.ok')}>
-        → {describeAction(preview.action)}
+        → {actionLine(preview.action)}
       </Text>
     ),
   ];

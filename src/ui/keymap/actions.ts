@@ -1,5 +1,8 @@
 // The one registry of everything a key can do. Dispatch (use-keymap), the footer and the help overlay are all
-// derived from it, so a binding can never be documented differently from how it behaves.
+// derived from it, so a binding can never be documented differently from how it behaves. A key that carries out
+// catalog actions names their kinds in `performs`: when the deployment lacks a capability one of them requires
+// (src/actions/catalog.ts), the key is dimmed with the reason and pressing it explains instead of failing.
+import type { ActionKind } from '../../actions/catalog.js';
 import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
 import { writeGuard } from '../lib/cluster-view.js';
@@ -8,6 +11,7 @@ import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../
 import { type ModalKind, uiOps } from '../state/ui-store.js';
 import { type ActionContext, attempt, performAction, track, type WhenContext } from './context.js';
 import {
+  actionRows,
   cursorMove,
   hasLesson,
   hosts,
@@ -60,6 +64,8 @@ export interface ActionSpec {
    */
   yieldsToPane?: boolean;
   when?: (ctx: WhenContext) => boolean;
+  /** The catalog action kinds it can carry out (their required capabilities decide whether the key is usable). */
+  performs?: readonly ActionKind[];
   run: (ctx: ActionContext) => void;
 }
 
@@ -122,6 +128,7 @@ export const actions = {
     keys: ['x'],
     scope: 'global',
     footer: 'kill',
+    performs: ['kill'],
     when: (c) => notQuitting(c) && LIVE.includes(selectedState(c) ?? 'exited'),
     run: (c) => performAction(c, { kind: 'kill', node: c.ui.selectedNode }),
   },
@@ -131,6 +138,7 @@ export const actions = {
     keys: ['s'],
     scope: 'global',
     footer: 'stop',
+    performs: ['stop'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
     run: (c) => performAction(c, { kind: 'stop', node: c.ui.selectedNode }),
   },
@@ -140,6 +148,7 @@ export const actions = {
     keys: ['z'],
     scope: 'global',
     footer: 'freeze',
+    performs: ['freeze', 'thaw'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
     run: (c) => performAction(c, { kind: selectedState(c) === 'frozen' ? 'thaw' : 'freeze', node: c.ui.selectedNode }),
   },
@@ -149,6 +158,7 @@ export const actions = {
     keys: ['R'],
     scope: 'global',
     footer: 'restart',
+    performs: ['restart'],
     when: notQuitting,
     run: (c) => performAction(c, { kind: 'restart', node: c.ui.selectedNode }),
   },
@@ -160,6 +170,7 @@ export const actions = {
     keys: ['p'],
     scope: 'global',
     footer: 'partition',
+    performs: ['partition', 'isolate', 'cut'],
     when: notQuitting,
     run: (c) => {
       const host = c.lab.topology.nodes.find((n) => n.id === c.ui.selectedNode)?.host;
@@ -174,6 +185,7 @@ export const actions = {
     keys: ['l'],
     scope: 'global',
     footer: 'latency',
+    performs: ['latency'],
     when: notQuitting,
     run: (c) => {
       const list = hosts(c);
@@ -188,6 +200,7 @@ export const actions = {
     keys: ['h'],
     scope: 'global',
     footer: 'heal',
+    performs: ['heal'],
     when: (c) => notQuitting(c) && c.lab.faults.length > 0,
     run: (c) => uiOps.openModal(c.uiStore, { kind: 'heal', cursor: 0 }),
   },
@@ -196,8 +209,9 @@ export const actions = {
     group: 'Faults',
     keys: ['H'],
     scope: 'global',
+    performs: ['heal-all'],
     when: (c) => notQuitting(c) && c.lab.faults.length > 0,
-    run: (c) => performAction(c, { kind: 'heal-all' }, 'healing all faults…'),
+    run: (c) => performAction(c, { kind: 'heal-all' }),
   },
 
   // ── Client ────────────────────────────────────────────────────────────────
@@ -207,6 +221,7 @@ export const actions = {
     keys: ['w'],
     scope: 'global',
     footer: 'write',
+    performs: ['write'],
     when: notQuitting,
     run: (c) =>
       openPrompt(c, { kind: 'prompt', purpose: 'write-key', label: `client ${c.ui.client} SET — key`, text: '' }),
@@ -217,6 +232,7 @@ export const actions = {
     keys: ['r'],
     scope: 'global',
     footer: 'read',
+    performs: ['read'],
     when: notQuitting,
     run: (c) =>
       openPrompt(c, { kind: 'prompt', purpose: 'read-key', label: `client ${c.ui.client} GET — key`, text: '' }),
@@ -235,15 +251,13 @@ export const actions = {
     keys: ['g'],
     scope: 'global',
     footer: 'workload',
+    performs: ['workload-start', 'workload-stop'],
     when: notQuitting,
     run: (c) =>
-      c.lab.workload.running
-        ? performAction(c, { kind: 'workload-stop' }, 'stopping the workload…')
-        : performAction(
-            c,
-            { kind: 'workload-start', client: c.ui.client },
-            `starting the workload as client ${c.ui.client}…`,
-          ),
+      performAction(
+        c,
+        c.lab.workload.running ? { kind: 'workload-stop' } : { kind: 'workload-start', client: c.ui.client },
+      ),
   },
 
   // ── Cluster ───────────────────────────────────────────────────────────────
@@ -253,6 +267,7 @@ export const actions = {
     keys: ['f'],
     scope: 'global',
     footer: 'failover',
+    performs: ['failover'],
     when: notQuitting,
     run: (c) => performAction(c, { kind: 'failover' }),
   },
@@ -262,11 +277,12 @@ export const actions = {
     keys: ['m'],
     scope: 'global',
     footer: 'min-replicas',
+    performs: ['min-replicas'],
     when: notQuitting,
     run: (c) => {
       const current = writeGuard(c.lab, selectLags(c.lab)).toWrite;
       const toWrite = current >= 2 ? 0 : current + 1;
-      performAction(c, { kind: 'min-replicas', toWrite, maxLagSec: 10 }, `setting min-replicas-to-write ${toWrite}…`);
+      performAction(c, { kind: 'min-replicas', toWrite, maxLagSec: 10 });
     },
   },
 
@@ -318,6 +334,7 @@ export const actions = {
     group: 'Lesson',
     keys: ['ctrl+r'],
     scope: 'global',
+    performs: ['reset'],
     when: hasLesson,
     run: (c) =>
       uiOps.openModal(c.uiStore, {
@@ -398,14 +415,14 @@ export const actions = {
     keys: ['pageup'],
     scope: 'actions',
     footer: 'scroll',
-    run: (c) => page(c, 'actions', 1, c.lab.actions.length + c.lab.notices.length + c.ui.notices.length),
+    run: (c) => page(c, 'actions', 1, actionRows(c)),
   },
   'actions.pageDown': {
     title: 'Scroll action log forward',
     group: 'Scroll',
     keys: ['pagedown'],
     scope: 'actions',
-    run: (c) => page(c, 'actions', -1, c.lab.actions.length + c.lab.notices.length + c.ui.notices.length),
+    run: (c) => page(c, 'actions', -1, actionRows(c)),
   },
 
   // ── App ───────────────────────────────────────────────────────────────────

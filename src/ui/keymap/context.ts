@@ -1,11 +1,11 @@
 // What a key action gets to work with, and the one helper that sends work to the lab without blocking:
-// it shows "killing redis-1…" at once and turns `{ok:false}` and rejections into visible notices.
-import type { LabAction } from '../../cluster/actions.js';
+// it shows "killing redis-1…" at once, then the outcome in the status line. A failed action is already its own
+// row in the actions pane (the lab records it), so only failures nothing recorded (a rejection) become notices.
+import { actionBusy, type LabAction } from '../../actions/catalog.js';
 import { errorMessage } from '../../errors.js';
 import type { LabController } from '../../state/controller.js';
 import type { LabState } from '../../state/store.js';
 import type { Layout, PaneId } from '../layout.js';
-import { busyText } from '../lib/describe.js';
 import { type UiState, type UiStore, uiOps } from '../state/ui-store.js';
 
 export interface ActionContext {
@@ -24,14 +24,22 @@ export interface ActionContext {
 export type WhenContext = Pick<ActionContext, 'controller' | 'lab' | 'ui' | 'layout'>;
 
 /** Performs a LabAction in the background with immediate feedback; never awaited by render. */
-export function performAction(ctx: ActionContext, action: LabAction, busy = busyText(action)): void {
-  track(ctx.uiStore, busy, () => ctx.controller.perform(action));
+export function performAction(ctx: ActionContext, action: LabAction, busy = actionBusy(action)): void {
+  track(ctx.uiStore, busy, () => ctx.controller.perform(action), { recorded: true });
 }
 
-/** Runs any async lab call with a pending status line; failures become notices. */
 type Outcome = { ok: boolean; text: string } | undefined;
 
-export function track(uiStore: UiStore, busy: string, call: () => Promise<Outcome> | Promise<void>): void {
+/**
+ * Runs any async lab call with a pending status line, then its outcome there. `recorded`: an {ok:false} outcome is
+ * already a row of its own (the lab's action record), so it is not logged again as a notice.
+ */
+export function track(
+  uiStore: UiStore,
+  busy: string,
+  call: () => Promise<Outcome> | Promise<void>,
+  opts: { recorded?: boolean } = {},
+): void {
   const id = uiOps.begin(uiStore, busy);
   let promise: Promise<Outcome>;
   try {
@@ -43,15 +51,16 @@ export function track(uiStore: UiStore, busy: string, call: () => Promise<Outcom
     (outcome) => {
       const done = busy.replace(/…$/, '');
       if (outcome && !outcome.ok) {
-        uiOps.end(uiStore, id, { text: `${done}: ${outcome.text}`, ok: false });
-        uiOps.notice(uiStore, 'error', `${done} failed: ${outcome.text}`);
+        uiOps.end(uiStore, id, { text: `${done} failed: ${outcome.text}`, ok: false });
+        if (!opts.recorded) uiOps.notice(uiStore, 'error', `${done} failed: ${outcome.text}`);
       } else {
         uiOps.end(uiStore, id, { text: outcome ? `${done}: ${outcome.text}` : `${done}: done`, ok: true });
       }
     },
     (err: unknown) => {
+      // Nothing recorded a rejection (a bug, or a call outside the catalog): the notice is its one row.
       const done = busy.replace(/…$/, '');
-      uiOps.end(uiStore, id, { text: `${done}: ${errorMessage(err)}`, ok: false });
+      uiOps.end(uiStore, id, { text: `${done} failed: ${errorMessage(err)}`, ok: false });
       uiOps.notice(uiStore, 'error', `${done} failed: ${errorMessage(err)}`);
     },
   );

@@ -1,6 +1,9 @@
 // Pure key routing over the registry: modal > focused pane > global, first action whose key matches and
-// whose `when` passes. Kept free of React so the rules are unit-tested directly.
+// whose `when` passes. A key whose catalog actions need a capability the deployment lacks is unavailable: it
+// explains why instead of running. Kept free of React so the rules are unit-tested directly.
 import type { Key } from 'ink';
+import { requiredCapability } from '../../actions/catalog.js';
+import type { Unavailable } from '../../deployments/deployment.js';
 import { errorMessage } from '../../errors.js';
 import { uiOps } from '../state/ui-store.js';
 import { type ActionId, type ActionSpec, actionEntries, type Scope } from './actions.js';
@@ -35,22 +38,41 @@ export function chainActions(ctx: WhenContext): ChainEntry[] {
   return out;
 }
 
+/** Why the key cannot be used on this deployment: a capability one of its catalog actions requires is missing. */
+export function unavailableReason(
+  spec: Pick<ActionSpec, 'performs'>,
+  ctx: { controller: Pick<WhenContext['controller'], 'unavailable'> },
+): Unavailable | undefined {
+  for (const kind of spec.performs ?? []) {
+    const capability = requiredCapability(kind);
+    const why = capability === undefined ? undefined : ctx.controller.unavailable[capability];
+    if (why) return why;
+  }
+  return undefined;
+}
+
+/** Usable now: the deployment can do what it performs, and its `when` holds. */
 export function isEnabled(spec: ActionSpec, ctx: WhenContext): boolean {
-  return spec.when ? spec.when(ctx) : true;
+  return unavailableReason(spec, ctx) === undefined && (spec.when ? spec.when(ctx) : true);
 }
 
 export type Resolution =
   | { kind: 'run'; entry: ChainEntry }
+  | { kind: 'unavailable'; entry: ChainEntry; why: Unavailable }
   | { kind: 'disabled'; entry: ChainEntry }
   | { kind: 'none' };
 
 export function resolveKey(name: string, ctx: WhenContext): Resolution {
+  let unavailable: { entry: ChainEntry; why: Unavailable } | undefined;
   let disabled: ChainEntry | undefined;
   for (const entry of chainActions(ctx)) {
     if (!entry.spec.keys.includes(name)) continue;
-    if (isEnabled(entry.spec, ctx)) return { kind: 'run', entry };
-    disabled ??= entry;
+    const why = unavailableReason(entry.spec, ctx);
+    if (why) unavailable ??= { entry, why };
+    else if (isEnabled(entry.spec, ctx)) return { kind: 'run', entry };
+    else disabled ??= entry;
   }
+  if (unavailable) return { kind: 'unavailable', ...unavailable };
   return disabled ? { kind: 'disabled', entry: disabled } : { kind: 'none' };
 }
 
@@ -75,8 +97,19 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
       if (text !== m.text) uiOps.patchModal(ctx.uiStore, 'prompt', { text });
       return;
     }
+    if (r.kind === 'unavailable') {
+      uiOps.notice(
+        ctx.uiStore,
+        'info',
+        `${r.entry.spec.title}: ${r.why.reason}${r.why.hint ? ` (${firstLine(r.why.hint)})` : ''}`,
+      );
+    }
     if (r.kind === 'disabled') uiOps.notice(ctx.uiStore, 'info', `${r.entry.spec.title}: not available now`);
   }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
 }
 
 /** Line editing for prompts: printable text appends, Backspace/Delete remove, Ctrl+U clears. */

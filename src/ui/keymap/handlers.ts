@@ -12,6 +12,9 @@ export const notQuitting = (c: WhenContext) => c.ui.quitting === undefined;
 export const hasLesson = (c: WhenContext) =>
   notQuitting(c) && c.controller.lesson !== undefined && c.lab.lesson !== undefined;
 export const hosts = (c: WhenContext) => c.lab.topology.hosts.map((h) => h.id);
+/** Rows of the actions pane: every action record, lab notice and UI problem (routine UI info stays in the status line). */
+export const actionRows = (c: WhenContext) =>
+  c.lab.actions.length + c.lab.notices.length + c.ui.notices.filter((n) => n.level !== 'info').length;
 
 export function moveNode(ctx: ActionContext, dir: 1 | -1): void {
   const order = nodeOrder(ctx.lab);

@@ -1,8 +1,8 @@
 // What the panes derive from the lab state beyond state/selectors.ts: each Sentinel's opinion in display form,
-// the reference master Sentinels are compared against, a node's role when it cannot answer, and the write guard.
+// whether a Sentinel dissents from the mastership selector's reference, a node's role when it cannot answer, and the
+// write guard as the master applies it.
 import type { ReplicaLag, SentinelObservation } from '../../cluster/observe/types.js';
-import { sentinelNodes } from '../../cluster/topology.js';
-import { selectGoodReplicas, selectMasters, selectSentinelMasters, selectTrueMaster } from '../../state/selectors.js';
+import { selectGoodReplicas, selectMastership } from '../../state/selectors.js';
 import type { LabState } from '../../state/store.js';
 
 export interface SentinelOpinion {
@@ -34,39 +34,16 @@ export function sentinelOpinion(id: string, o: SentinelObservation | undefined):
   };
 }
 
-/** What Sentinels should name: the one real master if there is one, else what most reachable Sentinels name. */
-export function referenceMaster(s: LabState): string | undefined {
-  const truth = selectTrueMaster(s);
-  if (truth) return truth;
-  const votes = new Map<string, number>();
-  const named = selectSentinelMasters(s);
-  for (const n of sentinelNodes(s.topology)) {
-    const m = named[n.id];
-    if (m) votes.set(m, (votes.get(m) ?? 0) + 1);
-  }
-  let best: string | undefined;
-  let most = 0;
-  for (const [m, v] of votes) {
-    if (v > most) {
-      best = m;
-      most = v;
-    }
-  }
-  return best;
-}
-
-/** True when this Sentinel names a master other than the reference one. */
+/** True when this Sentinel answers and names a master other than the one Sentinels should name. */
 export function sentinelDisagrees(s: LabState, id: string): boolean {
-  const named = selectSentinelMasters(s)[id];
-  const ref = referenceMaster(s);
-  return named !== undefined && ref !== undefined && named !== ref;
+  return selectMastership(s).dissenters.includes(id);
 }
 
 /** Role as the node reports it, else as a master lists it ('replica'), else unknown. */
 export function knownRole(s: LabState, id: string): 'master' | 'replica' | undefined {
   const own = s.redis[id]?.replication?.role;
   if (own) return own;
-  const listed = selectMasters(s).some((m) => s.redis[m]?.replication?.replicas.some((e) => e.nodeId === id));
+  const listed = selectMastership(s).claims.some((m) => s.redis[m]?.replication?.replicas.some((e) => e.nodeId === id));
   return listed ? 'replica' : undefined;
 }
 
@@ -80,9 +57,12 @@ export interface WriteGuard {
   refusing: boolean;
 }
 
-/** The min-replicas guard as the current master applies it (facts §4.1). */
+/**
+ * The min-replicas guard as the master applies it: a master refuses writes with NOREPLICAS while fewer than
+ * min-replicas-to-write replicas acknowledged within min-replicas-max-lag seconds (redis.io/docs/latest/operate/oss_and_stack/management/replication/).
+ */
 export function writeGuard(s: LabState, lags: readonly ReplicaLag[]): WriteGuard {
-  const masterId = selectMasters(s)[0];
+  const masterId = selectMastership(s).master;
   const m = masterId ? s.redis[masterId] : undefined;
   const toWrite = m?.minReplicasToWrite ?? s.topology.replication.minReplicasToWrite;
   const maxLagSec = m?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;

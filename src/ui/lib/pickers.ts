@@ -1,5 +1,5 @@
 // Pure logic of the fault pickers: which LabAction a partition or latency form stands for.
-import type { LabAction } from '../../cluster/actions.js';
+import type { LabAction } from '../../actions/catalog.js';
 import type { Modal } from '../state/ui-store.js';
 
 type PartitionForm = Extract<Modal, { kind: 'partition' }>;

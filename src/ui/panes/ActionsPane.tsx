@@ -1,5 +1,6 @@
 // What the lab did, newest last: each action with the real command it stands for (kill -9 4242 # redis-1),
-// interleaved with notices from the lab and the UI. Errors stay visible here; nothing is swallowed.
+// interleaved with notices from the lab and problems from the UI. Errors stay visible here, once each: a failed
+// action is its own row (with why and how to fix it); a notice is only what no action record says.
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import { Pane } from '../components/Pane.js';
@@ -45,7 +46,7 @@ export const ActionsPane = memo(function ActionsPane({ width, height, focused, t
         icon: a.status === 'ok' ? '✓' : a.status === 'failed' ? '✗' : '⟳',
         token: a.status === 'ok' ? 'status.ok' : a.status === 'failed' ? 'status.error' : 'status.warn',
         text: a.title,
-        detail: `${a.equivalent}${a.status === 'failed' && a.result ? `  → ${a.result}` : ''}`,
+        detail: `${a.equivalent}${a.status === 'failed' && a.result ? `  → ${a.result}` : ''}${a.hint ? ` (${a.hint.split('\n')[0]})` : ''}`,
       });
     }
     for (const n of notices) {

@@ -2,8 +2,8 @@
 // subscribe to exactly the slice they draw. Lab facts stay in the lab store; this never holds engine data.
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ClientName } from '../../cluster/actions.js';
 import type { CutMode } from '../../cluster/fabric/plan.js';
+import type { ClientName } from '../../cluster/topology.js';
 import type { PaneId } from '../layout.js';
 
 export type PromptPurpose = 'write-key' | 'write-value' | 'read-key' | 'filter';

@@ -1,32 +1,38 @@
-// Follows each Sentinel's notifications.log, written by the lab's own notification script, line by line.
+// Follows each Sentinel's notifications.log, written by the lab's own notification script, line by line: the local
+// deployment's Notifications capability.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { LabEmitter } from '../cluster/events.js';
+import type { Notifications } from '../deployment.js';
 
-export class NotificationTail {
+export class NotificationTail implements Notifications {
   private readonly offsets = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private sink: ((sentinelId: string, line: string) => void) | undefined;
   private readonly files: ReadonlyArray<{ sentinelId: string; path: string }>;
-  private readonly emitter: LabEmitter;
+  private readonly intervalMs: number;
 
-  private readonly nextSeq: () => number;
-
-  constructor(files: ReadonlyArray<{ sentinelId: string; path: string }>, emitter: LabEmitter, nextSeq: () => number) {
+  constructor(files: ReadonlyArray<{ sentinelId: string; path: string }>, opts: { intervalMs?: number } = {}) {
     this.files = files;
-    this.emitter = emitter;
-    this.nextSeq = nextSeq;
+    this.intervalMs = opts.intervalMs ?? 500;
   }
 
-  start(intervalMs = 500): void {
-    this.timer ??= setInterval(() => this.poll(), intervalMs);
+  /** Follows every file from its start (a reset writes fresh ones). */
+  start(sink: (sentinelId: string, line: string) => void): void {
+    this.sink = sink;
+    this.offsets.clear();
+    this.timer ??= setInterval(() => this.poll(), this.intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.sink = undefined;
   }
 
+  /** Reads what was appended since the last poll. */
   poll(): void {
+    const sink = this.sink;
+    if (!sink) return;
     for (const f of this.files) {
       let size: number;
       try {
@@ -47,10 +53,7 @@ export class NotificationTail {
       const lastNl = text.lastIndexOf('\n');
       if (lastNl < 0) continue;
       this.offsets.set(f.path, from + Buffer.byteLength(text.slice(0, lastNl + 1)));
-      for (const line of text.slice(0, lastNl).split('\n')) {
-        if (line)
-          this.emitter.emit('notification', { seq: this.nextSeq(), sentinelId: f.sentinelId, at: Date.now(), line });
-      }
+      for (const line of text.slice(0, lastNl).split('\n')) if (line) sink(f.sentinelId, line);
     }
   }
 }

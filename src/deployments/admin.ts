@@ -1,5 +1,5 @@
-// One-shot admin commands (CONFIG SET, SENTINEL SET/FAILOVER, SMEMBERS) sent by the lab to its own nodes'
-// private addresses. Fails fast: no offline queue, no retries, short timeouts.
+// One-shot admin commands (CONFIG SET, SENTINEL SET/FAILOVER, SMEMBERS) sent by the lab to a node's admin
+// address. Fails fast: no offline queue, no retries, short timeouts.
 import { Redis } from 'ioredis';
 
 export async function adminCommand(

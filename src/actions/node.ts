@@ -1,0 +1,110 @@
+// Node actions: kill, stop, freeze, thaw and restart one node (a data node or a Sentinel). They need the
+// deployment's runtime (kill, stop, restart) or pause (freeze, thaw) capability.
+import { z } from 'zod';
+import { nodeRef } from '../tokens.js';
+import { asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
+
+const nodeSchema = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), node: nodeRef });
+
+function checkNode(a: { node: string }, refs: TopologyRefs, report: Report): void {
+  if (!refs.redis.has(a.node) && !refs.sentinels.has(a.node)) report(['node'], unknownNode(a.node));
+}
+
+const pidOr = (pid: number | undefined) => pid ?? '<pid>';
+
+export const kill = defineAction({
+  kind: 'kill',
+  schema: nodeSchema('kill'),
+  requires: 'runtime',
+  disruptive: true,
+  normalize: asIs,
+  title: (a) => `kill ${a.node}`,
+  line: (a) => `kill ${a.node}`,
+  busy: (a) => `killing ${a.node} (SIGKILL)…`,
+  equivalent: (a, _t, f) => `kill -9 ${pidOr(f.pid(a.node))}   # SIGKILL: ${a.node} crashes, no SHUTDOWN`,
+  check: checkNode,
+  async execute(a, env) {
+    env.node(a.node);
+    await env.use('runtime').kill(a.node);
+    return `${a.node} killed`;
+  },
+});
+
+export const stop = defineAction({
+  kind: 'stop',
+  schema: nodeSchema('stop'),
+  requires: 'runtime',
+  disruptive: true,
+  normalize: asIs,
+  title: (a) => `stop ${a.node}`,
+  line: (a) => `stop ${a.node}`,
+  busy: (a) => `stopping ${a.node} (SHUTDOWN)…`,
+  equivalent: (a, t, f) => `kill -TERM ${pidOr(f.pid(a.node))}   # same as: ${cliLine(t, a.node)} SHUTDOWN`,
+  check: checkNode,
+  async execute(a, env) {
+    env.node(a.node);
+    await env.use('runtime').stop(a.node);
+    return `${a.node} stopped`;
+  },
+});
+
+export const freeze = defineAction({
+  kind: 'freeze',
+  schema: nodeSchema('freeze'),
+  requires: 'pause',
+  disruptive: true,
+  normalize: asIs,
+  title: (a) => `freeze ${a.node}`,
+  line: (a) => `freeze ${a.node}`,
+  busy: (a) => `freezing ${a.node} (SIGSTOP)…`,
+  equivalent: (a, _t, f) => `kill -STOP ${pidOr(f.pid(a.node))}   # alive but silent, like a hung machine`,
+  check: checkNode,
+  async execute(a, env) {
+    env.node(a.node);
+    await env.use('pause').freeze(a.node);
+    return `${a.node} frozen`;
+  },
+});
+
+export const thaw = defineAction({
+  kind: 'thaw',
+  schema: nodeSchema('thaw'),
+  requires: 'pause',
+  disruptive: false,
+  normalize: asIs,
+  title: (a) => `thaw ${a.node}`,
+  line: (a) => `thaw ${a.node}`,
+  busy: (a) => `thawing ${a.node} (SIGCONT)…`,
+  equivalent: (a, _t, f) => `kill -CONT ${pidOr(f.pid(a.node))}`,
+  check: checkNode,
+  async execute(a, env) {
+    env.node(a.node);
+    await env.use('pause').thaw(a.node);
+    return `${a.node} running again`;
+  },
+});
+
+export const restart = defineAction({
+  kind: 'restart',
+  schema: nodeSchema('restart'),
+  requires: 'runtime',
+  disruptive: false,
+  normalize: asIs,
+  title: (a) => `restart ${a.node}`,
+  line: (a) => `restart ${a.node}`,
+  busy: (a) => `restarting ${a.node}…`,
+  equivalent(a, t, f) {
+    const conf = f.configPath(a.node) ?? '<conf>';
+    const sentinel = t.nodes.find((n) => n.id === a.node)?.kind === 'sentinel';
+    return sentinel ? `redis-server ${conf} --sentinel` : `redis-server ${conf}`;
+  },
+  check: checkNode,
+  async execute(a, env) {
+    env.node(a.node);
+    await env.use('runtime').restart(a.node);
+    env.pollNow(a.node);
+    return `${a.node} restarted`;
+  },
+});
+
+export const NODE_ACTIONS = [kill, stop, freeze, thaw, restart] as const;

@@ -1,0 +1,352 @@
+// The local deployment: the lab's own redis-server and Sentinel processes on loopback addresses, behind its TCP
+// fabric. It plans ports and addresses, writes every config into a private run directory (with a manifest that lets
+// a later start reap what a killed lab left behind), runs the processes (Supervisor), the fabric (network faults)
+// and the notification-script tail, and changes settings on its own nodes only. It offers every capability, except
+// network faults on a machine with a single loopback address.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderNotificationScript, renderRedisConf, renderSentinelConf } from '../../cluster/config/render.js';
+import type { LabEmitter } from '../../cluster/events.js';
+import type { FaultSpec } from '../../cluster/fabric/plan.js';
+import { Fabric } from '../../cluster/fabric/proxy.js';
+import type { ServerBinary } from '../../cluster/process/binaries.js';
+import { type PortPlan, planPorts } from '../../cluster/process/ports.js';
+import { reapStaleRuns } from '../../cluster/process/reaper.js';
+import { createRunDir, newRunId, removeDir, runRoot, writeManifest } from '../../cluster/process/run-dir.js';
+import { Supervisor } from '../../cluster/process/supervisor.js';
+import {
+  buildTopology,
+  DEFAULT_SHAPE,
+  type NetworkMode,
+  NOTE_BASE_PORT,
+  nodeById,
+  redisNodes,
+  sentinelNodes,
+  type Topology,
+  type TopologyShape,
+} from '../../cluster/topology.js';
+import { UserError } from '../../errors.js';
+import { adminCommand } from '../admin.js';
+import type {
+  Addresses,
+  Capabilities,
+  Deployment,
+  Failover,
+  MissingCapabilities,
+  NetworkFaults,
+  NodeRuntime,
+  Pausable,
+  Reconfigure,
+} from '../deployment.js';
+import { aliasHint, detectNetworkMode, loopbackAddresses } from '../loopback.js';
+import { NotificationTail } from './notifications.js';
+
+export interface LocalDeploymentOptions {
+  /** Where process facts (node-state, node-exited, node-log) and fault facts are reported. */
+  events: LabEmitter;
+  binary: ServerBinary;
+  shape?: TopologyShape;
+  /** Preferred first port (the note's 6379 by default). */
+  basePort?: number;
+  /** Fail instead of moving when the preferred block is busy (an explicit --base-port). */
+  strictPorts?: boolean;
+  runRoot?: string;
+  /** Leave the run directory behind at shutdown (for inspection). */
+  keep?: boolean;
+  networkMode?: NetworkMode;
+}
+
+export class LocalDeployment implements Deployment {
+  readonly kind = 'local';
+  readonly id: string;
+  readonly label: string;
+  readonly topology: Topology;
+  readonly addresses: Addresses;
+  readonly capabilities: Capabilities;
+  readonly missing: MissingCapabilities;
+  readonly portsMoved?: PortPlan['moved'];
+  readonly runDir: string;
+  readonly ports: PortPlan;
+  readonly shape: TopologyShape;
+  private readonly events: LabEmitter;
+  private readonly keep: boolean;
+  private readonly createdAt = Date.now();
+  private readonly supervisor: Supervisor;
+  private fabric: Fabric | undefined;
+  /** Pre-seeded Sentinel myids by node id (events and votes name Sentinels by myid). */
+  private sentinelIds: Record<string, string> = {};
+  private closed = false;
+
+  private constructor(args: {
+    opts: LocalDeploymentOptions;
+    topology: Topology;
+    runId: string;
+    runDir: string;
+    ports: PortPlan;
+    shape: TopologyShape;
+  }) {
+    this.topology = args.topology;
+    this.id = args.runId;
+    this.label = `this lab's cluster (run ${args.runId})`;
+    this.runDir = args.runDir;
+    this.ports = args.ports;
+    this.portsMoved = args.ports.moved;
+    this.shape = args.shape;
+    this.events = args.opts.events;
+    this.keep = args.opts.keep ?? false;
+    this.addresses = loopbackAddresses(args.topology);
+    this.supervisor = new Supervisor({
+      binary: args.opts.binary.path,
+      emitter: this.events,
+      onPidsChanged: () => this.saveManifest(),
+    });
+    const hosts = args.topology.networkMode === 'hosts';
+    this.capabilities = {
+      runtime: this.runtime(),
+      pause: this.pausable(),
+      network: hosts ? this.network() : undefined,
+      reconfigure: this.reconfigure(),
+      failover: this.failover(),
+      traffic: {
+        // A client on host-3 connects from host-3's address, so the fabric partitions it with host-3.
+        sourceAddress: (host) => (hosts ? args.topology.hosts.find((h) => h.id === host)?.ip : undefined),
+      },
+      reset: { reset: () => this.reset() },
+      notifications: new NotificationTail(
+        sentinelNodes(args.topology).map((s) => ({
+          sentinelId: s.id,
+          path: join(this.nodeDir(s.id), 'notifications.log'),
+        })),
+      ),
+    };
+    this.missing = hosts
+      ? {}
+      : {
+          network: {
+            reason: 'Network faults are unavailable: this machine has only 127.0.0.1 on loopback.',
+            hint: aliasHint(args.topology),
+          },
+        };
+  }
+
+  /** Reaps stale runs, plans ports and addresses, writes every config. Starts nothing yet. */
+  static async create(opts: LocalDeploymentOptions): Promise<LocalDeployment> {
+    const root = opts.runRoot ?? runRoot();
+    reapStaleRuns(root);
+    const shape = opts.shape ?? DEFAULT_SHAPE;
+    const mode = opts.networkMode ?? (await detectNetworkMode());
+    const preferred = opts.basePort ?? NOTE_BASE_PORT;
+    const ipsFor = (base: number) => buildTopology(shape, base, mode).hosts.flatMap((h) => [h.ip, h.publicIp]);
+    const ports = await planPorts(shape, preferred, ipsFor, { strict: opts.strictPorts });
+    const topology = buildTopology(shape, ports.basePort, mode);
+    const runId = newRunId();
+    const runDir = createRunDir(root, runId);
+    try {
+      const d = new LocalDeployment({ opts, topology, runId, runDir, ports, shape });
+      d.writeConfigs();
+      d.saveManifest();
+      return d;
+    } catch (err) {
+      // Nothing runs yet, but the run directory exists: without this a rendering error left it behind.
+      removeDir(runDir);
+      throw err;
+    }
+  }
+
+  private nodeDir(id: string): string {
+    return join(this.runDir, id);
+  }
+
+  /** Writes fresh configs for every node (also used by reset: fresh Sentinel ids and state). */
+  private writeConfigs(): void {
+    const t = this.topology;
+    const sentinelIds: Record<string, string> = {};
+    for (const s of sentinelNodes(t)) sentinelIds[s.id] = randomBytes(20).toString('hex');
+    this.sentinelIds = sentinelIds;
+    for (const n of t.nodes) {
+      const dir = this.nodeDir(n.id);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const confPath = join(dir, n.kind === 'sentinel' ? 'sentinel.conf' : 'redis.conf');
+      let text: string;
+      if (n.kind === 'sentinel') {
+        const script = join(dir, 'notify.sh');
+        writeFileSync(script, renderNotificationScript(join(dir, 'notifications.log')), { mode: 0o700 });
+        chmodSync(script, 0o700);
+        text = renderSentinelConf(t, n.id, { dir, notificationScript: script, sentinelIds });
+      } else {
+        text = renderRedisConf(t, n.id, { dir });
+      }
+      writeFileSync(confPath, text, { mode: 0o600 });
+      const addr = this.addresses.admin(n.id);
+      this.supervisor.add({
+        id: n.id,
+        kind: n.kind,
+        confPath,
+        dir,
+        logPath: join(dir, 'log.txt'),
+        host: addr.host,
+        port: addr.port,
+        password: n.kind === 'redis' ? t.password : undefined,
+      });
+    }
+  }
+
+  private saveManifest(): void {
+    if (this.closed) return;
+    try {
+      writeManifest(this.runDir, {
+        runId: this.id,
+        labPid: process.pid,
+        startedAt: this.createdAt,
+        basePort: this.ports.basePort,
+        nodes: this.supervisor.pids(),
+        shape: this.shape,
+        networkMode: this.topology.networkMode,
+      });
+    } catch {
+      // the run dir is gone (shutdown raced us); nothing to record
+    }
+  }
+
+  /** Starts the fabric, then the master, the replicas and the Sentinels; resolves when each answers PING. */
+  async start(): Promise<void> {
+    const t = this.topology;
+    if (t.networkMode === 'hosts') {
+      const fabric = new Fabric({ hosts: t.hosts.map((h) => ({ id: h.id, ip: h.ip })) });
+      this.fabric = fabric;
+      fabric.on('fault-applied', (f) => this.events.emit('fault-applied', f));
+      fabric.on('fault-healed', (f) => this.events.emit('fault-healed', f));
+      for (const n of t.nodes) {
+        const h = t.hosts.find((x) => x.id === n.host);
+        if (!h) continue;
+        await fabric.listen({
+          nodeId: n.id,
+          host: n.host,
+          listenIp: h.publicIp,
+          listenPort: n.port,
+          targetIp: h.ip,
+          targetPort: n.port,
+        });
+      }
+    }
+    const master = redisNodes(t).find((n) => n.initialRole === 'master');
+    if (master) await this.supervisor.start(master.id);
+    await Promise.all(
+      redisNodes(t)
+        .filter((n) => n !== master)
+        .map((n) => this.supervisor.start(n.id)),
+    );
+    await Promise.all(sentinelNodes(t).map((n) => this.supervisor.start(n.id)));
+  }
+
+  /** Every process killed, faults healed, configs written from scratch (fresh Sentinel ids); `start` runs it again. */
+  async reset(): Promise<void> {
+    this.fabric?.healAll();
+    await this.supervisor.killAll();
+    for (const n of this.topology.nodes) removeDir(this.nodeDir(n.id));
+    this.supervisor.clear();
+    this.writeConfigs();
+    const fabric = this.fabric;
+    this.fabric = undefined;
+    await fabric?.close();
+  }
+
+  /** Stops every process and listener; removes the run directory (unless keep). Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.supervisor.killAll();
+    await this.fabric?.close();
+    this.fabric = undefined;
+    if (!this.keep) removeDir(this.runDir);
+  }
+
+  shutdownSync(): void {
+    this.closed = true;
+    this.supervisor.killAllSync();
+    if (!this.keep) removeDir(this.runDir);
+  }
+
+  resolveRunId(runId: string): string | undefined {
+    return Object.entries(this.sentinelIds).find(([, hex]) => hex === runId)?.[0];
+  }
+
+  private known(id: string): boolean {
+    return nodeById(this.topology, id) !== undefined;
+  }
+
+  private runtime(): NodeRuntime {
+    const s = () => this.supervisor;
+    return {
+      start: (id) => s().start(id),
+      kill: (id) => s().kill(id),
+      stop: (id) => s().stop(id),
+      restart: (id) => s().restart(id),
+      pid: (id) => (this.known(id) ? s().pid(id) : undefined),
+      configPath: (id) => (this.known(id) ? s().spec(id).confPath : undefined),
+      aliveCount: () => s().aliveCount(),
+    };
+  }
+
+  private pausable(): Pausable {
+    return {
+      freeze: async (id) => this.supervisor.freeze(id),
+      thaw: async (id) => this.supervisor.thaw(id),
+    };
+  }
+
+  private network(): NetworkFaults {
+    const fabric = (): Fabric => {
+      if (!this.fabric) throw new UserError('the cluster is not started yet');
+      return this.fabric;
+    };
+    return {
+      apply: (spec: FaultSpec) => fabric().apply(spec),
+      heal: (id) => fabric().heal(id),
+      healAll: () => this.fabric?.healAll() ?? [],
+      active: () => this.fabric?.active() ?? [],
+    };
+  }
+
+  private reconfigure(): Reconfigure {
+    const t = this.topology;
+    return {
+      configSet: async (node, settings, opts = {}) => {
+        const addr = this.addresses.admin(node);
+        for (const [name, value] of settings) await adminCommand(addr, t.password, ['CONFIG', 'SET', name, value]);
+        const rewrite = adminCommand(addr, t.password, ['CONFIG', 'REWRITE']);
+        if (opts.rewrite === 'best-effort') await rewrite.catch(() => undefined);
+        else await rewrite;
+      },
+      sentinelSet: async (option, value) => {
+        const results = await Promise.allSettled(
+          sentinelNodes(t).map((s) =>
+            adminCommand(this.addresses.admin(s.id), undefined, [
+              'SENTINEL',
+              'SET',
+              t.sentinel.masterName,
+              option,
+              value,
+            ]),
+          ),
+        );
+        return { accepted: results.filter((r) => r.status === 'fulfilled').length, total: results.length };
+      },
+    };
+  }
+
+  private failover(): Failover {
+    const t = this.topology;
+    return {
+      failover: async (sentinel) =>
+        String(
+          await adminCommand(this.addresses.admin(sentinel), undefined, [
+            'SENTINEL',
+            'FAILOVER',
+            t.sentinel.masterName,
+          ]),
+        ),
+    };
+  }
+}

@@ -1,0 +1,130 @@
+// The lab store has exactly one writer, state/bind-lab.ts: the store it hands out has no setter, no other module can
+// create a lab store, and everything the store learns (engine facts, readiness, a reset, lesson inputs) is folded
+// by its reducer, in order.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { LabEmitter } from '../../src/cluster/events.js';
+import { buildTopology } from '../../src/cluster/topology.js';
+import { bindLab, type Fold, reduceBatch } from '../../src/state/bind-lab.js';
+import { initialLabState, type LabState } from '../../src/state/store.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const topology = buildTopology({ redis: 2, sentinels: 1 }, 6379, 'hosts');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(e) ? [p] : [];
+  });
+}
+
+describe('the store has one writer', () => {
+  it('hands out a frozen store without a setter', () => {
+    const b = bindLab(new LabEmitter(), initialLabState(topology));
+    assert.equal('setState' in b.store, false);
+    assert.equal(Object.isFrozen(b.store), true);
+    assert.throws(() => {
+      (b.store as unknown as Record<string, unknown>).setState = () => {};
+    }, TypeError);
+    b.dispose();
+  });
+
+  it('no other module in src/ creates a store or calls setState on one it did not create', () => {
+    const offenders: string[] = [];
+    for (const file of sources(join(root, 'src'))) {
+      const rel = relative(root, file);
+      const text = readFileSync(file, 'utf8');
+      // Only two stores exist: the lab store (bind-lab) and the UI's own (ui-store).
+      if (/\bcreateStore\b/.test(text) && rel !== 'src/state/bind-lab.ts' && rel !== 'src/ui/state/ui-store.ts') {
+        offenders.push(`${rel} creates a store`);
+      }
+      for (const m of text.matchAll(/([\w.]*)\.setState\(/g)) {
+        const receiver = m[1] ?? '';
+        const ok =
+          (rel === 'src/state/bind-lab.ts' && receiver === 'api') ||
+          (rel === 'src/ui/state/ui-store.ts' && receiver === 'store') ||
+          (rel.startsWith('src/ui/') && /(^|\.)uiStore$/.test(receiver)) ||
+          // A class's own private method of that name (the supervisor's process states), not a store.
+          (receiver === 'this' && /private setState\(/.test(text));
+        if (!ok) offenders.push(`${rel}: ${receiver}.setState(`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+});
+
+describe('bindLab and reduceBatch', () => {
+  it('folds readiness and a reset as facts: what was gathered of the old cluster lands before the clearing', () => {
+    const s0 = initialLabState(topology);
+    const probe = { id: 'redis-1', at: 1, reachable: true } as const;
+    const event = {
+      seq: 1,
+      at: 1,
+      sentinelId: 'sentinel-1',
+      channel: '+sdown',
+      payload: 'slave 127.0.2.2:6380 127.0.2.2 6380 @ mymaster 127.0.2.1 6379',
+      severity: 'warning',
+      gloss: '',
+      known: true,
+    } as const;
+    const next = reduceBatch(
+      s0,
+      [
+        { kind: 'redis-probed', args: [probe] },
+        { kind: 'sentinel-event', args: [event] },
+        { kind: 'cluster-reset', args: [] },
+        { kind: 'started', args: [{ readyMs: 321 }] },
+      ],
+      { now: 5 },
+    );
+    assert.equal(next.readyMs, 321);
+    assert.deepEqual(next.redis, {}, 'cleared by the reset');
+    assert.deepEqual(next.lagHistory, {});
+    assert.equal(next.events.length, 1, 'the old event is in the log (folded before the reset, not after)');
+  });
+
+  it('runs a fold: its inputs in order with the facts before them, and afterBatch after every batch', () => {
+    const emitter = new LabEmitter();
+    const b = bindLab(emitter, initialLabState(topology), { flushMs: 10_000, now: () => 42 });
+    const seen: string[] = [];
+    const fold: Fold<string> = {
+      input(s, input, now) {
+        seen.push(`${input}@${now} phase=${s.phase}`);
+        return { ...s, runId: `${s.runId}+${input}` };
+      },
+      afterBatch(s) {
+        seen.push(`after runId=${s.runId}`);
+        return s;
+      },
+    };
+    const channel = b.use(fold);
+    let updates = 0;
+    b.store.subscribe(() => updates++);
+    emitter.emit('phase', 'ready');
+    assert.equal(b.store.getState().phase, 'starting', 'facts wait for the flush');
+    channel.send('a');
+    assert.equal(b.store.getState().phase, 'ready', 'an input flushes the facts queued before it');
+    assert.equal(b.store.getState().runId, 'test+a');
+    assert.deepEqual(seen, ['a@42 phase=ready', 'after runId=test+a']);
+    assert.equal(updates, 1, 'one batch, one store update');
+    channel.remove();
+    emitter.emit('phase', 'stopping');
+    b.flush();
+    assert.equal(seen.length, 2, 'a removed fold is not run');
+    b.dispose();
+  });
+
+  it('an input sent while the store notifies is folded in the same flush', () => {
+    const b = bindLab(new LabEmitter(), initialLabState(topology), { flushMs: 10_000 });
+    const channel = b.use<string>({ input: (s, i) => ({ ...s, runId: `${s.runId}>${i}` }) });
+    const unsubscribe = b.store.subscribe((s: LabState) => {
+      if (s.runId === 'test>1') channel.send('2');
+    });
+    channel.send('1');
+    assert.equal(b.store.getState().runId, 'test>1>2');
+    unsubscribe();
+    b.dispose();
+  });
+});
