@@ -121,7 +121,7 @@ export class Lab {
     const ports = await planPorts(shape, preferred, ipsFor, { strict: opts.strictPorts });
     const topology = buildTopology(shape, ports.basePort, mode);
     const runId = newRunId();
-    const runDir = createRunDir(root, runId);
+    const runDir = createRunDir(root, runId, { keep: opts.keep });
     try {
       const lab = new Lab({ opts, topology, runId, runDir, ports, shape });
       lab.renderAll();
