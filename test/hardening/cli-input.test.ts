@@ -86,6 +86,21 @@ describe('the Redis binary', () => {
     assert.match(r.stderr, /REDIS_SERVER points at .*, which is not an executable file/);
   });
 
+  it('REDIS_SERVER=redis-server and --redis-server redis-server (bare names) are looked up on PATH', async () => {
+    const real = process.env.PATH?.split(':').find((d) => existsSync(join(d, 'redis-server')));
+    assert.ok(real, 'redis-server on PATH');
+    for (const [args, extra, source] of [
+      [['doctor', '--json'], { REDIS_SERVER: 'redis-server' }, 'env'],
+      [['doctor', '--json', '--redis-server', 'redis-server'], { REDIS_SERVER: '' }, 'flag'],
+    ] as const) {
+      const r = await runCli([...args], env(extra));
+      const checks = (JSON.parse(r.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks;
+      const redis = checks.find((c) => c.name === 'Redis server');
+      assert.equal(redis?.ok, true, redis?.detail);
+      assert.match(redis?.detail ?? '', new RegExp(`at ${real}/redis-server \\(from ${source}\\)`));
+    }
+  });
+
   it('a directory named redis-server earlier on PATH is skipped, not run', async () => {
     const real = process.env.PATH?.split(':').find((d) => existsSync(join(d, 'redis-server')));
     if (!real) return;
