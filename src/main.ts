@@ -63,7 +63,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .command('check')
     .description('validate every lesson file; with --run, replay every solution against real Redis')
     .option('--run', 'start each lesson’s cluster and prove every step: goal not met before, met after the solution')
-    .option('--only <id>', 'with --run: only this lesson')
+    .option('--only <id>', 'only this lesson (id, folder or number); with --run, replay only its solution')
     .option('--json', 'JSON reports')
     .action((o: CommonOptions & { run?: boolean; only?: string }, cmd: Command) =>
       run(lessons().then((m) => m.lessonCheck({ ...cmd.optsWithGlobals(), ...o }))),
@@ -94,8 +94,9 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
   program
     .command('clean')
     .description("stop processes and remove run directories left by a lab that was killed (only the lab's own)")
-    .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => run(Promise.resolve(cleanCommand(o))));
+    .option('--all', 'also remove run directories kept with --keep')
+    .option('--json', 'machine-readable output (lists the run directories removed and kept)')
+    .action((o: { json?: boolean; all?: boolean }) => run(Promise.resolve().then(() => cleanCommand(o))));
 
   // Last: usage errors show each command's usage line; an unknown subcommand is named (exit 2).
   installUsageErrors(program);

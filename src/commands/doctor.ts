@@ -1,8 +1,9 @@
 // `redis-sentinel-lab doctor`: checks everything the lab needs and says exactly how to fix what is missing.
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, lstatSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { resolveServerBinary } from '../cluster/process/binaries.js';
 import { isPortFree } from '../cluster/process/ports.js';
-import { runRoot } from '../cluster/process/run-dir.js';
+import { inspectRunRoot, octal, runRoot } from '../cluster/process/run-dir.js';
 import { buildTopology, DEFAULT_SHAPE, NOTE_BASE_PORT, topologyPorts } from '../cluster/topology.js';
 import { aliasHint, detectNetworkMode } from '../engine/lab.js';
 import { errorMessage, UserError } from '../errors.js';
@@ -65,19 +66,7 @@ export async function runChecks(opts: CommonOptions): Promise<Check[]> {
       ? `busy: ${busy.join(', ')} — the lab will move its whole block elsewhere and say where`
       : `the note's block is free (${base}–${base + 4}, ${base + 100}–${base + 102})`,
   });
-  const root = runRoot();
-  try {
-    mkdirSync(root, { recursive: true, mode: 0o700 });
-    accessSync(root, constants.W_OK);
-    checks.push({ name: 'Run directory', ok: true, detail: root });
-  } catch (err) {
-    checks.push({
-      name: 'Run directory',
-      ok: false,
-      detail: `${root}: ${errorMessage(err)}`,
-      hint: 'Set RSL_RUN_ROOT to a writable directory.',
-    });
-  }
+  checks.push(runRootCheck(runRoot()));
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const cols = process.stdout.columns ?? 0;
   const rows = process.stdout.rows ?? 0;
@@ -99,6 +88,53 @@ export async function runChecks(opts: CommonOptions): Promise<Check[]> {
     });
   }
   return checks;
+}
+
+/**
+ * The run root, judged exactly as the lab judges it before a start (run-dir.ts), without changing anything: a root
+ * someone else owns, a symlink or one others can write to is a ✗ with the fix.
+ */
+export function runRootCheck(root: string): Check {
+  const name = 'Run directory';
+  const s = inspectRunRoot(root);
+  switch (s.state) {
+    case 'ok':
+      return { name, ok: true, detail: `${root} (yours, mode 0700)` };
+    case 'tighten':
+      return {
+        name,
+        ok: true,
+        warning: true,
+        detail: `${root} is yours but readable by others (mode ${octal(s.mode)}); the lab tightens it to 0700`,
+      };
+    case 'refused':
+      return { name, ok: false, detail: s.error.message, hint: s.error.hint };
+    case 'missing': {
+      // It will be created with its missing parents: the nearest existing one must be a writable directory.
+      let p = dirname(root);
+      for (;;) {
+        try {
+          lstatSync(p);
+          break;
+        } catch {
+          if (dirname(p) === p) break;
+          p = dirname(p);
+        }
+      }
+      try {
+        accessSync(p, constants.W_OK | constants.X_OK);
+        if (!statSync(p).isDirectory()) throw new Error(`${p} is not a directory`);
+        return { name, ok: true, detail: `${root} (created at the first start, mode 0700)` };
+      } catch (err) {
+        return {
+          name,
+          ok: false,
+          detail: `${root} cannot be created: ${errorMessage(err)}`,
+          hint: 'Set RSL_RUN_ROOT to a writable directory.',
+        };
+      }
+    }
+  }
 }
 
 export async function doctorCommand(opts: CommonOptions): Promise<number> {

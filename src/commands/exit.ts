@@ -1,7 +1,8 @@
 // The one place errors become exit codes and messages.
 import { InternalError, ProcessError, UserError } from '../errors.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, bug: 70 } as const;
+/** 130 (128 + SIGINT, the shell convention): a headless lesson command stopped by a signal, after its cleanup. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, bug: 70, interrupted: 130 } as const;
 
 export function reportError(err: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
   if (err instanceof UserError) {

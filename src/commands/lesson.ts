@@ -8,10 +8,11 @@ import { Lab } from '../engine/lab.js';
 import { UserError } from '../errors.js';
 import { type LessonReport, runLessonHeadless } from '../lessons/headless.js';
 import { formatProblem } from '../lessons/issues.js';
-import { checkAllLessons, loadAllLessons, loadLesson } from '../lessons/loader.js';
-import { exportProgress, loadProgress, progressDir, resetProgress } from '../lessons/progress.js';
+import { checkAllLessons, LessonValidationError, loadAllLessons, loadLesson } from '../lessons/loader.js';
+import { exportProgress, loadProgress, resetProgress } from '../lessons/progress.js';
 import type { Lesson } from '../lessons/schema.js';
-import { guardLab } from './lifecycle.js';
+import { EXIT } from './exit.js';
+import { guardLab, STOP_SIGNALS, type StopSignal } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 
 const out = (s: string) => process.stdout.write(s);
@@ -38,21 +39,44 @@ export async function lessonList(opts: { json?: boolean }): Promise<number> {
   return 0;
 }
 
+/**
+ * Tracks one headless command's stop signals outside any lab: between two lessons of `lesson check --run` no lab
+ * (and so no guardLab handler) is running, and a signal there used to end the process without its cleanup.
+ */
+interface Interrupts {
+  /** The first stop signal received, if any. */
+  signal?: StopSignal;
+  /** A lab is being created or runs: its guard (or the starter) handles the signal. */
+  busy: boolean;
+}
+
 /** The lab a headless lesson uses: its own run directory, removed afterwards, signals handled. */
-function headlessStarter(opts: CommonOptions) {
+function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: false }) {
   return async (shape: TopologyShape) => {
-    const binary = await findBinary(opts);
-    const lab = await Lab.create({ binary, shape, basePort: opts.basePort, keep: opts.keep, flushMs: 50 });
+    interrupts.busy = true;
+    let lab: Lab;
+    try {
+      const binary = await findBinary(opts);
+      lab = await Lab.create({ binary, shape, basePort: opts.basePort, keep: opts.keep, flushMs: 50 });
+    } catch (err) {
+      interrupts.busy = false;
+      if (interrupts.signal) process.exit(EXIT.interrupted);
+      throw err;
+    }
     const guard = guardLab(lab);
-    void guard.signalled.then(async () => {
+    const stop = async () => {
       await lab.shutdown();
-      process.exit(130);
-    });
+      process.exit(EXIT.interrupted);
+    };
+    void guard.signalled.then(stop);
+    // A signal that came while the lab was being created, before its guard existed.
+    if (interrupts.signal) await stop();
     try {
       await lab.start();
     } catch (err) {
       guard.dispose();
       await lab.shutdown();
+      interrupts.busy = false;
       throw err;
     }
     return {
@@ -61,8 +85,29 @@ function headlessStarter(opts: CommonOptions) {
       shutdown: async () => {
         await lab.shutdown();
         guard.dispose();
+        interrupts.busy = false;
+        if (interrupts.signal) process.exit(EXIT.interrupted);
       },
     };
+  };
+}
+
+/**
+ * Stop-signal handlers for a whole headless command, and a process-exit hook that removes `tempDir` (a signal ends
+ * the process with process.exit, which skips `finally` blocks but not 'exit' listeners). Returns the uninstaller.
+ */
+function guardCommand(interrupts: Interrupts, tempDir: string): () => void {
+  const remove = () => rmSync(tempDir, { recursive: true, force: true });
+  const onSignal = (sig: StopSignal) => {
+    interrupts.signal ??= sig;
+    if (!interrupts.busy) process.exit(EXIT.interrupted);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  process.on('exit', remove);
+  return () => {
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    process.off('exit', remove);
+    remove();
   };
 }
 
@@ -93,54 +138,57 @@ export async function lessonRun(id: string, opts: CommonOptions & { headless?: b
 }
 
 export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: string }): Promise<number> {
-  const { lessons, problems } = await checkAllLessons();
-  if (problems.length) {
-    for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
-    process.stderr.write(`\n${problems.length} problem(s) in the lessons.\n`);
-    return 1;
+  let lessons: Lesson[];
+  if (opts.only) {
+    // Just that lesson (by id, folder or number); an unknown one is a usage error that lists the lessons.
+    try {
+      lessons = [await loadLesson(opts.only)];
+    } catch (err) {
+      if (!(err instanceof LessonValidationError)) throw err;
+      for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`\n${err.problems.length} problem(s) in the lesson.\n`);
+      return 1;
+    }
+  } else {
+    const checked = await checkAllLessons();
+    if (checked.problems.length) {
+      for (const p of checked.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`\n${checked.problems.length} problem(s) in the lessons.\n`);
+      return 1;
+    }
+    lessons = checked.lessons;
   }
   if (!opts.run) {
     if (opts.json) out(`${JSON.stringify({ type: 'check', ok: true, lessons: lessons.map((l) => l.id) })}\n`);
+    else if (opts.only) out(`Lesson ${lessons[0]?.folder ?? opts.only} is valid.\n`);
     else out(`All ${lessons.length} lessons are valid.\n`);
     return 0;
   }
-  // Replaying against real Redis: a private progress dir, so proofs never touch the user's progress.
+  // Replaying against real Redis: a private progress dir, so proofs never touch the user's progress. It is removed
+  // on every way out, a stop signal included.
   const cfg = mkdtempSync(join(tmpdir(), 'rsl-lessons-'));
   process.env.RSL_CONFIG_DIR ??= cfg;
+  const interrupts: Interrupts = { busy: false };
+  const unguard = guardCommand(interrupts, cfg);
   let failed = 0;
   try {
-    for (const lesson of lessons.filter((l) => !opts.only || l.id === opts.only || l.folder === opts.only)) {
-      const r = await runLessonHeadless(lesson, { startLab: headlessStarter(opts) });
+    for (const lesson of lessons) {
+      const r = await runLessonHeadless(lesson, { startLab: headlessStarter(opts, interrupts) });
       printReport(r, lesson, Boolean(opts.json));
       if (!r.passed) failed++;
     }
   } finally {
-    rmSync(cfg, { recursive: true, force: true });
+    unguard();
   }
   if (!opts.json)
     out(failed ? `\n${failed} lesson(s) failed.\n` : `\nEvery lesson's solution works against real Redis.\n`);
   return failed ? 1 : 0;
 }
 
-/** Progress lives in a directory the user controls: a failure to write it is theirs to fix, with the path named. */
-async function withProgressDir<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code && ['ENOTDIR', 'EACCES', 'EROFS', 'EPERM', 'ENOSPC', 'EEXIST'].includes(code)) {
-      throw new UserError(`Cannot write lesson progress under ${progressDir()}: ${(err as Error).message}`, {
-        hint: 'Make that directory writable, or point RSL_CONFIG_DIR at one that is.',
-        cause: err,
-      });
-    }
-    throw err;
-  }
-}
-
 export async function lessonReset(id: string | undefined): Promise<number> {
   if (id) await loadLesson(id);
-  const r = await withProgressDir(() => resetProgress(id));
+  // A progress.json in the way (a directory, no permission) is a UserError from progress.ts, path named.
+  const r = await resetProgress(id);
   if (r.notice) process.stderr.write(`${r.notice}\n`);
   out(id ? `Progress of "${id}" reset.\n` : 'All lesson progress reset.\n');
   return 0;

@@ -1,8 +1,11 @@
-// Cleanup on every exit path: q / Ctrl+C (the TUI calls shutdown), SIGINT, SIGTERM, SIGHUP, crashes, process exit.
+// Cleanup on every exit path: q / Ctrl+C (the TUI calls shutdown), SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2,
+// crashes, process exit.
 import type { Lab } from '../engine/lab.js';
 import { reportError } from './exit.js';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+/** Every signal whose default action would end the lab without cleanup (SIGKILL cannot be caught; Node keeps SIGUSR1 for its inspector). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
 
 /** Registers handlers; returns a promise that resolves with the first stop signal, and an uninstall function. */
 export function guardLab(lab: Pick<Lab, 'shutdownSync'>): { signalled: Promise<StopSignal>; dispose: () => void } {
@@ -26,7 +29,7 @@ export function guardLab(lab: Pick<Lab, 'shutdownSync'>): { signalled: Promise<S
     process.exitCode = reportError(err);
     process.exit();
   };
-  const sigs: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const sigs: readonly StopSignal[] = STOP_SIGNALS;
   for (const s of sigs) process.on(s, onSignal);
   process.on('exit', onExit);
   process.on('uncaughtException', onCrash);

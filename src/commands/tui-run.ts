@@ -38,10 +38,12 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
     lab.notice('warning', `Ports ${moved.from}… are busy (${moved.reason}): the whole block moved to ${moved.to}.`);
   }
   // Start in the background: the screen shows progress at once and stays responsive.
+  let startFailed = false;
   lab.start().then(
     () => session?.started(),
     (err: unknown) => {
       if (!lab.store.getState().phase.startsWith('stop')) {
+        startFailed = true;
         lab.notice(
           'error',
           `The cluster did not start: ${errorMessage(err)}`,
@@ -59,5 +61,6 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
     await lab.shutdown();
     guard.dispose();
   }
-  return 0;
+  // The user quit after "The cluster did not start": the run failed, and scripts must be able to tell.
+  return startFailed ? 1 : 0;
 }

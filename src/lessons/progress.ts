@@ -2,9 +2,11 @@
 // (temp file + rename); a corrupt file is set aside as `progress.json.corrupt-<timestamp>` and replaced, never fatal.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { UserError } from '../errors.js';
 
 export const PROGRESS_FILE = 'progress.json';
 
@@ -35,8 +37,44 @@ export interface ProgressRead {
   notice?: string;
 }
 
+const APP = 'redis-sentinel-lab';
+
+/**
+ * The user's home: $HOME when it is an absolute path, else the OS account's home directory. HOME="" (or a relative
+ * HOME) used to put `.config/` into whatever directory the lab was started from.
+ */
+export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.HOME;
+  if (fromEnv && isAbsolute(fromEnv)) return fromEnv;
+  if (fromEnv === undefined && isAbsolute(homedir())) return homedir();
+  let account: string | undefined;
+  try {
+    account = userInfo().homedir;
+  } catch {
+    account = undefined;
+  }
+  if (account && isAbsolute(account)) return account;
+  throw new UserError(
+    `Cannot find your home directory: HOME is ${fromEnv === undefined ? 'unset' : JSON.stringify(fromEnv)} and your account has none.`,
+    { hint: 'Set HOME to your home directory, or RSL_CONFIG_DIR to where lesson progress should be kept.' },
+  );
+}
+
+/** The platform config directory (env-paths), always absolute. */
+function platformConfigDir(): string {
+  const p = envPaths(APP, { suffix: '' }).config;
+  // env-paths joins $HOME (and XDG_CONFIG_HOME) as they are: an empty or relative one gives a relative path. The XDG
+  // spec says to ignore a relative XDG_CONFIG_HOME; a bad HOME is replaced by the account's home.
+  if (isAbsolute(p)) return p;
+  if (process.platform === 'darwin') return join(homeDir(), 'Library', 'Preferences', APP);
+  const xdg = process.env.XDG_CONFIG_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homeDir(), '.config'), APP);
+}
+
+/** Directory of progress.json (absolute): opts.dir, RSL_CONFIG_DIR, else the platform config directory. */
 export function progressDir(opts: ProgressOptions = {}): string {
-  return opts.dir ?? process.env.RSL_CONFIG_DIR ?? envPaths('redis-sentinel-lab', { suffix: '' }).config;
+  const explicit = opts.dir ?? process.env.RSL_CONFIG_DIR;
+  return explicit ? resolve(explicit) : platformConfigDir();
 }
 
 export function progressPath(opts: ProgressOptions = {}): string {
@@ -89,8 +127,34 @@ export async function loadProgress(opts: ProgressOptions = {}): Promise<Progress
 /** Writes progress atomically: a temp file in the same directory, flushed, then renamed over the old one. */
 export async function saveProgress(progress: Progress, opts: ProgressOptions = {}): Promise<void> {
   const dir = progressDir(opts);
-  await mkdir(dir, { recursive: true });
   const path = join(dir, PROGRESS_FILE);
+  try {
+    await writeAtomically(dir, path, progress);
+  } catch (err) {
+    throw asUserError(err, dir, path);
+  }
+}
+
+/** Failures that are the user's to fix (a directory in the way, no permission, a full disk), with the path named. */
+function asUserError(err: unknown, dir: string, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') {
+    return new UserError(`Cannot save lesson progress: ${path} is a directory, not a file.`, {
+      hint: `Move it out of the way (mv ${JSON.stringify(path)} ${JSON.stringify(`${path}.old`)}), or point RSL_CONFIG_DIR at another directory.`,
+      cause: err,
+    });
+  }
+  if (code && ['ENOTDIR', 'EACCES', 'EROFS', 'EPERM', 'ENOSPC', 'EEXIST', 'ELOOP', 'ENAMETOOLONG'].includes(code)) {
+    return new UserError(`Cannot write lesson progress under ${dir}: ${(err as Error).message}`, {
+      hint: 'Make that directory writable, or point RSL_CONFIG_DIR at one that is.',
+      cause: err,
+    });
+  }
+  return err;
+}
+
+async function writeAtomically(dir: string, path: string, progress: Progress): Promise<void> {
+  await mkdir(dir, { recursive: true });
   const text = `${JSON.stringify(progress, null, 2)}\n`;
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

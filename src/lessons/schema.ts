@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ActionSchema, type LabAction } from '../actions/catalog.js';
 import {
   CHANNEL,
+  commandToken,
   configToken,
   count,
   ERROR_PREFIX,

@@ -86,6 +86,21 @@ describe('the Redis binary', () => {
     assert.match(r.stderr, /REDIS_SERVER points at .*, which is not an executable file/);
   });
 
+  it('REDIS_SERVER=redis-server and --redis-server redis-server (bare names) are looked up on PATH', async () => {
+    const real = process.env.PATH?.split(':').find((d) => existsSync(join(d, 'redis-server')));
+    assert.ok(real, 'redis-server on PATH');
+    for (const [args, extra, source] of [
+      [['doctor', '--json'], { REDIS_SERVER: 'redis-server' }, 'env'],
+      [['doctor', '--json', '--redis-server', 'redis-server'], { REDIS_SERVER: '' }, 'flag'],
+    ] as const) {
+      const r = await runCli([...args], env(extra));
+      const checks = (JSON.parse(r.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }).checks;
+      const redis = checks.find((c) => c.name === 'Redis server');
+      assert.equal(redis?.ok, true, redis?.detail);
+      assert.match(redis?.detail ?? '', new RegExp(`at ${real}/redis-server \\(from ${source}\\)`));
+    }
+  });
+
   it('a directory named redis-server earlier on PATH is skipped, not run', async () => {
     const real = process.env.PATH?.split(':').find((d) => existsSync(join(d, 'redis-server')));
     if (!real) return;
@@ -192,7 +207,7 @@ describe('ports and the run directory', () => {
     writeFileSync(file, 'x');
     const c = await runCli(['clean', '--json'], { RSL_RUN_ROOT: join(file, 'x') });
     assert.equal(c.code, 0, c.stderr);
-    assert.deepEqual(JSON.parse(c.stdout), { event: 'cleaned', runs: [], killed: [], live: [] });
+    assert.deepEqual(JSON.parse(c.stdout), { event: 'cleaned', runs: [], killed: [], live: [], kept: [] });
     const d = await runCli(['doctor', '--json'], { RSL_RUN_ROOT: join(file, 'x') });
     assert.equal(d.code, 1, d.stderr);
     const checks = (JSON.parse(d.stdout) as { checks: Array<{ name: string; ok: boolean; hint?: string }> }).checks;

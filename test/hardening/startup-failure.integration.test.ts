@@ -1,6 +1,7 @@
 // A node that dies (or hangs) during startup: `up` exits 1 with that node's log tail, and nothing is left running —
 // no process, no listener of the block, no run directory. The failing node is made by a wrapper around the real
-// redis-server that sabotages exactly one port.
+// redis-server that sabotages exactly one port. Every run has a temp directory as its working directory: a wrapper
+// that writes to a relative path (or to "$1" when that is `--version`) must never write into the repository.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,10 +48,14 @@ function wrapper(name: string, port: number, sabotage: string): string {
 async function upWith(binary: string, base: number) {
   const runRoot = join(tmp, `runs-${base}`);
   current = { runRoot, base };
+  const cwd = mkdtempSync(join(tmp, 'cwd-'));
   const t0 = Date.now();
-  const r = await runCli(['up', '--json', '--base-port', String(base), '--redis-server', binary], {
-    RSL_RUN_ROOT: runRoot,
-  });
+  const r = await runCli(
+    ['up', '--json', '--base-port', String(base), '--redis-server', binary],
+    { RSL_RUN_ROOT: runRoot },
+    60_000,
+    { cwd },
+  );
   return { ...r, ms: Date.now() - t0 };
 }
 
@@ -104,5 +109,16 @@ describe('a node that fails during startup', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /error: redis-5 did not answer PING within 15000 ms/);
     assert.ok(r.ms < 40_000, `gave up in ${r.ms} ms`);
+  });
+
+  it('a wrapper that does not exec and never listens: the PING error at its 15 s deadline (was 41 s)', async () => {
+    const base = await freeBlock();
+    // The shell stays the lab's child and its sleep holds the output pipe: the lab must not wait for the pipe.
+    const bin = wrapper('hung-replica-no-exec', base + 4, 'sleep 600; exit 0');
+    const r = await upWith(bin, base);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: redis-5 did not answer PING within 15000 ms/);
+    // 15 s of readiness plus the CLI's own start and cleanup (a few seconds on a busy 2-core machine).
+    assert.ok(r.ms < 22_000, `gave up in ${r.ms} ms`);
   });
 });

@@ -22,8 +22,12 @@ export function killAllClis(): void {
   live.clear();
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+/** tsx's loader by absolute URL: `--import tsx` would resolve from the child's working directory. */
+const TSX = import.meta.resolve('tsx');
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, opts: { cwd?: string } = {}): CliChild {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd: opts.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,8 +86,13 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliChild 
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000) {
-  const c = startCli(args, env);
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+  opts: { cwd?: string } = {},
+) {
+  const c = startCli(args, env, opts);
   const timer = setTimeout(() => c.child.kill('SIGKILL'), timeoutMs);
   const r = await c.exited;
   clearTimeout(timer);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { Lab } from '../../src/engine/lab.js';
+import type { LocalLab } from '../../src/engine/lab.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
 import { fillPlaceholders } from '../../src/lessons/placeholders.js';
 import type { Lesson } from '../../src/lessons/schema.js';
@@ -45,7 +45,7 @@ function run(line: string): Promise<{ out: string; stdout: string; timedOut: boo
 }
 
 describe('commands shown by the lessons', { skip: hasCli ? false : 'redis-cli is not installed' }, () => {
-  let lab: Lab;
+  let lab: LocalLab;
   let cleanup: () => Promise<void>;
   let guard: LabGuard;
   let lessons: Lesson[];

@@ -52,13 +52,28 @@ export interface ResolveInput {
   flag?: string | undefined;
   env?: string | undefined;
   pathEnv?: string | undefined;
+  /** How long `<binary> --version` may take (default 5 s). */
+  versionTimeoutMs?: number;
 }
 
-/** Pure: the ordered list of candidates to try. */
+/** How long `<binary> --version` may run before it is killed (with anything it started). */
+export const VERSION_TIMEOUT_MS = 5000;
+
+/**
+ * Pure: the ordered list of candidates to try. A bare name (`redis-server`, no slash) given by --redis-server or
+ * REDIS_SERVER is looked up on PATH, as a shell would; a name with a slash is used as it is.
+ */
 export function binaryCandidates(input: ResolveInput): Array<{ path: string; source: ServerBinary['source'] }> {
-  if (input.flag) return [{ path: input.flag, source: 'flag' }];
-  if (input.env) return [{ path: input.env, source: 'env' }];
   const dirs = (input.pathEnv ?? '').split(delimiter).filter(Boolean);
+  const explicit = input.flag
+    ? { value: input.flag, source: 'flag' as const }
+    : input.env
+      ? { value: input.env, source: 'env' as const }
+      : undefined;
+  if (explicit) {
+    if (explicit.value.includes('/')) return [{ path: explicit.value, source: explicit.source }];
+    return dirs.map((d) => ({ path: join(d, explicit.value), source: explicit.source }));
+  }
   const out: Array<{ path: string; source: ServerBinary['source'] }> = [];
   for (const name of ['redis-server', 'valkey-server']) {
     for (const d of dirs) out.push({ path: join(d, name), source: 'path' });
@@ -77,28 +92,67 @@ function isExecutable(path: string): boolean {
   }
 }
 
-export async function readServerVersion(path: string): Promise<ParsedVersion | undefined> {
-  const r = await execa(path, ['--version'], { reject: false, timeout: 5000, stdin: 'ignore' });
-  return parseServerVersion(`${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+export interface VersionProbe {
+  version: ParsedVersion | undefined;
+  /** True when `--version` did not finish in time and was killed. */
+  timedOut: boolean;
+}
+
+/**
+ * Runs `<path> --version` in its own process group with a deadline: a binary that hangs (or a wrapper script whose
+ * child keeps the output pipe open) is killed at the deadline with everything it started, and nothing is left.
+ */
+export async function probeServerVersion(path: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<VersionProbe> {
+  const sp = execa(path, ['--version'], {
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+    killSignal: 'SIGKILL',
+    killDescendants: true,
+    forceKillAfterDelay: false,
+  });
+  const r = await sp;
+  // Anything it left running in its group (a background child that closed its output) goes too.
+  try {
+    sp.kill('SIGKILL');
+  } catch {
+    // gone
+  }
+  return { version: parseServerVersion(`${r.stdout ?? ''}\n${r.stderr ?? ''}`), timedOut: r.timedOut };
+}
+
+export async function readServerVersion(
+  path: string,
+  timeoutMs = VERSION_TIMEOUT_MS,
+): Promise<ParsedVersion | undefined> {
+  return (await probeServerVersion(path, timeoutMs)).version;
 }
 
 /** Resolves the server binary: --redis-server, REDIS_SERVER, redis-server on PATH, valkey-server on PATH. */
 export async function resolveServerBinary(input: ResolveInput): Promise<ServerBinary> {
   const candidates = binaryCandidates(input);
-  const explicit = candidates[0]?.source === 'flag' || candidates[0]?.source === 'env';
+  const explicit = input.flag ? 'flag' : input.env ? 'env' : undefined;
+  const given = input.flag ?? input.env ?? '';
+  const what = explicit === 'flag' ? '--redis-server' : 'REDIS_SERVER';
+  let found = false;
   for (const c of candidates) {
     if (!isExecutable(c.path)) {
-      if (explicit) {
-        const what = c.source === 'flag' ? '--redis-server' : 'REDIS_SERVER';
+      if (explicit && given.includes('/')) {
         throw new UserError(`${what} points at ${c.path}, which is not an executable file.`, { hint: INSTALL_HINT });
       }
       continue;
     }
-    const v = await readServerVersion(c.path);
+    found = true;
+    const timeoutMs = input.versionTimeoutMs ?? VERSION_TIMEOUT_MS;
+    const probe = await probeServerVersion(c.path, timeoutMs);
+    const v = probe.version;
     if (!v) {
-      throw new UserError(`${c.path} did not report a Redis or Valkey version (tried \`${c.path} --version\`).`, {
-        hint: INSTALL_HINT,
-      });
+      throw new UserError(
+        probe.timedOut
+          ? `\`${c.path} --version\` did not finish within ${timeoutMs / 1000} s; it was stopped.`
+          : `${c.path} did not report a Redis or Valkey version (tried \`${c.path} --version\`).`,
+        { hint: INSTALL_HINT },
+      );
     }
     if (!isSupportedVersion(v)) {
       throw new UserError(
@@ -107,6 +161,11 @@ export async function resolveServerBinary(input: ResolveInput): Promise<ServerBi
       );
     }
     return { path: c.path, flavor: v.flavor, version: v.version, source: c.source };
+  }
+  if (explicit && !found) {
+    throw new UserError(`${what} is ${JSON.stringify(given)}, and no executable of that name is on PATH.`, {
+      hint: INSTALL_HINT,
+    });
   }
   throw new UserError('No redis-server (or valkey-server) was found on PATH.', { hint: INSTALL_HINT });
 }

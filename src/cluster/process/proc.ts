@@ -61,30 +61,49 @@ export function processCwd(pid: number): string | undefined {
 
 /** Processes whose working directory or command line lies inside `dir` (the proof a process is the lab's). */
 export function processesInside(dir: string): number[] {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  const found = new Set<number>();
+  return processesInsideEach([dir]).get(dir) ?? [];
+}
+
+/** The same for several directories with one pass over the process table (the reaper checks every old run). */
+export function processesInsideEach(dirs: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>(dirs.map((d) => [d, []]));
+  if (dirs.length === 0) return out;
+  const within = (path: string | undefined, dir: string) =>
+    path !== undefined && (path === dir || path.startsWith(`${dir.replace(/\/$/, '')}/`));
+  const names = (cmd: string | undefined, dir: string) => cmd?.includes(`${dir.replace(/\/$/, '')}/`) ?? false;
   if (process.platform === 'linux') {
     let entries: string[] = [];
     try {
       entries = readdirSync('/proc');
     } catch {
-      return [];
+      return out;
     }
     for (const e of entries) {
       if (!/^\d+$/.test(e)) continue;
       const pid = Number(e);
       const cwd = processCwd(pid);
-      if (cwd && (cwd === dir || cwd.startsWith(prefix))) found.add(pid);
-      else if (commandLine(pid)?.includes(prefix)) found.add(pid);
+      let cmd: string | undefined | null = null;
+      for (const dir of dirs) {
+        if (within(cwd, dir)) {
+          out.get(dir)?.push(pid);
+          continue;
+        }
+        if (cmd === null) cmd = commandLine(pid);
+        if (names(cmd, dir)) out.get(dir)?.push(pid);
+      }
     }
-    return [...found];
+    return out;
   }
-  for (const p of processesMatching(prefix)) found.add(p.pid);
-  for (const p of processesMatching('redis-server').concat(processesMatching('valkey-server'))) {
-    const cwd = processCwd(p.pid);
-    if (cwd && (cwd === dir || cwd.startsWith(prefix))) found.add(p.pid);
+  for (const dir of dirs) {
+    const found = new Set<number>();
+    const prefix = `${dir.replace(/\/$/, '')}/`;
+    for (const p of processesMatching(prefix)) found.add(p.pid);
+    for (const p of processesMatching('redis-server').concat(processesMatching('valkey-server'))) {
+      if (within(processCwd(p.pid), dir)) found.add(p.pid);
+    }
+    out.set(dir, [...found]);
   }
-  return [...found];
+  return out;
 }
 
 /** All processes whose command line contains `needle` (used to find orphans of a dead lab). */
@@ -115,6 +134,37 @@ export function processesMatching(needle: string): Array<{ pid: number; cmd: str
     // no ps: nothing found
   }
   return out;
+}
+
+/**
+ * Does process group `pgid` still have a live member? A zombie does not count: it holds no port and runs no code,
+ * and an orphaned one may wait a long time for init to reap it.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // After the command name: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
 }
 
 /** SIGCONT first: a SIGSTOPped process would otherwise keep its port until someone continues it. */

@@ -50,10 +50,17 @@ export async function waitReady(
   const end = Date.now() + opts.timeoutMs;
   while (Date.now() < end) {
     if (isGone()) return 'gone';
-    const r = await pingOnce({ host: opts.host, port: opts.port, password: opts.password, timeoutMs: 400 });
+    // No single PING may carry the wait past its deadline.
+    const left = end - Date.now();
+    const r = await pingOnce({
+      host: opts.host,
+      port: opts.port,
+      password: opts.password,
+      timeoutMs: Math.max(1, Math.min(400, left)),
+    });
     if (r === 'ready') return 'ready';
     if (isGone()) return 'gone';
-    await new Promise((res) => setTimeout(res, opts.intervalMs ?? 25));
+    await new Promise((res) => setTimeout(res, Math.max(0, Math.min(opts.intervalMs ?? 25, end - Date.now()))));
   }
-  return 'timeout';
+  return isGone() ? 'gone' : 'timeout';
 }

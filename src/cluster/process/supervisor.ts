@@ -1,11 +1,17 @@
 // Supervisor: starts, stops, kills, freezes, thaws and restarts the lab's redis-server and Sentinel processes.
 // Each node keeps its own config file (Redis and Sentinel rewrite it) and an append-only log that survives restarts.
+//
+// A node is awaited by its exit, never by its output pipe: execa's promise settles only when stdout and stderr
+// close, and a wrapper script that does not `exec` redis-server (or anything it started) keeps them open after it
+// died. Each node runs in its own process group (detached), and every signal goes to the whole group, so a stop
+// or kill also reaches a wrapper's children. Every wait has a deadline.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { ProcessError } from '../../errors.js';
 import type { LabEmitter, ProcessState } from '../events.js';
-import { forceKill } from './proc.js';
+import { groupAlive } from './proc.js';
 import { waitReady } from './readiness.js';
+import { proveNodeFiles } from './run-dir.js';
 
 export interface NodeProcessSpec {
   id: string;
@@ -19,19 +25,75 @@ export interface NodeProcessSpec {
   password?: string;
 }
 
+type Child = ResultPromise<{
+  stdin: 'ignore';
+  buffer: false;
+  all: true;
+  reject: false;
+  detached: true;
+  killDescendants: true;
+}>;
+
 interface Running {
   spec: NodeProcessSpec;
   state: ProcessState;
   pid?: number;
-  sp?: ResultPromise<{ stdin: 'ignore'; buffer: false; all: true; reject: false; detached: true }>;
+  sp?: Child;
+  /** Settles once the process has exited and its output was drained (or the drain deadline passed). */
   exited?: Promise<void>;
   expectExit: boolean;
   tail: string[];
   log?: WriteStream;
   restarts: number;
+  /** When a graceful stop escalates to SIGKILL (epoch ms). */
+  stopDeadline: number;
 }
 
 const TAIL = 200;
+/** After a process exits, how long its last output may take to arrive before the pipes are closed from our side. */
+export const DRAIN_MS = 500;
+/** After SIGKILL, how long to wait for the exit (a process in uninterruptible sleep cannot die at once). */
+export const EXIT_DEADLINE_MS = 5000;
+/** The longest a kill waits: the process's exit, then the rest of its group's, then its last output. */
+const KILL_WAIT_MS = 2 * EXIT_DEADLINE_MS + DRAIN_MS;
+
+/** Resolves true when `p` settles first, false after `ms` (the timer never outlives the race). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `done` until it holds (true) or `ms` pass (false). */
+async function until(done: () => boolean, ms: number, intervalMs = 20): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (done()) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Signals the node's whole process group (execa's killDescendants); false when nothing was there to signal. */
+function signal(sp: Child | undefined, sig: NodeJS.Signals): boolean {
+  try {
+    return sp?.kill(sig) ?? false;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGCONT first: a SIGSTOPped process would otherwise keep its port until someone continues it. */
+function forceKillGroup(sp: Child | undefined): void {
+  signal(sp, 'SIGCONT');
+  signal(sp, 'SIGKILL');
+}
 
 export class Supervisor {
   private readonly nodes = new Map<string, Running>();
@@ -48,7 +110,7 @@ export class Supervisor {
   }
 
   add(spec: NodeProcessSpec): void {
-    this.nodes.set(spec.id, { spec, state: 'stopped', expectExit: false, tail: [], restarts: 0 });
+    this.nodes.set(spec.id, { spec, state: 'stopped', expectExit: false, tail: [], restarts: 0, stopDeadline: 0 });
   }
 
   private get(id: string): Running {
@@ -79,6 +141,13 @@ export class Supervisor {
   logTail(id: string, lines = 20): string[] {
     return this.get(id).tail.slice(-lines);
   }
+  /** Listeners on each node's log stream, by event (a test proves restarts do not add any). */
+  logListenerCounts(id: string): Record<string, number> {
+    const log = this.get(id).log;
+    const out: Record<string, number> = {};
+    if (log) for (const e of log.eventNames()) out[String(e)] = log.listenerCount(e);
+    return out;
+  }
   /** Number of processes currently alive (running or frozen). */
   aliveCount(): number {
     let c = 0;
@@ -99,25 +168,36 @@ export class Supervisor {
     this.emitter.emit('node-log', { id: n.spec.id, at: Date.now(), line });
   }
 
+  private openLog(n: Running): void {
+    if (n.log) return;
+    n.log = createWriteStream(n.spec.logPath, { flags: 'a', mode: 0o600 });
+    // Once per stream, not per start: one listener added on every restart tripped MaxListenersExceededWarning.
+    n.log.on('error', () => {});
+  }
+
   /** Spawns the node and resolves once it answers PING (not LOADING); rejects with its log tail if it dies first. */
   async start(id: string): Promise<void> {
     const n = this.get(id);
     if (n.state === 'running' || n.state === 'starting' || n.state === 'frozen') return;
+    // Before every start, restarts included: the node directory and its config are still ours (a UserError if not).
+    proveNodeFiles(n.spec.confPath, n.spec.dir);
     if (n.pid !== undefined) n.restarts++;
     n.expectExit = false;
-    n.log ??= createWriteStream(n.spec.logPath, { flags: 'a', mode: 0o600 });
-    n.log.on('error', () => {});
+    this.openLog(n);
     const args = n.spec.kind === 'sentinel' ? [n.spec.confPath, '--sentinel'] : [n.spec.confPath];
-    // Own session: a Ctrl+Z or terminal signal to the lab must not stop every Sentinel (they would enter TILT).
-    const sp = execa(this.binary, args, {
+    // Own session and process group: a Ctrl+Z or terminal signal to the lab must not stop every Sentinel (they
+    // would enter TILT), and a signal to the group reaches whatever the binary started.
+    const sp: Child = execa(this.binary, args, {
       cwd: n.spec.dir,
       stdin: 'ignore',
       buffer: false,
       all: true,
       reject: false,
       detached: true,
+      killDescendants: true,
       cleanup: false,
       killSignal: 'SIGKILL',
+      forceKillAfterDelay: false,
     });
     n.sp = sp;
     n.pid = sp.pid;
@@ -128,20 +208,45 @@ export class Supervisor {
       try {
         for await (const line of sp.iterable({ from: 'all' })) this.line(n, line);
       } catch {
-        // iteration ends with the process; its exit is handled below
+        // iteration ends with the process (or when its pipes are closed after the drain deadline)
       }
     })();
-    n.exited = sp.then((r) => {
+    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      sp.nodeChildProcess.once('exit', (code, sig) => resolve({ code, signal: sig }));
+      // A spawn failure (ENOENT, EACCES) emits no 'exit'; execa settles with the error instead.
+      void sp.then((r) => resolve({ code: r.exitCode ?? null, signal: r.signal ?? null }));
+    });
+    n.exited = exit.then(async (r) => {
       gone = true;
+      // The node is gone when its whole process group is: a wrapper's redis-server, a Sentinel's notification
+      // script. After a crash or a kill, what is left is killed now (it would hold the port and the pipe); during
+      // a graceful stop it may finish its SHUTDOWN until the stop's grace timer SIGKILLs the group.
+      const graceful = n.expectExit && n.state === 'stopping';
+      if (!graceful) forceKillGroup(sp);
+      const pgid = sp.pid;
+      if (pgid !== undefined) {
+        const wait = (graceful ? Math.max(0, n.stopDeadline - Date.now()) : 0) + EXIT_DEADLINE_MS;
+        if (!(await until(() => !groupAlive(pgid), wait))) {
+          forceKillGroup(sp);
+          this.line(n, `[lab] process group ${pgid} still had members ${wait} ms after the node exited`);
+        }
+      }
+      // Its last lines (why it died) are in the pipe; read them, but never wait on a pipe someone else holds.
+      if (!(await within(sp, DRAIN_MS))) {
+        sp.stdout?.destroy();
+        sp.stderr?.destroy();
+        sp.all?.destroy();
+      }
+      await new Promise((res) => setImmediate(res));
       if (n.sp !== sp) return;
       const expected = n.expectExit;
-      const reason = r.signal ? `killed (${r.signal})` : `exited with code ${r.exitCode ?? '?'}`;
+      const reason = r.signal ? `killed (${r.signal})` : `exited with code ${r.code ?? '?'}`;
       this.setState(n, expected && n.state === 'stopping' ? 'stopped' : 'exited', reason);
       this.emitter.emit('node-exited', {
         id,
         at: Date.now(),
-        code: r.exitCode ?? null,
-        signal: r.signal ?? null,
+        code: r.code,
+        signal: r.signal,
         expected,
         logTail: n.tail.slice(-20),
       });
@@ -157,11 +262,10 @@ export class Supervisor {
     }
     if (ready === 'timeout') {
       n.expectExit = true;
-      if (n.pid) forceKill(n.pid);
-      await n.exited;
+      forceKillGroup(sp);
     }
-    // let the log loop drain the last lines (why it died)
-    await new Promise((r) => setImmediate(r));
+    // 'gone': the exit is already known; this waits (bounded) for its last log lines.
+    await this.awaitExit(n, KILL_WAIT_MS);
     throw new ProcessError(
       ready === 'gone'
         ? `${id} exited during startup (${n.spec.kind === 'sentinel' ? 'Sentinel' : 'redis-server'} ${n.spec.confPath})`
@@ -170,13 +274,20 @@ export class Supervisor {
     );
   }
 
-  /** SIGKILL (after SIGCONT, or a frozen process would survive). */
+  /** Waits for the node's exit, at most `ms`; says so in its log when the deadline passes. */
+  private async awaitExit(n: Running, ms: number): Promise<void> {
+    if (!n.exited) return;
+    if (await within(n.exited, ms)) return;
+    this.line(n, `[lab] pid ${n.pid} had not exited ${ms} ms after it was signalled; giving up waiting for it`);
+  }
+
+  /** SIGKILL to the node's process group (after SIGCONT, or a frozen process would survive). */
   async kill(id: string): Promise<void> {
     const n = this.get(id);
     if (!n.pid || n.state === 'exited' || n.state === 'stopped') return;
     n.expectExit = true;
-    forceKill(n.pid);
-    await n.exited;
+    forceKillGroup(n.sp);
+    await this.awaitExit(n, KILL_WAIT_MS);
   }
 
   /** Graceful stop: SIGTERM makes Redis run SHUTDOWN; escalates to SIGKILL after `graceMs`. */
@@ -185,23 +296,23 @@ export class Supervisor {
     if (!n.pid || n.state === 'exited' || n.state === 'stopped') return;
     n.expectExit = true;
     this.setState(n, 'stopping');
-    const pid = n.pid;
+    const sp = n.sp;
+    n.stopDeadline = Date.now() + graceMs;
+    signal(sp, 'SIGCONT');
+    signal(sp, 'SIGTERM');
+    const timer = setTimeout(() => forceKillGroup(sp), graceMs);
     try {
-      process.kill(pid, 'SIGCONT');
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
+      await this.awaitExit(n, graceMs + KILL_WAIT_MS);
+    } finally {
+      clearTimeout(timer);
     }
-    const timer = setTimeout(() => forceKill(pid), graceMs);
-    await n.exited;
-    clearTimeout(timer);
   }
 
   freeze(id: string): void {
     const n = this.get(id);
     if (!n.pid || n.state !== 'running')
       throw new ProcessError(`${id} is not running (it is ${n.state})`, { nodeId: id });
-    process.kill(n.pid, 'SIGSTOP');
+    signal(n.sp, 'SIGSTOP');
     this.setState(n, 'frozen', 'SIGSTOP');
   }
 
@@ -209,7 +320,7 @@ export class Supervisor {
     const n = this.get(id);
     if (!n.pid || n.state !== 'frozen')
       throw new ProcessError(`${id} is not frozen (it is ${n.state})`, { nodeId: id });
-    process.kill(n.pid, 'SIGCONT');
+    signal(n.sp, 'SIGCONT');
     this.setState(n, 'running', 'SIGCONT');
   }
 
@@ -220,14 +331,14 @@ export class Supervisor {
     await this.start(id);
   }
 
-  /** Stops everything at once: SIGCONT + SIGKILL to every child, then waits for their exits. */
+  /** Stops everything at once: SIGCONT + SIGKILL to every group, then waits (bounded) for their exits. */
   async killAll(): Promise<void> {
     const waits: Array<Promise<void>> = [];
     for (const n of this.nodes.values()) {
       if (n.pid && n.state !== 'exited' && n.state !== 'stopped') {
         n.expectExit = true;
-        forceKill(n.pid);
-        if (n.exited) waits.push(n.exited);
+        forceKillGroup(n.sp);
+        waits.push(this.awaitExit(n, KILL_WAIT_MS));
       }
     }
     await Promise.all(waits);
@@ -244,6 +355,7 @@ export class Supervisor {
 
   /** Synchronous last resort for process 'exit' handlers. */
   killAllSync(): void {
-    for (const n of this.nodes.values()) if (n.pid && n.state !== 'exited' && n.state !== 'stopped') forceKill(n.pid);
+    for (const n of this.nodes.values())
+      if (n.pid && n.state !== 'exited' && n.state !== 'stopped') forceKillGroup(n.sp);
   }
 }

@@ -141,7 +141,7 @@ export class LocalDeployment implements Deployment {
     const ports = await planPorts(shape, preferred, ipsFor, { strict: opts.strictPorts });
     const topology = buildTopology(shape, ports.basePort, mode);
     const runId = newRunId();
-    const runDir = createRunDir(root, runId);
+    const runDir = createRunDir(root, runId, { keep: opts.keep });
     try {
       const d = new LocalDeployment({ opts, topology, runId, runDir, ports, shape });
       d.writeConfigs();
