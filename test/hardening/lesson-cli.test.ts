@@ -120,7 +120,7 @@ describe('lesson check --only', () => {
       const r = await runCli(args, { RSL_RUN_ROOT: runRoot });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /error: no lesson "nosuch"/);
-      assert.match(r.stderr, /Lessons: 01-tour, 02-noreplicas/);
+      assert.match(r.stderr, /Lessons: 01-tour, 02-events, .*14-noreplicas/);
       assert.equal(existsSync(runRoot), false, 'no cluster was started');
       noStack(r.stderr);
     }
