@@ -124,6 +124,11 @@ export function checkLedger(
   for (const m of present) if (!elements.has(m)) unexpected++;
 
   lost.sort((a, b) => a.at - b.at);
+  const lostByNode: Record<string, number> = {};
+  for (const l of lost) lostByNode[l.node] = (lostByNode[l.node] ?? 0) + 1;
+  const firstLost = lost[0];
+  const lastLost = lost[lost.length - 1];
+  const lossRate = acknowledged === 0 ? 0 : lost.length / acknowledged;
   return {
     at: final.at,
     finalMaster: final.node,
@@ -136,7 +141,13 @@ export function checkLedger(
     unknownPresent,
     unknownAbsent,
     unexpected,
-    lossRate: acknowledged === 0 ? 0 : lost.length / acknowledged,
+    lossRate,
+    failed: failedAbsent + failedPresent,
+    unknown: unknownPresent + unknownAbsent,
+    lostFraction: lossRate,
+    lossWindowMs: firstLost && lastLost ? lastLost.at - firstLost.at : 0,
+    ...(firstLost && lastLost ? { firstLostAt: firstLost.at, lastLostAt: lastLost.at } : {}),
+    lostByNode,
     lossWindows: lossWindows(lost, gapMs),
     lostSample: lost.slice(0, options.sampleSize ?? 10).map((l) => l.value),
     valid: lost.length === 0 && unexpected === 0,
@@ -160,4 +171,50 @@ export function lossWindows(lost: ReadonlyArray<{ at: number; node: string }>, g
   }
   done.push(...open.values());
   return done.sort((a, b) => a.firstAt - b.firstAt || a.node.localeCompare(b.node));
+}
+
+/** The verdict's numbers as the JSON reports carry them (times as ISO 8601 strings; see docs/json.md). */
+export interface VerdictFacts {
+  acknowledged: number;
+  survived: number;
+  lost: number;
+  failed: number;
+  unknown: number;
+  unexpected: number;
+  lostFraction: number;
+  lossWindowMs: number;
+  firstLostAt: string | null;
+  lastLostAt: string | null;
+  lostByNode: Record<string, number>;
+  lossWindows: Array<{ node: string; firstAt: string; lastAt: string; count: number }>;
+  finalMaster: string;
+  finalCount: number;
+  valid: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function verdictFacts(v: LedgerVerdict): VerdictFacts {
+  return {
+    acknowledged: v.acknowledged,
+    survived: v.survived,
+    lost: v.lost,
+    failed: v.failed,
+    unknown: v.unknown,
+    unexpected: v.unexpected,
+    lostFraction: v.lostFraction,
+    lossWindowMs: v.lossWindowMs,
+    firstLostAt: v.firstLostAt === undefined ? null : iso(v.firstLostAt),
+    lastLostAt: v.lastLostAt === undefined ? null : iso(v.lastLostAt),
+    lostByNode: { ...v.lostByNode },
+    lossWindows: v.lossWindows.map((w) => ({
+      node: w.node,
+      firstAt: iso(w.firstAt),
+      lastAt: iso(w.lastAt),
+      count: w.count,
+    })),
+    finalMaster: v.finalMaster,
+    finalCount: v.finalCount,
+    valid: v.valid,
+  };
 }

@@ -56,6 +56,19 @@ export interface LedgerVerdict {
   unexpected: number;
   /** lost / acknowledged, 0 when nothing was acknowledged. */
   lossRate: number;
+  /** Writes Redis refused (failedAbsent + failedPresent). */
+  failed: number;
+  /** Writes whose outcome is unknown (timeouts, in flight at the end): unknownPresent + unknownAbsent. */
+  unknown: number;
+  /** The same as lossRate, under the name the JSON reports use. */
+  lostFraction: number;
+  /** From the first to the last acknowledgement of a write that was then lost (ms); 0 when nothing was lost. */
+  lossWindowMs: number;
+  /** When the first / last lost write was acknowledged (ms since the epoch); absent when nothing was lost. */
+  firstLostAt?: number;
+  lastLostAt?: number;
+  /** Lost writes by the node that acknowledged them. */
+  lostByNode: Record<string, number>;
   lossWindows: LossWindow[];
   /** A few lost elements, for the report. */
   lostSample: string[];

@@ -4,9 +4,11 @@ import { isDisruptive } from '../actions/catalog.js';
 
 import { channelSpec } from '../cluster/observe/sentinel-events.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
-import { selectConverged, selectGoodReplicas } from '../state/selectors.js';
+import { verdictFacts } from '../ledger/check.js';
+import { selectConverged, selectGoodReplicas, selectMastership } from '../state/selectors.js';
 import type { LabState } from '../state/store.js';
 import { listing, replicationOf, sentinelOpinions, silence, trueMaster } from './cluster-facts.js';
+import type { Measurement } from './measured.js';
 import type { Goal } from './schema.js';
 import { predicateOf } from './schema.js';
 import type { StepMark } from './types.js';
@@ -22,6 +24,8 @@ export interface CheckContext {
 export interface CheckResult {
   met: boolean;
   detail: string;
+  /** What the goal measured, as numbers (one record per predicate evaluated). */
+  measured: Measurement[];
 }
 
 /** Captures what "since the step started" means for this snapshot. */
@@ -51,7 +55,7 @@ export function evaluateGoal(goal: Goal, ctx: CheckContext): CheckResult {
       return any(goal.any ?? [], ctx);
     case 'not': {
       const inner = evaluateGoal(goal.not as Goal, ctx);
-      return { met: !inner.met, detail: inner.detail };
+      return { met: !inner.met, detail: inner.detail, measured: inner.measured };
     }
     case 'roleOf':
       return roleOf(goal.roleOf!, ctx.state);
@@ -122,63 +126,85 @@ export function holdingDetail(detail: string, held: HoldState, now: number, hold
 function all(goals: readonly Goal[], ctx: CheckContext): CheckResult {
   const results = goals.map((g) => evaluateGoal(g, ctx));
   const unmet = results.filter((r) => !r.met);
-  if (unmet.length === 0) return { met: true, detail: results.map((r) => r.detail).join('; ') };
-  return { met: false, detail: unmet.map((r) => r.detail).join('; ') };
+  const measured = results.flatMap((r) => r.measured);
+  if (unmet.length === 0) return { met: true, detail: results.map((r) => r.detail).join('; '), measured };
+  return { met: false, detail: unmet.map((r) => r.detail).join('; '), measured };
 }
 
 function any(goals: readonly Goal[], ctx: CheckContext): CheckResult {
   const results = goals.map((g) => evaluateGoal(g, ctx));
   const hit = results.find((r) => r.met);
-  if (hit) return { met: true, detail: hit.detail };
-  return { met: false, detail: results.map((r) => r.detail).join(' / ') };
+  const measured = results.flatMap((r) => r.measured);
+  if (hit) return { met: true, detail: hit.detail, measured };
+  return { met: false, detail: results.map((r) => r.detail).join(' / '), measured };
 }
 
 function roleOf(p: NonNullable<Goal['roleOf']>, s: LabState): CheckResult {
   const info = replicationOf(s, p.node);
-  if (!info) return { met: false, detail: silence(s, p.node) };
+  const m = (role: 'master' | 'replica' | null): Measurement[] => [
+    { predicate: 'roleOf', node: p.node, role, master: (role === 'replica' && s.redis[p.node]?.masterId) || null },
+  ];
+  if (!info) return { met: false, detail: silence(s, p.node), measured: m(null) };
   const of = info.role === 'replica' && s.redis[p.node]?.masterId ? ` of ${s.redis[p.node]?.masterId}` : '';
-  return { met: info.role === p.role, detail: `${p.node} is a ${info.role}${of}` };
+  return { met: info.role === p.role, detail: `${p.node} is a ${info.role}${of}`, measured: m(info.role) };
 }
 
 function replicaOf(p: NonNullable<Goal['replicaOf']>, s: LabState): CheckResult {
   const info = replicationOf(s, p.node);
-  if (!info) return { met: false, detail: silence(s, p.node) };
-  if (info.role !== 'replica') return { met: false, detail: `${p.node} is a master` };
   const m = s.redis[p.node]?.masterId;
-  return { met: m === p.master, detail: `${p.node} replicates from ${m ?? 'an unknown node'}` };
+  const measured: Measurement[] = [
+    {
+      predicate: 'replicaOf',
+      node: p.node,
+      role: info?.role ?? null,
+      master: info?.role === 'replica' ? (m ?? null) : null,
+    },
+  ];
+  if (!info) return { met: false, detail: silence(s, p.node), measured };
+  if (info.role !== 'replica') return { met: false, detail: `${p.node} is a master`, measured };
+  return { met: m === p.master, detail: `${p.node} replicates from ${m ?? 'an unknown node'}`, measured };
 }
 
 function masterIs(node: string, wanted: boolean, s: LabState): CheckResult {
   const m = trueMaster(s);
-  if (!m.id) return { met: false, detail: m.detail };
-  return { met: (m.id === node) === wanted, detail: m.detail };
+  const measured: Measurement[] = [{ predicate: wanted ? 'masterIs' : 'masterIsNot', master: m.id ?? null }];
+  if (!m.id) return { met: false, detail: m.detail, measured };
+  return { met: (m.id === node) === wanted, detail: m.detail, measured };
 }
 
 /** Every answering Sentinel names the same node, and it is the true master whenever there is one. */
 function sentinelsAgree(wanted: boolean, s: LabState): CheckResult {
   const opinions = sentinelOpinions(s);
-  if (opinions.size === 0) return { met: false, detail: 'no Sentinel answers' };
+  const named: Record<string, string | null> = {};
+  for (const [sentinel, master] of opinions) named[sentinel] = master ?? null;
+  const measure = (agree: boolean): Measurement[] => [
+    { predicate: 'sentinelsAgree', answering: opinions.size, named, agree },
+  ];
+  if (opinions.size === 0) return { met: false, detail: 'no Sentinel answers', measured: measure(false) };
   const byMaster = new Map<string, string[]>();
-  for (const [sentinel, master] of opinions) {
+  for (const [sentinel, master] of opinions.entries()) {
     const key = master ?? 'no master';
     byMaster.set(key, [...(byMaster.get(key) ?? []), sentinel]);
   }
-  const named = byMaster.size === 1 ? [...byMaster.keys()][0] : undefined;
+  const one = byMaster.size === 1 ? [...byMaster.keys()][0] : undefined;
   const truth = trueMaster(s).id;
-  const stale = named !== undefined && truth !== undefined && named !== truth;
-  const agree = named !== undefined && named !== 'no master' && !stale;
+  const stale = one !== undefined && truth !== undefined && one !== truth;
+  const agree = one !== undefined && one !== 'no master' && !stale;
   let detail =
-    named !== undefined
-      ? `${opinions.size === 1 ? 'the only answering Sentinel names' : 'every answering Sentinel names'} ${named}`
+    one !== undefined
+      ? `${opinions.size === 1 ? 'the only answering Sentinel names' : 'every answering Sentinel names'} ${one}`
       : [...byMaster].map(([m, ss]) => `${listing(ss)} ${ss.length === 1 ? 'names' : 'name'} ${m}`).join('; ');
   if (stale) detail += `, but ${truth} is the master now`;
-  return { met: agree === wanted, detail };
+  return { met: agree === wanted, detail, measured: measure(agree) };
 }
 
 function sentinelNames(p: NonNullable<Goal['sentinelNames']>, s: LabState): CheckResult {
   const o = s.sentinels[p.sentinel];
-  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel) };
-  return { met: o.masterId === p.master, detail: `${p.sentinel} names ${o.masterId ?? 'no master'}` };
+  const measured: Measurement[] = [
+    { predicate: 'sentinelNames', sentinel: p.sentinel, master: (o?.reachable && o.masterId) || null },
+  ];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel), measured };
+  return { met: o.masterId === p.master, detail: `${p.sentinel} names ${o.masterId ?? 'no master'}`, measured };
 }
 
 function eventSeen(p: NonNullable<Goal['eventSeen']>, ctx: CheckContext): CheckResult {
@@ -201,7 +227,11 @@ function eventSeen(p: NonNullable<Goal['eventSeen']>, ctx: CheckContext): CheckR
     .filter(Boolean)
     .join(' ');
   const times = min === 1 ? (n === 0 ? 'not seen' : `seen ${n}×`) : `seen ${n}/${min}×`;
-  return { met: n >= min, detail: `${what} ${times} since the step started` };
+  return {
+    met: n >= min,
+    detail: `${what} ${times} since the step started`,
+    measured: [{ predicate: 'eventSeen', count: n, minCount: min }],
+  };
 }
 
 function notificationSeen(p: NonNullable<Goal['notificationSeen']>, ctx: CheckContext): CheckResult {
@@ -217,6 +247,7 @@ function notificationSeen(p: NonNullable<Goal['notificationSeen']>, ctx: CheckCo
   return {
     met: lines.length >= min,
     detail: `${what}: ${lines.length}${min > 1 ? `/${min}` : ''} since the step started`,
+    measured: [{ predicate: 'notificationSeen', count: lines.length, minCount: min }],
   };
 }
 
@@ -300,44 +331,78 @@ function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): 
   const noun = `${p.command ?? 'command'}${p.key === undefined ? '' : ` of ${p.key}`}${p.value === undefined ? '' : ` = ${p.value}`}`;
   const show = (r: (typeof mine)[number]) =>
     `${r.command} -> ${r.ok ? '' : '(error) '}${r.text}${r.node ? ` on ${r.node}` : ''}`;
-  if (hit) return { met: true, detail: `client ${p.client}: ${show(hit)}` };
-  const last = mine[mine.length - 1];
-  if (!last) return { met: false, detail: `no ${noun} by client ${p.client} since the step started` };
-  return { met: false, detail: `client ${p.client}'s last ${noun}: ${show(last)}` };
+  const shown = hit ?? mine[mine.length - 1];
+  const measured: Measurement[] = [
+    {
+      predicate: 'clientResult',
+      client: p.client,
+      matching: mine.length,
+      ok: shown?.ok ?? null,
+      text: shown?.text ?? null,
+      node: shown?.node ?? null,
+    },
+  ];
+  if (hit) return { met: true, detail: `client ${p.client}: ${show(hit)}`, measured };
+  if (!shown) return { met: false, detail: `no ${noun} by client ${p.client} since the step started`, measured };
+  return { met: false, detail: `client ${p.client}'s last ${noun}: ${show(shown)}`, measured };
 }
 
 function processState(p: NonNullable<Goal['processState']>, s: LabState): CheckResult {
   const state = s.processes[p.node]?.state ?? 'unknown';
-  return { met: state === p.state, detail: `${p.node} is ${state}` };
+  return {
+    met: state === p.state,
+    detail: `${p.node} is ${state}`,
+    measured: [{ predicate: 'processState', node: p.node, state }],
+  };
 }
 
 function linkUp(p: NonNullable<Goal['linkUp']>, s: LabState): CheckResult {
   const info = replicationOf(s, p.node);
-  if (!info) return { met: false, detail: silence(s, p.node) };
-  if (info.role !== 'replica') return { met: false, detail: `${p.node} is a master (it has no master link)` };
+  const measure = (up: boolean | null): Measurement[] => [{ predicate: 'linkUp', node: p.node, up }];
+  if (!info) return { met: false, detail: silence(s, p.node), measured: measure(null) };
+  if (info.role !== 'replica')
+    return { met: false, detail: `${p.node} is a master (it has no master link)`, measured: measure(null) };
   const up = info.masterLinkStatus === 'up';
   const master = s.redis[p.node]?.masterId ?? 'its master';
-  return { met: up === p.up, detail: `${p.node}'s link to ${master} is ${up ? 'up' : 'down'}` };
+  return { met: up === p.up, detail: `${p.node}'s link to ${master} is ${up ? 'up' : 'down'}`, measured: measure(up) };
 }
 
 function goodReplicas(p: NonNullable<Goal['goodReplicas']>, s: LabState): CheckResult {
   const info = replicationOf(s, p.node);
-  if (!info) return { met: false, detail: silence(s, p.node) };
-  if (info.role !== 'master') return { met: false, detail: `${p.node} is a replica, not a master` };
-  const good = selectGoodReplicas(s, p.node) ?? 0;
   const maxLag = s.redis[p.node]?.minReplicasMaxLagSec ?? s.topology.replication.minReplicasMaxLagSec;
+  const measure = (good: number | null): Measurement[] => [
+    { predicate: 'goodReplicas', node: p.node, good, maxLagSec: maxLag },
+  ];
+  if (!info) return { met: false, detail: silence(s, p.node), measured: measure(null) };
+  if (info.role !== 'master')
+    return { met: false, detail: `${p.node} is a replica, not a master`, measured: measure(null) };
+  const good = selectGoodReplicas(s, p.node) ?? 0;
   const met = (p.atLeast === undefined || good >= p.atLeast) && (p.atMost === undefined || good <= p.atMost);
   return {
     met,
     detail: `${p.node} has ${good} good replica${good === 1 ? '' : 's'} (acknowledged within ${maxLag} s)`,
+    measured: measure(good),
   };
 }
 
 function tilt(p: NonNullable<Goal['tilt']>, s: LabState): CheckResult {
   const o = s.sentinels[p.sentinel];
-  if (!o?.reachable || !o.info) return { met: false, detail: silence(s, p.sentinel) };
-  const since = o.info.tilt && o.info.tiltSinceSec !== undefined ? ` for ${o.info.tiltSinceSec} s` : '';
-  return { met: o.info.tilt === p.on, detail: `${p.sentinel} is ${o.info.tilt ? `in TILT${since}` : 'not in TILT'}` };
+  const info = o?.reachable ? o.info : undefined;
+  const measured: Measurement[] = [
+    {
+      predicate: 'tilt',
+      sentinel: p.sentinel,
+      tilt: info?.tilt ?? null,
+      tiltSinceSec: info?.tilt ? (info.tiltSinceSec ?? null) : null,
+    },
+  ];
+  if (!info) return { met: false, detail: silence(s, p.sentinel), measured };
+  const since = info.tilt && info.tiltSinceSec !== undefined ? ` for ${info.tiltSinceSec} s` : '';
+  return {
+    met: info.tilt === p.on,
+    detail: `${p.sentinel} is ${info.tilt ? `in TILT${since}` : 'not in TILT'}`,
+    measured,
+  };
 }
 
 function isComplete(f: FailoverTimeline): boolean {
@@ -350,7 +415,11 @@ function failoverCompleted(wanted: boolean, ctx: CheckContext): CheckResult {
   const detail = last
     ? `failover ${last.oldMasterId ?? '?'} -> ${last.newMasterId ?? '?'} completed${fresh.length > 1 ? ` (${fresh.length} failovers since the step started)` : ''}`
     : 'no failover completed since the step started';
-  return { met: fresh.length > 0 === wanted, detail };
+  return {
+    met: fresh.length > 0 === wanted,
+    detail,
+    measured: [{ predicate: 'failoverCompleted', completed: fresh.length }],
+  };
 }
 
 /**
@@ -360,7 +429,10 @@ function failoverCompleted(wanted: boolean, ctx: CheckContext): CheckResult {
 function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): CheckResult {
   const s = ctx.state;
   const sw = s.events.find((e) => e.seq > ctx.since.eventSeq && e.channel === '+switch-master');
-  if (!sw) return { met: false, detail: 'no master switch since the step started' };
+  const measure = (ms: number | null): Measurement[] => [
+    { predicate: 'failoverTook', ms, newMaster: sw?.toId ?? null },
+  ];
+  if (!sw) return { met: false, detail: 'no master switch since the step started', measured: measure(null) };
   const fault = s.actions
     .filter((a) => a.seq > ctx.since.actionSeq && a.status !== 'failed' && isDisruptive(a.kind) && a.at <= sw.at)
     .at(-1);
@@ -368,19 +440,29 @@ function failoverTook(p: NonNullable<Goal['failoverTook']>, ctx: CheckContext): 
     (f) => f.phases['switch-master'] !== undefined && !ctx.since.switchedFailovers.includes(f.id),
   );
   const start = fault?.at ?? timeline?.startedAt;
-  if (start === undefined) return { met: false, detail: 'the master switched, but no fault was injected in this step' };
+  if (start === undefined)
+    return {
+      met: false,
+      detail: 'the master switched, but no fault was injected in this step',
+      measured: measure(null),
+    };
   const took = sw.at - start;
   const met = (p.atLeastMs === undefined || took >= p.atLeastMs) && (p.atMostMs === undefined || took <= p.atMostMs);
   const cause = fault?.title ?? timeline?.cause ?? 'the fault';
   return {
     met,
     detail: `clients were switched to ${sw.toId ?? 'the new master'} ${(took / 1000).toFixed(2)} s after ${cause}`,
+    measured: measure(took),
   };
 }
 
 function converged(wanted: boolean, s: LabState): CheckResult {
   const c = selectConverged(s);
-  return { met: c.ok === wanted, detail: c.ok ? `settled: ${c.detail}` : `not settled: ${c.detail}` };
+  return {
+    met: c.ok === wanted,
+    detail: c.ok ? `settled: ${c.detail}` : `not settled: ${c.detail}`,
+    measured: [{ predicate: 'converged', converged: c.ok, master: selectMastership(s).master ?? null }],
+  };
 }
 
 function faultActive(wanted: boolean, s: LabState): CheckResult {
@@ -392,7 +474,7 @@ function faultActive(wanted: boolean, s: LabState): CheckResult {
           s.faults.map((f) => f.description),
           2,
         )}`;
-  return { met: n > 0 === wanted, detail };
+  return { met: n > 0 === wanted, detail, measured: [{ predicate: 'faultActive', active: n }] };
 }
 
 function workload(p: NonNullable<Goal['workload']>, ctx: CheckContext): CheckResult {
@@ -406,6 +488,7 @@ function workload(p: NonNullable<Goal['workload']>, ctx: CheckContext): CheckRes
       : delta(w.counts.errors[p.errorPrefix] ?? 0, ctx.since.workloadErrors[p.errorPrefix] ?? 0);
   const parts: string[] = [];
   let met = true;
+  let errorCount = errors;
   if (p.running !== undefined) {
     met &&= w.running === p.running;
     parts.push(w.running ? `the workload is running (client ${w.client ?? '?'})` : 'the workload is stopped');
@@ -429,10 +512,17 @@ function workload(p: NonNullable<Goal['workload']>, ctx: CheckContext): CheckRes
       (sum, [k, v]) => sum + delta(v, ctx.since.workloadErrors[k] ?? 0),
       0,
     );
+    errorCount = total;
     met &&= total >= p.errorsAtLeast;
     parts.push(`${total}/${p.errorsAtLeast} failed writes since the step started`);
   }
-  return { met, detail: parts.join('; ') };
+  return {
+    met,
+    detail: parts.join('; '),
+    measured: [
+      { predicate: 'workload', running: w.running, client: w.client ?? null, acknowledged: ok, errors: errorCount },
+    ],
+  };
 }
 
 function ledger(p: NonNullable<Goal['ledger']>, ctx: CheckContext): CheckResult {
@@ -444,7 +534,7 @@ function ledger(p: NonNullable<Goal['ledger']>, ctx: CheckContext): CheckResult 
       : w.running
         ? 'stop the workload to get the verdict'
         : 'no ledger verdict yet';
-    return { met: false, detail: why };
+    return { met: false, detail: why, measured: [{ predicate: 'ledger', verdict: null }] };
   }
   const window = v.lossWindows.reduce((m, l) => Math.max(m, l.lastAt - l.firstAt), 0);
   const met =
@@ -457,13 +547,17 @@ function ledger(p: NonNullable<Goal['ledger']>, ctx: CheckContext): CheckResult 
   return {
     met,
     detail: `${v.acknowledged} acknowledged, ${v.lost} lost (${(v.lossRate * 100).toFixed(1)}%)${windowText}; final master ${v.finalMaster}`,
+    measured: [{ predicate: 'ledger', verdict: verdictFacts(v) }],
   };
 }
 
 function masterauthMissing(p: NonNullable<Goal['masterauthMissing']>, s: LabState): CheckResult {
   const o = s.redis[p.node];
-  if (!o?.reachable) return { met: false, detail: silence(s, p.node) };
-  if (o.hasMasterauth === undefined) return { met: false, detail: `${p.node}'s masterauth is not known yet` };
+  const measured: Measurement[] = [
+    { predicate: 'masterauthMissing', node: p.node, hasMasterauth: o?.reachable ? (o.hasMasterauth ?? null) : null },
+  ];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.node), measured };
+  if (o.hasMasterauth === undefined) return { met: false, detail: `${p.node}'s masterauth is not known yet`, measured };
   const info = o.replication;
   const link =
     info?.role === 'replica'
@@ -474,5 +568,6 @@ function masterauthMissing(p: NonNullable<Goal['masterauthMissing']>, s: LabStat
   return {
     met: !o.hasMasterauth,
     detail: `${p.node} ${o.hasMasterauth ? 'has' : 'has no'} masterauth${link}`,
+    measured,
   };
 }

@@ -5,6 +5,7 @@ import type { TopologyShape } from '../cluster/topology.js';
 import { errorMessage } from '../errors.js';
 import type { LabStore } from '../state/store.js';
 import { evaluateGoal, markStep } from './checks.js';
+import type { Measurement } from './measured.js';
 import { DEFAULT_POLL_MS, playEntries, waitForGoal } from './play.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type Lesson, type LessonStep } from './schema.js';
 import { lessonShape } from './shape.js';
@@ -35,6 +36,8 @@ export interface StepReport {
   /** Time from the start of the step's setup to its verdict. */
   ms: number;
   detail: string;
+  /** What the step's goal measured at its verdict (numbers next to `detail`; absent when the goal was not reached). */
+  measured?: Measurement[];
   /** Not run because an earlier step failed. */
   skipped?: boolean;
 }
@@ -97,11 +100,12 @@ async function runStep(
   o: { now: () => number; timeoutMs: number; pollMs: number },
 ): Promise<StepReport> {
   const start = o.now();
-  const report = (passed: boolean, detail: string): StepReport => ({
+  const report = (passed: boolean, detail: string, measured?: Measurement[]): StepReport => ({
     id: step.id,
     passed,
     ms: o.now() - start,
     detail,
+    ...(measured ? { measured } : {}),
   });
 
   const setup = await playEntries(step.setup, lab, {
@@ -117,6 +121,7 @@ async function runStep(
     return report(
       false,
       `the goal already holds before the solution (${before.detail}); fix the step or set alreadySolved: true`,
+      before.measured,
     );
   }
 
@@ -125,6 +130,6 @@ async function runStep(
 
   const remaining = Math.max(0, o.timeoutMs - (o.now() - since.at));
   const result = await waitForGoal(lab.store, step.goal, { since, now: o.now, pollMs: o.pollMs, timeoutMs: remaining });
-  if (!result.met) return report(false, `goal not met within ${o.timeoutMs} ms: ${result.detail}`);
-  return report(true, result.detail);
+  if (!result.met) return report(false, `goal not met within ${o.timeoutMs} ms: ${result.detail}`, result.measured);
+  return report(true, result.detail, result.measured);
 }

@@ -4,6 +4,7 @@ import { type ActionOutcome, actionLine, type LabAction } from '../actions/catal
 import type { LabStore } from '../state/store.js';
 import { evaluateGoal, holdingDetail, trackHold } from './checks.js';
 import { describeGoal } from './describe.js';
+import type { Measurement } from './measured.js';
 import type { Goal, SolutionEntry } from './schema.js';
 import { isWaitFor } from './schema.js';
 import type { StepMark } from './types.js';
@@ -72,6 +73,8 @@ export interface WaitResult {
   met: boolean;
   detail: string;
   ms: number;
+  /** What the goal measured at the last evaluation. */
+  measured: Measurement[];
 }
 
 /** Polls the store until `goal` holds (for its holdMs) or `timeoutMs` passes. */
@@ -90,10 +93,10 @@ export async function waitForGoal(
     const r = evaluateGoal(goal, { state: store.getState(), now: t, since: opts.since });
     const held = trackHold(heldSince, r.met, t, holdMs);
     heldSince = held.heldSince;
-    if (held.satisfied) return { met: true, detail: r.detail, ms: t - start };
+    if (held.satisfied) return { met: true, detail: r.detail, ms: t - start, measured: r.measured };
     if (t - start >= opts.timeoutMs)
-      return { met: false, detail: holdingDetail(r.detail, held, t, holdMs), ms: t - start };
-    if (opts.signal?.aborted) return { met: false, detail: 'stopped', ms: t - start };
+      return { met: false, detail: holdingDetail(r.detail, held, t, holdMs), ms: t - start, measured: r.measured };
+    if (opts.signal?.aborted) return { met: false, detail: 'stopped', ms: t - start, measured: r.measured };
     await sleep(Math.min(pollMs, Math.max(1, opts.timeoutMs - (t - start))));
   }
 }

@@ -1,7 +1,7 @@
 // The set checker over hand-made histories: every verdict class, odd histories, loss-window attribution.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkLedger, lossWindows } from '../../src/ledger/check.js';
+import { checkLedger, lossWindows, verdictFacts } from '../../src/ledger/check.js';
 import { add, op } from './history-fixtures.js';
 
 const final = (members: string[], node = 'redis-1') => ({ node, members, at: 100_000 });
@@ -48,6 +48,40 @@ describe('checkLedger', () => {
     assert.equal(v.at, 100_000);
     assert.deepEqual(v.lostSample, ['e-2']);
     assert.deepEqual(v.lossWindows, [{ node: 'redis-3', firstAt: 1101, lastAt: 1101, count: 1 }]);
+  });
+
+  it('carries the numbers the JSON reports need: failed, unknown, fraction, window, first/last loss, per node', () => {
+    const history = [
+      ...add(1, 'a', 'ok', 1000, 'redis-1'),
+      ...add(2, 'b', 'ok', 2000, 'redis-1'), // lost on redis-1
+      ...add(3, 'c', 'ok', 5000, 'redis-3'), // lost on redis-3
+      ...add(4, 'd', 'ok', 9000, 'redis-1'), // lost on redis-1, 7 s after the first loss
+      ...add(5, 'e', 'fail', 3000),
+      ...add(6, 'f', 'info', 3500),
+      ...add(7, 'g', 'info', 3600),
+    ];
+    const v = checkLedger(history, final(['a', 'g']));
+    assert.equal(v.failed, 1);
+    assert.equal(v.unknown, 2);
+    assert.equal(v.lost, 3);
+    assert.equal(v.lostFraction, 0.75);
+    assert.equal(v.firstLostAt, 2001);
+    assert.equal(v.lastLostAt, 9001);
+    assert.equal(v.lossWindowMs, 7000);
+    assert.deepEqual(v.lostByNode, { 'redis-1': 2, 'redis-3': 1 });
+    const f = verdictFacts(v);
+    assert.equal(f.firstLostAt, new Date(2001).toISOString());
+    assert.equal(f.lastLostAt, new Date(9001).toISOString());
+    assert.deepEqual(f.lostByNode, { 'redis-1': 2, 'redis-3': 1 });
+    assert.equal(f.lossWindows[0]?.firstAt, new Date(2001).toISOString());
+  });
+
+  it('reports no loss window and null loss times when nothing was lost', () => {
+    const v = checkLedger([...add(1, 'a', 'ok', 1)], final(['a']));
+    assert.equal(v.lossWindowMs, 0);
+    assert.equal(v.firstLostAt, undefined);
+    assert.deepEqual(v.lostByNode, {});
+    assert.equal(verdictFacts(v).firstLostAt, null);
   });
 
   it('is valid with nothing lost and nothing unexpected, even with refusals and unknowns', () => {

@@ -320,6 +320,24 @@ describe('goodReplicas', () => {
     });
     assert.equal(met({ goodReplicas: { node: 'redis-1', atLeast: 2, atMost: 2 } }, s), true);
     assert.equal(met({ goodReplicas: { node: 'redis-2', atLeast: 0 } }, s), false, 'a replica has no good replicas');
+    assert.deepEqual(check({ goodReplicas: { node: 'redis-1', atLeast: 2 } }, s).measured, [
+      { predicate: 'goodReplicas', node: 'redis-1', good: 2, maxLagSec: 10 },
+    ]);
+    assert.deepEqual(check({ goodReplicas: { node: 'redis-2', atLeast: 0 } }, s).measured, [
+      { predicate: 'goodReplicas', node: 'redis-2', good: null, maxLagSec: 10 },
+    ]);
+  });
+
+  it('measures every part of all/any/not', () => {
+    const s = healthy();
+    const r = check(
+      { all: [{ faultActive: false }, { not: { processState: { node: 'redis-1', state: 'exited' } } }] },
+      s,
+    );
+    assert.deepEqual(r.measured, [
+      { predicate: 'faultActive', active: 0 },
+      { predicate: 'processState', node: 'redis-1', state: s.processes['redis-1']?.state },
+    ]);
   });
 });
 
@@ -383,6 +401,9 @@ describe('failoverCompleted / failoverTook', () => {
       check({ failoverTook: { atMostMs: 4500 } }, s, since).detail,
       'clients were switched to redis-2 2.25 s after kill redis-1',
     );
+    assert.deepEqual(check({ failoverTook: { atMostMs: 4500 } }, s, since).measured, [
+      { predicate: 'failoverTook', ms: 2250, newMaster: 'redis-2' },
+    ]);
   });
 
   it('falls back to the failover timeline, and needs a switch in this step', () => {
@@ -497,6 +518,13 @@ describe('faultActive / workload / ledger', () => {
     unknownAbsent: 0,
     unexpected: 0,
     lossRate: 1,
+    failed: 0,
+    unknown: 0,
+    lostFraction: 1,
+    lossWindowMs: 25_000,
+    firstLostAt: 1000,
+    lastLostAt: 26_000,
+    lostByNode: { 'redis-3': 100 },
     lossWindows: [{ node: 'redis-3', firstAt: 1000, lastAt: 26_000, count: 100 }],
     lostSample: [],
     valid: true,
@@ -515,6 +543,15 @@ describe('faultActive / workload / ledger', () => {
     assert.equal(met({ ledger: { lostAtLeast: 1 } }, fresh, since), true);
     assert.equal(met({ ledger: { lostAtMost: 50 } }, fresh, since), false);
     assert.equal(met({ ledger: { lossWindowAtMostMs: 12_000 } }, fresh, since), false);
+    const measured = check({ ledger: { lostAtLeast: 1 } }, fresh, since).measured;
+    assert.equal(measured.length, 1);
+    const m = measured[0];
+    assert.ok(m?.predicate === 'ledger' && m.verdict);
+    assert.equal(m.verdict.acknowledged, 100);
+    assert.equal(m.verdict.lost, 100);
+    assert.equal(m.verdict.lostFraction, 1);
+    assert.equal(m.verdict.lossWindowMs, 25_000);
+    assert.deepEqual(m.verdict.lostByNode, { 'redis-3': 100 });
     assert.equal(
       check({ ledger: { lostAtLeast: 1 } }, fresh, since).detail,
       '100 acknowledged, 100 lost (100.0%), lost within 25.0 s; final master redis-1',
