@@ -135,6 +135,8 @@ export type LabEvents = {
   'client-result': [ClientResultEvent];
   workload: [WorkloadEvent];
   notification: [NotificationLine];
+  /** Time passes (once a second while the lab observes): what only time decides, e.g. a failover with no quorum. */
+  tick: [{ at: number }];
 };
 
 export class LabEmitter extends EventEmitter<LabEvents> {}

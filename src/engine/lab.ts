@@ -50,6 +50,7 @@ export class Lab<D extends Deployment = Deployment> {
   private readonly binding: Binding;
   private readonly probeIntervalMs: number;
   private observer: Observer | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private clientsRunning: Clients | undefined;
   private seq = 0;
   private closed = false;
@@ -162,6 +163,9 @@ export class Lab<D extends Deployment = Deployment> {
         d.resolveRunId?.(runId) ?? Object.values(this.store.getState().sentinels).find((o) => o.myId === runId)?.id,
     });
     this.observer.start();
+    // What only time decides (a failover that never reaches ODOWN) needs a clock even when nothing is published.
+    this.ticker = setInterval(() => this.emitter.emit('tick', { at: Date.now() }), 1000);
+    this.ticker.unref();
     d.capabilities.notifications?.start((sentinelId, line) =>
       this.emitter.emit('notification', { seq: ++this.seq, sentinelId, at: Date.now(), line }),
     );
@@ -178,6 +182,8 @@ export class Lab<D extends Deployment = Deployment> {
   }
 
   private async stopWatching(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
     this.observer?.stop();
     this.deployment.capabilities.notifications?.stop();
     await this.clientsRunning?.close().catch(() => undefined);

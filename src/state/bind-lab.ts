@@ -6,9 +6,11 @@ import { createStore } from 'zustand/vanilla';
 import { isDisruptive } from '../actions/catalog.js';
 import type { LabEmitter, LabEvents, SentinelEvent } from '../cluster/events.js';
 import { appendToGroups } from '../cluster/observe/event-groups.js';
-import { updateTimelines } from '../cluster/observe/failover-timeline.js';
+import { settleTimelines, type TimelineContext, updateTimelines } from '../cluster/observe/failover-timeline.js';
 import { computeLags } from '../cluster/observe/lag.js';
+import { sentinelNodes } from '../cluster/topology.js';
 import { countOps } from '../ledger/counts.js';
+import { selectSettings } from './selectors.js';
 import { appendBounded, emptyCounts, type LabState, type LabStore, LIMITS } from './store.js';
 
 /** A pure reducer for state a higher layer keeps in the store (LabState slots, see store.ts). */
@@ -62,6 +64,7 @@ const FACTS: ReadonlyArray<keyof LabEvents> = [
   'client-result',
   'workload',
   'notification',
+  'tick',
 ];
 
 export function bindLab(
@@ -147,6 +150,8 @@ interface Gathered {
   events: SentinelEvent[];
   logs: Map<string, string[]>;
   probed: boolean;
+  /** The latest clock tick in the batch. */
+  tickAt?: number;
 }
 
 const emptyGathered = (): Gathered => ({ events: [], logs: new Map(), probed: false });
@@ -255,6 +260,9 @@ export function reduceBatch(
       case 'notification':
         patch({ notifications: appendBounded(next.notifications, [q.args[0]], LIMITS.notifications) });
         break;
+      case 'tick':
+        gathered.tickAt = q.args[0].at;
+        break;
       case 'fold-input':
         // A fold sees every fact queued before its input.
         next = foldGathered(next, gathered);
@@ -279,23 +287,26 @@ function foldGathered(s: LabState, g: Gathered): LabState {
     }
     next = { ...next, processes };
   }
-  if (g.events.length) {
-    const settings = next.topology.sentinel;
+  if (g.events.length || g.tickAt !== undefined) {
+    const ctx = timelineContext(next);
     let failovers = next.failovers;
-    const lastFault = lastFaultOf(next);
-    for (const e of g.events) {
-      failovers = updateTimelines(failovers, e, {
-        downAfterMs: settings.downAfterMs,
-        failoverTimeoutMs: settings.failoverTimeoutMs,
-        lastFault,
-      });
+    for (const e of g.events) failovers = updateTimelines(failovers, e, ctx);
+    const last = g.events[g.events.length - 1];
+    const now = Math.max(g.tickAt ?? 0, last?.at ?? 0);
+    failovers = settleTimelines(failovers, now, ctx);
+    if (g.events.length) {
+      next = {
+        ...next,
+        events: appendBounded(next.events, g.events, LIMITS.events),
+        eventGroups: appendToGroups(next.eventGroups, g.events, {
+          windowMs: GROUP_WINDOW_MS,
+          limit: LIMITS.eventGroups,
+        }),
+        failovers,
+      };
+    } else if (failovers !== next.failovers) {
+      next = { ...next, failovers };
     }
-    next = {
-      ...next,
-      events: appendBounded(next.events, g.events, LIMITS.events),
-      eventGroups: appendToGroups(next.eventGroups, g.events, { windowMs: GROUP_WINDOW_MS, limit: LIMITS.eventGroups }),
-      failovers,
-    };
   }
   if (g.probed) {
     const lagHistory = { ...next.lagHistory };
@@ -305,6 +316,24 @@ function foldGathered(s: LabState, g: Gathered): LabState {
     next = { ...next, lagHistory };
   }
   return next;
+}
+
+/** What failover timelines need from the state: the settings in force now (re-read every probe round), the last
+ * fault, and the roles the probes see. */
+function timelineContext(s: LabState): TimelineContext {
+  const settings = selectSettings(s);
+  return {
+    downAfterMs: settings.downAfterMs,
+    failoverTimeoutMs: settings.failoverTimeoutMs,
+    quorum: settings.quorum,
+    parallelSyncs: settings.parallelSyncs,
+    sentinels: sentinelNodes(s.topology).length,
+    lastFault: lastFaultOf(s),
+    observedRole: (id) => {
+      const o = s.redis[id];
+      return o?.reachable ? o.replication?.role : undefined;
+    },
+  };
 }
 
 /** The most recent fault the lab injected (a kill, freeze, stop or network fault), for failover timelines. */

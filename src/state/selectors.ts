@@ -245,3 +245,68 @@ export const selectConverged: (s: LabState) => { ok: boolean; detail: string } =
   (s) => [s.topology, s.redis, s.sentinels, s.processes],
   converged,
 );
+
+/** The Sentinel and replication settings in force, as the nodes report them now (not as the lab wrote them). */
+export interface SettingsInForce {
+  quorum: number;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  parallelSyncs: number;
+  /** On the master (CONFIG GET), else the topology's. */
+  minReplicasToWrite: number;
+  minReplicasMaxLagSec: number;
+  /** Where the Sentinel values come from: the answering Sentinels, or the topology when none answered yet. */
+  source: 'sentinels' | 'topology';
+  /** Sentinels report different values (SENTINEL SET on some only): each value is the most common one. */
+  sentinelsDiffer: boolean;
+}
+
+/** The most common value (ties: the first seen, in topology order). */
+function mostCommon(values: readonly number[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: number | undefined;
+  let bestCount = 0;
+  for (const [v, c] of counts) {
+    if (c > bestCount) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * Settings re-read every probe round: SENTINEL MASTER on every answering Sentinel (quorum, down-after-milliseconds,
+ * failover-timeout, parallel-syncs) and CONFIG GET on the master (min-replicas-to-write, min-replicas-max-lag), so a
+ * SENTINEL SET or CONFIG SET made from outside the lab shows within one round. Falls back to the topology.
+ */
+export const selectSettings: (s: LabState) => SettingsInForce = memo(
+  (s) => [s.topology, s.sentinels, s.redis],
+  (s) => {
+    const t = s.topology;
+    const infos = sentinelNodes(t)
+      .map((n) => s.sentinels[n.id])
+      .flatMap((o) => (o?.reachable && o.master ? [o.master] : []));
+    const pick = (f: (m: (typeof infos)[number]) => number, fallback: number) => {
+      const values = infos.map(f).filter((v) => Number.isFinite(v) && v > 0);
+      return { value: mostCommon(values) ?? fallback, differ: new Set(values).size > 1 };
+    };
+    const quorum = pick((m) => m.quorum, t.sentinel.quorum);
+    const downAfter = pick((m) => m.downAfterMs, t.sentinel.downAfterMs);
+    const timeout = pick((m) => m.failoverTimeoutMs, t.sentinel.failoverTimeoutMs);
+    const syncs = pick((m) => m.parallelSyncs, t.sentinel.parallelSyncs);
+    const masterId = selectMastership(s).master;
+    const m = masterId ? s.redis[masterId] : undefined;
+    return {
+      quorum: quorum.value,
+      downAfterMs: downAfter.value,
+      failoverTimeoutMs: timeout.value,
+      parallelSyncs: syncs.value,
+      minReplicasToWrite: m?.minReplicasToWrite ?? t.replication.minReplicasToWrite,
+      minReplicasMaxLagSec: m?.minReplicasMaxLagSec ?? t.replication.minReplicasMaxLagSec,
+      source: infos.length ? 'sentinels' : 'topology',
+      sentinelsDiffer: quorum.differ || downAfter.differ || timeout.differ || syncs.differ,
+    };
+  },
+);

@@ -128,3 +128,64 @@ describe('bindLab and reduceBatch', () => {
     b.dispose();
   });
 });
+
+describe('failover timelines use the settings in force', () => {
+  const t3 = buildTopology({ redis: 2, sentinels: 3 }, 6379, 'hosts');
+  const master = (downAfterMs: number, quorum: number) => ({
+    name: 'mymaster',
+    ip: '127.0.2.1',
+    port: 6379,
+    flags: ['master'],
+    fields: {},
+    configEpoch: 0,
+    quorum,
+    numReplicas: 1,
+    numOtherSentinels: 2,
+    downAfterMs,
+    failoverTimeoutMs: 10_000,
+    parallelSyncs: 1,
+  });
+  const probed = (id: string, downAfterMs: number, quorum = 2) => ({
+    kind: 'sentinel-probed' as const,
+    args: [{ id, at: 1, reachable: true, replicas: [], sentinels: [], master: master(downAfterMs, quorum) }] as [never],
+  });
+  const sdown = (sentinelId: string, at: number, seq: number) => ({
+    kind: 'sentinel-event' as const,
+    args: [
+      {
+        seq,
+        at,
+        sentinelId,
+        channel: '+sdown',
+        payload: 'master mymaster 127.0.2.1 6379',
+        severity: 'warning' as const,
+        gloss: '',
+        instanceType: 'master',
+        subjectId: 'redis-1',
+        known: true,
+      },
+    ] as [never],
+  });
+
+  it('a SENTINEL SET made from outside is what the next timeline records, not the topology', () => {
+    assert.equal(t3.sentinel.downAfterMs, 1000);
+    const s = reduceBatch(
+      initialLabState(t3),
+      [probed('sentinel-1', 3000), probed('sentinel-2', 3000), probed('sentinel-3', 3000), sdown('sentinel-1', 10, 1)],
+      { now: 10 },
+    );
+    assert.equal(s.failovers[0]?.downAfterMs, 3000);
+    assert.equal(s.failovers[0]?.quorum, 2);
+  });
+
+  it('a clock tick closes an outage that never reached ODOWN as "no quorum"', () => {
+    const s1 = reduceBatch(initialLabState(t3), [probed('sentinel-1', 1000), sdown('sentinel-1', 1000, 1)], {
+      now: 1000,
+    });
+    assert.equal(s1.failovers[0]?.done, false);
+    const s2 = reduceBatch(s1, [{ kind: 'tick', args: [{ at: 1500 }] }], { now: 1500 });
+    assert.equal(s2, s1, 'too early: nothing changes, not even the state object');
+    const s3 = reduceBatch(s1, [{ kind: 'tick', args: [{ at: 6000 }] }], { now: 6000 });
+    assert.equal(s3.failovers[0]?.outcome, 'no-quorum');
+  });
+});

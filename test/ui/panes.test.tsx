@@ -45,6 +45,16 @@ describe('panes render fixture states', () => {
     assert.match(f, /▶ \[M\] redis-1/);
   });
 
+  it('the settings line shows what the Sentinels report now (a SENTINEL SET from outside), not the topology', async () => {
+    const s = healthyState();
+    for (const o of Object.values(s.sentinels)) {
+      if (o.master) Object.assign(o.master, { downAfterMs: 3000, quorum: 3 });
+    }
+    const { tui } = wide(s);
+    const f = await tui.waitForFrame('down-after');
+    assert.match(f, /quorum 3 · down-after 3000 ms · failover-timeout 10 s/);
+  });
+
   it('master killed: exit shown, +sdown reported by three Sentinels, the timeline and the disagreement', async () => {
     const { tui } = wide(masterKilledState());
     const f = await tui.waitForFrame('Failover redis-1 → redis-3');

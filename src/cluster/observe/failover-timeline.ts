@@ -1,15 +1,36 @@
 // Pure assembly of failover timelines from Sentinel events: fault -> SDOWN -> ODOWN -> election -> promotion ->
-// switch-master per Sentinel -> replicas repointed -> failover-end -> old master converted (facts §2.3).
+// switch-master per Sentinel -> replicas repointed -> failover-end -> old master converted
+// (redis.io/docs/latest/operate/oss_and_stack/management/sentinel/). A timeline also closes without a promotion:
+// "no quorum" (too few Sentinels see the master down for ODOWN; settleTimelines decides it as time passes),
+// "no majority" (ODOWN, but no Sentinel got a majority's votes: `-failover-abort-not-elected`), "aborted: <reason>"
+// (another `-failover-abort-*`), or the master answering again before a failover started (as a master, or with its
+// role switched to replica). A retried election for the same outage joins the timeline of the fault that caused it.
 import type { SentinelEvent } from '../events.js';
 import { parseInstanceDetails, parseSwitchMaster } from './sentinel-events.js';
-import type { FailoverPhase, FailoverTimeline } from './types.js';
+import type { FailoverOutcome, FailoverPhase, FailoverTimeline } from './types.js';
 
 export interface TimelineContext {
+  /** Settings in force now (re-read from the Sentinels every probe round); a new timeline keeps them. */
   downAfterMs: number;
   failoverTimeoutMs: number;
+  quorum?: number;
+  parallelSyncs?: number;
+  /** How many Sentinels there are (for the "no quorum" sentence). */
+  sentinels?: number;
   /** The most recent fault the lab injected; becomes the timeline's start when it plausibly caused it. */
   lastFault?: { at: number; description: string };
+  /** The role a node reports right now (its last probe), to tell a returning master from one that switched role. */
+  observedRole?: (nodeId: string) => 'master' | 'replica' | undefined;
 }
+
+/**
+ * How long after the first `+sdown` ODOWN may still come: the other Sentinels must reach SDOWN themselves (their own
+ * down-after) and answer the next is-master-down-by-addr question (asked every second).
+ */
+export const NO_QUORUM_GRACE_MS = 3000;
+
+/** Outcomes after which the same outage may still go on (Sentinel retries the failover). */
+const RETRYABLE: ReadonlySet<FailoverOutcome> = new Set(['no-quorum', 'no-majority', 'aborted']);
 
 export const PHASE_ORDER: readonly FailoverPhase[] = [
   'fault',
@@ -102,6 +123,8 @@ function create(
     failoverTimeoutMs: ctx.failoverTimeoutMs,
     oldMasterAddr: addr,
   };
+  if (ctx.quorum !== undefined) t.quorum = ctx.quorum;
+  if (ctx.parallelSyncs !== undefined) t.parallelSyncs = ctx.parallelSyncs;
   if (causal) t.cause = f.description;
   if (masterId !== undefined) t.oldMasterId = masterId;
   return t;
@@ -137,6 +160,8 @@ export function updateTimelines(
     const prev = timelines[anyIdx];
     const switchedAt = prev?.phases['switch-master'];
     if (switchedAt !== undefined && e.at - switchedAt < ctx.failoverTimeoutMs) return undefined;
+    // The same outage going on (a retried election, ODOWN after all): the timeline of the fault that caused it.
+    if (prev?.outcome && RETRYABLE.has(prev.outcome) && !prev.recovered) return [anyIdx, reopen(prev)];
     const masterId = isMasterEvent(e) ? e.subjectId : undefined;
     return [timelines.length, create(timelines, e, addr, masterId, ctx)];
   };
@@ -149,23 +174,61 @@ export function updateTimelines(
       const [i, t0] = startOrOpen() ?? [];
       if (i === undefined || !t0) return timelines;
       let t = withPhase(t0, 'sdown', e.at);
-      if (t.phases['try-failover'] === undefined) {
-        const by = t.sdownBy ?? [];
-        if (!by.includes(e.sentinelId)) t = { ...t, sdownBy: [...by, e.sentinelId] };
-      }
+      const by = t.sdownBy ?? [];
+      if (!by.includes(e.sentinelId)) t = { ...t, sdownBy: [...by, e.sentinelId] };
       return put(i, t);
     }
-    case '-sdown': {
-      const t = timelines[openIdx];
-      if (!t || !isMasterEvent(e) || t.phases['try-failover'] !== undefined) return timelines;
-      const by = (t.sdownBy ?? []).filter((s) => s !== e.sentinelId);
-      if (by.length > 0) return replace(timelines, openIdx, { ...t, sdownBy: by });
-      return replace(timelines, openIdx, {
-        ...t,
-        sdownBy: by,
-        done: true,
-        aborted: 'the master answered again before a failover started',
-      });
+    case '-sdown':
+    case '-odown': {
+      if (!isMasterEvent(e)) return timelines;
+      const open = timelines[openIdx];
+      if (!open) {
+        // A closed, unpromoted outage whose master answers again: a later outage is a new timeline.
+        const prev = timelines[anyIdx];
+        if (!prev?.outcome || !RETRYABLE.has(prev.outcome) || prev.recovered) return timelines;
+        const by = (prev.sdownBy ?? []).filter((s) => s !== e.sentinelId);
+        const recovered = e.channel === '-odown' || by.length === 0;
+        return replace(timelines, anyIdx, { ...prev, sdownBy: by, ...(recovered ? { recovered } : {}) });
+      }
+      if (e.channel === '-odown') return timelines;
+      const by = (open.sdownBy ?? []).filter((s) => s !== e.sentinelId);
+      if (by.length > 0 || open.phases['try-failover'] !== undefined) {
+        return replace(timelines, openIdx, { ...open, sdownBy: by });
+      }
+      // Every Sentinel that saw it down sees it answer again, before any failover started: did it come back as the
+      // master, or with its role switched (a replica now)?
+      const id = open.oldMasterId;
+      const switched = open.reportedRole === 'slave' || (id !== undefined && ctx.observedRole?.(id) === 'replica');
+      return replace(
+        timelines,
+        openIdx,
+        close(
+          { ...open, sdownBy: by },
+          switched ? 'role-switched' : 'master-returned',
+          switched
+            ? `${id ?? 'the master'} answered again, but as a replica (its role switched) before a failover started`
+            : 'the master answered again before a failover started',
+          e.at,
+        ),
+      );
+    }
+    case '+role-change':
+    case '-role-change': {
+      if (!isMasterEvent(e)) return timelines;
+      const role = /new reported role is (master|slave)/.exec(e.payload)?.[1] as 'master' | 'slave' | undefined;
+      const i = openIdx >= 0 ? openIdx : anyIdx;
+      const t = timelines[i];
+      if (!t || !role || t.reportedRole === role) return timelines;
+      let next: FailoverTimeline = { ...t, reportedRole: role };
+      // Sentinel may report the role right after the -sdown that closed it: correct that verdict.
+      if (role === 'slave' && t.outcome === 'master-returned' && e.at - (t.closedAt ?? e.at) <= 5000) {
+        next = {
+          ...next,
+          outcome: 'role-switched',
+          aborted: `${t.oldMasterId ?? 'the master'} answered again, but as a replica (its role switched) before a failover started`,
+        };
+      }
+      return replace(timelines, i, next);
     }
     case '+odown':
     case '+try-failover':
@@ -177,7 +240,8 @@ export function updateTimelines(
         e.channel === '+odown' ? 'odown' : e.channel === '+try-failover' ? 'try-failover' : 'elected';
       let t = withPhase(t0, phase, e.at);
       if (phase === 'elected' && t.leaderId === undefined) t = { ...t, leaderId: e.sentinelId };
-      return t === t0 ? timelines : put(i, t);
+      // A reopened timeline is new even when this phase was reached before.
+      return t === t0 && timelines[i] === t0 ? timelines : put(i, t);
     }
     case '+selected-slave':
     case '+promoted-slave': {
@@ -212,7 +276,7 @@ export function updateTimelines(
       const t0 = timelines[anyIdx];
       if (!t0) return timelines;
       const t = withPhase(t0, 'failover-end', e.at);
-      return replace(timelines, anyIdx, { ...t, done: true });
+      return replace(timelines, anyIdx, { ...t, done: true, outcome: 'completed', closedAt: t.closedAt ?? e.at });
     }
     case '+convert-to-slave': {
       const i = lastIndex(timelines, (t) => t.oldMasterAddr === addr && t.phases.converted === undefined);
@@ -226,10 +290,69 @@ export function updateTimelines(
       if (reason === undefined || !t) return timelines;
       // Losers of an election abort too; only the leader's (or a leaderless) abort ends the failover.
       if (t.leaderId !== undefined && t.leaderId !== e.sentinelId) return timelines;
-      return replace(timelines, openIdx, { ...t, aborted: reason, done: true });
+      // Nobody won the election: no Sentinel got the votes of a majority.
+      const noMajority = e.channel === '-failover-abort-not-elected' && t.leaderId === undefined;
+      return replace(timelines, openIdx, {
+        ...close(t, noMajority ? 'no-majority' : 'aborted', reason, e.at),
+        abortChannel: e.channel,
+      });
     }
   }
 }
+
+function close(t: FailoverTimeline, outcome: FailoverOutcome, reason: string, at: number): FailoverTimeline {
+  return { ...t, done: true, outcome, aborted: reason, closedAt: at };
+}
+
+/** The same outage goes on: the closed attempt is kept in `attempts`, and the timeline is open again. */
+function reopen(t: FailoverTimeline): FailoverTimeline {
+  const { outcome, aborted, abortChannel, closedAt, ...rest } = t;
+  const attempt = {
+    at: closedAt ?? t.startedAt,
+    outcome: outcome ?? 'aborted',
+    reason: aborted ?? '',
+    ...(abortChannel ? { channel: abortChannel } : {}),
+    ...(t.epoch !== undefined ? { epoch: t.epoch } : {}),
+  };
+  return { ...rest, done: false, attempts: [...(t.attempts ?? []), attempt] };
+}
+
+/**
+ * Decides what only time tells (call it as time passes, e.g. once a second): an outage that some Sentinels see but
+ * that never reached ODOWN within down-after plus NO_QUORUM_GRACE_MS of the first `+sdown` closes as "no quorum"
+ * while fewer Sentinels than the quorum see it down. Pure; returns the same array when nothing changed.
+ */
+export function settleTimelines(timelines: FailoverTimeline[], now: number, ctx: TimelineContext): FailoverTimeline[] {
+  let out = timelines;
+  for (let i = 0; i < timelines.length; i++) {
+    const t = timelines[i];
+    if (!t || t.done) continue;
+    const sdown = t.phases.sdown;
+    if (sdown === undefined || t.phases.odown !== undefined || t.phases['try-failover'] !== undefined) continue;
+    const quorum = t.quorum ?? ctx.quorum;
+    const seen = t.sdownBy?.length ?? 0;
+    if (quorum === undefined || seen === 0 || seen >= quorum) continue;
+    if (now - sdown < t.downAfterMs + NO_QUORUM_GRACE_MS) continue;
+    const who = t.oldMasterId ?? t.oldMasterAddr ?? 'the master';
+    const counted =
+      ctx.sentinels === undefined
+        ? `${seen} Sentinel${seen === 1 ? '' : 's'}`
+        : `${seen} of ${ctx.sentinels} Sentinels`;
+    const reason = `only ${counted} saw ${who} down; the quorum is ${quorum}, so it never became ODOWN`;
+    out = replace(out, i, close(t, 'no-quorum', reason, now));
+  }
+  return out;
+}
+
+/** The words of each outcome as a failover record's status. */
+export const OUTCOME_LABEL: Record<FailoverOutcome, string> = {
+  completed: 'completed',
+  'no-quorum': 'no quorum',
+  'no-majority': 'no majority',
+  aborted: 'aborted',
+  'master-returned': 'master answered again',
+  'role-switched': 'master answered again as a replica',
+};
 
 function sec(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
@@ -240,7 +363,7 @@ export function timelineTitle(t: FailoverTimeline): string {
   const from = t.oldMasterId ?? t.oldMasterAddr ?? '?';
   const to = t.newMasterId ?? '?';
   const epoch = t.epoch === undefined ? '' : ` (epoch ${t.epoch})`;
-  const state = t.aborted ? ', aborted' : t.done ? '' : ', in progress';
+  const state = t.aborted ? `, ${t.outcome ? OUTCOME_LABEL[t.outcome] : 'aborted'}` : t.done ? '' : ', in progress';
   return `failover of ${from} -> ${to}${epoch}${state}`;
 }
 
@@ -283,6 +406,69 @@ export function formatTimeline(t: FailoverTimeline): string[] {
     }
     lines.push(`${PHASE_LABEL[phase]}  ${sec(at - t.startedAt)}${detail ? `  ${detail}` : ''}`);
   }
-  if (t.aborted) lines.push(`aborted  ${t.aborted}`);
+  for (const a of t.attempts ?? []) {
+    lines.push(`retried  after ${OUTCOME_LABEL[a.outcome]} at ${sec(a.at - t.startedAt)}: ${a.reason}`);
+  }
+  if (t.aborted) {
+    const label = t.outcome ? OUTCOME_LABEL[t.outcome] : 'aborted';
+    lines.push(`${label}  ${t.aborted}${t.abortChannel ? ` (${t.abortChannel})` : ''}`);
+  }
   return lines;
+}
+
+/** A failover as the JSON reports carry it: times in ms since its start, the settings in force, how it ended. */
+export interface FailoverRecord {
+  id: string;
+  oldMaster: string | null;
+  newMaster: string | null;
+  startedAt: string;
+  cause: string | null;
+  status: 'open' | FailoverOutcome;
+  reason: string | null;
+  abortChannel: string | null;
+  epoch: number | null;
+  leader: string | null;
+  phasesMs: Partial<Record<FailoverPhase, number>>;
+  switchedByMs: Record<string, number>;
+  reconfigured: string[];
+  settings: { downAfterMs: number; failoverTimeoutMs: number; quorum: number | null; parallelSyncs: number | null };
+  attempts: Array<{ atMs: number; outcome: FailoverOutcome; reason: string; channel: string | null }>;
+}
+
+export function failoverRecord(t: FailoverTimeline): FailoverRecord {
+  const rel = (at: number) => at - t.startedAt;
+  const phasesMs: Partial<Record<FailoverPhase, number>> = {};
+  for (const p of PHASE_ORDER) {
+    const at = t.phases[p];
+    if (at !== undefined) phasesMs[p] = rel(at);
+  }
+  const switchedByMs: Record<string, number> = {};
+  for (const [id, at] of Object.entries(t.switchedBy)) switchedByMs[id] = rel(at);
+  return {
+    id: t.id,
+    oldMaster: t.oldMasterId ?? t.oldMasterAddr ?? null,
+    newMaster: t.newMasterId ?? null,
+    startedAt: new Date(t.startedAt).toISOString(),
+    cause: t.cause ?? null,
+    status: t.outcome ?? (t.done ? 'completed' : 'open'),
+    reason: t.aborted ?? null,
+    abortChannel: t.abortChannel ?? null,
+    epoch: t.epoch ?? null,
+    leader: t.leaderId ?? null,
+    phasesMs,
+    switchedByMs,
+    reconfigured: [...t.reconfigured],
+    settings: {
+      downAfterMs: t.downAfterMs,
+      failoverTimeoutMs: t.failoverTimeoutMs,
+      quorum: t.quorum ?? null,
+      parallelSyncs: t.parallelSyncs ?? null,
+    },
+    attempts: (t.attempts ?? []).map((a) => ({
+      atMs: rel(a.at),
+      outcome: a.outcome,
+      reason: a.reason,
+      channel: a.channel ?? null,
+    })),
+  };
 }

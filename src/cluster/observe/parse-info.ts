@@ -231,6 +231,7 @@ export function parseSentinelMaster(reply: unknown, resolve?: ResolveAddress): S
     numOtherSentinels: toNum(f['num-other-sentinels']),
     downAfterMs: toNum(f['down-after-milliseconds']),
     failoverTimeoutMs: toNum(f['failover-timeout']),
+    parallelSyncs: toNum(f['parallel-syncs']),
   };
   if (f['failover-state'] !== undefined) info.failoverState = f['failover-state'];
   return info;

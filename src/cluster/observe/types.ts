@@ -81,6 +81,7 @@ export interface SentinelMasterInfo extends SentinelInstanceInfo {
   numOtherSentinels: number;
   downAfterMs: number;
   failoverTimeoutMs: number;
+  parallelSyncs: number;
   failoverState?: string;
 }
 
@@ -164,6 +165,25 @@ export type FailoverPhase =
   | 'failover-end'
   | 'converted';
 
+/** How a failover timeline ended. */
+export type FailoverOutcome =
+  | 'completed'
+  | 'no-quorum'
+  | 'no-majority'
+  | 'aborted'
+  | 'master-returned'
+  | 'role-switched';
+
+/** An earlier attempt of the same failover that ended without a promotion (before the election was retried). */
+export interface FailoverAttempt {
+  at: number;
+  outcome: FailoverOutcome;
+  reason: string;
+  /** The raw abort channel, e.g. `-failover-abort-not-elected`. */
+  channel?: string;
+  epoch?: number;
+}
+
 /** One failover, from the fault that caused it to the old master converted to a replica. */
 export interface FailoverTimeline {
   id: string;
@@ -188,6 +208,21 @@ export interface FailoverTimeline {
   failoverTimeoutMs: number;
   /** `ip:port` of the failed master as Sentinel names it (matches events when ids are unknown). */
   oldMasterAddr?: string;
-  /** Sentinels currently reporting the master SDOWN, before a failover started. */
+  /** Sentinels currently reporting the master SDOWN. */
   sdownBy?: string[];
+  /** Settings in force when it began (re-read from the Sentinels), next to downAfterMs and failoverTimeoutMs. */
+  quorum?: number;
+  parallelSyncs?: number;
+  /** How it ended; undefined while it is open. */
+  outcome?: FailoverOutcome;
+  /** The raw abort channel when Sentinel aborted it. */
+  abortChannel?: string;
+  /** When it closed (ms since the epoch). */
+  closedAt?: number;
+  /** Earlier attempts that ended without a promotion, before a retried election joined this timeline. */
+  attempts?: FailoverAttempt[];
+  /** The master answered again after the timeline closed: a later outage is a new timeline. */
+  recovered?: boolean;
+  /** The role the old master reported last (`±role-change`), when Sentinel said. */
+  reportedRole?: 'master' | 'slave';
 }

@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { useShallow } from 'zustand/shallow';
-import { selectDisagreement, selectMasters } from '../../state/selectors.js';
+import { selectDisagreement, selectMasters, selectSettings } from '../../state/selectors.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
@@ -33,7 +33,8 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
   );
   const nodesByHost = useLab((s) => s.topology.nodes);
   const faults = useLab((s) => s.faults);
-  const settings = useLab((s) => s.topology.sentinel);
+  // In force now (re-read from the Sentinels every probe round): a SENTINEL SET from outside shows here too.
+  const settings = useLab(selectSettings);
   const disagree = useLab(selectDisagreement);
   const masters = useLab(selectMasters);
 

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SentinelEvent } from '../../../src/cluster/events.js';
 import {
+  failoverRecord,
   formatTimeline,
+  NO_QUORUM_GRACE_MS,
+  settleTimelines,
   type TimelineContext,
   timelineTitle,
   updateTimelines,
@@ -58,6 +61,19 @@ describe('captured failover (SIGKILL of redis-1, down-after 1000)', () => {
       'reconf-done': 3276,
       'failover-end': 3379,
       converted: 13413,
+    });
+    assert.equal(t.outcome, 'completed');
+    // The JSON record: the same phases in ms since the fault, and the settings in force when it began.
+    const r = failoverRecord(t);
+    assert.deepEqual(r.phasesMs, rel);
+    assert.equal(r.status, 'completed');
+    assert.deepEqual(r.settings, { downAfterMs: 1000, failoverTimeoutMs: 10_000, quorum: null, parallelSyncs: null });
+    const withSettings = fold(events, { ...ctx, downAfterMs: 3000, quorum: 2, parallelSyncs: 1 });
+    assert.deepEqual(failoverRecord(withSettings[0] as FailoverTimeline).settings, {
+      downAfterMs: 3000,
+      failoverTimeoutMs: 10_000,
+      quorum: 2,
+      parallelSyncs: 1,
     });
   });
 
@@ -127,20 +143,102 @@ describe('synthetic edge cases (hosts mode, public addresses)', () => {
     assert.equal(aborted[0]?.aborted, 'no replica was eligible for promotion');
     assert.deepEqual(
       formatTimeline(aborted[0] as FailoverTimeline).at(-1),
-      'aborted  no replica was eligible for promotion',
+      'aborted  no replica was eligible for promotion (-failover-abort-no-good-slave)',
     );
+    assert.equal(aborted[0]?.outcome, 'aborted');
+    assert.equal(aborted[0]?.abortChannel, '-failover-abort-no-good-slave');
     assert.match(timelineTitle(aborted[0] as FailoverTimeline), /aborted$/);
   });
 
-  it('a leaderless abort ends it; a later retry starts a new timeline', () => {
+  it('a leaderless abort is "no majority"; the retried election joins the same timeline, cause kept', () => {
+    const c = { ...ctx, lastFault: { at: 50, description: 'isolate host-1' } };
+    const first = fold(
+      [
+        ev('sentinel-1', '+sdown', M1, 90),
+        ev('sentinel-1', '+odown', `${M1} #quorum 1/1`, 95),
+        ev('sentinel-1', '+try-failover', M1, 100),
+        ev('sentinel-1', '-failover-abort-not-elected', M1, 10_100),
+      ],
+      c,
+    );
+    assert.equal(first.length, 1);
+    assert.equal(first[0]?.outcome, 'no-majority');
+    assert.equal(first[0]?.done, true);
+    assert.equal(first[0]?.aborted, 'no Sentinel was elected leader in time');
+    assert.match(formatTimeline(first[0] as FailoverTimeline).at(-1) ?? '', /^no majority {2}/);
+    const t = updateTimelines(first, ev('sentinel-1', '+try-failover', M1, 20_200), c);
+    assert.equal(t.length, 1, 'no second timeline');
+    assert.equal(t[0]?.done, false);
+    assert.equal(t[0]?.outcome, undefined);
+    assert.equal(t[0]?.cause, 'isolate host-1');
+    assert.deepEqual(t[0]?.attempts, [
+      {
+        at: 10_100,
+        outcome: 'no-majority',
+        reason: 'no Sentinel was elected leader in time',
+        channel: '-failover-abort-not-elected',
+      },
+    ]);
+    const rec = failoverRecord(t[0] as FailoverTimeline);
+    assert.equal(rec.status, 'open');
+    assert.deepEqual(rec.attempts, [
+      {
+        atMs: 10_050,
+        outcome: 'no-majority',
+        reason: 'no Sentinel was elected leader in time',
+        channel: '-failover-abort-not-elected',
+      },
+    ]);
+  });
+
+  it('after the master answered again, a later outage is a new timeline', () => {
     const t = fold([
+      ev('sentinel-1', '+sdown', M1, 90),
+      ev('sentinel-1', '+odown', `${M1} #quorum 1/1`, 95),
       ev('sentinel-1', '+try-failover', M1, 100),
       ev('sentinel-1', '-failover-abort-not-elected', M1, 10_100),
-      ev('sentinel-1', '+try-failover', M1, 20_200),
+      ev('sentinel-1', '-odown', M1, 11_000),
+      ev('sentinel-1', '+sdown', M1, 40_000),
     ]);
     assert.equal(t.length, 2);
-    assert.equal(t[0]?.aborted, 'no Sentinel was elected leader in time');
-    assert.equal(t[1]?.done, false);
+    assert.equal(t[0]?.recovered, true);
+  });
+
+  it('closes as "no quorum" when ODOWN cannot come, and joins a later ODOWN of the same outage', () => {
+    const c = { ...ctx, quorum: 2, sentinels: 3 };
+    const t = fold([ev('sentinel-1', '+sdown', M1, 1000)], c);
+    assert.equal(settleTimelines(t, 1000 + 1000 + NO_QUORUM_GRACE_MS - 1, c), t, 'still within the grace');
+    const closed = settleTimelines(t, 1000 + 1000 + NO_QUORUM_GRACE_MS, c);
+    assert.equal(closed[0]?.outcome, 'no-quorum');
+    assert.equal(closed[0]?.done, true);
+    assert.match(closed[0]?.aborted ?? '', /only 1 of 3 Sentinels saw .* down; the quorum is 2/);
+    assert.equal(failoverRecord(closed[0] as FailoverTimeline).status, 'no-quorum');
+    // Two Sentinels see it down: no "no quorum".
+    const two = fold([ev('sentinel-1', '+sdown', M1, 1000), ev('sentinel-2', '+sdown', M1, 1100)], c);
+    assert.equal(settleTimelines(two, 60_000, c), two);
+    // The same outage reaching ODOWN later (another Sentinel lost the master too) joins the closed timeline.
+    const later = updateTimelines(closed, ev('sentinel-2', '+odown', `${M1} #quorum 2/2`, 9000), c);
+    assert.equal(later.length, 1);
+    assert.equal(later[0]?.done, false);
+    assert.equal(later[0]?.attempts?.[0]?.outcome, 'no-quorum');
+  });
+
+  it('"master answered again" only when it answered as a master, not when its role switched', () => {
+    const back = fold([ev('sentinel-1', '+sdown', M1, 100), ev('sentinel-1', '-sdown', M1, 900)]);
+    assert.equal(back[0]?.outcome, 'master-returned');
+    const asReplica = fold([ev('sentinel-1', '+sdown', M1, 100), ev('sentinel-1', '-sdown', M1, 900)], {
+      ...ctx,
+      observedRole: () => 'replica',
+    });
+    assert.equal(asReplica[0]?.outcome, 'role-switched');
+    assert.match(asReplica[0]?.aborted ?? '', /as a replica/);
+    // Sentinel says so itself right after the -sdown: the verdict is corrected.
+    const corrected = updateTimelines(
+      back,
+      ev('sentinel-1', '-role-change', `${M1} new reported role is slave`, 1200),
+      ctx,
+    );
+    assert.equal(corrected[0]?.outcome, 'role-switched');
   });
 
   it('a lagging +sdown of the old master right after the switch is not a new failover', () => {
