@@ -20,6 +20,17 @@ export function loopbackAddresses(t: Topology): Addresses {
   };
 }
 
+/**
+ * The gateway of a host (hosts mode only): 127.0.3.i, where the fabric listens on every node's port and treats each
+ * connection as coming from host i, so an app outside the lab can be placed on a host (partitioned and delayed with
+ * it). Undefined in single-ip mode.
+ */
+export function gatewayIp(t: Topology, hostId: string): string | undefined {
+  if (t.networkMode !== 'hosts') return undefined;
+  const i = t.hosts.findIndex((h) => h.id === hostId);
+  return i < 0 ? undefined : `127.0.3.${i + 1}`;
+}
+
 /** `hosts` when this machine lets the lab bind 127.0.1.x and 127.0.2.x (Linux does by default), else `single-ip`. */
 export async function detectNetworkMode(): Promise<NetworkMode> {
   const ok = (await canBind('127.0.1.1', 0)) && (await canBind('127.0.2.1', 0));

@@ -27,6 +27,8 @@ export type ConnectionOptions = {
   target: { ip: string; port: number; localAddress: string | undefined };
   clock: () => number;
   onDone: (conn: ProxiedConnection) => void;
+  /** The upstream connect was refused (nothing listens on the node's private address). */
+  onRefused?: () => void;
 };
 
 export class ProxiedConnection {
@@ -107,6 +109,9 @@ export class ProxiedConnection {
     const { ip, port, localAddress } = this.opts.target;
     const upstream = connect({ host: ip, port, localAddress, allowHalfOpen: true, noDelay: true });
     this.upstream = upstream;
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') this.opts.onRefused?.();
+    });
     upstream.on('error', this.onError);
     upstream.on('close', this.onUpstreamClose);
     this.down = new Flow(upstream, this.opts.downLink, this, this.opts.clock);

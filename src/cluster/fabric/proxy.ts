@@ -1,8 +1,13 @@
 // The network fabric: TCP listeners on each node's public address that forward to its private address,
 // telling hosts apart by loopback source IP so faults can partition, delay or throttle host pairs.
+//
+// Like a real host, a node whose process is gone refuses connections (ECONNREFUSED: its listeners close until the
+// process answers again), unless a `drop` cut hides the host (a pulled cable: the connection just hangs). Gateway
+// listeners (`asHost`) let a client from outside the lab count as one host: everything it sends through host-3's
+// gateway is partitioned and delayed with host-3.
 
 import { EventEmitter } from 'node:events';
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { InternalError, UserError } from '../../errors.js';
 import { type ConnectionInfo, ProxiedConnection } from './connection.js';
@@ -29,7 +34,15 @@ export type ListenerSpec = {
   listenPort: number;
   targetIp: string;
   targetPort: number;
+  /**
+   * A gateway listener: every connection it accepts counts as coming from this host (and connects upstream from
+   * the host's address), whatever its source address.
+   */
+  asHost?: string;
 };
+
+/** How often a dead node's private address is tried, to open its listeners again once it answers. */
+export const REVIVE_POLL_MS = 100;
 
 export type FabricEvents = {
   'fault-applied': [fault: ActiveFault];
@@ -39,6 +52,11 @@ export type FabricEvents = {
 export class Fabric extends EventEmitter<FabricEvents> {
   private readonly hostIds: string[];
   private readonly hostByIp = new Map<string, string>();
+  private readonly ipByHost = new Map<string, string>();
+  /** Every listener asked for, by `ip:port`, with its server while it listens. */
+  private readonly specs = new Map<string, { spec: ListenerSpec; server?: Server }>();
+  /** Nodes whose process does not accept connections now, with the timer that tries them again. */
+  private readonly down = new Map<string, NodeJS.Timeout | undefined>();
   private readonly now: () => number;
   private readonly clock = (): number => performance.now();
   private readonly links = new Map<string, Link>();
@@ -61,15 +79,122 @@ export class Fabric extends EventEmitter<FabricEvents> {
         throw new InternalError(`hosts ${this.hostByIp.get(host.ip)} and ${host.id} share IP ${host.ip}`);
       this.hostIds.push(host.id);
       this.hostByIp.set(host.ip, host.id);
+      this.ipByHost.set(host.id, host.ip);
     }
   }
 
   /** Starts forwarding listenIp:listenPort to targetIp:targetPort; port 0 picks a free port. */
-  listen(spec: ListenerSpec): Promise<{ port: number }> {
-    if (this.closing) return Promise.reject(new InternalError('fabric is closed'));
+  async listen(spec: ListenerSpec): Promise<{ port: number }> {
+    if (this.closing) throw new InternalError('fabric is closed');
     if (!this.hostIds.includes(spec.host)) {
-      return Promise.reject(new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`));
+      throw new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`);
     }
+    if (spec.asHost !== undefined && !this.hostIds.includes(spec.asHost)) {
+      throw new UserError(`asHost: unknown host "${spec.asHost}" for a gateway of ${spec.nodeId}`);
+    }
+    const server = await this.open(spec);
+    const port = (server.address() as AddressInfo).port;
+    const fixed = { ...spec, listenPort: port };
+    this.specs.set(`${spec.listenIp}:${port}`, { spec: fixed, server });
+    // A node already known dead refuses from the start.
+    if (this.down.has(spec.nodeId) && !this.holdsFor(spec.nodeId)) this.closeListener(`${spec.listenIp}:${port}`);
+    return { port };
+  }
+
+  /** The node's process is gone: its addresses refuse connections (unless a drop cut hides its host). */
+  targetDown(nodeId: string): void {
+    if (this.closing || this.down.has(nodeId)) return;
+    this.down.set(nodeId, undefined);
+    this.syncListeners(nodeId);
+    this.pollRevival(nodeId);
+  }
+
+  /** The node's process accepts connections again: its addresses listen again. */
+  targetUp(nodeId: string): void {
+    if (!this.down.has(nodeId)) return;
+    const timer = this.down.get(nodeId);
+    if (timer) clearTimeout(timer);
+    this.down.delete(nodeId);
+    this.syncListeners(nodeId);
+  }
+
+  /** Whether the node's process is known not to accept connections. */
+  isDown(nodeId: string): boolean {
+    return this.down.has(nodeId);
+  }
+
+  /** Whether a listener of the node answers on `ip:port` now. */
+  listening(ip: string, port: number): boolean {
+    return this.specs.get(`${ip}:${port}`)?.server !== undefined;
+  }
+
+  /** A dead node's listeners stay open while a drop cut leads into its host: there, a connection hangs. */
+  private holdsFor(nodeId: string): boolean {
+    const host = [...this.specs.values()].find((l) => l.spec.nodeId === nodeId)?.spec.host;
+    if (host === undefined) return false;
+    return this.faults.some((f) =>
+      f.rules.some((r) => r.to === host && r.effect.kind === 'cut' && r.effect.mode === 'drop'),
+    );
+  }
+
+  /** Opens or closes the node's listeners to match whether it is down (and whether a drop cut holds them). */
+  private syncListeners(nodeId: string): void {
+    if (this.closing) return;
+    const refuse = this.down.has(nodeId) && !this.holdsFor(nodeId);
+    for (const [key, l] of this.specs) {
+      if (l.spec.nodeId !== nodeId) continue;
+      if (refuse && l.server) this.closeListener(key);
+      else if (!refuse && !l.server) void this.reopen(key);
+    }
+  }
+
+  private closeListener(key: string): void {
+    const l = this.specs.get(key);
+    if (!l?.server) return;
+    const server = l.server;
+    l.server = undefined;
+    this.servers.delete(server);
+    server.close();
+  }
+
+  private async reopen(key: string): Promise<void> {
+    const l = this.specs.get(key);
+    if (!l || l.server) return;
+    try {
+      const server = await this.open(l.spec);
+      // Closed again (or the fabric) while it was opening: leave it closed.
+      if (this.closing || l.server || (this.down.has(l.spec.nodeId) && !this.holdsFor(l.spec.nodeId))) {
+        server.close();
+        this.servers.delete(server);
+        return;
+      }
+      l.server = server;
+    } catch {
+      // The address was taken meanwhile: the node stays unreachable there, as if the host were gone.
+    }
+  }
+
+  /** Tries the dead node's private address until it accepts, then opens its listeners again. */
+  private pollRevival(nodeId: string): void {
+    const spec = [...this.specs.values()].find((l) => l.spec.nodeId === nodeId)?.spec;
+    if (!spec || this.closing) return;
+    const timer = setTimeout(() => {
+      if (!this.down.has(nodeId) || this.closing) return;
+      const probe = connect({ host: spec.targetIp, port: spec.targetPort });
+      probe.once('connect', () => {
+        probe.destroy();
+        this.targetUp(nodeId);
+      });
+      probe.once('error', () => {
+        probe.destroy();
+        if (this.down.has(nodeId)) this.pollRevival(nodeId);
+      });
+    }, REVIVE_POLL_MS);
+    timer.unref();
+    this.down.set(nodeId, timer);
+  }
+
+  private open(spec: ListenerSpec): Promise<Server> {
     const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, spec));
     const where = `${spec.listenIp}:${spec.listenPort}`;
     return new Promise((resolve, reject) => {
@@ -94,7 +219,7 @@ export class Fabric extends EventEmitter<FabricEvents> {
           return;
         }
         this.servers.add(server);
-        resolve({ port: (server.address() as AddressInfo).port });
+        resolve(server);
       });
     });
   }
@@ -159,6 +284,9 @@ export class Fabric extends EventEmitter<FabricEvents> {
   }
 
   private async shutdown(): Promise<void> {
+    for (const timer of this.down.values()) if (timer) clearTimeout(timer);
+    this.down.clear();
+    for (const l of this.specs.values()) l.server = undefined;
     for (const conn of [...this.conns]) conn.destroy();
     const closed = [...this.servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     this.servers.clear();
@@ -172,8 +300,10 @@ export class Fabric extends EventEmitter<FabricEvents> {
       socket.destroy();
       return;
     }
-    const knownHost = this.hostByIp.get(ip);
+    // Through a gateway the caller is that host, whatever its source address.
+    const knownHost = spec.asHost ?? this.hostByIp.get(ip);
     const fromHost = knownHost ?? OUTSIDE_HOST;
+    const sourceIp = knownHost === undefined ? undefined : this.ipByHost.get(knownHost);
     const upLink = this.link(fromHost, spec.host);
     if (upLink.effect.cut === 'reject') {
       socket.resetAndDestroy();
@@ -188,9 +318,11 @@ export class Fabric extends EventEmitter<FabricEvents> {
       upLink,
       downLink: this.link(spec.host, fromHost),
       // Keep the caller's host IP as source so the node still sees who really called (CLIENT LIST).
-      target: { ip: spec.targetIp, port: spec.targetPort, localAddress: knownHost ? ip : undefined },
+      target: { ip: spec.targetIp, port: spec.targetPort, localAddress: sourceIp },
       clock: this.clock,
       onDone: (c) => this.conns.delete(c),
+      // The node's process refused: it is gone. Its addresses refuse too from now on, until it answers again.
+      onRefused: () => this.targetDown(spec.nodeId),
     });
     this.conns.add(conn);
     conn.start();
@@ -208,6 +340,8 @@ export class Fabric extends EventEmitter<FabricEvents> {
   }
 
   private recompute(): void {
+    // A drop cut appearing or going changes whether a dead node's listeners hang or refuse.
+    for (const nodeId of this.down.keys()) this.syncListeners(nodeId);
     for (const link of this.links.values()) {
       const effect = effectiveRules(this.faults, link.from, link.to);
       if (effect.throttleBytesPerSec !== link.effect.throttleBytesPerSec) link.pacer.nextFree = 0;

@@ -177,3 +177,54 @@ export function forceKill(pid: number): void {
     }
   }
 }
+
+/** The real uid a process runs as, or undefined when it is gone or cannot be read. */
+export function processUid(pid: number): number | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (process.platform === 'linux') {
+    try {
+      const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m?.[1] === undefined ? undefined : Number(m[1]);
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    const out = execFileSync('ps', ['-o', 'uid=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    return /^\d+$/.test(out) ? Number(out) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a process is doing, from the state letter of /proc/<pid>/stat (proc(5)); undefined off Linux. */
+export type ProcessRunState = 'running' | 'stopped' | 'zombie' | 'gone';
+
+/** Pure: the state letter after the command name in a /proc/<pid>/stat line. */
+export function parseStatState(stat: string): ProcessRunState {
+  const letter = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  // T: stopped by a signal (SIGSTOP, kill -STOP); t: stopped by a tracer; Z: exited, not yet reaped; X: dead.
+  if (letter === 'T' || letter === 't') return 'stopped';
+  if (letter === 'Z') return 'zombie';
+  if (letter === 'X' || letter === '') return 'gone';
+  return 'running';
+}
+
+/** The process's run state (Linux: /proc/<pid>/stat; elsewhere `ps -o stat=`). */
+export function processRunState(pid: number): ProcessRunState {
+  if (!Number.isInteger(pid) || pid <= 0) return 'gone';
+  if (process.platform === 'linux') {
+    try {
+      return parseStatState(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return 'gone';
+    }
+  }
+  try {
+    const s = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    if (!s) return 'gone';
+    return s.startsWith('T') ? 'stopped' : s.startsWith('Z') ? 'zombie' : 'running';
+  } catch {
+    return 'gone';
+  }
+}

@@ -9,7 +9,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { ProcessError } from '../../errors.js';
 import type { LabEmitter, ProcessState } from '../events.js';
-import { groupAlive } from './proc.js';
+import { groupAlive, type ProcessRunState, processRunState } from './proc.js';
 import { waitReady } from './readiness.js';
 import { proveNodeFiles } from './run-dir.js';
 
@@ -101,12 +101,58 @@ export class Supervisor {
   private readonly emitter: LabEmitter;
   private readonly onPids: () => void;
   private readonly readyTimeoutMs: number;
+  private readonly stateWatchMs: number;
+  private stateTimer: NodeJS.Timeout | undefined;
+  /** Per node: the run state that disagreed with ours at the last look (a change must be seen twice). */
+  private readonly suspect = new Map<string, ProcessRunState>();
 
-  constructor(opts: { binary: string; emitter: LabEmitter; onPidsChanged?: () => void; readyTimeoutMs?: number }) {
+  constructor(opts: {
+    binary: string;
+    emitter: LabEmitter;
+    onPidsChanged?: () => void;
+    readyTimeoutMs?: number;
+    /** How often the process table is read to notice a node stopped or continued from outside (0: never). */
+    stateWatchMs?: number;
+  }) {
     this.binary = opts.binary;
     this.emitter = opts.emitter;
     this.onPids = opts.onPidsChanged ?? (() => {});
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 15_000;
+    this.stateWatchMs = opts.stateWatchMs ?? 500;
+  }
+
+  /**
+   * A node frozen or thawed from outside the lab (`kill -STOP`/`kill -CONT` in a shell) is noticed here: the process
+   * table says it is stopped (state T in /proc/<pid>/stat) while we think it runs, or the reverse. A change counts
+   * once it is seen on two looks in a row, so the lab's own freeze (SIGSTOP, then 'frozen') never races it. An exit
+   * needs no looking: a child's exit is reported by its 'exit' event, with the signal or code.
+   */
+  private watchStates(): void {
+    if (this.stateTimer || this.stateWatchMs <= 0) return;
+    this.stateTimer = setInterval(() => this.lookAtStates(), this.stateWatchMs);
+    this.stateTimer.unref();
+  }
+
+  private lookAtStates(): void {
+    for (const n of this.nodes.values()) {
+      if (!n.pid || (n.state !== 'running' && n.state !== 'frozen')) {
+        this.suspect.delete(n.spec.id);
+        continue;
+      }
+      const seen = processRunState(n.pid);
+      const disagrees = (seen === 'stopped' && n.state === 'running') || (seen === 'running' && n.state === 'frozen');
+      if (!disagrees) {
+        this.suspect.delete(n.spec.id);
+        continue;
+      }
+      if (this.suspect.get(n.spec.id) !== seen) {
+        this.suspect.set(n.spec.id, seen);
+        continue;
+      }
+      this.suspect.delete(n.spec.id);
+      if (seen === 'stopped') this.setState(n, 'frozen', 'stopped from outside the lab (SIGSTOP)');
+      else this.setState(n, 'running', 'continued from outside the lab (SIGCONT)');
+    }
   }
 
   add(spec: NodeProcessSpec): void {
@@ -201,6 +247,7 @@ export class Supervisor {
     });
     n.sp = sp;
     n.pid = sp.pid;
+    this.watchStates();
     this.setState(n, 'starting');
     this.onPids();
     let gone = false;
@@ -346,6 +393,8 @@ export class Supervisor {
       n.log?.end();
       n.log = undefined;
     }
+    if (this.stateTimer) clearInterval(this.stateTimer);
+    this.stateTimer = undefined;
   }
 
   /** Forgets every node (after killAll), so a reset can add them again with fresh configs. */
@@ -355,6 +404,8 @@ export class Supervisor {
 
   /** Synchronous last resort for process 'exit' handlers. */
   killAllSync(): void {
+    if (this.stateTimer) clearInterval(this.stateTimer);
+    this.stateTimer = undefined;
     for (const n of this.nodes.values())
       if (n.pid && n.state !== 'exited' && n.state !== 'stopped') forceKillGroup(n.sp);
   }

@@ -39,7 +39,7 @@ import type {
   Pausable,
   Reconfigure,
 } from '../deployment.js';
-import { aliasHint, detectNetworkMode, loopbackAddresses } from '../loopback.js';
+import { aliasHint, detectNetworkMode, gatewayIp, loopbackAddresses } from '../loopback.js';
 import { NotificationTail } from './notifications.js';
 
 export interface LocalDeploymentOptions {
@@ -77,6 +77,14 @@ export class LocalDeployment implements Deployment {
   /** Pre-seeded Sentinel myids by node id (events and votes name Sentinels by myid). */
   private sentinelIds: Record<string, string> = {};
   private closed = false;
+  /** Host id -> the gateway address an outside client can use to be on that host (only those that listen). */
+  private gatewayByHost: Record<string, string> = {};
+  private readonly onNodeState = (e: { id: string; state: string }) => {
+    // A node that is gone refuses connections on its addresses, like a real host (the fabric reopens them once its
+    // process answers again).
+    if (e.state === 'exited' || e.state === 'stopped') this.fabric?.targetDown(e.id);
+    else if (e.state === 'running') this.fabric?.targetUp(e.id);
+  };
 
   private constructor(args: {
     opts: LocalDeploymentOptions;
@@ -229,6 +237,8 @@ export class LocalDeployment implements Deployment {
           targetPort: n.port,
         });
       }
+      await this.openGateways(fabric);
+      this.events.on('node-state', this.onNodeState);
     }
     const master = redisNodes(t).find((n) => n.initialRole === 'master');
     if (master) await this.supervisor.start(master.id);
@@ -240,6 +250,43 @@ export class LocalDeployment implements Deployment {
     await Promise.all(sentinelNodes(t).map((n) => this.supervisor.start(n.id)));
   }
 
+  /**
+   * For each host, its gateway (gatewayIp) listens on every node's port: a connection there counts as host-i's. A
+   * gateway whose address cannot be bound is left out (the others still work); `gateways()` lists those that listen.
+   */
+  private async openGateways(fabric: Fabric): Promise<void> {
+    const t = this.topology;
+    const open: Record<string, string> = {};
+    for (const gw of t.hosts) {
+      const ip = gatewayIp(t, gw.id);
+      if (!ip) continue;
+      try {
+        for (const n of t.nodes) {
+          const h = t.hosts.find((x) => x.id === n.host);
+          if (!h) continue;
+          await fabric.listen({
+            nodeId: n.id,
+            host: n.host,
+            listenIp: ip,
+            listenPort: n.port,
+            targetIp: h.ip,
+            targetPort: n.port,
+            asHost: gw.id,
+          });
+        }
+        open[gw.id] = ip;
+      } catch {
+        // That address is busy: no gateway for this host.
+      }
+    }
+    this.gatewayByHost = open;
+  }
+
+  /** Host id -> the address an outside client connects to (on the nodes' own ports) to count as that host. */
+  gateways(): Record<string, string> {
+    return { ...this.gatewayByHost };
+  }
+
   /** Every process killed, faults healed, configs written from scratch (fresh Sentinel ids); `start` runs it again. */
   async reset(): Promise<void> {
     this.fabric?.healAll();
@@ -249,6 +296,7 @@ export class LocalDeployment implements Deployment {
     this.writeConfigs();
     const fabric = this.fabric;
     this.fabric = undefined;
+    this.events.off('node-state', this.onNodeState);
     await fabric?.close();
   }
 
@@ -256,6 +304,7 @@ export class LocalDeployment implements Deployment {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.events.off('node-state', this.onNodeState);
     await this.supervisor.killAll();
     await this.fabric?.close();
     this.fabric = undefined;
