@@ -13,3 +13,6 @@ if (major < 22 || (major === 22 && minor < 12)) {
 process.env.NODE_ENV ??= 'production';
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));
+// Everything is cleaned up by now; a socket still closing (an ioredis reconnect timer, a half-closed probe) must not
+// keep a finished command alive: scripts wait for it (`watch` ends within a second of Ctrl+C).
+setTimeout(() => process.exit(), 200).unref();

@@ -1,10 +1,13 @@
 // Parses the command line and runs one command; every error becomes an exit code in commands/exit.ts.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { ACTION_KINDS } from './actions/catalog.js';
+import { actionUsage } from './actions/cli.js';
 import { cleanCommand } from './commands/clean.js';
 import { doctorCommand } from './commands/doctor.js';
 import { EXIT, reportError } from './commands/exit.js';
 import { type CommonOptions, parsePort } from './commands/options.js';
+import { installOutputGuard } from './commands/output.js';
 import { upCommand } from './commands/up.js';
 import { installUsageErrors } from './commands/usage.js';
 import { UserError } from './errors.js';
@@ -45,11 +48,30 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
 
   program
     .command('watch')
-    .description('stream the live view, Sentinel events and failover timelines (attaches to a running `up`)')
-    .option('--json', 'NDJSON records: {type: "event"|"view"|"failover"|…, ts, …}')
+    .description(
+      'stream the live view, Sentinel events and failover timelines (attaches to the running lab named by --run or\n--base-port, or the only one running; refuses when several run; else starts a cluster of its own)',
+    )
+    .option('--json', 'NDJSON records: {schemaVersion, type: "status"|"view"|"event"|"failover"|"detached"|…, ts, …}')
+    .option('--run <id>', 'attach to this run (its id, as `up` prints it)')
     .option('--no-attach', 'always start a cluster of its own')
-    .action((o: CommonOptions & { attach?: boolean }, cmd: Command) =>
+    .action((o: CommonOptions & { attach?: boolean; run?: string }, cmd: Command) =>
       run(import('./commands/watch.js').then((m) => m.watchCommand({ ...cmd.optsWithGlobals(), ...o }))),
+    );
+
+  // --- headless: scriptable chaos on a running lab (`do`) ---
+  program
+    .command('do')
+    .description(
+      'act on a running lab (up or the full-screen lab) like its keys do, e.g. `do kill redis-1`, `do isolate host-3`,\n`do latency host-1 host-2 100ms`, `do heal`, `do failover`, `do write A key value`',
+    )
+    .argument('<action>', 'an action kind of the catalog (kill, stop, freeze, thaw, restart, isolate, partition, …)')
+    .argument('[args...]', 'its arguments in order; optional fields as --field value')
+    .option('--json', 'print the outcome as one JSON object')
+    .option('--run <id>', 'the lab to act on (when several run); or --base-port N')
+    .allowUnknownOption()
+    .addHelpText('after', () => `\n${doHelp()}`)
+    .action((kind: string, args: string[], o: CommonOptions & { run?: string }, cmd: Command) =>
+      run(import('./commands/do.js').then((m) => m.doCommand(kind, args, { ...cmd.optsWithGlobals(), ...o }))),
     );
 
   const lesson = program.command('lesson').description('guided lessons: list, check, run headless, reset progress');
@@ -104,6 +126,8 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that goes away (`… --json | head -1`) ends any command quietly with exit 0 (commands/output.ts).
+  installOutputGuard();
   if (process.platform === 'win32') {
     return reportError(
       new UserError(
@@ -130,6 +154,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return reportError(err);
   }
+}
+
+/** `do --help`: every action kind with its arguments, from the catalog. */
+function doHelp(): string {
+  return ['Actions:', ...ACTION_KINDS.map((k) => `  ${actionUsage(k)}`)].join('\n');
 }
 
 async function defaultCommand(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {

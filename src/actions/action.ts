@@ -78,6 +78,12 @@ export interface ActionDef<A extends { kind: string }, N extends A = A> {
   busy(a: N): string;
   /** The real shell / redis-cli command it stands for, so people learn the real thing. */
   equivalent(a: N, t: Topology, facts: EquivalentFacts): string;
+  /**
+   * Its command-line form (`redis-sentinel-lab do <kind> …`, see actions/cli.ts): `args` lists the schema fields taken
+   * as positional arguments, in order (default: every field of the schema, in its order); `bare` is the kind run
+   * instead when no argument is given (`do heal` heals everything). Other optional fields are `--field value`.
+   */
+  readonly cli?: { readonly args?: readonly string[]; readonly bare?: string };
   /** Cross-checks the action against a lesson's topology (node and host references, impossible numbers). */
   check?(a: N, refs: TopologyRefs, report: Report): void;
   /** Carries it out; resolves with a short result, throws (UserError for what the user can fix) when it fails. */

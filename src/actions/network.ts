@@ -182,6 +182,8 @@ export const bandwidth = defineAction({
 export const heal = defineAction({
   kind: 'heal',
   schema: z.strictObject({ kind: z.literal('heal'), fault: commandToken('fault id') }),
+  // `do heal` alone heals every fault; `do heal f2` one.
+  cli: { args: ['fault'], bare: 'heal-all' },
   requires: 'network',
   disruptive: false,
   normalize: asIs,

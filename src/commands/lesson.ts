@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import type { TopologyShape } from '../cluster/topology.js';
 import { Lab } from '../engine/lab.js';
 import { UserError } from '../errors.js';
@@ -12,10 +13,18 @@ import { checkAllLessons, LessonValidationError, loadAllLessons, loadLesson } fr
 import { exportProgress, loadProgress, resetProgress } from '../lessons/progress.js';
 import type { Lesson } from '../lessons/schema.js';
 import { EXIT } from './exit.js';
-import { guardLab, STOP_SIGNALS, type StopSignal } from './lifecycle.js';
+import {
+  type LessonCheck,
+  type LessonEntry,
+  type LessonReport as LessonReportJson,
+  SCHEMA_VERSION,
+} from './json-schemas.js';
+import { guardLab, STOP_SIGNALS, type StopReason } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
+import { onOutputClosed, out } from './output.js';
 
-const out = (s: string) => process.stdout.write(s);
+/** The exit code after a stop: 0 when the reader of the output went away (nothing failed), 130 after a signal. */
+const exitFor = (why: StopReason) => (why === 'output-closed' ? EXIT.ok : EXIT.interrupted);
 
 export async function lessonList(opts: { json?: boolean }): Promise<number> {
   const lessons = await loadAllLessons();
@@ -25,7 +34,7 @@ export async function lessonList(opts: { json?: boolean }): Promise<number> {
     for (const l of lessons) {
       const p = progress.lessons[l.id];
       out(
-        `${JSON.stringify({ id: l.id, folder: l.folder, title: l.title, summary: l.summary, steps: l.steps.length, completed: p?.completed ?? false, completedSteps: p?.completedSteps.length ?? 0 })}\n`,
+        `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, type: 'lesson-entry', id: l.id, folder: l.folder, title: l.title, summary: l.summary, steps: l.steps.length, completed: p?.completed ?? false, completedSteps: p?.completedSteps.length ?? 0 } satisfies z.input<typeof LessonEntry>)}\n`,
       );
     }
     return 0;
@@ -44,8 +53,8 @@ export async function lessonList(opts: { json?: boolean }): Promise<number> {
  * (and so no guardLab handler) is running, and a signal there used to end the process without its cleanup.
  */
 interface Interrupts {
-  /** The first stop signal received, if any. */
-  signal?: StopSignal;
+  /** The first stop signal received (or the output's reader gone), if any. */
+  signal?: StopReason;
   /** A lab is being created or runs: its guard (or the starter) handles the signal. */
   busy: boolean;
 }
@@ -60,17 +69,17 @@ function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: f
       lab = await Lab.create({ binary, shape, basePort: opts.basePort, keep: opts.keep, flushMs: 50 });
     } catch (err) {
       interrupts.busy = false;
-      if (interrupts.signal) process.exit(EXIT.interrupted);
+      if (interrupts.signal) process.exit(exitFor(interrupts.signal));
       throw err;
     }
     const guard = guardLab(lab);
-    const stop = async () => {
+    const stop = async (why: StopReason) => {
       await lab.shutdown();
-      process.exit(EXIT.interrupted);
+      process.exit(exitFor(why));
     };
     void guard.signalled.then(stop);
     // A signal that came while the lab was being created, before its guard existed.
-    if (interrupts.signal) await stop();
+    if (interrupts.signal) await stop(interrupts.signal);
     try {
       await lab.start();
     } catch (err) {
@@ -86,7 +95,7 @@ function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: f
         await lab.shutdown();
         guard.dispose();
         interrupts.busy = false;
-        if (interrupts.signal) process.exit(EXIT.interrupted);
+        if (interrupts.signal) process.exit(exitFor(interrupts.signal));
       },
     };
   };
@@ -98,13 +107,15 @@ function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: f
  */
 function guardCommand(interrupts: Interrupts, tempDir: string): () => void {
   const remove = () => rmSync(tempDir, { recursive: true, force: true });
-  const onSignal = (sig: StopSignal) => {
+  const onSignal = (sig: StopReason) => {
     interrupts.signal ??= sig;
-    if (!interrupts.busy) process.exit(EXIT.interrupted);
+    if (!interrupts.busy) process.exit(exitFor(sig));
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  const offOutput = onOutputClosed(() => onSignal('output-closed'));
   process.on('exit', remove);
   return () => {
+    offOutput();
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
     process.off('exit', remove);
     remove();
@@ -113,7 +124,9 @@ function guardCommand(interrupts: Interrupts, tempDir: string): () => void {
 
 function printReport(r: LessonReport, lesson: Lesson, json: boolean): void {
   if (json) {
-    out(`${JSON.stringify({ type: 'lesson', ...r })}\n`);
+    out(
+      `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, type: 'lesson', ...r } satisfies z.input<typeof LessonReportJson>)}\n`,
+    );
     return;
   }
   out(`${r.passed ? '✓' : '✗'} ${lesson.folder} ${lesson.title}  (${(r.ms / 1000).toFixed(1)} s)\n`);
@@ -159,8 +172,15 @@ export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: 
     lessons = checked.lessons;
   }
   if (!opts.run) {
-    if (opts.json) out(`${JSON.stringify({ type: 'check', ok: true, lessons: lessons.map((l) => l.id) })}\n`);
-    else if (opts.only) out(`Lesson ${lessons[0]?.folder ?? opts.only} is valid.\n`);
+    if (opts.json) {
+      const rec: z.input<typeof LessonCheck> = {
+        schemaVersion: SCHEMA_VERSION,
+        type: 'check',
+        ok: true,
+        lessons: lessons.map((l) => l.id),
+      };
+      out(`${JSON.stringify(rec)}\n`);
+    } else if (opts.only) out(`Lesson ${lessons[0]?.folder ?? opts.only} is valid.\n`);
     else out(`All ${lessons.length} lessons are valid.\n`);
     return 0;
   }

@@ -2,17 +2,24 @@
 // crashes, process exit.
 import type { Lab } from '../engine/lab.js';
 import { reportError } from './exit.js';
+import { onOutputClosed } from './output.js';
 
 /** Every signal whose default action would end the lab without cleanup (SIGKILL cannot be caught; Node keeps SIGUSR1 for its inspector). */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
+/** Why a command stops: a signal, or its standard output's reader went away (`… | head -1`). */
+export type StopReason = StopSignal | 'output-closed';
 
-/** Registers handlers; returns a promise that resolves with the first stop signal, and an uninstall function. */
-export function guardLab(lab: Pick<Lab, 'shutdownSync'>): { signalled: Promise<StopSignal>; dispose: () => void } {
-  let resolveSignal: (s: StopSignal) => void = () => {};
-  const signalled = new Promise<StopSignal>((r) => {
+/**
+ * Registers handlers; returns a promise that resolves with the first stop reason (a signal, or stdout's reader gone:
+ * then the command cleans up exactly as on Ctrl+C and exits 0), and an uninstall function.
+ */
+export function guardLab(lab: Pick<Lab, 'shutdownSync'>): { signalled: Promise<StopReason>; dispose: () => void } {
+  let resolveSignal: (s: StopReason) => void = () => {};
+  const signalled = new Promise<StopReason>((r) => {
     resolveSignal = r;
   });
+  const offOutput = onOutputClosed(() => resolveSignal('output-closed'));
   let count = 0;
   const onSignal = (sig: StopSignal) => {
     count++;
@@ -37,6 +44,7 @@ export function guardLab(lab: Pick<Lab, 'shutdownSync'>): { signalled: Promise<S
   return {
     signalled,
     dispose() {
+      offOutput();
       for (const s of sigs) process.off(s, onSignal);
       process.off('exit', onExit);
       process.off('uncaughtException', onCrash);

@@ -7,6 +7,7 @@ import { runTui } from '../ui/run-tui.js';
 import { openLesson } from './lesson-session.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
+import { type ServedControl, serveControl } from './serve-control.js';
 
 export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {
   const binary = await findBinary(opts);
@@ -39,8 +40,16 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
   }
   // Start in the background: the screen shows progress at once and stays responsive.
   let startFailed = false;
+  let control: ServedControl | undefined;
   lab.start().then(
-    () => session?.started(),
+    async () => {
+      session?.started();
+      // `redis-sentinel-lab do …` from another terminal acts on this lab too.
+      const served = await serveControl(lab);
+      if ('error' in served) lab.notice('warning', served.error);
+      else if (lab.store.getState().phase.startsWith('stop')) await served.close();
+      else control = served;
+    },
     (err: unknown) => {
       if (!lab.store.getState().phase.startsWith('stop')) {
         startFailed = true;
@@ -58,6 +67,7 @@ export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox
     await runTui(controller, { signal: abort.signal });
   } finally {
     session?.dispose();
+    await control?.close();
     await lab.shutdown();
     guard.dispose();
   }
