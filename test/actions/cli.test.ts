@@ -1,0 +1,83 @@
+// The catalog's command-line form (`do <kind> …`): positional arguments and --options become the same LabAction a
+// key or a lesson entry is, validated by the kind's schema; every mistake is a usage error (exit 2).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ACTION_KINDS } from '../../src/actions/catalog.js';
+import { actionUsage, parseActionArgs, parseNumberWord } from '../../src/actions/cli.js';
+import { UserError } from '../../src/errors.js';
+
+function usageError(fn: () => unknown, message: RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof UserError);
+    assert.equal(err.exitCode, 2);
+    assert.match(err.message, message);
+    return true;
+  });
+}
+
+describe('do <action> arguments', () => {
+  it('takes the schema fields in order', () => {
+    assert.deepEqual(parseActionArgs('kill', ['redis-1']), { kind: 'kill', node: 'redis-1' });
+    assert.deepEqual(parseActionArgs('isolate', ['host-3']), { kind: 'isolate', host: 'host-3' });
+    assert.deepEqual(parseActionArgs('write', ['A', 'age', '222']), {
+      kind: 'write',
+      client: 'A',
+      key: 'age',
+      value: '222',
+    });
+    assert.deepEqual(parseActionArgs('failover', []), { kind: 'failover' });
+  });
+
+  it('reads durations with units for millisecond fields, and options by name', () => {
+    assert.deepEqual(parseActionArgs('latency', ['host-1', 'host-2', '100ms']), {
+      kind: 'latency',
+      from: 'host-1',
+      to: 'host-2',
+      latencyMs: 100,
+    });
+    assert.deepEqual(parseActionArgs('latency', ['host-1', 'host-2', '1.5s', '--jitter-ms', '20', '--both-ways=no']), {
+      kind: 'latency',
+      from: 'host-1',
+      to: 'host-2',
+      latencyMs: 1500,
+      jitterMs: 20,
+      bothWays: false,
+    });
+    assert.deepEqual(parseActionArgs('isolate', ['host-3', '--mode', 'reject']), {
+      kind: 'isolate',
+      host: 'host-3',
+      mode: 'reject',
+    });
+    assert.equal(parseNumberWord('2m', 'latencyMs'), 120_000);
+  });
+
+  it('partition groups are comma lists; heal alone heals everything', () => {
+    assert.deepEqual(parseActionArgs('partition', ['host-1,host-2', 'host-3,host-4,host-5']), {
+      kind: 'partition',
+      groups: [
+        ['host-1', 'host-2'],
+        ['host-3', 'host-4', 'host-5'],
+      ],
+    });
+    assert.deepEqual(parseActionArgs('heal', []), { kind: 'heal-all' });
+    assert.deepEqual(parseActionArgs('heal', ['f2']), { kind: 'heal', fault: 'f2' });
+  });
+
+  it('refuses mistakes as usage errors that name them', () => {
+    usageError(() => parseActionArgs('frobnicate', []), /unknown action "frobnicate"/);
+    usageError(() => parseActionArgs('kill', []), /node: missing/);
+    usageError(() => parseActionArgs('kill', ['redis-1', 'redis-2']), /too many arguments: redis-2/);
+    usageError(() => parseActionArgs('kill', ['host-1']), /node id/);
+    usageError(() => parseActionArgs('latency', ['host-1', 'host-2', 'fast']), /latencyMs: "fast" is not a number/);
+    usageError(() => parseActionArgs('latency', ['host-1', 'host-2', '99999999']), /at most/);
+    usageError(() => parseActionArgs('isolate', ['host-3', '--speed', '3']), /unknown option --speed/);
+    usageError(() => parseActionArgs('sentinel-set', ['quorum', '99']), /between 1 and 9/);
+    usageError(() => parseActionArgs('write', ['C', 'k', 'v']), /client must be "A" or "B"/);
+  });
+
+  it('every catalog kind has a usage line', () => {
+    for (const k of ACTION_KINDS) assert.match(actionUsage(k), new RegExp(`^do ${k}\\b`));
+    assert.equal(actionUsage('kill'), 'do kill <node>');
+    assert.equal(actionUsage('heal'), 'do heal [fault]');
+  });
+});
