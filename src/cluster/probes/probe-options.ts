@@ -50,6 +50,9 @@ export function monitorOptions(o: {
   return options;
 }
 
+/** Delay between a subscriber's reconnect attempts (a refused local connect costs next to nothing). */
+export const SUBSCRIBER_RETRY_MS = 100;
+
 /**
  * Options for a PSUBSCRIBE connection. No socketTimeout: a frozen Sentinel keeps the subscription, and the events
  * it publishes when it resumes (`+tilt`) arrive on it; liveness is checked with PINGs instead.
@@ -63,6 +66,9 @@ export function subscriberOptions(o: {
 }): RedisOptions {
   const options = monitorOptions(o);
   delete options.socketTimeout;
+  // A restarted Sentinel publishes what it learns from its peers' hellos soon after it starts (+config-update-from,
+  // +switch-master): reconnect faster than the polling clients so its first events reach the stream.
+  options.retryStrategy = () => SUBSCRIBER_RETRY_MS;
   // The subscriber re-issues PSUBSCRIBE itself on every `ready`, including the first connection.
   options.autoResubscribe = false;
   return options;
