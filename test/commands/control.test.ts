@@ -2,15 +2,17 @@
 // Lab.perform like a key, an action the deployment lacks is refused with its reason, a bad request is refused, the
 // socket is 0600, followers hear "stopping" when it closes. And the pure lab selection of watch/do.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { LabEmitter } from '../../src/cluster/events.js';
-import type { RunManifest } from '../../src/cluster/process/run-dir.js';
+import { processUid } from '../../src/cluster/process/proc.js';
+import { type RunManifest, writeManifest } from '../../src/cluster/process/run-dir.js';
 import { buildTopology } from '../../src/cluster/topology.js';
 import { followLab, performRemote } from '../../src/commands/control-client.js';
-import { chooseLab, formatLabList, type RunningLab } from '../../src/commands/select-lab.js';
+import { chooseLab, formatLabList, type RunningLab, runningLabs } from '../../src/commands/select-lab.js';
 import type { Capabilities, Deployment, MissingCapabilities } from '../../src/deployments/deployment.js';
 import { ControlServer, controlTargetOf } from '../../src/engine/control.js';
 import { Lab } from '../../src/engine/lab.js';
@@ -124,6 +126,36 @@ describe('lab selection', () => {
       kind: 'no-match',
       what: 'run aaa and base port 30500',
     });
+  });
+
+  it('never offers a lab whose process runs as another user, even in a run directory of ours', async (t) => {
+    if (process.getuid?.() !== 0) {
+      t.skip('needs root to start a process as another user');
+      return;
+    }
+    const root = mkdtempSync(join(tmpdir(), 'rsl-select-'));
+    dirs.push(root);
+    chmodSync(root, 0o700);
+    const mine = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const theirs = spawn('sleep', ['30'], { stdio: 'ignore', uid: 65534, gid: 65534 });
+    try {
+      for (const [id, child] of [
+        ['mine', mine],
+        ['theirs', theirs],
+      ] as const) {
+        const dir = join(root, `run-${id}`);
+        mkdirSync(dir, { mode: 0o700 });
+        writeManifest(dir, { runId: id, labPid: child.pid ?? 0, startedAt: 1, basePort: 30000, nodes: {} });
+      }
+      await eventually(() => processUid(theirs.pid ?? 0) === 65534, { timeoutMs: 2000, what: 'the other uid' });
+      assert.deepEqual(
+        runningLabs(root).map((l) => l.manifest.runId),
+        ['mine'],
+      );
+    } finally {
+      mine.kill('SIGKILL');
+      theirs.kill('SIGKILL');
+    }
   });
 
   it('lists run id, base port, pid and start time', () => {

@@ -128,6 +128,14 @@ describe('up, watch and do tell the exact truth', () => {
     );
     const refused = cli(['-h', r4.ip, '-p', String(r4.port), '-a', 'redis', '--no-auth-warning', 'PING']);
     assert.match(`${refused.stdout}${refused.stderr}`, /Connection refused/);
+    // SHUTDOWN through redis-cli from outside: exited with its exit code.
+    const r5 = node('redis-5');
+    cli(['-h', r5.ip, '-p', String(r5.port), '-a', 'redis', '--no-auth-warning', 'SHUTDOWN', 'NOSAVE']);
+    await eventually(
+      () =>
+        views(w).some((v) => v.view.redis['redis-5']?.state === 'exited' && v.view.redis['redis-5']?.exit === 'code 0'),
+      { timeoutMs: 5000, what: 'redis-5 exited (code 0)' },
+    );
 
     // `do` through the control socket: usage errors are exit 2, the action prints what it stands for.
     const bad = await runCli(['do', 'kill', 'redis-9'], env);
