@@ -196,6 +196,7 @@ describe('SENTINEL replies', () => {
       assert.equal(m.numOtherSentinels, 2);
       assert.equal(m.downAfterMs, 1000);
       assert.equal(m.failoverTimeoutMs, 10000);
+      assert.equal(m.parallelSyncs, 1);
       assert.equal(m.failoverState, undefined);
       assert.match(m.runId ?? '', /^[0-9a-f]{40}$/);
       assert.equal(m.fields['parallel-syncs'], '1');
