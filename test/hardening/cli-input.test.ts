@@ -56,7 +56,7 @@ describe('usage errors exit 2 and print the usage line', () => {
     const r = await runCli(['frobnicate'], env());
     assertUsage(r, /unknown command 'frobnicate'; commands: up, watch, .*doctor, clean/);
     const typo = await runCli(['uo'], env());
-    assertUsage(typo, /unknown command 'uo' \(did you mean 'up'\?\)/);
+    assertUsage(typo, /unknown command 'uo' \(did you mean 'up' or 'do'\?\)/);
   });
 
   it('an unknown flag names the flag and the subcommand’s usage', async () => {

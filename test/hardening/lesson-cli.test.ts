@@ -129,7 +129,7 @@ describe('lesson check --only', () => {
   it('without --run: checks just that lesson (by id or number)', async () => {
     const a = await runCli(['lesson', 'check', '--only', 'tour', '--json']);
     assert.equal(a.code, 0, a.stderr);
-    assert.deepEqual(JSON.parse(a.stdout), { type: 'check', ok: true, lessons: ['tour'] });
+    assert.deepEqual(JSON.parse(a.stdout), { schemaVersion: 1, type: 'check', ok: true, lessons: ['tour'] });
     const b = await runCli(['lesson', 'check', '--only', '3']);
     assert.equal(b.code, 0, b.stderr);
     assert.equal(b.stdout.trim(), 'Lesson 03-failover is valid.');

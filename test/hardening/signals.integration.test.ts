@@ -45,7 +45,7 @@ describe('stop signals', () => {
       const { exit, lines, stderr } = await upThenSignal(sig);
       assert.deepEqual(exit, { code: 0, signal: null }, stderr.join('\n'));
       assert.ok(
-        lines.some((l) => l === JSON.stringify({ event: 'stopped', signal: sig })),
+        lines.some((l) => l === JSON.stringify({ schemaVersion: 1, event: 'stopped', signal: sig })),
         lines.join('\n'),
       );
       // afterEach proves nothing is left.
