@@ -112,9 +112,3 @@ export function pipeReader(pipe: string): 'yes' | 'none' | 'unknown' {
   }
   return blind ? 'unknown' : 'none';
 }
-
-/** For tests: forget the state (the guard stays installed). */
-export function resetOutputStateForTests(): void {
-  closed = false;
-  listeners.clear();
-}

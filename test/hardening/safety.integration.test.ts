@@ -60,9 +60,13 @@ describe('what the lab exposes', () => {
           `${n.id} listens on its own port only`,
         );
       }
+      // The fabric: one listener per node on its public address, and one per node on each host's gateway (where an
+      // outside client joins that host), all on loopback.
       const fabric = listenersOf(c.child.pid ?? 0);
-      assert.equal(fabric.length, ready.nodes.length, 'one fabric listener per node');
-      for (const l of fabric) assert.match(l.ip, /^127\.0\.2\.\d+$/, `fabric listener ${l.ip}:${l.port}`);
+      const gateways = ready.hosts.filter((h) => h.gateway !== null).length;
+      assert.equal(gateways, ready.hosts.length, 'every host has its gateway');
+      assert.equal(fabric.length, ready.nodes.length * (1 + gateways), 'fabric listeners: public + gateways');
+      for (const l of fabric) assert.match(l.ip, /^127\.0\.[23]\.\d+$/, `fabric listener ${l.ip}:${l.port}`);
 
       // Every data node refuses an unauthenticated client, on its public and its private address.
       const redis = ready.nodes.filter((n) => n.role !== 'sentinel');

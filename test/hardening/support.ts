@@ -149,4 +149,5 @@ export interface ReadyLine {
   portsMoved: { from: number; to: number; reason: string } | null;
   networkMode: 'hosts' | 'single-ip';
   nodes: Array<{ id: string; role: string; host: string; ip: string; port: number; pid: number }>;
+  hosts: Array<{ id: string; ip: string; publicIp: string; gateway: string | null }>;
 }
