@@ -90,6 +90,8 @@ describe('lesson pane', () => {
     uiStore.setState({ focus: 'lesson', recent: ['lesson'] });
     const f = await tui.waitFor((x) => /↓\/j scroll/.test(footer(x)));
     assert.doesNotMatch(footer(f), /select/, 'the arrows are the lesson’s while it is focused');
+    const status = (x: string) => x.split('\n').at(-2) ?? '';
+    assert.match(status(f), /^↑\/↓ scroll the lesson; Tab moves to the cluster panes/);
     const selected = uiStore.getState().selectedNode;
     await tui.press('down');
     await tui.press('j');
@@ -98,6 +100,7 @@ describe('lesson pane', () => {
     await tui.waitFor((x) => topOf(x) === 1);
     assert.equal(uiStore.getState().selectedNode, selected);
     uiStore.setState({ focus: 'topology' });
+    await tui.waitFor((x) => /^Select a node with ↑\/↓/.test(status(x)));
     await tui.press('down');
     assert.notEqual(uiStore.getState().selectedNode, selected, 'elsewhere the arrows select nodes');
   });
@@ -134,7 +137,8 @@ describe('lesson pane', () => {
     await tui.press('pagedown');
     await tui.waitFor((x) => topOf(x) > 0);
     await tui.press('L');
-    await tui.waitForFrame('Topology');
+    const cluster = await tui.waitForFrame('Topology');
+    assert.match(cluster.split('\n').at(-2) ?? '', /^↑\/↓ select a node, x\/s\/z break it; L shows the lesson/);
     store.setState({ lesson: { ...tour, stepIndex: 1 } });
     await tui.waitFor(() => (uiStore.getState().scroll.lesson ?? 0) === 0);
     await tui.press('L');
@@ -158,6 +162,10 @@ describe('lesson pane', () => {
     const { topology } = healthyState();
     assert.ok(!f.includes('{{'), 'no raw placeholder');
     assert.ok(f.includes(redisCliLine(topology, 'redis-1')), f);
+    // In this view the arrows scroll the lesson: the status line says so, not "Select a node with ↑/↓".
+    const status = f.split('\n').at(-2) ?? '';
+    assert.match(status, /↑\/↓ or PgUp\/PgDn scroll the lesson; L shows the cluster/);
+    assert.doesNotMatch(status, /[Ss]elect a node/);
     await tui.press('L');
     await tui.waitForFrame('Topology');
     assert.equal(uiStore.getState().focus, 'topology', 'the arrows select nodes again');
