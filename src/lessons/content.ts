@@ -4,6 +4,8 @@
 //    the lesson pane shows;
 //  - no references to material the learner does not have (internal notes, section numbers, experiment labels);
 //  - placeholders ({{cli redis-1}}) name a known kind and a node of the lesson;
+//  - no line of Markdown starts with "+ ": a plus sign wrapped to the start of a line ("… max-lag)\n+ 1 s") turns
+//    into a list bullet and disappears (CommonMark: a bullet list may interrupt a paragraph); lists use "-";
 //  - solutions do only what the keys can do (the workload key has no rate).
 // Pure: it reads a loaded Lesson and returns problems naming the file and the field.
 import { redisId, sentinelId } from '../cluster/topology.js';
@@ -52,13 +54,33 @@ export function lessonContentProblems(lesson: Lesson): LessonProblem[] {
     const at = (...rest: PropertyKey[]) => formatPath(['steps', i, ...rest]);
     field(yamlFile, at('title'), step.title);
     field(`${lesson.folder}/${step.text}`, at('text'), step.prose);
+    markdownLineProblems(step.prose, `${lesson.folder}/${step.text}`, at('text'), report);
     field(yamlFile, at('goalText'), step.goalText);
     for (const [j, h] of step.hints.entries()) field(yamlFile, at('hints', j), h);
     field(yamlFile, at('explain'), step.explain);
+    if (step.explain !== undefined) markdownLineProblems(step.explain, yamlFile, at('explain'), report);
     trapProblems(step, i, yamlFile, report);
     solutionProblems(step, i, yamlFile, report);
   });
   return problems;
+}
+
+/** Lines of a Markdown block (step text, explanation) that Markdown would read other than as written. */
+function markdownLineProblems(text: string, file: string, path: string, report: Report): void {
+  let fence: string | undefined;
+  for (const [n, line] of text.split('\n').entries()) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (f && (!fence || (f[0] === fence[0] && f.length >= fence.length))) {
+      fence = fence ? undefined : f;
+      continue;
+    }
+    if (fence || !/^ {0,3}\+[ \t]/.test(line)) continue;
+    report({
+      file,
+      path,
+      message: `line ${n + 1} starts with "+ ", which Markdown shows as a list bullet, without the plus sign; keep the "+" off the start of the line (lists use "-")`,
+    });
+  }
 }
 
 function checkText(text: string, file: string, path: string, nodes: ReadonlySet<string>, report: Report): void {

@@ -187,6 +187,18 @@ describe('references the learner does not have', () => {
     ]);
   });
 
+  it('refuses a Markdown line that starts with "+ " (a wrapped plus sign becomes a bullet), but not in code', async () => {
+    const { doc, files } = good();
+    files['freeze.md'] =
+      '# Freeze\n\nAbout min(`min-replicas-max-lag`, `repl-timeout`)\n+ 1 s.\n\n```\n+ 1 in a code block\n```\n\nA +sdown\n+sdown again.\n';
+    doc.steps[0].explain = 'After the cut:\n\n  + the replicas stop.';
+    doc.steps[1].hints.push('+ 1 s in a hint is plain text.');
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[0].explain: line 3 starts with "+ ", which Markdown shows as a list bullet, without the plus sign; keep the "+" off the start of the line (lists use "-")',
+      '01-guard/freeze.md: steps[1].text: line 4 starts with "+ ", which Markdown shows as a list bullet, without the plus sign; keep the "+" off the start of the line (lists use "-")',
+    ]);
+  });
+
   it('refuses unknown placeholders and placeholders naming a node the lesson does not have', async () => {
     const { doc, files } = good();
     files['freeze.md'] = '# Freeze\n\n{{cli redis-9}} and {{shell redis-1}} and {{cli}} and {{ port sentinel-1 }} }}\n';
