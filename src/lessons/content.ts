@@ -6,7 +6,8 @@
 //  - placeholders ({{cli redis-1}}) name a known kind and a node of the lesson;
 //  - no line of Markdown starts with "+ ": a plus sign wrapped to the start of a line ("… max-lag)\n+ 1 s") turns
 //    into a list bullet and disappears (CommonMark: a bullet list may interrupt a paragraph); lists use "-";
-//  - solutions do only what the keys can do (the workload key has no rate).
+//  - solutions do only what the keys can do (the workload key has no rate);
+//  - predict, then observe: every lesson asks at least one prediction, never on a step whose outcome is already in.
 // Pure: it reads a loaded Lesson and returns problems naming the file and the field.
 import { redisId, sentinelId } from '../cluster/topology.js';
 import type { LessonProblem } from './issues.js';
@@ -59,9 +60,30 @@ export function lessonContentProblems(lesson: Lesson): LessonProblem[] {
     for (const [j, h] of step.hints.entries()) field(yamlFile, at('hints', j), h);
     field(yamlFile, at('explain'), step.explain);
     if (step.explain !== undefined) markdownLineProblems(step.explain, yamlFile, at('explain'), report);
+    if (step.predict) {
+      field(yamlFile, at('predict', 'question'), step.predict.question);
+      for (const [j, c] of step.predict.choices.entries()) field(yamlFile, at('predict', 'choices', j, 'text'), c.text);
+      field(yamlFile, at('predict', 'explain'), step.predict.explain);
+      if (step.alreadySolved) {
+        report({
+          file: yamlFile,
+          path: at('predict'),
+          message:
+            'the goal already holds when this step starts, so the outcome would answer the question before it is asked; ask it on the step whose action decides it',
+        });
+      }
+    }
     trapProblems(step, i, yamlFile, report);
     solutionProblems(step, i, yamlFile, report);
   });
+  if (!lesson.steps.some((s) => s.predict)) {
+    report({
+      file: yamlFile,
+      path: 'steps',
+      message:
+        'no step asks a prediction: add a predict block (question, 2-4 choices, explain) to the step whose action decides the lesson, so the learner predicts before observing',
+    });
+  }
   return problems;
 }
 

@@ -234,6 +234,42 @@ export function isWaitFor(e: SolutionEntry): e is WaitForEntry {
   return 'waitFor' in e;
 }
 
+/** One answer a learner can pick before the step's decisive action (number keys 1–4 in the lesson pane). */
+export const PredictChoiceSchema = z.strictObject({
+  text: line('choice text', 160),
+  /** This answer matches what Redis does; several may (when the outcome varies, say which and why in `explain`). */
+  correct: z.boolean().default(false),
+});
+
+/**
+ * Predict, then observe: a question asked when the step starts, before the learner acts, answered by the outcome the
+ * step's goal waits for. Skipped in headless runs; the answer is kept in the runner state and in progress.json.
+ */
+export const PredictSchema = z
+  .strictObject({
+    question: line('question', 200),
+    choices: z
+      .array(PredictChoiceSchema)
+      .min(2, { error: 'a prediction needs 2 to 4 choices' })
+      .max(4, { error: 'a prediction needs 2 to 4 choices' }),
+    /** Markdown shown beside the learner's answer once the outcome is in: why Redis did what it did. */
+    explain: z.string().min(1).max(2000),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.choices.some((c) => c.correct)) {
+      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'mark at least one choice correct: true' });
+    }
+    const seen = new Map<string, number>();
+    p.choices.forEach((c, i) => {
+      const key = c.text.trim().toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['choices', i, 'text'], message: `same text as choices[${first}]` });
+      } else seen.set(key, i);
+    });
+  });
+export type PredictDoc = z.infer<typeof PredictSchema>;
+
 export const StepSchema = z.strictObject({
   id: slug('step id'),
   title: line('title', 80),
@@ -249,6 +285,8 @@ export const StepSchema = z.strictObject({
   explain: z.string().min(1).max(6000).optional(),
   /** The goal is expected to hold already when the step starts (an observation step). */
   alreadySolved: z.boolean().default(false),
+  /** A question the learner answers before acting; the goal's outcome answers it. */
+  predict: PredictSchema.optional(),
   timeoutMs: ms('timeoutMs', 1000, MAX_MS).optional(),
 });
 export type StepDoc = z.infer<typeof StepSchema>;

@@ -129,6 +129,13 @@ export function edit(s: LabState, fn: (draft: LabState) => void): LabState {
   return draft;
 }
 
+/** A valid prediction, for lesson files built in tests (every lesson must ask at least one). */
+export const PREDICT = {
+  question: 'What will happen?',
+  choices: [{ text: 'This', correct: true }, { text: 'That' }],
+  explain: 'Because.',
+};
+
 /** A validated in-memory lesson (prose = the step title); throws on invalid input so tests fail loudly. */
 export function makeLesson(
   steps: Array<Record<string, unknown>>,
