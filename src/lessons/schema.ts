@@ -345,6 +345,8 @@ export const TopologySchema = z
     'repl-ping-replica-period': replPing.optional(),
     'repl-ping-slave-period': replPing.optional(),
     notificationScript: z.boolean().optional(),
+    /** false: Sentinels start knowing only the master and discover replicas and each other for real. */
+    preseedSentinelState: z.boolean().optional(),
     withoutMasterauth: z.array(redisRef).max(10).optional(),
     password: configToken('password').optional(),
     masterName: configToken('masterName', 40).optional(),
@@ -384,6 +386,7 @@ export const TopologySchema = z
       replTimeoutSec: pick('replTimeoutSec'),
       replPingReplicaPeriodSec: pick('replPingReplicaPeriodSec'),
       notificationScript: t.notificationScript,
+      preseedSentinelState: t.preseedSentinelState,
       withoutMasterauth: t.withoutMasterauth,
       password: t.password,
       masterName: t.masterName,
