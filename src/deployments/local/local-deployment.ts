@@ -333,6 +333,10 @@ export class LocalDeployment implements Deployment {
         );
         return { accepted: results.filter((r) => r.status === 'fulfilled').length, total: results.length };
       },
+      sentinelReset: async (sentinel) =>
+        Number(
+          await adminCommand(this.addresses.admin(sentinel), undefined, ['SENTINEL', 'RESET', t.sentinel.masterName]),
+        ),
     };
   }
 
@@ -347,6 +351,13 @@ export class LocalDeployment implements Deployment {
             t.sentinel.masterName,
           ]),
         ),
+      serverFailover: async (node, opts) => {
+        const argv: Array<string | number> = ['FAILOVER'];
+        if (opts.to) argv.push('TO', opts.to.host, opts.to.port);
+        if (opts.to && opts.force) argv.push('FORCE');
+        if (opts.timeoutMs !== undefined) argv.push('TIMEOUT', opts.timeoutMs);
+        return String(await adminCommand(this.addresses.admin(node), t.password, argv));
+      },
     };
   }
 }
