@@ -219,6 +219,9 @@ const client = (path: PropertyKey[], c: 'A' | 'B' | undefined): Literal[] =>
 /** Counts of 1 are what "a write" or "an event" already say. */
 const count = (path: PropertyKey[], n: number | undefined): Literal[] =>
   n === undefined || n <= 1 ? [] : [{ path, shown: String(n), found: (t) => hasCount(t.raw, n) }];
+/** A number the goal compares exactly (a priority, WAIT's answer, an epoch): 0 and 1 must be written too. */
+const exactCount = (path: PropertyKey[], n: number | undefined): Literal[] =>
+  n === undefined ? [] : [{ path, shown: String(n), found: (t) => hasCount(t.raw, n) }];
 const duration = (path: PropertyKey[], ms: number | undefined): Literal[] =>
   ms === undefined ? [] : [{ path, shown: humanMs(ms), found: (t) => hasDuration(t.raw, ms) }];
 
@@ -269,6 +272,7 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
       ...token(at('clientResult', 'errorPrefix'), c.errorPrefix),
       ...node(at('clientResult', 'node'), c.node),
       ...text(at('clientResult', 'text'), c.text),
+      ...exactCount(at('clientResult', 'waitReplicas'), c.waitReplicas),
     );
   }
   if (g.processState) out.push(...node(at('processState', 'node'), g.processState.node));
@@ -308,6 +312,22 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
     );
   }
   if (g.masterauthMissing) out.push(...node(at('masterauthMissing', 'node'), g.masterauthMissing.node));
+  if (g.replicaPriority) {
+    const r = g.replicaPriority;
+    out.push(
+      ...node(at('replicaPriority', 'node'), r.node),
+      ...exactCount(at('replicaPriority', 'priority'), r.priority),
+      ...node(at('replicaPriority', 'sentinel'), r.sentinel),
+    );
+  }
+  if (g.configEpoch) {
+    const c = g.configEpoch;
+    out.push(
+      ...node(at('configEpoch', 'sentinel'), c.sentinel),
+      ...exactCount(at('configEpoch', 'atLeast'), c.atLeast),
+      ...exactCount(at('configEpoch', 'atMost'), c.atMost),
+    );
+  }
   return out;
 }
 

@@ -58,6 +58,8 @@ export const PREDICATE_KEYS = [
   'workload',
   'ledger',
   'masterauthMissing',
+  'replicaPriority',
+  'configEpoch',
 ] as const;
 
 export type PredicateKey = (typeof PREDICATE_KEYS)[number];
@@ -129,6 +131,8 @@ export const GoalSchema = z
         value: commandToken('value', 256).optional(),
         node: redisRef.optional(),
         text: line('text', 200).optional(),
+        /** For a SET followed by WAIT (the `wait` action): WAIT's reply, how many replicas acknowledged. */
+        waitReplicas: count('waitReplicas', 0, 9).optional(),
       })
       .superRefine((v, ctx) => {
         if (v.errorPrefix !== undefined && v.ok === true) {
@@ -192,6 +196,25 @@ export const GoalSchema = z
       })
       .optional(),
     masterauthMissing: z.strictObject({ node: redisRef }).optional(),
+    /**
+     * Every answering Sentinel (or the one named) lists `node` with this replica-priority (SENTINEL REPLICAS
+     * `slave-priority`, which Sentinel reads from the node's INFO every 10 s).
+     */
+    replicaPriority: z
+      .strictObject({ node: redisRef, priority: count('priority', 0, 1000), sentinel: sentinelRef.optional() })
+      .optional(),
+    /**
+     * The configuration epoch a Sentinel holds for the master (SENTINEL MASTER `config-epoch`): the epoch of the
+     * failover that made the master it names.
+     */
+    configEpoch: z
+      .strictObject({
+        sentinel: sentinelRef,
+        atLeast: count('atLeast', 0, 1_000_000).optional(),
+        atMost: count('atMost', 0, 1_000_000).optional(),
+      })
+      .superRefine(atLeastOne(['atLeast', 'atMost'], 'configEpoch'))
+      .optional(),
     holdMs: ms('holdMs', 0, MAX_MS).optional(),
   })
   .superRefine((g, ctx) => {
