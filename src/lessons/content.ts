@@ -1,7 +1,7 @@
 // Content rules for learner-facing lesson text, checked by `lesson check` (and whenever lessons load):
 //  - no traps: every literal a step's goal checks (node, client, key, value, error, channel, count, duration) is
-//    written in that step's own text (title + Markdown) or its first hint, so the step can be finished from what
-//    the lesson pane shows;
+//    written in that step's own text (title + Markdown), its first hint or its prediction's question and choices,
+//    so the step can be finished from what the lesson pane shows;
 //  - no references to material the learner does not have (internal notes, section numbers, experiment labels);
 //  - placeholders ({{cli redis-1}}) name a known kind and a node of the lesson;
 //  - no line of Markdown starts with "+ ": a plus sign wrapped to the start of a line ("… max-lag)\n+ 1 s") turns
@@ -202,7 +202,9 @@ function visible(text: string): string {
 }
 
 function stepText(step: LessonStep): StepText {
-  const raw = visible([step.title, step.prose, step.hints[0] ?? ''].join('\n'));
+  // A prediction's question and choices show when the step starts (its explanation only after the outcome).
+  const asked = step.predict ? [step.predict.question, ...step.predict.choices.map((c) => c.text)] : [];
+  const raw = visible([step.title, step.prose, step.hints[0] ?? '', ...asked].join('\n'));
   return { raw, nodes: mentionedNodes(raw) };
 }
 

@@ -100,6 +100,23 @@ describe('no traps', () => {
     assert.match(problems[0] ?? '', /steps\[0\]\.goal\.clientResult\.key: the goal checks "age"/);
   });
 
+  it("counts the prediction's question and choices as shown, but not its explanation", async () => {
+    const { doc, files } = noreplicas();
+    files['write.md'] = '# Write something\n\nWrite `age` = `222` as client A.\n';
+    files['freeze.md'] = '# Freeze\n\nFreeze them and write as client A until NOREPLICAS.\n';
+    doc.steps[1].hints = ['Freeze them.'];
+    doc.steps[1].predict = {
+      question: 'redis-3 and redis-4 freeze. When is the write refused?',
+      choices: [{ text: 'At once' }, { text: 'After 10 s', correct: true }],
+      explain: 'And redis-5 too.',
+    };
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[1].goal.all[1].processState.node: the goal checks "redis-5" but the step\'s text (freeze.md) or its first hint never says it, so a learner cannot know it',
+    ]);
+    doc.steps[1].predict.choices[0].text = 'At once, by redis-5';
+    assert.deepEqual(await problemsOf(doc, files), []);
+  });
+
   it('does not count a node named only inside a placeholder (the learner sees an address there)', async () => {
     const { doc, files } = noreplicas();
     files['write.md'] = '# Write something\n\nWrite `age` = `222` as client A.\n';
