@@ -64,6 +64,7 @@ export function lessonContentProblems(lesson: Lesson): LessonProblem[] {
       field(yamlFile, at('predict', 'question'), step.predict.question);
       for (const [j, c] of step.predict.choices.entries()) field(yamlFile, at('predict', 'choices', j, 'text'), c.text);
       field(yamlFile, at('predict', 'explain'), step.predict.explain);
+      markdownLineProblems(step.predict.explain, yamlFile, at('predict', 'explain'), report);
       if (step.alreadySolved) {
         report({
           file: yamlFile,

@@ -673,7 +673,12 @@ describe('replicaPriority / configEpoch / WAIT', () => {
     assert.equal(check({ configEpoch: { sentinel: 'sentinel-2', atLeast: 1 } }, s).met, true);
     assert.equal(check({ configEpoch: { sentinel: 'sentinel-1', atLeast: 1 } }, s).met, false);
     assert.equal(
-      check({ configEpoch: { sentinel: 'sentinel-1', atLeast: 1 } }, healthy()).detail,
+      check(
+        { configEpoch: { sentinel: 'sentinel-1', atLeast: 1 } },
+        edit(healthy(), (d) => {
+          delete d.sentinels['sentinel-1']?.master;
+        }),
+      ).detail,
       'sentinel-1 has not described its master yet',
     );
     assert.equal(

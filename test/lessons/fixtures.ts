@@ -55,7 +55,26 @@ export function sentinelObs(id: string, master: string | undefined, tilt = false
     at: 0,
     reachable: true,
     // selectSentinelMasters reads the address first, then its node id.
-    ...(master === undefined ? {} : { masterId: master, masterAddr: { ip: '127.0.2.1', port: 6379 } }),
+    ...(master === undefined
+      ? {}
+      : {
+          masterId: master,
+          masterAddr: { ip: '127.0.2.1', port: 6379 },
+          // A cluster that never failed over: config-epoch 0.
+          master: {
+            name: 'mymaster',
+            ip: '127.0.2.1',
+            port: 6379,
+            flags: ['master'],
+            fields: {},
+            configEpoch: 0,
+            quorum: 2,
+            numReplicas: 4,
+            numOtherSentinels: 2,
+            downAfterMs: 1000,
+            failoverTimeoutMs: 10000,
+          },
+        }),
     replicas: [],
     sentinels: [],
     info: { tilt, runningScripts: 0 },
