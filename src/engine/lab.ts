@@ -213,17 +213,25 @@ export class Lab {
           listenPort: n.port,
           targetIp: h.ip,
           targetPort: n.port,
+          held: true,
         });
       }
     }
-    const master = redisNodes(t).find((n) => n.initialRole === 'master');
-    if (master) await this.supervisor.start(master.id);
-    await Promise.all(
-      redisNodes(t)
-        .filter((n) => n !== master)
-        .map((n) => this.supervisor.start(n.id)),
-    );
-    await Promise.all(sentinelNodes(t).map((n) => this.supervisor.start(n.id)));
+    const up = async (id: string) => {
+      await this.supervisor.start(id);
+      this.fabric?.release(id);
+    };
+    if (this.fabric) {
+      // A dial to a node that is still starting waits in the fabric until the node answers (Fabric.hold says
+      // why): every process can start at once.
+      await Promise.all(t.nodes.map((n) => up(n.id)));
+    } else {
+      // Without the fabric a refused first dial is retried only a second later: master, replicas, Sentinels.
+      const master = redisNodes(t).find((n) => n.initialRole === 'master');
+      if (master) await up(master.id);
+      await Promise.all(redisNodes(t).map((n) => up(n.id)));
+      await Promise.all(sentinelNodes(t).map((n) => up(n.id)));
+    }
     this.observer = new Observer({
       topology: t,
       emitter: this.emitter,

@@ -26,6 +26,8 @@ export type ConnectionOptions = {
   downLink: Link;
   target: { ip: string; port: number; localAddress: string | undefined };
   clock: () => number;
+  /** True while the target node is starting (Fabric.hold): the upstream is not opened yet. */
+  isHeld: () => boolean;
   onDone: (conn: ProxiedConnection) => void;
 };
 
@@ -56,7 +58,10 @@ export class ProxiedConnection {
     this.up = new Flow(this.caller, opts.upLink, this, opts.clock);
   }
 
-  /** Opens upstream now, unless the caller -> target link drops, in which case it waits like a lost SYN. */
+  /**
+   * Opens upstream now, unless the caller -> target link drops (it waits like a lost SYN) or the target is still
+   * starting (it waits for Fabric.release).
+   */
   start(): void {
     this.reevaluate();
   }
@@ -67,7 +72,7 @@ export class ProxiedConnection {
     const upCut = this.opts.upLink.effect.cut;
     if (this.upstream === null) {
       if (upCut === 'reject') this.reset();
-      else if (upCut === undefined) this.open();
+      else if (upCut === undefined && !this.opts.isHeld()) this.open();
       return;
     }
     if (upCut === 'reject' || this.opts.downLink.effect.cut === 'reject') {

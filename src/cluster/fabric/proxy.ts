@@ -29,6 +29,8 @@ export type ListenerSpec = {
   listenPort: number;
   targetIp: string;
   targetPort: number;
+  /** Start with the node held (see Fabric.hold): for a listener opened before its node is started. */
+  held?: boolean;
 };
 
 export type FabricEvents = {
@@ -44,6 +46,8 @@ export class Fabric extends EventEmitter<FabricEvents> {
   private readonly links = new Map<string, Link>();
   private readonly servers = new Set<Server>();
   private readonly conns = new Set<ProxiedConnection>();
+  /** Nodes whose process is starting: connections to them are accepted and wait, see hold(). */
+  private readonly heldNodes = new Set<string>();
   private faults: readonly ActiveFault[] = [];
   private nextFaultId = 1;
   private nextConnId = 1;
@@ -70,6 +74,7 @@ export class Fabric extends EventEmitter<FabricEvents> {
     if (!this.hostIds.includes(spec.host)) {
       return Promise.reject(new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`));
     }
+    if (spec.held) this.hold(spec.nodeId);
     const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, spec));
     const where = `${spec.listenIp}:${spec.listenPort}`;
     return new Promise((resolve, reject) => {
@@ -97,6 +102,24 @@ export class Fabric extends EventEmitter<FabricEvents> {
         resolve({ port: (server.address() as AddressInfo).port });
       });
     });
+  }
+
+  /**
+   * Holds new connections to `nodeId` (accepted, bytes kept, upstream not opened) until release(): for a node
+   * whose process is starting. Without it a peer that dials a Sentinel a few ms before it listens is refused, and
+   * Sentinel retries a refused link only once per second (sentinelReconnectInstance in Redis's sentinel.c) while
+   * the PING it counts from has been pending since the link was created: the peer is +sdown after
+   * down-after-milliseconds and -sdown a moment later, on a perfectly healthy start. Like a SYN retransmitted
+   * until the server listens, the dial simply succeeds a few ms late.
+   */
+  hold(nodeId: string): void {
+    this.heldNodes.add(nodeId);
+  }
+
+  /** The node answers now: held connections to it open their upstream (faults still apply). */
+  release(nodeId: string): void {
+    if (!this.heldNodes.delete(nodeId)) return;
+    for (const conn of [...this.conns]) if (conn.nodeId === nodeId) conn.reevaluate();
   }
 
   /** Activates a fault for new and existing connections; refuses one that is already active. */
@@ -190,6 +213,7 @@ export class Fabric extends EventEmitter<FabricEvents> {
       // Keep the caller's host IP as source so the node still sees who really called (CLIENT LIST).
       target: { ip: spec.targetIp, port: spec.targetPort, localAddress: knownHost ? ip : undefined },
       clock: this.clock,
+      isHeld: () => this.heldNodes.has(spec.nodeId),
       onDone: (c) => this.conns.delete(c),
     });
     this.conns.add(conn);
