@@ -1,5 +1,6 @@
-// Polls one Sentinel's opinion: GET-MASTER-ADDR-BY-NAME, MASTER, REPLICAS, SENTINELS, MYID and INFO. Emits a
-// SentinelObservation when it changed (ms-ago counters aside); never hangs on a frozen Sentinel.
+// Polls one Sentinel's opinion: GET-MASTER-ADDR-BY-NAME, MASTER, REPLICAS, SENTINELS and INFO sentinel (MYID and
+// INFO server once per connection). Emits a SentinelObservation when it changed (ms-ago counters aside); never
+// hangs on a frozen Sentinel.
 import type { Redis } from 'ioredis';
 import {
   parseMasterAddr,
@@ -21,6 +22,8 @@ export interface SentinelProbeOptions {
   /** Only if the Sentinels themselves require a password (the lab's don't). */
   password?: string;
   intervalMs: number;
+  /** Cadence once nothing changes (default 4 × intervalMs). */
+  idleIntervalMs?: number;
   resolve: ResolveAddress;
   onObservation(obs: SentinelObservation): void;
   timeouts?: Partial<ProbeTimeouts>;
@@ -101,10 +104,21 @@ export class SentinelProbe {
   private readonly loop: ProbeLoop<SentinelObservation>;
 
   constructor(o: SentinelProbeOptions) {
+    // Run id and myid change only when the process restarts, which also drops this connection.
+    let ids: { runId?: string; myId?: string } = {};
     this.loop = new ProbeLoop<SentinelObservation>({
       clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
-      query: (client, at) => querySentinel(client, o.id, o.masterName, at, o.resolve),
+      idleIntervalMs: o.idleIntervalMs,
+      query: async (client, at, fresh) => {
+        const obs = await querySentinel(client, o.id, o.masterName, at, o.resolve, fresh);
+        if (fresh) ids = { runId: obs.runId, myId: obs.myId };
+        else {
+          if (ids.runId !== undefined) obs.runId = ids.runId;
+          if (ids.myId !== undefined) obs.myId = ids.myId;
+        }
+        return obs;
+      },
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error, replicas: [], sentinels: [] }),
       key: sentinelObservationKey,
       onObservation: o.onObservation,
@@ -135,17 +149,17 @@ async function querySentinel(
   masterName: string,
   at: number,
   resolve: ResolveAddress,
+  withIds: boolean,
 ): Promise<SentinelObservation> {
-  const results =
-    (await client
-      .pipeline()
-      .call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)
-      .call('SENTINEL', 'MASTER', masterName)
-      .call('SENTINEL', 'REPLICAS', masterName)
-      .call('SENTINEL', 'SENTINELS', masterName)
-      .info('server', 'sentinel')
-      .call('SENTINEL', 'MYID')
-      .exec()) ?? [];
+  const pipeline = client
+    .pipeline()
+    .call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)
+    .call('SENTINEL', 'MASTER', masterName)
+    .call('SENTINEL', 'REPLICAS', masterName)
+    .call('SENTINEL', 'SENTINELS', masterName);
+  if (withIds) pipeline.info('server', 'sentinel').call('SENTINEL', 'MYID');
+  else pipeline.info('sentinel');
+  const results = (await pipeline.exec()) ?? [];
   // A reply error (`ERR No such master with that name`) is an answer; anything else means no answer.
   for (const [err] of results) if (err && !isReplyError(err)) throw err;
   if (results.length === 0) throw new Error('no reply');
@@ -163,7 +177,7 @@ async function querySentinel(
       replicas: ok(2),
       sentinels: ok(3),
       info: typeof info === 'string' ? info : undefined,
-      myId: ok(5),
+      myId: withIds ? ok(5) : undefined,
     },
     resolve,
   );
