@@ -53,10 +53,16 @@ export class Fabric extends EventEmitter<FabricEvents> {
   private nextConnId = 1;
   private closing: Promise<void> | null = null;
 
-  /** `now` stamps `appliedAt` (wall clock by default); pacing always uses a monotonic clock. */
-  constructor(opts: { hosts: readonly FabricHost[]; now?: () => number }) {
+  private readonly adoptCallers: boolean;
+
+  /**
+   * `now` stamps `appliedAt` (wall clock by default); pacing always uses a monotonic clock. `adoptCallers: false`
+   * reads callers through plain 'data' events (the path taken where a Node cannot re-wrap accepted sockets).
+   */
+  constructor(opts: { hosts: readonly FabricHost[]; now?: () => number; adoptCallers?: boolean }) {
     super();
     this.now = opts.now ?? Date.now;
+    this.adoptCallers = opts.adoptCallers ?? true;
     this.hostIds = [];
     for (const host of opts.hosts) {
       if (host.id === OUTSIDE_HOST) throw new InternalError(`host id "${OUTSIDE_HOST}" is reserved`);
@@ -75,7 +81,10 @@ export class Fabric extends EventEmitter<FabricEvents> {
       return Promise.reject(new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`));
     }
     if (spec.held) this.hold(spec.nodeId);
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, spec));
+    // Paused: the connection re-wraps the socket to read it through a reused buffer (ProxiedConnection).
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) =>
+      this.accept(socket, spec),
+    );
     const where = `${spec.listenIp}:${spec.listenPort}`;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -208,6 +217,7 @@ export class Fabric extends EventEmitter<FabricEvents> {
       fromHost,
       toHost: spec.host,
       caller: socket,
+      adoptCaller: this.adoptCallers,
       upLink,
       downLink: this.link(spec.host, fromHost),
       // Keep the caller's host IP as source so the node still sees who really called (CLIENT LIST).

@@ -19,8 +19,8 @@ type Lab = {
   connect(from: string, to: string): Promise<TestClient>;
 };
 
-async function withLab(fn: (lab: Lab) => Promise<void>): Promise<void> {
-  const fabric = new Fabric({ hosts: HOSTS });
+async function withLab(fn: (lab: Lab) => Promise<void>, opts: { adoptCallers?: boolean } = {}): Promise<void> {
+  const fabric = new Fabric({ hosts: HOSTS, adoptCallers: opts.adoptCallers });
   const echo: Record<string, EchoServer> = {};
   const ports: Record<string, number> = {};
   const clients: TestClient[] = [];
@@ -99,6 +99,26 @@ describe('pass-through', () => {
         },
       );
     }));
+
+  test('without re-wrapped callers (plain data events) it is byte-exact too, and a drop holds until heal', () =>
+    withLab(
+      async (lab) => {
+        const payload = randomBytes(1024 * 1024);
+        const client = await lab.connect('host-1', 'host-2');
+        for (let i = 0; i < payload.length; i += 64_000) client.write(payload.subarray(i, i + 64_000));
+        await client.waitForBytes(payload.length, 10_000);
+        assert.equal(sha(client.received()), sha(payload));
+        const f = lab.fabric.apply({ kind: 'partition', groups: [['host-1'], ['host-2']], mode: 'drop' });
+        client.write('held');
+        await waitFor(() => lab.fabric.connections()[0]?.held === true, { what: 'held bytes' });
+        await quietWindow(50);
+        assert.equal(client.bytes, payload.length);
+        lab.fabric.heal(f.id);
+        await client.waitForBytes(payload.length + 4);
+        assert.equal(client.received().subarray(payload.length).toString(), 'held');
+      },
+      { adoptCallers: false },
+    ));
 
   test('callers from unknown IPs are host "outside" and unaffected by partitions of lab hosts', () =>
     withLab(async (lab) => {
