@@ -44,21 +44,33 @@ const VOLATILE_FIELDS = new Set([
   'link-refcount',
 ]);
 
-function stable(i: SentinelInstanceInfo): SentinelInstanceInfo {
+/** A replica's offset as the Sentinel last read it (its INFO every 10 s): news, but no change of state. */
+const OFFSET_FIELDS = new Set(['slave-repl-offset']);
+
+function stable(i: SentinelInstanceInfo, drop?: ReadonlySet<string>): SentinelInstanceInfo {
   const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(i.fields)) if (!VOLATILE_FIELDS.has(k)) fields[k] = v;
+  for (const [k, v] of Object.entries(i.fields)) if (!VOLATILE_FIELDS.has(k) && !drop?.has(k)) fields[k] = v;
   return { ...i, fields };
+}
+
+function keyOf(o: SentinelObservation, drop?: ReadonlySet<string>): string {
+  const { at: _at, ...rest } = o;
+  return JSON.stringify({
+    ...rest,
+    master: rest.master && stable(rest.master, drop),
+    replicas: rest.replicas.map((i) => stable(i, drop)),
+    sentinels: rest.sentinels.map((i) => stable(i, drop)),
+  });
 }
 
 /** Comparison key of an observation: everything but `at` and the volatile counters. */
 export function sentinelObservationKey(o: SentinelObservation): string {
-  const { at: _at, ...rest } = o;
-  return JSON.stringify({
-    ...rest,
-    master: rest.master && stable(rest.master),
-    replicas: rest.replicas.map(stable),
-    sentinels: rest.sentinels.map(stable),
-  });
+  return keyOf(o);
+}
+
+/** What the cadence calls a change of state: the key without the replicas' offsets. */
+export function sentinelSettleKey(o: SentinelObservation): string {
+  return keyOf(o, OFFSET_FIELDS);
 }
 
 export interface SentinelReplies {
@@ -121,6 +133,7 @@ export class SentinelProbe {
       },
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error, replicas: [], sentinels: [] }),
       key: sentinelObservationKey,
+      settleKey: sentinelSettleKey,
       onObservation: o.onObservation,
     });
   }

@@ -8,7 +8,11 @@ import {
   redisObservation,
   redisSettleKey,
 } from '../../../src/cluster/probes/redis-probe.js';
-import { sentinelObservation, sentinelObservationKey } from '../../../src/cluster/probes/sentinel-probe.js';
+import {
+  sentinelObservation,
+  sentinelObservationKey,
+  sentinelSettleKey,
+} from '../../../src/cluster/probes/sentinel-probe.js';
 import { buildTopology, nodeIdByAddress } from '../../../src/cluster/topology.js';
 import { fixtureJson, fixtureText } from '../../fixtures/fixtures.js';
 
@@ -152,6 +156,29 @@ describe('sentinelObservation', () => {
     const c = a.slice();
     c[c.indexOf('flags') + 1] = 's_down,master';
     assert.notEqual(sentinelObservationKey(build(a)), sentinelObservationKey(build(c)));
+  });
+
+  it("a replica's offset is news (emitted) but no change of state (cadence)", () => {
+    const build = (replica: string[]) => sentinelObservation('sentinel-1', 1, { replicas: [replica] }, resolve);
+    const a = [
+      'name',
+      '127.0.0.1:27051',
+      'ip',
+      '127.0.0.1',
+      'port',
+      '27051',
+      'flags',
+      'slave',
+      'slave-repl-offset',
+      '100',
+    ];
+    const b = a.slice();
+    b[b.indexOf('slave-repl-offset') + 1] = '4100';
+    assert.notEqual(sentinelObservationKey(build(a)), sentinelObservationKey(build(b)));
+    assert.equal(sentinelSettleKey(build(a)), sentinelSettleKey(build(b)));
+    const c = a.slice();
+    c[c.indexOf('flags') + 1] = 's_down,slave,disconnected';
+    assert.notEqual(sentinelSettleKey(build(a)), sentinelSettleKey(build(c)));
   });
 });
 
