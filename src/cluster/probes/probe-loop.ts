@@ -32,8 +32,8 @@ export interface ProbeLoopOptions<T> {
 /** Unchanged rounds before the cadence drops to idleIntervalMs. */
 export const QUIET_ROUNDS = 4;
 /** Cadence right after a change: a start-up or a failover is seen within about this long. */
-export const FAST_INTERVAL_MS = 100;
-/** At most this many fast rounds in a row (a flapping observation must not poll at 10 Hz forever). */
+export const FAST_INTERVAL_MS = 50;
+/** At most this many fast rounds in a row (a flapping observation must not poll at 20 Hz for long). */
 const MAX_FAST_ROUNDS = 20;
 
 /** Errors meaning "the connection went away" (as opposed to a timeout or a reply error). */
