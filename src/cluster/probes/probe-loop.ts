@@ -1,8 +1,8 @@
 // The polling machinery RedisProbe and SentinelProbe share: one fail-fast ioredis client, rounds that never hang,
 // one retry across a reconnect (Sentinel's CLIENT KILL), and emission only on change. The cadence adapts: fast
-// right after a change (start-up, a failover), `intervalMs` while something is going on, `idleIntervalMs` once
-// nothing has changed for a few rounds; pollNow (a Sentinel event, a process exit, an action) and the loss of a
-// working connection run a round at once.
+// right after a change (start-up, a failover) and doubling back to `intervalMs`, which holds while something is
+// going on, then `idleIntervalMs` once nothing has changed for a few rounds. pollNow (a Sentinel event, a process
+// exit, an action) and the loss of a working connection run a round at once.
 import { Redis, type RedisOptions } from 'ioredis';
 
 export interface ProbeLoopOptions<T> {
@@ -70,6 +70,8 @@ export class ProbeLoop<T> {
   private lastObs: T | undefined;
   private quietRounds = 0;
   private fastRounds = 0;
+  /** Unchanged rounds since the last change (the back-off exponent). */
+  private sinceChange = 0;
   /** Incremented on every (re)connect; `freshDone` is the generation whose first round succeeded. */
   private connection = 0;
   private freshDone = -1;
@@ -124,8 +126,9 @@ export class ProbeLoop<T> {
   pollNow(): Promise<T | undefined> {
     if (this.stopped) return Promise.resolve(undefined);
     const p = new Promise<T | undefined>((resolve) => this.waiters.push(resolve));
-    // Something happened: stay at the normal cadence for a while even if this round sees no change yet.
+    // Something happened: look closely for a while even if this round sees no change yet.
     this.quietRounds = 0;
+    this.sinceChange = 0;
     if (this.inFlight) this.again = true;
     else this.schedule(0);
     return p;
@@ -172,14 +175,20 @@ export class ProbeLoop<T> {
     const settle = o.settleKey ? o.settleKey(obs) : key;
     const prev = this.lastObs;
     this.lastObs = obs;
+    const fast = o.fastIntervalMs ?? Math.min(FAST_INTERVAL_MS, o.intervalMs);
     if (settle !== this.lastSettle) {
       this.lastSettle = settle;
       this.quietRounds = 0;
+      this.sinceChange = 0;
       this.fastRounds++;
-      if (this.fastRounds <= MAX_FAST_ROUNDS) return o.fastIntervalMs ?? Math.min(FAST_INTERVAL_MS, o.intervalMs);
-      return o.intervalMs;
+      return this.fastRounds <= MAX_FAST_ROUNDS ? fast : o.intervalMs;
     }
     this.fastRounds = 0;
+    // A change is often the first of several (a replica syncing, a failover): back off from the fast cadence
+    // by doubling rather than jumping to intervalMs, so the next step is seen soon too.
+    this.sinceChange++;
+    const backoff = fast * 2 ** this.sinceChange;
+    if (backoff < o.intervalMs) return backoff;
     if (prev !== undefined && o.busy?.(prev, obs)) {
       this.quietRounds = 0;
       return o.intervalMs;
