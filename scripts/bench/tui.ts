@@ -7,11 +7,11 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortFree } from '../cluster/process/ports.js';
-import { processesInside } from '../cluster/process/proc.js';
-import { reapStaleRuns } from '../cluster/process/reaper.js';
-import { listRunDirs } from '../cluster/process/run-dir.js';
-import { buildTopology, candidateBasePorts, DEFAULT_SHAPE, topologyPorts } from '../cluster/topology.js';
+import { isPortFree } from '../../src/cluster/process/ports.js';
+import { processesInside } from '../../src/cluster/process/proc.js';
+import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
+import { listRunDirs } from '../../src/cluster/process/run-dir.js';
+import { buildTopology, candidateBasePorts, DEFAULT_SHAPE, topologyPorts } from '../../src/cluster/topology.js';
 import { median, percentile } from './stats.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
