@@ -144,6 +144,7 @@ async function main(): Promise<void> {
         rows: 45,
         entry,
         env: { NODE_ENV: 'production' },
+        killNode: 'redis-4',
       });
       rows.push({
         figure: 'TUI process CPU, cluster idle (160x45, production build)',
@@ -174,6 +175,16 @@ async function main(): Promise<void> {
         pass: tui.keyToVisibleMsMedian <= 100,
         n: tui.presses,
       });
+      if (tui.externalKillToVisibleMs !== undefined) {
+        rows.push({
+          figure: 'kill -9 of a replica from outside -> its row shows it exited',
+          median: tui.externalKillToVisibleMs,
+          unit: 'ms',
+          target: '<= 500 ms',
+          pass: tui.externalKillToVisibleMs <= 500,
+          n: 1,
+        });
+      }
       rows.push({
         figure: 'terminal output while idle',
         median: tui.idleBytesPerSec,
