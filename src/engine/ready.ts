@@ -1,5 +1,5 @@
-// Pure: is the cluster ready? Master up, every replica online on it, every Sentinel sees the master, all
-// replicas and the other Sentinels, with no s_down/disconnected flags (facts Appendix B's definition).
+// Pure: is the cluster ready? Master up, every replica online on it (and saying so itself), every Sentinel sees
+// the master, all replicas and the other Sentinels, with no s_down/disconnected flags.
 import { initialMaster, redisNodes, sentinelNodes } from '../cluster/topology.js';
 import type { LabState } from '../state/store.js';
 
