@@ -96,11 +96,7 @@ interface Proc {
 }
 
 function spawnProc(cmd: string, args: string[]): Proc {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-2000);
-  });
+  const child = spawn(cmd, args, { stdio: 'ignore' });
   child.on('error', () => {});
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
@@ -112,10 +108,7 @@ function spawnProc(cmd: string, args: string[]): Proc {
         await exited;
       }
     },
-    get stderr() {
-      return err;
-    },
-  } as Proc;
+  };
 }
 
 export async function haproxyVersion(): Promise<string | undefined> {
