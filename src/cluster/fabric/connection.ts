@@ -183,10 +183,11 @@ function resetSocket(socket: Socket): void {
 
 /**
  * net.Server has no `onread` option, so an accepted socket reads into a fresh buffer per chunk and pays the
- * stream machinery on every 'data' event (about half the fabric's CPU per forwarded request). Node's own
- * Server builds its sockets with `new Socket({ handle })`; this does the same with the paused socket's handle
- * plus `onread`, then retires the original (with no handle its destroy only settles the server's connection
- * count). Returns undefined where this Node does not expose the handle; the caller then reads 'data' events.
+ * stream machinery on every 'data' event (about half the fabric's user-space CPU per forwarded request).
+ * Node's own Server builds its sockets with `new Socket({ handle })`; this does the same with the paused
+ * socket's handle plus `onread`, then retires the original (with no handle its destroy only settles the
+ * server's connection count). Returns undefined where this Node does not expose the handle; the caller then
+ * reads 'data' events.
  */
 function adoptWithReader(accepted: Socket, onread: Reader): Socket | undefined {
   const inner = accepted as unknown as { _handle?: { readStart?: unknown } | null };
