@@ -83,6 +83,7 @@ export const Measured = z
         ok: z.boolean().nullable(),
         text: z.string().nullable(),
         node: z.string().nullable(),
+        waitReplicas: z.number().nullable(),
       },
       'clientResult: the matching command results since the step started, and the one shown.',
     ),
@@ -116,6 +117,16 @@ export const Measured = z
       ['masterauthMissing'],
       { node: z.string(), hasMasterauth: z.boolean().nullable() },
       'masterauthMissing: whether masterauth is set.',
+    ),
+    m(
+      ['replicaPriority'],
+      { node: z.string(), priorities: z.record(z.string(), z.number().nullable()) },
+      'replicaPriority: the priority each answering Sentinel lists for the replica (null: not listed).',
+    ),
+    m(
+      ['configEpoch'],
+      { sentinel: z.string(), epoch: z.number().nullable() },
+      'configEpoch: the epoch of the configuration the Sentinel holds.',
     ),
   ])
   .describe('What a goal measured: one record per predicate evaluated (all/any/not contribute their parts’).');

@@ -97,6 +97,10 @@ export function evaluateGoal(goal: Goal, ctx: CheckContext): CheckResult {
       return ledger(goal.ledger!, ctx);
     case 'masterauthMissing':
       return masterauthMissing(goal.masterauthMissing!, ctx.state);
+    case 'replicaPriority':
+      return replicaPriority(goal.replicaPriority!, ctx.state);
+    case 'configEpoch':
+      return configEpoch(goal.configEpoch!, ctx.state);
   }
 }
 
@@ -307,9 +311,12 @@ export function commandKind(command: string): 'write' | 'read' | undefined {
   return undefined;
 }
 
-/** `SET age 222` -> {key: age, value: 222}; `GET age` -> {key: age}. Keys and values never contain spaces. */
+/**
+ * `SET age 222` -> {key: age, value: 222}; `GET age` -> {key: age}. Keys and values never contain spaces. Of
+ * `SET order 2; WAIT 1 1000` (the wait action) only the first command counts.
+ */
 export function commandArgs(command: string): { key?: string; value?: string } {
-  const [, key, value] = command.trim().split(/\s+/);
+  const [, key, value] = (command.split(';')[0] ?? '').trim().split(/\s+/);
   return { ...(key === undefined ? {} : { key }), ...(value === undefined ? {} : { value }) };
 }
 
@@ -326,7 +333,8 @@ function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): 
       (wantOk === undefined || r.ok === wantOk) &&
       (p.errorPrefix === undefined || r.text.startsWith(p.errorPrefix)) &&
       (p.node === undefined || r.node === p.node) &&
-      (p.text === undefined || r.text.includes(p.text)),
+      (p.text === undefined || r.text.includes(p.text)) &&
+      (p.waitReplicas === undefined || r.waitReplicas === p.waitReplicas),
   );
   const noun = `${p.command ?? 'command'}${p.key === undefined ? '' : ` of ${p.key}`}${p.value === undefined ? '' : ` = ${p.value}`}`;
   const show = (r: (typeof mine)[number]) =>
@@ -340,6 +348,7 @@ function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): 
       ok: shown?.ok ?? null,
       text: shown?.text ?? null,
       node: shown?.node ?? null,
+      waitReplicas: shown?.waitReplicas ?? null,
     },
   ];
   if (hit) return { met: true, detail: `client ${p.client}: ${show(hit)}`, measured };
@@ -568,6 +577,49 @@ function masterauthMissing(p: NonNullable<Goal['masterauthMissing']>, s: LabStat
   return {
     met: !o.hasMasterauth,
     detail: `${p.node} ${o.hasMasterauth ? 'has' : 'has no'} masterauth${link}`,
+    measured,
+  };
+}
+
+/** What every answering Sentinel (or the one named) says about a replica's priority. */
+function replicaPriority(p: NonNullable<Goal['replicaPriority']>, s: LabState): CheckResult {
+  const sentinels = Object.values(s.sentinels).filter(
+    (o) => o.reachable && (p.sentinel === undefined || o.id === p.sentinel),
+  );
+  const seen = sentinels
+    .map((o) => ({ id: o.id, priority: o.replicas.find((r) => r.nodeId === p.node)?.fields['slave-priority'] }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const listed: Record<string, number | null> = {};
+  for (const x of seen) listed[x.id] = x.priority === undefined ? null : Number(x.priority);
+  const measured: Measurement[] = [{ predicate: 'replicaPriority', node: p.node, priorities: listed }];
+  if (sentinels.length === 0)
+    return { met: false, detail: p.sentinel ? silence(s, p.sentinel) : 'no Sentinel answers', measured };
+  const wrong = seen.filter((x) => x.priority !== String(p.priority));
+  if (wrong.length === 0) {
+    const who = p.sentinel ?? (seen.length === 1 ? 'the only answering Sentinel' : 'every answering Sentinel');
+    return { met: true, detail: `${who} lists ${p.node} with replica-priority ${p.priority}`, measured };
+  }
+  const parts = wrong.map((x) =>
+    x.priority === undefined ? `${x.id} does not list ${p.node}` : `${x.id} still sees ${x.priority}`,
+  );
+  // Sentinel reads slave_priority from the node's INFO, which it asks for every 10 s.
+  return {
+    met: false,
+    detail: `replica-priority of ${p.node}: ${parts.join(', ')} (Sentinels read it from INFO every 10 s)`,
+    measured,
+  };
+}
+
+function configEpoch(p: NonNullable<Goal['configEpoch']>, s: LabState): CheckResult {
+  const o = s.sentinels[p.sentinel];
+  const epoch = o?.reachable ? o.master?.configEpoch : undefined;
+  const measured: Measurement[] = [{ predicate: 'configEpoch', sentinel: p.sentinel, epoch: epoch ?? null }];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel), measured };
+  if (epoch === undefined) return { met: false, detail: `${p.sentinel} has not described its master yet`, measured };
+  const met = (p.atLeast === undefined || epoch >= p.atLeast) && (p.atMost === undefined || epoch <= p.atMost);
+  return {
+    met,
+    detail: `${p.sentinel} holds config-epoch ${epoch} (naming ${o.masterId ?? 'no master'})`,
     measured,
   };
 }

@@ -17,6 +17,8 @@ export type Measurement =
       ok: boolean | null;
       text: string | null;
       node: string | null;
+      /** WAIT's answer, for a `wait` command. */
+      waitReplicas: number | null;
     }
   | { predicate: 'processState'; node: string; state: string }
   | { predicate: 'linkUp'; node: string; up: boolean | null }
@@ -34,6 +36,8 @@ export type Measurement =
       errors: number;
     }
   | { predicate: 'ledger'; verdict: VerdictFacts | null }
-  | { predicate: 'masterauthMissing'; node: string; hasMasterauth: boolean | null };
+  | { predicate: 'masterauthMissing'; node: string; hasMasterauth: boolean | null }
+  | { predicate: 'replicaPriority'; node: string; priorities: Record<string, number | null> }
+  | { predicate: 'configEpoch'; sentinel: string; epoch: number | null };
 
 export type MeasuredPredicate = Measurement['predicate'];
