@@ -74,13 +74,14 @@ describe('a closed stdout ends any command quietly with exit 0', () => {
     assert.deepEqual(readdirSync(runRoot), [], 'no run directory left');
   });
 
-  it('up --json | head -1: notices the reader is gone though it prints nothing more, and stops everything', async () => {
+  it('up --json | head -1: notices the reader is gone though it prints nothing more, and stops everything', async (t) => {
     const runRoot = join(root, 'up');
     const r = headOne(['up', '--json', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });
     const ready = JSON.parse(await r.first) as { nodes: Array<{ pid: number }> };
     const { code, ms, stderr } = await r.exited;
     assert.equal(code, 0, stderr);
     assert.doesNotMatch(stderr, /hit a bug|EPIPE/);
+    t.diagnostic(`up ended ${ms} ms after its reader left`);
     assert.ok(ms < 10_000, `up ended ${ms} ms after its reader left`);
     for (const n of ready.nodes) assert.equal(isAlive(n.pid), false);
     assert.deepEqual(readdirSync(runRoot), []);
