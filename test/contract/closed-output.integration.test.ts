@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
-import { isAlive } from '../../src/cluster/process/proc.js';
+import { isAlive, processesInside } from '../../src/cluster/process/proc.js';
 import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
 import { CLI } from '../helpers/cli.js';
 import { freeBase } from '../helpers/wait.js';
@@ -72,6 +72,8 @@ describe('a closed stdout ends any command quietly with exit 0', () => {
     assert.equal(code, 0, stderr);
     assert.doesNotMatch(stderr, /hit a bug|EPIPE/);
     assert.deepEqual(readdirSync(runRoot), [], 'no run directory left');
+    // Stopped while it was still starting its cluster: nothing may have been spawned after the stop.
+    assert.deepEqual(processesInside(runRoot), [], 'no process left in the run root');
   });
 
   it('up --json | head -1: notices the reader is gone though it prints nothing more, and stops everything', async (t) => {
@@ -85,5 +87,6 @@ describe('a closed stdout ends any command quietly with exit 0', () => {
     assert.ok(ms < 10_000, `up ended ${ms} ms after its reader left`);
     for (const n of ready.nodes) assert.equal(isAlive(n.pid), false);
     assert.deepEqual(readdirSync(runRoot), []);
+    assert.deepEqual(processesInside(runRoot), []);
   });
 });

@@ -242,6 +242,9 @@ export class LocalDeployment implements Deployment {
       this.events.on('node-state', this.onNodeState);
     }
     const up = async (id: string) => {
+      // Stopped while starting (Ctrl+C, or the reader of `watch | head -1` gone at the first line): start nothing
+      // more, or a process spawned after shutdown's killAll would outlive the lab in a deleted run directory.
+      if (this.closed) throw new UserError('the lab is stopping');
       await this.supervisor.start(id);
       this.fabric?.release(id);
     };
