@@ -79,9 +79,9 @@ export class HistoryFile {
       this.#stream.end(() => resolve());
       // An end that fails (the error listener records it) still closes the descriptor.
       this.#stream.once('close', () => resolve());
-    }).then(() => {
-      this.#stream.off('error', this.#onError);
     });
+    // The error listener stays: closing the descriptor may still fail after 'finish', and an 'error' without a
+    // listener would crash the lab. It is the stream's only listener of its kind, and goes with the stream.
     return this.#closed;
   }
 
@@ -97,8 +97,11 @@ export class HistoryFile {
     this.#batch = [];
     this.#batchBytes = 0;
     this.#lastWrite = new Promise<void>((resolve) => {
-      // The callback also runs (with the error) when the write fails; the error listener records it.
-      this.#stream.write(text, () => resolve());
+      // The callback gets a failed write's error before the stream emits it: record it here, so flush sees it.
+      this.#stream.write(text, (err) => {
+        if (err) this.#error ??= err;
+        resolve();
+      });
     });
   }
 }
