@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchColdStart, benchEventToStore, benchFailover, benchIdleCpu } from '../src/bench/lab-bench.js';
 import { median, percentile } from '../src/bench/stats.js';
+import { benchWorkloadMemory } from '../src/bench/workload-memory.js';
 import { benchWorkload } from '../src/cluster/clients/bench.js';
 import { LabEmitter } from '../src/cluster/events.js';
 import { benchFabric } from '../src/cluster/fabric/bench.js';
@@ -176,6 +177,25 @@ async function main(): Promise<void> {
       ratio: w.recordingOpsPerSec / w.plainOpsPerSec,
       pass: w.overheadRatio <= 0.15,
       n: w.rounds,
+    });
+    log('bench: workload memory (history to a file vs kept in memory, a fresh process each)…');
+    const mem = await benchWorkloadMemory({
+      port: r.port,
+      password: 'redis',
+      ratePerSec: 1000,
+      durationMs: quick ? 30_000 : 60_000,
+      warmupMs: quick ? 10_000 : 15_000,
+    });
+    rows.push({
+      figure: `workload RSS growth at ${mem.file.ratePerSec} writes/s, after warm-up (history to a file)`,
+      median: mem.file.slopeMbPerMin,
+      unit: 'MB/min',
+      // The recorder keeps 11 bytes per write (0.63 MB/min at this rate); the rest must be flat.
+      target: '<= 1 MB/min',
+      pass: mem.file.slopeMbPerMin <= 1,
+      baseline: `history in memory ${mem.memory.slopeMbPerMin} MB/min (${mem.memory.bytesPerWrite} B/write; file: ${mem.file.bytesPerWrite} B/write)`,
+      ratio: mem.memory.slopeMbPerMin === 0 ? undefined : mem.file.slopeMbPerMin / mem.memory.slopeMbPerMin,
+      n: 1,
     });
   } finally {
     await r.stop();
