@@ -1,7 +1,8 @@
 // What a long-running write workload costs in memory. Each variant runs in a fresh process of its own (so neither
-// inherits the other's heap), drives a Workload at a fixed rate against the same Redis, samples its own RSS four
-// times a second and reports the least-squares slope after a warm-up. Variants: the history streamed to a file
-// (what the lab does) and the history kept in memory (what it did before: the baseline, measured in the same run).
+// inherits the other's heap), drives a Workload at a fixed rate against the same Redis, reads its own RSS once a
+// second right after a full GC (as the soak does: memory still held, not garbage) and reports the least-squares
+// slope after a warm-up. Variants: the history streamed to a file (what the lab does) and the history kept in
+// memory (what it did before: the baseline, measured in the same run).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ClientActor } from '../cluster/clients/client-actor.js';
 import { Workload } from '../cluster/clients/workload.js';
 import { slope } from '../soak/checks.js';
+import { fullGc } from '../soak/gc.js';
 
 export type MemoryVariant = 'file' | 'memory';
 
@@ -37,7 +39,7 @@ export interface MemoryVariantResult {
 }
 
 const MB = 1024 * 1024;
-const SAMPLE_MS = 250;
+const SAMPLE_MS = 1000;
 
 /** Runs one variant in this process. */
 export async function runMemoryVariant(variant: MemoryVariant, o: MemoryBenchOptions): Promise<MemoryVariantResult> {
@@ -58,12 +60,14 @@ export async function runMemoryVariant(variant: MemoryVariant, o: MemoryBenchOpt
     history: variant === 'file' ? { file: join(dir, 'history.jsonl') } : 'memory',
   });
   const samples: Array<{ atMs: number; value: number }> = [];
+  const gc = fullGc();
   try {
     await actor.read('rsl:bench:warm');
     const t0 = performance.now();
     w.start();
     while (performance.now() - t0 < o.durationMs) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      gc?.();
       samples.push({ atMs: performance.now() - t0, value: process.memoryUsage().rss });
     }
     await w.stop();
