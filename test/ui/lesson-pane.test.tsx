@@ -39,7 +39,7 @@ const topOf = (f: string) => Number(/▲(\d+)/.exec(f.split('\n')[1] ?? '')?.[1]
 describe('lesson pane', () => {
   it('pages with PgUp/PgDn from the topology, and the footer says which way there is more', async () => {
     const { tui } = app(tour);
-    let f = await tui.waitForFrame('Step 1/5');
+    let f = await tui.waitForFrame(`Step 1/${tour.steps.length}`);
     assert.match(f.split('\n')[1] ?? '', /Lesson: .* ▼\d+ /, 'the pane shows how much is below');
     assert.match(footer(f), /PgDn lesson ▼/);
     assert.doesNotMatch(footer(f), /PgUp lesson ▲/);
@@ -76,7 +76,7 @@ describe('lesson pane', () => {
 
   it('leaves PgUp/PgDn to a focused pane that scrolls itself', async () => {
     const { tui, uiStore } = app(tour);
-    await tui.waitForFrame('Step 1/5');
+    await tui.waitForFrame(`Step 1/${tour.steps.length}`);
     uiStore.setState({ focus: 'events', recent: ['events'] });
     const f = await tui.waitFor((x) => !footer(x).includes('lesson ▼'));
     await tui.press('pagedown');
@@ -86,7 +86,7 @@ describe('lesson pane', () => {
 
   it('scrolls a line with ↓/j and ↑/k while focused, without moving the node selection', async () => {
     const { tui, uiStore } = app(tour);
-    await tui.waitForFrame('Step 1/5');
+    await tui.waitForFrame(`Step 1/${tour.steps.length}`);
     uiStore.setState({ focus: 'lesson', recent: ['lesson'] });
     const f = await tui.waitFor((x) => /↓\/j scroll/.test(footer(x)));
     assert.doesNotMatch(footer(f), /select/, 'the arrows are the lesson’s while it is focused');
@@ -117,7 +117,7 @@ describe('lesson pane', () => {
 
   it('brings a revealed hint and the explanation into view, and starts a new step at its top', async () => {
     const { tui, store } = app(tour);
-    await tui.waitForFrame('Step 1/5');
+    await tui.waitForFrame(`Step 1/${tour.steps.length}`);
     const hint = tour.steps[0]?.hints[0];
     assert.ok(hint);
     store.setState({ lesson: { ...tour, hintsShown: 1 } });
@@ -127,13 +127,13 @@ describe('lesson pane', () => {
     f = await tui.waitFor((x) => x.includes('✓ met'));
     assert.ok(f.includes('Goal:'), 'the goal line is in view with its verdict');
     store.setState({ lesson: { ...tour, stepIndex: 1, hintsShown: 0 } });
-    f = await tui.waitFor((x) => x.includes('Step 2/5'));
+    f = await tui.waitFor((x) => x.includes(`Step 2/${tour.steps.length}`));
     assert.equal(topOf(f), 0);
   });
 
   it('starts a new step at its top even while the 80x24 cluster view hides the lesson', async () => {
     const { tui, store, uiStore } = app(tour, { columns: 80, rows: 24 });
-    await tui.waitForFrame('Step 1/5');
+    await tui.waitForFrame(`Step 1/${tour.steps.length}`);
     await tui.press('pagedown');
     await tui.waitFor((x) => topOf(x) > 0);
     await tui.press('L');
@@ -142,7 +142,7 @@ describe('lesson pane', () => {
     store.setState({ lesson: { ...tour, stepIndex: 1 } });
     await tui.waitFor(() => (uiStore.getState().scroll.lesson ?? 0) === 0);
     await tui.press('L');
-    const f = await tui.waitForFrame('Step 2/5');
+    const f = await tui.waitForFrame(`Step 2/${tour.steps.length}`);
     assert.equal(topOf(f), 0);
   });
 

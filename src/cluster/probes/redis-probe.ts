@@ -1,5 +1,6 @@
-// Polls one Redis data node: INFO (run id + replication), CONFIG GET of the min-replicas guard and masterauth,
-// DBSIZE. Emits a RedisObservation whenever anything but `at` changed; never hangs on a frozen node.
+// Polls one Redis data node: INFO replication (and the run id from INFO server once per connection), CONFIG GET of
+// the min-replicas guard and masterauth, DBSIZE. Emits a RedisObservation whenever anything but `at` changed;
+// never hangs on a frozen node.
 import type { Redis } from 'ioredis';
 import { parseConfigGet, parseReplicationInfo, parseServerInfo, type ResolveAddress } from '../observe/parse-info.js';
 import type { RedisObservation } from '../observe/types.js';
@@ -12,6 +13,8 @@ export interface RedisProbeOptions {
   port: number;
   password?: string;
   intervalMs: number;
+  /** Cadence once nothing changes (default 4 × intervalMs). */
+  idleIntervalMs?: number;
   resolve: ResolveAddress;
   onObservation(obs: RedisObservation): void;
   timeouts?: Partial<ProbeTimeouts>;
@@ -46,16 +49,67 @@ export function redisObservation(
   return obs;
 }
 
+/**
+ * The observation minus what moves on an idle cluster (offsets, ack ages, seconds since I/O, key count): what the
+ * cadence calls a change of state.
+ */
+export function redisSettleKey(o: RedisObservation): string {
+  const r = o.replication;
+  return JSON.stringify([
+    o.reachable,
+    o.error,
+    o.runId,
+    o.masterId,
+    o.minReplicasToWrite,
+    o.minReplicasMaxLagSec,
+    o.hasMasterauth,
+    r && [
+      r.role,
+      r.connectedReplicas,
+      r.goodReplicas,
+      r.replicas.map((x) => [x.nodeId ?? `${x.ip}:${x.port}`, x.state]),
+      r.masterHost,
+      r.masterPort,
+      r.masterLinkStatus,
+      r.masterSyncInProgress,
+      r.replId,
+    ],
+  ]);
+}
+
+/**
+ * Replication traffic above what an idle cluster makes (Sentinel hellos and replica pings: a few hundred bytes a
+ * second) means writes are flowing; their lag is worth watching at the normal cadence.
+ */
+export const BUSY_BYTES_PER_SEC = 2048;
+
+export function redisBusy(prev: RedisObservation, next: RedisObservation): boolean {
+  const a = prev.replication?.masterReplOffset;
+  const b = next.replication?.masterReplOffset;
+  if (a === undefined || b === undefined || next.at <= prev.at) return false;
+  return ((b - a) * 1000) / (next.at - prev.at) > BUSY_BYTES_PER_SEC;
+}
+
 export class RedisProbe {
   private readonly loop: ProbeLoop<RedisObservation>;
 
   constructor(o: RedisProbeOptions) {
+    // The run id changes only when the process restarts, which also drops this connection.
+    let runId: string | undefined;
     this.loop = new ProbeLoop<RedisObservation>({
       clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
-      query: (client, at) => queryRedis(client, o.id, at, o.resolve),
+      idleIntervalMs: o.idleIntervalMs,
+      query: async (client, at, fresh) => {
+        const obs = await queryRedis(client, o.id, at, o.resolve, fresh);
+        if (fresh) runId = obs.runId;
+        else if (runId !== undefined) obs.runId = runId;
+        return obs;
+      },
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error }),
       key: ({ at: _at, ...rest }) => JSON.stringify(rest),
+      settleKey: redisSettleKey,
+      busy: redisBusy,
       onObservation: o.onObservation,
     });
   }
@@ -74,10 +128,17 @@ export class RedisProbe {
   }
 }
 
-async function queryRedis(client: Redis, id: string, at: number, resolve: ResolveAddress): Promise<RedisObservation> {
-  const results = await client
-    .pipeline()
-    .info('server', 'replication')
+async function queryRedis(
+  client: Redis,
+  id: string,
+  at: number,
+  resolve: ResolveAddress,
+  withServer: boolean,
+): Promise<RedisObservation> {
+  const pipeline = client.pipeline();
+  if (withServer) pipeline.info('server', 'replication');
+  else pipeline.info('replication');
+  const results = await pipeline
     .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
     .dbsize()
     .exec();

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ClientActor } from '../cluster/clients/client-actor.js';
-import { Workload } from '../cluster/clients/workload.js';
-import { slope } from '../soak/checks.js';
-import { fullGc } from '../soak/gc.js';
+import { ClientActor } from '../../src/cluster/clients/client-actor.js';
+import { Workload } from '../../src/cluster/clients/workload.js';
+import { slope } from '../../src/soak/checks.js';
+import { fullGc } from '../../src/soak/gc.js';
 
 export type MemoryVariant = 'file' | 'memory';
 
