@@ -155,6 +155,11 @@ export interface Deployment {
   /** Set when the preferred port block was busy and the deployment moved to another. */
   readonly portsMoved?: { from: number; to: number; reason: string };
   /**
+   * A private directory of this run (owner-only, removed with the deployment) for the lab's own files: the write
+   * workload's history. Absent: the lab writes no files, and keeps a workload's history nowhere.
+   */
+  readonly workDir?: string;
+  /**
    * Makes the nodes observable: starts every process the deployment runs (resolving once each answers PING), or,
    * for one it only observes, reports the processes it knows of. The lab then observes and waits for readiness.
    */

@@ -1,5 +1,8 @@
 // Client A, client B and the write workload, bound to their hosts, wired to the engine's events. They use the
-// deployment's public addresses, from the source address its traffic capability gives each client's host.
+// deployment's public addresses, from the source address its traffic capability gives each client's host. The
+// workload's full history goes to a file in the deployment's work directory (memory keeps only what the verdict
+// needs); the run export copies that file.
+import { join } from 'node:path';
 import type { ClientControl } from '../actions/action.js';
 import { ClientActor, type ClientActorOptions } from '../cluster/clients/client-actor.js';
 import { Workload } from '../cluster/clients/workload.js';
@@ -7,6 +10,7 @@ import type { HistoryOp, LabEmitter } from '../cluster/events.js';
 import { type ClientName, sentinelNodes, type Topology } from '../cluster/topology.js';
 import type { Addresses, Traffic } from '../deployments/deployment.js';
 import { errorMessage, UserError } from '../errors.js';
+import type { HistorySource } from '../ledger/export.js';
 
 const FINAL_READ_TIMEOUT_MS = 60_000;
 
@@ -19,6 +23,7 @@ export class Clients implements ClientControl {
   private readonly topology: Topology;
   private readonly addresses: Addresses;
   private readonly traffic: Traffic;
+  private readonly historyDir: string | undefined;
   private runs = 0;
 
   constructor(opts: {
@@ -27,12 +32,15 @@ export class Clients implements ClientControl {
     traffic: Traffic;
     emitter: LabEmitter;
     nextSeq: () => number;
+    /** Where each workload's history file goes (the deployment's private work directory); none: not kept. */
+    historyDir?: string;
   }) {
     this.topology = opts.topology;
     this.addresses = opts.addresses;
     this.traffic = opts.traffic;
     this.emitter = opts.emitter;
     this.nextSeq = opts.nextSeq;
+    this.historyDir = opts.historyDir;
     this.actors = { A: this.makeActor('A', `client-A`), B: this.makeActor('B', `client-B`) };
   }
 
@@ -122,13 +130,21 @@ export class Clients implements ClientControl {
   startWorkload(client: ClientName, ratePerSec: number): string {
     if (this.workload?.running) throw new UserError('a workload is already running; stop it first');
     this.runs++;
-    const w = new Workload({
-      actor: { ...this.actorOptions(client, 'workload') },
-      runTag: `w${Date.now().toString(36)}${this.runs}`,
-      ratePerSec,
-      nextSeq: this.nextSeq,
-      onOp: (op) => this.emitter.emit('history-op', op),
-    });
+    const runTag = `w${Date.now().toString(36)}${this.runs}`;
+    const file = this.historyDir === undefined ? undefined : join(this.historyDir, `workload-${runTag}.jsonl`);
+    let w: Workload;
+    try {
+      w = new Workload({
+        actor: { ...this.actorOptions(client, 'workload') },
+        runTag,
+        ratePerSec,
+        nextSeq: this.nextSeq,
+        onOp: (op) => this.emitter.emit('history-op', op),
+        ...(file ? { history: { file } } : {}),
+      });
+    } catch (err) {
+      throw new UserError(`cannot create the workload's history file ${file}: ${errorMessage(err)}`);
+    }
     this.workload = w;
     this.workloadClient = client;
     w.start();
@@ -155,9 +171,19 @@ export class Clients implements ClientControl {
     }
   }
 
-  /** The full history of the current/last workload (for export). */
-  history(): readonly HistoryOp[] {
-    return this.workload?.history() ?? [];
+  /**
+   * The full history of the current/last workload, for the export: its file, with everything appended so far
+   * written. Undefined when no workload ran or its history is kept nowhere (no work directory).
+   */
+  async historySource(): Promise<HistorySource | undefined> {
+    const file = this.workload?.historyFile;
+    if (!file) return undefined;
+    try {
+      await file.flush();
+    } catch (err) {
+      throw new UserError(`the workload's history file ${file.path} is incomplete: ${errorMessage(err)}`);
+    }
+    return { file: file.path };
   }
 
   note(op: HistoryOp): void {

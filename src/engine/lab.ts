@@ -178,6 +178,7 @@ export class Lab<D extends Deployment = Deployment> {
         traffic,
         emitter: this.emitter,
         nextSeq: () => ++this.seq,
+        historyDir: d.workDir,
       });
     }
   }
@@ -308,15 +309,14 @@ export class Lab<D extends Deployment = Deployment> {
         hint: 'Start a write workload, break something, heal it, then stop the workload: the verdict is what gets exported.',
       });
     }
-    const { writeRunExport } = await import('../ledger/export.js');
+    const { faultOps, pairFaults, writeRunExport } = await import('../ledger/export.js');
     const t = this.topology;
-    const faults = s.history
-      .filter((h) => h.f === 'fault')
-      .map((h) => ({
-        at: h.at,
-        description: h.value ?? 'fault',
-        healedAt: s.history.find((x) => x.f === 'heal' && x.value === h.value && x.at >= h.at)?.at,
-      }));
+    // The workload's history file holds every op of its run; the store keeps only the latest (LIMITS.history),
+    // but also faults noted after the workload stopped. Faults come from both, once each.
+    const history = (await this.clientsRunning?.historySource()) ?? s.history;
+    const noted = new Map<number, HistoryOp>();
+    for (const op of [...(await faultOps(history)), ...(await faultOps(s.history))]) noted.set(op.seq, op);
+    const faults = pairFaults([...noted.values()].sort((a, b) => a.at - b.at || a.seq - b.seq));
     const nodeFaults = s.actions
       .filter((a) => a.status === 'ok' && isNodeAction(a.kind))
       .map((a) => ({ at: a.at, description: a.title }));
@@ -333,7 +333,7 @@ export class Lab<D extends Deployment = Deployment> {
       verdict,
       counts: s.workload.counts,
       startedAt: s.workload.startedAt ?? s.startedAt,
-      history: this.clientsRunning?.history() ?? s.history,
+      history,
       baseName: `redis-sentinel-lab-${this.runId}`,
     });
   }

@@ -1,5 +1,7 @@
 // Jepsen's set checker over the lab's history: which `add`s were acknowledged, which survived the final read,
 // and where (node) and when the lost ones were acknowledged. Pure; tolerant of odd histories (reported, not thrown).
+// Two folds end in the same `verdictFrom`: `checkLedger` over a list of ops (tests, any history read back), and the
+// workload's `LedgerRecorder` (recorder.ts), which folds op by op into a compact table so a long run keeps no list.
 import type { HistoryOp, LedgerAnomalies, LedgerVerdict, LossWindow } from './types.js';
 
 export interface FinalRead {
@@ -20,7 +22,7 @@ export interface CheckOptions {
 
 export const DEFAULT_WINDOW_GAP_MS = 2000;
 
-type Outcome = 'ok' | 'fail' | 'info';
+export type Outcome = 'ok' | 'fail' | 'info';
 
 /** What the history says about one element, over all attempts to add it. */
 interface ElementRecord {
@@ -40,12 +42,37 @@ interface Attempt {
 
 const STRENGTH: Record<Outcome, number> = { fail: 0, info: 1, ok: 2 };
 
+/**
+ * One element as the verdict sees it, whichever way the history was folded (this file's `checkLedger` over a list
+ * of ops, or the workload's compact `LedgerRecorder`): both end in `verdictFrom`, so every verdict field is
+ * computed in one place.
+ */
+export interface ElementFacts {
+  value: string;
+  /** Strongest outcome over every attempt (a pending attempt counts as `info`); undefined: none completed. */
+  outcome?: Outcome;
+  /** The first acknowledgement's time and node (set when `outcome` is `ok`). */
+  ackAt?: number;
+  ackNode?: string;
+  /** In the final read. */
+  present: boolean;
+  /** Order of the element's first appearance in the history: lost acks at the same instant keep this order. */
+  rank: number;
+}
+
+/** The final read, as far as it concerns members that are not elements of the history. */
+export interface FinalReadFacts extends FinalRead {
+  /** Distinct members read. */
+  finalCount: number;
+  /** Distinct members that no `add` in the history names. */
+  unexpected: number;
+}
+
 export function checkLedger(
   history: readonly HistoryOp[],
   final: FinalRead,
   options: CheckOptions = {},
 ): LedgerVerdict {
-  const gapMs = options.windowGapMs ?? DEFAULT_WINDOW_GAP_MS;
   const anomalies: LedgerAnomalies = {
     completionsWithoutInvoke: 0,
     duplicateCompletions: 0,
@@ -75,7 +102,7 @@ export function checkLedger(
   for (const op of history) {
     if (op.f !== 'add') continue;
     // opIds are unique per client process; two actors may count independently.
-    const key = `${op.process}#${op.opId ?? `seq${op.seq}`}`;
+    const key = attemptKey(op);
     if (op.type === 'invoke') {
       if (op.value !== undefined && ++record(op.value).invokes === 2) anomalies.duplicateElements++;
       attempts.set(key, { value: op.value, node: op.node, completed: false });
@@ -100,30 +127,61 @@ export function checkLedger(
     settle(a.value, 'info', final.at, a.node);
   }
   const present = new Set(final.members);
+  let unexpected = 0;
+  for (const m of present) if (!elements.has(m)) unexpected++;
 
+  function* facts(): Generator<ElementFacts> {
+    let rank = 0;
+    for (const [value, rec] of elements) {
+      yield {
+        value,
+        outcome: rec.outcome,
+        ackAt: rec.ackAt,
+        ackNode: rec.ackNode,
+        present: present.has(value),
+        rank: rank++,
+      };
+    }
+  }
+  return verdictFrom(facts(), { ...final, finalCount: present.size, unexpected }, anomalies, options);
+}
+
+/**
+ * The key that links an invoke to its completion: opIds are unique per client process (two actors may count
+ * independently); an op without one is linked by its seq.
+ */
+export function attemptKey(op: Pick<HistoryOp, 'process' | 'opId' | 'seq'>): string {
+  return `${op.process}#${op.opId ?? `seq${op.seq}`}`;
+}
+
+/** The verdict from every element's facts and the final read: the one place each verdict field is computed. */
+export function verdictFrom(
+  elements: Iterable<ElementFacts>,
+  final: FinalReadFacts,
+  anomalies: LedgerAnomalies,
+  options: CheckOptions = {},
+): LedgerVerdict {
+  const gapMs = options.windowGapMs ?? DEFAULT_WINDOW_GAP_MS;
   let acknowledged = 0;
   let survived = 0;
   let failedAbsent = 0;
   let failedPresent = 0;
   let unknownPresent = 0;
   let unknownAbsent = 0;
-  const lost: Array<{ value: string; at: number; node: string }> = [];
-  for (const [value, rec] of elements) {
-    const isPresent = present.has(value);
-    if (rec.outcome === 'ok') {
+  const lost: Array<{ value: string; at: number; node: string; rank: number }> = [];
+  for (const e of elements) {
+    if (e.outcome === 'ok') {
       acknowledged++;
-      if (isPresent) survived++;
-      else lost.push({ value, at: rec.ackAt ?? 0, node: rec.ackNode ?? 'unknown' });
-    } else if (rec.outcome === 'fail') {
-      if (isPresent) failedPresent++;
+      if (e.present) survived++;
+      else lost.push({ value: e.value, at: e.ackAt ?? 0, node: e.ackNode ?? 'unknown', rank: e.rank });
+    } else if (e.outcome === 'fail') {
+      if (e.present) failedPresent++;
       else failedAbsent++;
-    } else if (isPresent) unknownPresent++;
+    } else if (e.present) unknownPresent++;
     else unknownAbsent++;
   }
-  let unexpected = 0;
-  for (const m of present) if (!elements.has(m)) unexpected++;
 
-  lost.sort((a, b) => a.at - b.at);
+  lost.sort((a, b) => a.at - b.at || a.rank - b.rank);
   const lostByNode: Record<string, number> = {};
   for (const l of lost) lostByNode[l.node] = (lostByNode[l.node] ?? 0) + 1;
   const firstLost = lost[0];
@@ -132,7 +190,7 @@ export function checkLedger(
   return {
     at: final.at,
     finalMaster: final.node,
-    finalCount: present.size,
+    finalCount: final.finalCount,
     acknowledged,
     survived,
     lost: lost.length,
@@ -140,7 +198,7 @@ export function checkLedger(
     failedPresent,
     unknownPresent,
     unknownAbsent,
-    unexpected,
+    unexpected: final.unexpected,
     lossRate,
     failed: failedAbsent + failedPresent,
     unknown: unknownPresent + unknownAbsent,
@@ -150,7 +208,7 @@ export function checkLedger(
     lostByNode,
     lossWindows: lossWindows(lost, gapMs),
     lostSample: lost.slice(0, options.sampleSize ?? 10).map((l) => l.value),
-    valid: lost.length === 0 && unexpected === 0,
+    valid: lost.length === 0 && final.unexpected === 0,
     anomalies,
   };
 }

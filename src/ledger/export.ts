@@ -1,7 +1,9 @@
 // A run's shareable artefacts: the full history as JSON Lines and a short Markdown report (pure rendering),
-// plus one small function that writes both atomically.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+// plus one small function that writes both atomically. The history comes as ops in memory or as the workload's
+// history file (ledger/history-file.ts, already in the export's format), which is copied, never read into memory.
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readHistoryFile } from './history-file.js';
 import type { HistoryOp, LedgerCounts, LedgerVerdict, LossWindow } from './types.js';
 
 export interface ReportFault {
@@ -29,8 +31,11 @@ export interface ReportInput {
   startedAt: number;
 }
 
+/** A history in memory, or a JSON Lines history file written by `HistoryFile`. */
+export type HistorySource = readonly HistoryOp[] | { file: string };
+
 export interface RunExportData extends ReportInput {
-  history: readonly HistoryOp[];
+  history: HistorySource;
   /** File name without extension; default `run-<ISO time of startedAt>`. */
   baseName?: string;
 }
@@ -40,6 +45,25 @@ export function historyToJsonl(ops: readonly HistoryOp[]): string {
   let out = '';
   for (const op of ops) out += `${JSON.stringify(op)}\n`;
   return out;
+}
+
+/** The fault and heal ops of a history, in order (a file is streamed; only these ops are kept). */
+export async function faultOps(source: HistorySource): Promise<HistoryOp[]> {
+  const out: HistoryOp[] = [];
+  const ops: Iterable<HistoryOp> | AsyncIterable<HistoryOp> = 'file' in source ? readHistoryFile(source.file) : source;
+  for await (const op of ops) if (op.f === 'fault' || op.f === 'heal') out.push(op);
+  return out;
+}
+
+/** Each fault with the time of the first later heal of the same fault (ops in history order). */
+export function pairFaults(ops: readonly HistoryOp[]): ReportFault[] {
+  return ops
+    .filter((h) => h.f === 'fault')
+    .map((h) => ({
+      at: h.at,
+      description: h.value ?? 'fault',
+      healedAt: ops.find((x) => x.f === 'heal' && x.value === h.value && x.at >= h.at)?.at,
+    }));
 }
 
 /** `+1.2 s` relative to `origin` (one decimal; `−` before the origin). */
@@ -194,15 +218,18 @@ export async function writeRunExport(dir: string, data: RunExportData): Promise<
   const base = data.baseName ?? `run-${new Date(data.startedAt).toISOString().replace(/[:.]/g, '-')}`;
   const jsonl = join(dir, `${base}.jsonl`);
   const markdown = join(dir, `${base}.md`);
-  await writeAtomic(jsonl, historyToJsonl(data.history));
-  await writeAtomic(markdown, renderReport(data));
+  const history = data.history;
+  await writeAtomic(jsonl, (tmp) =>
+    'file' in history ? copyFile(history.file, tmp) : writeFile(tmp, historyToJsonl(history), 'utf8'),
+  );
+  await writeAtomic(markdown, (tmp) => writeFile(tmp, renderReport(data), 'utf8'));
   return { jsonl, markdown };
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
+async function writeAtomic(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await writeFile(tmp, text, 'utf8');
+    await write(tmp);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });

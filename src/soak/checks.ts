@@ -1,4 +1,4 @@
-// The soak's pure checks: ledger counts consistent and monotonic, resources not growing round over round.
+// The soak's pure checks: ledger counts consistent and monotonic, resources not growing once warmed up.
 import type { LedgerCounts } from '../ledger/types.js';
 
 /** Problems with the live ledger counts: ok+failed+unknown must not exceed invoked, and no count may go down. */
@@ -19,38 +19,119 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
-export interface GrowthVerdict {
+/** One per-round reading of a resource (RSS bytes, active handles), at `atMs` since the soak began. */
+export interface Sample {
+  atMs: number;
+  value: number;
+}
+
+export interface TrendBounds {
+  /** Samples before this are warm-up (JIT, heap sizing, connection pools filling) and not judged. */
+  warmupMs: number;
+  /** The most the resource may grow over the judged window, by the fitted line and by the quartile medians. */
+  maxGrowth: number;
+  /** Fewer judged samples than this: too few to tell a trend from noise; reported as not judged. */
+  minSamples?: number;
+}
+
+export interface TrendVerdict {
   ok: boolean;
-  /** Median of the first and the last quartile (or the first and last sample, with fewer than 4). */
-  first: number;
+  /** False when there were too few samples after the warm-up to judge (ok is then true, and the detail says so). */
+  judged: boolean;
+  /** Samples after the warm-up, and the window they span. */
+  samples: number;
+  fromMs: number;
+  toMs: number;
+  /** Least-squares slope over the judged samples, per minute. */
+  slopePerMin: number;
+  /** The fitted line's rise across the window: slope × window. */
+  fittedGrowth: number;
+  /** Median of the first and the last quartile of the judged samples, and the difference. */
+  firstQuartile: number;
+  lastQuartile: number;
+  quartileGrowth: number;
+  /** The value at the end of the warm-up (the first judged sample) and the last sample. */
+  atWarmup: number;
   last: number;
-  /** The most `last` may be. */
-  limit: number;
+  maxGrowth: number;
   detail: string;
 }
 
+/** Least-squares slope of value over time (per ms); 0 for fewer than two distinct times. */
+export function slope(samples: readonly Sample[]): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  let st = 0;
+  let sv = 0;
+  for (const s of samples) {
+    st += s.atMs;
+    sv += s.value;
+  }
+  const mt = st / n;
+  const mv = sv / n;
+  let num = 0;
+  let den = 0;
+  for (const s of samples) {
+    num += (s.atMs - mt) * (s.value - mv);
+    den += (s.atMs - mt) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
 /**
- * Does a per-round resource sample grow? Compares the median of the last quartile with the median of the first,
- * allowing `relative` growth plus `absolute` slack (plus `allowance`, for growth that is by design).
+ * Does a per-round resource grow once warmed up? Judges the samples after `warmupMs` two ways, both of which must
+ * stay within `maxGrowth`: the least-squares line's rise across the window (steady growth, whatever the noise),
+ * and last-quartile median minus first-quartile median (a step that a line through noise might flatten). A steady
+ * leak shows in both; a flat series with GC sawtooth or connection churn shows in neither.
  */
-export function growth(
-  samples: readonly number[],
-  tolerance: { relative: number; absolute: number; allowance?: number },
-  unit = '',
-): GrowthVerdict {
-  if (samples.length === 0) return { ok: true, first: 0, last: 0, limit: 0, detail: 'no samples' };
-  const q = Math.max(1, Math.floor(samples.length / 4));
-  const first = samples.length >= 4 ? median(samples.slice(0, q)) : (samples[0] ?? 0);
-  const last = samples.length >= 4 ? median(samples.slice(-q)) : (samples[samples.length - 1] ?? 0);
-  const limit = first * (1 + tolerance.relative) + tolerance.absolute + (tolerance.allowance ?? 0);
-  const ok = last <= limit;
-  const fmt = (v: number) => `${Math.round(v)}${unit}`;
+export function trend(samples: readonly Sample[], bounds: TrendBounds, format: (v: number) => string): TrendVerdict {
+  const judged = samples.filter((s) => s.atMs >= bounds.warmupMs);
+  const minSamples = bounds.minSamples ?? 4;
+  const first = judged[0];
+  const lastSample = judged[judged.length - 1];
+  const base = {
+    samples: judged.length,
+    fromMs: first?.atMs ?? 0,
+    toMs: lastSample?.atMs ?? 0,
+    atWarmup: first?.value ?? 0,
+    last: lastSample?.value ?? samples[samples.length - 1]?.value ?? 0,
+    maxGrowth: bounds.maxGrowth,
+  };
+  if (judged.length < minSamples || !first || !lastSample) {
+    return {
+      ...base,
+      ok: true,
+      judged: false,
+      slopePerMin: 0,
+      fittedGrowth: 0,
+      firstQuartile: base.atWarmup,
+      lastQuartile: base.last,
+      quartileGrowth: 0,
+      detail: `not judged: ${judged.length} samples after the ${Math.round(bounds.warmupMs / 1000)} s warm-up (needs ${minSamples})`,
+    };
+  }
+  const perMs = slope(judged);
+  const fittedGrowth = perMs * (lastSample.atMs - first.atMs);
+  const q = Math.max(1, Math.floor(judged.length / 4));
+  const firstQuartile = median(judged.slice(0, q).map((s) => s.value));
+  const lastQuartile = median(judged.slice(-q).map((s) => s.value));
+  const quartileGrowth = lastQuartile - firstQuartile;
+  const ok = fittedGrowth <= bounds.maxGrowth && quartileGrowth <= bounds.maxGrowth;
+  const mins = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
   return {
+    ...base,
     ok,
-    first,
-    last,
-    limit,
-    detail: `${fmt(first)} -> ${fmt(last)} (limit ${fmt(limit)}${samples.length >= 4 ? `, quartiles of ${samples.length}` : ''})`,
+    judged: true,
+    slopePerMin: perMs * 60_000,
+    fittedGrowth,
+    firstQuartile,
+    lastQuartile,
+    quartileGrowth,
+    detail:
+      `${format(first.value)} at ${mins(first.atMs)} -> ${format(lastSample.value)} at ${mins(lastSample.atMs)}; ` +
+      `slope ${format(perMs * 60_000)}/min, fitted growth ${format(fittedGrowth)}, quartile medians ` +
+      `${format(firstQuartile)} -> ${format(lastQuartile)} (limit +${format(bounds.maxGrowth)} each, ` +
+      `${judged.length} rounds after the ${mins(bounds.warmupMs)} warm-up)`,
   };
 }
 

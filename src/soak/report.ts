@@ -13,6 +13,10 @@ export function formatRound(r: RoundRecord): string {
   return r.problems.length ? `${line}\n${r.problems.map((p) => `      ! ${p}`).join('\n')}` : line;
 }
 
+function indent(text: string): string[] {
+  return text.split('\n').map((l) => `    ${l}`);
+}
+
 export function formatSummary(s: SoakSummary): string {
   const w = s.writes;
   const kinds = Object.entries(s.faultsByKind)
@@ -28,7 +32,8 @@ export function formatSummary(s: SoakSummary): string {
       ? `  verdict:      none (${w.error ?? 'no final read'})`
       : `  verdict:      ${w.acknowledged} acknowledged, ${w.lost} lost (${((w.lossRate ?? 0) * 100).toFixed(2)}%), ${w.unexpected} unexpected; final master ${w.finalMaster}`,
     `  convergence:  max ${secs(s.convergence.maxMs)}, mean ${secs(s.convergence.meanMs)} (bound ${secs(s.convergence.boundMs)})`,
-    `  memory:       rss ${s.memory.rssStartMb} MB -> ${s.memory.rssEndMb} MB; handles ${s.memory.handlesStart} -> ${s.memory.handlesEnd}`,
+    `  memory:       rss ${s.memory.rssStartMb} MB at the start, ${s.memory.rssAtWarmupMb} MB after the ${secs(s.memory.warmupMs)} warm-up, ${s.memory.rssEndMb} MB at the end (slope ${s.memory.rssSlopeMbPerMin} MB/min); handles ${s.memory.handlesStart} -> ${s.memory.handlesEnd}`,
+    `  live heap:    ${s.memory.heapUsed.detail}`,
     `  after stop:   ${
       Object.entries(s.memory.afterShutdown)
         .map(([k, n]) => `${k} ${n}`)
@@ -36,6 +41,7 @@ export function formatSummary(s: SoakSummary): string {
     }`,
     '  checks:',
     ...s.checks.map((c) => `    ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`),
+    ...s.warnings.flatMap((w) => ['', `  warning ${w.name}: ${w.message}`, ...(w.stack ? indent(w.stack) : [])]),
   ];
   return lines.join('\n');
 }

@@ -1,6 +1,8 @@
 // The chaos soak: the default cluster, client A writing through Sentinel, and one seeded fault per round — applied,
-// held, undone — with checks after every round (lab alive, convergence within a bound, ledger counts consistent,
-// resources flat). Always shuts the lab down, also on SIGINT/SIGTERM (a second signal kills at once).
+// held, undone — with checks after every round (lab alive, convergence within a bound, ledger counts consistent),
+// and at the end: resources flat once warmed up (RSS, handles), no process warning, the ledger verdict. Always shuts
+// the lab down, also on SIGINT/SIGTERM (a second signal kills at once).
+import { readFileSync } from 'node:fs';
 import { actionLine, type LabAction } from '../actions/catalog.js';
 import type { ServerBinary } from '../cluster/process/binaries.js';
 import { isAlive } from '../cluster/process/proc.js';
@@ -10,8 +12,10 @@ import { errorMessage } from '../errors.js';
 import type { LedgerCounts } from '../ledger/types.js';
 import { selectConverged, selectMastership } from '../state/selectors.js';
 import type { LabState } from '../state/store.js';
-import { type GrowthVerdict, growth, ledgerProblems, switchMasterGroups } from './checks.js';
+import { ledgerProblems, type Sample, switchMasterGroups, type TrendVerdict, trend } from './checks.js';
+import { fullGc } from './gc.js';
 import { FAULT_KINDS, type FaultKind, faultSchedule, planRound } from './schedule.js';
+import { collectWarnings, type ProcessWarning, warningsCheck } from './warnings.js';
 
 export interface SoakOptions {
   minutes: number;
@@ -52,8 +56,22 @@ export interface RoundRecord {
   convergeDetail: string;
   labAlive: boolean;
   counts: LedgerCounts;
+  /** When the resources below were read, in ms since the soak began. */
+  sampledAtMs: number;
   rssBytes: number;
+  /**
+   * Where a growing RSS would come from: the V8 heap in use and reserved, memory outside it (Buffers, typed
+   * arrays), and on Linux RSS split into anonymous memory and file pages (the binary's code paged in as new code
+   * paths run).
+   */
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  rssAnonBytes?: number;
+  rssFileBytes?: number;
   handles: number;
+  /** The active handles by type (TCPSocketWrap, Timeout, FSReqCallback, …): which kind grows, if one does. */
+  handleTypes: Record<string, number>;
   /** Every failed check of this round (empty: the round passed). */
   problems: string[];
 }
@@ -89,15 +107,27 @@ export interface SoakSummary {
   };
   convergence: { maxMs: number; meanMs: number; boundMs: number; failedRounds: number[] };
   memory: {
+    /** Every sample was taken right after a full garbage collection (false: the runtime would not expose gc). */
+    gcBeforeSample: boolean;
     rssStartMb: number;
+    /** At the end of the warm-up (the first round judged), and after the last round. */
+    rssAtWarmupMb: number;
     rssEndMb: number;
+    /** The warm-up: min(5 minutes, 40% of the planned run). */
+    warmupMs: number;
+    /** Least-squares slope of RSS after the warm-up. */
+    rssSlopeMbPerMin: number;
     handlesStart: number;
     handlesEnd: number;
-    rss: GrowthVerdict;
-    handles: GrowthVerdict;
+    rss: TrendVerdict;
+    handles: TrendVerdict;
+    /** The V8 heap in use right after a full GC: what JavaScript still holds. */
+    heapUsed: TrendVerdict;
     /** Active resources (by type) half a second after the lab shut down: stdio only, when nothing leaked. */
     afterShutdown: Record<string, number>;
   };
+  /** Every process warning raised during the soak (each one fails the run), with its stack. */
+  warnings: ProcessWarning[];
   checks: SoakCheck[];
 }
 
@@ -108,8 +138,37 @@ export type SoakRecord =
   | SoakSummary;
 
 const MB = 1024 * 1024;
-/** The workload keeps its whole history for the final check: growth by design, allowed per invoked write. */
-const HISTORY_BYTES_PER_WRITE = 1024;
+/**
+ * Rounds in the first 5 minutes (or the first 40% of a shorter run) are warm-up and not judged for growth. Measured
+ * on the project's 2-core machine (30 minutes, seed 3015573997): RSS, read after a full GC, rises 122.7 -> 139.3 MB
+ * over the first 5 minutes while the store's bounded lists fill, V8 sizes its heap and the allocator its arenas; the
+ * live heap rises 21 -> 24 MB and then stays there.
+ */
+const WARMUP_MS = 5 * 60_000;
+const WARMUP_SHARE = 0.4;
+/**
+ * The most RSS may grow after the warm-up: the goal of issues #15 and #17 (a 30-minute soak ends within 10 MB of its
+ * size at minute 5). The write history kept in memory (before) grew a steady 3.7 MB/min, ~90 MB over those 25
+ * minutes. With it on disk the same run measured 139.3 -> 151.6 MB (0.54 MB/min): the ledger's table (11 bytes a
+ * write, ~1.7 MB at 100 writes/s) and allocator growth outside the JS heap (V8 pages, malloc arenas) that comes in
+ * steps at fault rounds. A 2-minute run judges only ~70 s of RSS, so it catches only leaks faster than ~8 MB/min:
+ * the live heap below is what catches a JS leak there.
+ */
+const RSS_MAX_GROWTH = 10 * MB;
+/**
+ * The most the live heap (V8's heap in use right after a full GC) may grow after the warm-up. Read that way it is
+ * nearly noise-free: 23.9-25.2 MB over the 25 minutes after the warm-up of a 30-minute run, 0.09 MB round to round
+ * (median; 0.9 MB at most). The ledger's table lives outside it (typed arrays). A 3.7 MB/min leak of JS objects
+ * exceeds it within a minute, so the 2-minute CI run catches one too.
+ */
+const LIVE_HEAP_MAX_GROWTH = 3 * MB;
+/**
+ * The most the active handle count may grow after the warm-up. It swings with the cluster's state (a failover or a
+ * partition opens and closes client, probe and fabric sockets): 143-165 after the warm-up of a 30-minute run,
+ * quartile medians 151 and 151. One handle leaked per round is ~150 over those 25 minutes, ~10 over the judged
+ * part of a 2-minute run.
+ */
+const HANDLES_MAX_GROWTH = 12;
 
 export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
   const out = opts.out ?? (() => {});
@@ -117,7 +176,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
   const tiltMs = opts.tiltAllowanceMs ?? 30_000;
   const settleMs = opts.settleMs ?? 2000;
   const t0 = Date.now();
-  const lab = await Lab.create({ binary: opts.binary, basePort: opts.basePort, runRoot: opts.runRoot, flushMs: 50 });
+  const gc = fullGc();
+  const warnings = collectWarnings();
+  let lab: LocalLab;
+  try {
+    lab = await Lab.create({ binary: opts.binary, basePort: opts.basePort, runRoot: opts.runRoot, flushMs: 50 });
+  } catch (err) {
+    warnings.dispose();
+    throw err;
+  }
   const guard = opts.guard?.(lab) ?? { signalled: new Promise<never>(() => {}), dispose: () => {} };
   const stop = new AbortController();
   void guard.signalled.then(() => stop.abort());
@@ -162,6 +229,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
     const t = lab.topology;
     const started = await lab.perform({ kind: 'workload-start', client: 'A', ratePerSec: opts.ratePerSec ?? 100 });
     if (!started.ok) throw new Error(`the workload did not start: ${started.text}`);
+    gc?.();
     rssStart = process.memoryUsage().rss;
     handlesStart = process.getActiveResourcesInfo().length;
 
@@ -246,8 +314,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
         convergeDetail: detail,
         labAlive: alive.ok,
         counts: prevCounts,
-        rssBytes: process.memoryUsage().rss,
-        handles: process.getActiveResourcesInfo().length,
+        ...resources(t0, gc),
         problems,
       };
       rounds.push(rec);
@@ -287,23 +354,36 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
   // What still holds the event loop once the lab is down (evidence if the process does not exit by itself).
   await new Promise((r) => setTimeout(r, 500));
   const leftover = countBy(process.getActiveResourcesInfo());
+  warnings.dispose();
 
-  // Resources are sampled after each round's convergence; growth is judged on those samples.
-  const rss = rounds.map((r) => r.rssBytes);
-  const q = Math.max(1, Math.floor(rounds.length / 4));
-  const writesGrowth =
-    rounds.length >= 4
-      ? (rounds[rounds.length - 1]?.counts.invoked ?? 0) - (rounds[q - 1]?.counts.invoked ?? 0)
-      : (rounds[rounds.length - 1]?.counts.invoked ?? 0) - (rounds[0]?.counts.invoked ?? 0);
-  const rssGrowth = growth(rss, {
-    relative: 0.25,
-    absolute: 48 * MB,
-    allowance: Math.max(0, writesGrowth) * HISTORY_BYTES_PER_WRITE,
-  });
-  const handleGrowth = growth(
-    rounds.map((r) => r.handles),
-    { relative: 0.5, absolute: 20 },
+  // Resources are sampled after each round's convergence; growth is judged on those after the warm-up.
+  const warmupMs = Math.min(WARMUP_MS, WARMUP_SHARE * opts.minutes * 60_000);
+  const series = (pick: (r: RoundRecord) => number): Sample[] =>
+    rounds.map((r) => ({ atMs: r.sampledAtMs, value: pick(r) }));
+  const rssGrowth = trend(
+    series((r) => r.rssBytes),
+    { warmupMs, maxGrowth: RSS_MAX_GROWTH },
+    mbText,
   );
+  const handleGrowth = trend(
+    series((r) => r.handles),
+    { warmupMs, maxGrowth: HANDLES_MAX_GROWTH },
+    (v) => `${Math.round(v * 10) / 10}`,
+  );
+  const measuredHeap = trend(
+    series((r) => r.heapUsedBytes),
+    { warmupMs, maxGrowth: LIVE_HEAP_MAX_GROWTH },
+    mbText,
+  );
+  // Without a full GC before each sample the heap in use swings by tens of MB with garbage: not judged then.
+  const heapGrowth: TrendVerdict = gc
+    ? measuredHeap
+    : {
+        ...measuredHeap,
+        ok: true,
+        judged: false,
+        detail: `not judged: no full GC before each sample (${measuredHeap.detail})`,
+      };
   const failedRounds = rounds.filter((r) => r.problems.length > 0);
   const convergeTimes = rounds.flatMap((r) => (r.convergeMs === undefined ? [] : [r.convergeMs]));
   checks.unshift(
@@ -316,8 +396,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
           : `${rounds.length} rounds: lab alive, converged within the bound, ledger counts consistent`
         : 'no round ran',
     },
-    { name: 'RSS does not grow', ok: rssGrowth.ok, detail: mb(rssGrowth) },
-    { name: 'active handles do not grow', ok: handleGrowth.ok, detail: handleGrowth.detail },
+    { name: 'RSS does not grow after the warm-up', ok: rssGrowth.ok, detail: rssGrowth.detail },
+    { name: 'live heap does not grow after the warm-up', ok: heapGrowth.ok, detail: heapGrowth.detail },
+    { name: 'active handles do not grow after the warm-up', ok: handleGrowth.ok, detail: handleGrowth.detail },
+    warningsCheck(warnings),
   );
   const groups = switchMasterGroups(switchMasters);
   const last = rounds[rounds.length - 1];
@@ -344,14 +426,20 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
       failedRounds: rounds.filter((r) => !r.converged).map((r) => r.round),
     },
     memory: {
+      gcBeforeSample: gc !== undefined,
       rssStartMb: round1(rssStart / MB),
+      rssAtWarmupMb: round1(rssGrowth.atWarmup / MB),
       rssEndMb: round1((last?.rssBytes ?? process.memoryUsage().rss) / MB),
+      warmupMs,
+      rssSlopeMbPerMin: Math.round((rssGrowth.slopePerMin / MB) * 100) / 100,
       handlesStart,
       handlesEnd: last?.handles ?? process.getActiveResourcesInfo().length,
       rss: rssGrowth,
       handles: handleGrowth,
+      heapUsed: heapGrowth,
       afterShutdown: leftover,
     },
+    warnings: [...warnings.warnings],
     checks,
   };
   out(summary);
@@ -368,9 +456,59 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-function mb(g: GrowthVerdict): string {
-  const f = (v: number) => `${round1(v / MB)} MB`;
-  return `${f(g.first)} -> ${f(g.last)} (limit ${f(g.limit)})`;
+function mbText(v: number): string {
+  return `${round1(v / MB)} MB`;
+}
+
+/** The process's resources, for a round's record. */
+type Resources = Pick<
+  RoundRecord,
+  | 'sampledAtMs'
+  | 'rssBytes'
+  | 'heapUsedBytes'
+  | 'heapTotalBytes'
+  | 'externalBytes'
+  | 'rssAnonBytes'
+  | 'rssFileBytes'
+  | 'handles'
+  | 'handleTypes'
+>;
+
+/** The process's resources now, right after a full GC when one can be had (see gc.ts). */
+function resources(t0: number, gc: (() => void) | undefined): Resources {
+  gc?.();
+  const m = process.memoryUsage();
+  const active = process.getActiveResourcesInfo();
+  return {
+    sampledAtMs: Date.now() - t0,
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    heapTotalBytes: m.heapTotal,
+    externalBytes: m.external,
+    ...rssSplit(),
+    handles: active.length,
+    handleTypes: countBy(active),
+  };
+}
+
+/** RssAnon and RssFile from /proc/self/status (Linux; nothing elsewhere). */
+function rssSplit(): { rssAnonBytes?: number; rssFileBytes?: number } {
+  let status: string;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return {};
+  }
+  const kb = (name: string) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) * 1024 : undefined;
+  };
+  const anon = kb('RssAnon');
+  const file = kb('RssFile');
+  return {
+    ...(anon === undefined ? {} : { rssAnonBytes: anon }),
+    ...(file === undefined ? {} : { rssFileBytes: file }),
+  };
 }
 
 /** The master as the cluster sees it now (selectMastership), else what most Sentinels name, else the first node. */

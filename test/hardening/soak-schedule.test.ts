@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildTopology, DEFAULT_SHAPE } from '../../src/cluster/topology.js';
-import { growth, ledgerProblems, switchMasterGroups } from '../../src/soak/checks.js';
+import { ledgerProblems, switchMasterGroups } from '../../src/soak/checks.js';
 import {
   FAULT_KINDS,
   faultSchedule,
@@ -176,24 +176,6 @@ describe('soak checks', () => {
     assert.deepEqual(ledgerProblems(undefined, counts(10, 8, 2, 1)), ['ok+failed+unknown = 11 exceeds invoked = 10']);
     assert.deepEqual(ledgerProblems(counts(10, 8), counts(12, 7)), ['ok went down from 8 to 7']);
     assert.deepEqual(ledgerProblems(undefined, counts(10, 1.5)), ['ok = 1.5 is not a count']);
-  });
-
-  it('growth: quartile medians, tolerance and allowance', () => {
-    assert.equal(growth([100, 101, 99, 100, 102, 100, 101, 100], { relative: 0.1, absolute: 0 }).ok, true);
-    const g = growth([100, 100, 110, 120, 130, 140, 150, 160], { relative: 0.25, absolute: 10 });
-    assert.deepEqual([g.first, g.last, g.limit, g.ok], [100, 155, 135, false]);
-    assert.equal(
-      growth([100, 100, 110, 120, 130, 140, 150, 160], { relative: 0.25, absolute: 10, allowance: 20 }).ok,
-      true,
-    );
-    // Fewer than 4 samples: first against last.
-    assert.deepEqual(
-      (({ first, last, ok }) => ({ first, last, ok }))(growth([10, 50, 12], { relative: 0.1, absolute: 0 })),
-      { first: 10, last: 12, ok: false },
-    );
-    assert.equal(growth([], { relative: 0, absolute: 0 }).ok, true);
-    // One spike in the middle does not count; growth at the end does.
-    assert.equal(growth([50, 50, 50, 50, 900, 50, 50, 50], { relative: 0.1, absolute: 0 }).ok, true);
   });
 
   it('switch-master groups: one failover reported by three Sentinels is one group', () => {

@@ -1,9 +1,14 @@
 // The acknowledged-write ledger on a healthy real cluster, through Lab.perform as the keyboard would: client A
 // (following Sentinel) adds ~500 unique elements a second for ~5 s; with no fault, every acknowledged write must
 // be in the final read. (The ≥ 10,000-op case runs at the unit/client level; this proves the engine's wiring.)
+// The export then holds the workload's whole history (from its file in the run directory), not the store's last ops.
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalLab } from '../../src/engine/lab.js';
+import { LIMITS } from '../../src/state/store.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
 
@@ -52,5 +57,27 @@ describe('ledger with no fault', () => {
     assert.equal(w.counts.ok, v.acknowledged);
     assert.equal(v.survived, v.acknowledged);
     assert.ok(v.finalCount >= v.acknowledged);
+
+    // The history file: owner-only, in the run directory; the export copies all of it.
+    const files = (await readdir(lab.deployment.runDir)).filter((f) => /^workload-.*\.jsonl$/.test(f));
+    assert.equal(files.length, 1, `history files: ${files.join(', ')}`);
+    assert.equal((await stat(join(lab.deployment.runDir, files[0] ?? ''))).mode & 0o777, 0o600);
+    const dir = await mkdtemp(join(tmpdir(), 'rsl-ledger-export-'));
+    try {
+      const out = await lab.exportRun(dir);
+      const ops = (await readFile(out.jsonl, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; f: string });
+      assert.ok(ops.length > LIMITS.history, `${ops.length} ops exported (the store keeps ${LIMITS.history})`);
+      assert.equal(ops.filter((o) => o.f === 'add' && o.type === 'invoke').length, w.counts.invoked);
+      assert.equal(
+        ops.filter((o) => o.f === 'add' && o.type !== 'invoke').length,
+        w.counts.ok + w.counts.failed + w.counts.unknown,
+      );
+      assert.equal(ops.at(-1)?.f, 'final-read');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,9 @@
-// What recording the ledger costs: the same max-rate SADD loop with and without history/counts, interleaved
-// in one process against one Redis so both variants see the same machine load.
+// What recording the ledger costs: the same max-rate SADD loop with and without recording (counts, the verdict's
+// recorder and the history file, as the lab records), interleaved in one process against one Redis so both
+// variants see the same machine load.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ClientActor } from './client-actor.js';
 import { Workload } from './workload.js';
@@ -33,6 +37,7 @@ export async function benchWorkload(options: BenchOptions): Promise<BenchResult>
   admin.on('error', () => {});
   await admin.connect();
   const total = { plain: { ok: 0, ms: 0 }, recording: { ok: 0, ms: 0 } };
+  const dir = mkdtempSync(join(tmpdir(), 'rsl-bench-ledger-'));
   try {
     await runRound(false, Math.min(300, roundMs)); // warm-up: JIT, connection, Redis allocator
     for (let i = 0; i < rounds; i++) {
@@ -47,6 +52,7 @@ export async function benchWorkload(options: BenchOptions): Promise<BenchResult>
     }
   } finally {
     admin.disconnect();
+    rmSync(dir, { recursive: true, force: true });
   }
   const plainOpsPerSec = Math.round((total.plain.ok * 1000) / total.plain.ms);
   const recordingOpsPerSec = Math.round((total.recording.ok * 1000) / total.recording.ms);
@@ -68,7 +74,15 @@ export async function benchWorkload(options: BenchOptions): Promise<BenchResult>
       resolveNode: () => undefined,
       process: 'workload',
     });
-    const w = new Workload({ actor, runTag: tag, setKey, ratePerSec: 'max', concurrency, recording });
+    const w = new Workload({
+      actor,
+      runTag: tag,
+      setKey,
+      ratePerSec: 'max',
+      concurrency,
+      recording,
+      ...(recording ? { history: { file: join(dir, `${tag}.jsonl`) } } : {}),
+    });
     // Connect first so the round measures requests, not the handshake.
     await actor.read('rsl:bench:warm');
     const t0 = performance.now();
@@ -77,6 +91,7 @@ export async function benchWorkload(options: BenchOptions): Promise<BenchResult>
     await w.stop();
     const elapsed = performance.now() - t0;
     const ok = w.stats().ok;
+    await w.close();
     await actor.close();
     await admin.del(setKey);
     return { ok, ms: elapsed };

@@ -1,9 +1,12 @@
 // The ledger workload: SADD unique ids (`<runTag>-<n>`) into one set through a ClientActor at a steady rate
-// (or as fast as N in-flight requests allow), keeping the full history and live counts for the final check.
+// (or as fast as N in-flight requests allow). Memory stays flat however long it runs: live counts, and for the final
+// check a compact per-element table (ledger/recorder.ts); the full history goes to a JSON Lines file when asked.
 
-import { type CheckOptions, checkLedger } from '../../ledger/check.js';
+import type { CheckOptions } from '../../ledger/check.js';
 import { copyCounts, countOpInPlace, zeroCounts } from '../../ledger/counts.js';
+import { HistoryFile, readHistory } from '../../ledger/history-file.js';
 import { type IdAllocator, nextHistorySeq } from '../../ledger/ids.js';
+import { LedgerRecorder } from '../../ledger/recorder.js';
 import type { LedgerCounts, LedgerVerdict } from '../../ledger/types.js';
 import type { HistoryOp } from '../events.js';
 import { ClientActor, type ClientActorOptions, type ClientOpResult } from './client-actor.js';
@@ -23,6 +26,12 @@ export interface WorkloadOptions {
   concurrency?: number;
   /** false: run the identical loop but keep no history, counts or callbacks (the overhead benchmark). */
   recording?: boolean;
+  /**
+   * Where the full history goes (the verdict never needs it: the recorder keeps what it does):
+   * `{ file }` streams it to a new JSON Lines file (owner-only; it must not exist yet); `'memory'` keeps every op in
+   * an array (grows without bound: small tests and the benchmark's baseline only); absent: nowhere.
+   */
+  history?: { file: string } | 'memory';
   onOp?: (op: HistoryOp) => void;
   onCounts?: (counts: LedgerCounts) => void;
   countsIntervalMs?: number;
@@ -54,7 +63,9 @@ export class Workload {
   readonly #o: WorkloadOptions;
   readonly #now: () => number;
   readonly #seq: IdAllocator;
-  readonly #history: HistoryOp[] = [];
+  readonly #recorder: LedgerRecorder;
+  readonly #file: HistoryFile | undefined;
+  readonly #memory: HistoryOp[] | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #stats: WorkloadStats = { issued: 0, ok: 0, failed: 0, unknown: 0 };
   readonly #counts: LedgerCounts = zeroCounts();
@@ -85,6 +96,10 @@ export class Workload {
     this.#recording = options.recording ?? true;
     this.#now = options.now ?? Date.now;
     this.#seq = options.nextSeq ?? nextHistorySeq;
+    this.#recorder = new LedgerRecorder({ runTag: this.runTag });
+    const history = this.#recording ? options.history : undefined;
+    this.#memory = history === 'memory' ? [] : undefined;
+    this.#file = typeof history === 'object' ? new HistoryFile(history.file) : undefined;
   }
 
   get running(): boolean {
@@ -101,15 +116,37 @@ export class Workload {
     return copyCounts(this.#counts);
   }
 
-  /** The full history so far: this workload's client ops plus anything passed to `note`. */
-  history(): readonly HistoryOp[] {
-    return this.#history;
+  /** The history file, when the history goes to one. */
+  get historyFile(): HistoryFile | undefined {
+    return this.#file;
+  }
+
+  /** Elements the final check knows of, and the bytes its table holds (what the workload keeps per write). */
+  ledgerSize(): { elements: number; tableBytes: number } {
+    return { elements: this.#recorder.elements, tableBytes: this.#recorder.tableBytes };
+  }
+
+  /**
+   * The full history so far, read back into memory: this workload's client ops plus anything passed to `note`.
+   * Empty when it is kept nowhere. For tests and small runs; the export copies the file instead.
+   */
+  async history(): Promise<HistoryOp[]> {
+    if (this.#memory) return [...this.#memory];
+    if (!this.#file) return [];
+    await this.#file.flush();
+    return readHistory(this.#file.path);
   }
 
   /** Appends a fault/heal (or any) op so history and faults read together; assigns seq/at when missing. */
   note(op: Omit<HistoryOp, 'seq' | 'at'> & { seq?: number; at?: number }): void {
     if (!this.#recording) return;
-    this.#history.push({ ...op, seq: op.seq ?? this.#seq(), at: op.at ?? this.#now() });
+    this.#keep({ ...op, seq: op.seq ?? this.#seq(), at: op.at ?? this.#now() });
+  }
+
+  #keep(op: HistoryOp): void {
+    this.#recorder.add(op);
+    this.#file?.append(op);
+    this.#memory?.push(op);
   }
 
   start(): void {
@@ -145,9 +182,10 @@ export class Workload {
     this.#flushCounts();
   }
 
-  /** Stops (if running), closes the actor if the workload created it. */
+  /** Stops (if running), closes the history file and the actor if the workload created it. */
   async close(): Promise<void> {
     await this.stop();
+    await this.#file?.close();
     if (this.#ownsActor) await this.actor.close();
   }
 
@@ -164,15 +202,14 @@ export class Workload {
     const mine = members.filter((m) => own.test(m));
     const at = this.#now();
     this.note({ process: 'workload', type: 'ok', f: 'final-read', node, value: `${mine.length} members`, at });
-    return checkLedger(
-      this.#history,
+    return this.#recorder.verdict(
       { node, members: mine, at },
       { ...options, foreignMembers: members.length - mine.length },
     );
   }
 
   #record(op: HistoryOp): void {
-    this.#history.push(op);
+    this.#keep(op);
     if (countOpInPlace(this.#counts, op)) this.#countsDirty = true;
     this.#o.onOp?.(op);
   }

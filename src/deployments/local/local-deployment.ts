@@ -162,6 +162,11 @@ export class LocalDeployment implements Deployment {
     }
   }
 
+  /** The run directory (proven owner-only by createRunDir): the workload's history file goes there. */
+  get workDir(): string {
+    return this.runDir;
+  }
+
   private nodeDir(id: string): string {
     return join(this.runDir, id);
   }

@@ -1,6 +1,10 @@
 // Real Redis: a fault-free run reports no loss (no false alarms), and writes acknowledged by a master that is
-// then made a replica of an empty node are all reported lost, attributed to that master.
+// then made a replica of an empty node are all reported lost, attributed to that master. The workload's verdict
+// (its compact recorder) equals the set checker's over the history file it wrote.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { benchWorkload } from '../../../src/cluster/clients/bench.js';
 import { ClientActor } from '../../../src/cluster/clients/client-actor.js';
@@ -11,12 +15,15 @@ import { connectedAdmin, freePorts, info, PASSWORD, type Proc, startRedis, stopA
 
 const procs: Proc[] = [];
 let ports: number[] = [];
+let dir = '';
 
 before(async () => {
   ports = await freePorts(27300, 27339, 3);
+  dir = mkdtempSync(join(tmpdir(), 'rsl-workload-'));
 });
 after(async () => {
   await stopAll(procs);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function pinned(nodeId: string, port: number, onOp?: (op: HistoryOp) => void): ClientActor {
@@ -44,6 +51,7 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
       runTag: 'noFault',
       ratePerSec: 'max',
       onCounts: () => countsSeen++,
+      history: { file: join(dir, 'noFault.jsonl') },
     });
     try {
       await waitFor('replica link up', async () => (await info(r, 'replication')).master_link_status === 'up');
@@ -64,7 +72,13 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
       assert.equal(verdict.survived, verdict.acknowledged);
       assert.equal(verdict.valid, true);
       assert.equal(verdict.finalMaster, 'redis-2');
-      assert.equal(w.history().at(-1)?.f, 'final-read');
+      const history = await w.history();
+      assert.equal(history.at(-1)?.f, 'final-read');
+      assert.equal(history.filter((op) => op.type === 'invoke').length, stats.issued);
+      assert.equal(statSync(join(dir, 'noFault.jsonl')).mode & 0o777, 0o600);
+      // The same verdict from the history file and the list checker.
+      const members = await r.smembers('rsl:ledger');
+      assert.deepEqual(verdict, checkLedger(history, { node: 'redis-2', members, at: verdict.at }));
     } finally {
       await w.close();
       m.disconnect();
@@ -82,14 +96,26 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
     await x.replicaof('NO', 'ONE');
     await x.del('rsl:loss');
     const history: HistoryOp[] = [];
-    const onX = new Workload({ actor: pinned('redis-x', xPort), runTag: 'onX', setKey: 'rsl:loss', ratePerSec: 1000 });
-    const onY = new Workload({ actor: pinned('redis-y', yPort), runTag: 'onY', setKey: 'rsl:loss', ratePerSec: 1000 });
+    const onX = new Workload({
+      actor: pinned('redis-x', xPort),
+      runTag: 'onX',
+      setKey: 'rsl:loss',
+      ratePerSec: 1000,
+      history: 'memory',
+    });
+    const onY = new Workload({
+      actor: pinned('redis-y', yPort),
+      runTag: 'onY',
+      setKey: 'rsl:loss',
+      ratePerSec: 1000,
+      history: { file: join(dir, 'onY.jsonl') },
+    });
     try {
       onX.start();
       onY.start();
       await waitFor('writes on both', () => onX.stats().ok >= 200 && onY.stats().ok >= 200, 10_000, 20);
       await Promise.all([onX.stop(), onY.stop()]);
-      history.push(...onX.history(), ...onY.history());
+      history.push(...(await onX.history()), ...(await onY.history()));
       // What Sentinel does to an old master after a partition heals: make it a replica of the new one.
       await x.replicaof('127.0.0.1', yPort);
       await waitFor('x synced from y', async () => {
@@ -116,6 +142,16 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
       assert.equal(own.lost, ackedX);
       assert.equal(own.lossRate, 1);
       assert.equal(own.anomalies?.foreignMembers, members.length);
+      const ownHistory = await onX.history();
+      const ownMembers = members.filter((m) => m.startsWith('onX-'));
+      assert.deepEqual(
+        own,
+        checkLedger(
+          ownHistory,
+          { node: 'redis-x', members: ownMembers, at: own.at },
+          { foreignMembers: members.length },
+        ),
+      );
     } finally {
       await Promise.all([onX.close(), onY.close()]);
       await x.replicaof('NO', 'ONE').catch(() => undefined);
@@ -138,6 +174,7 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
       setKey: 'rsl:rate',
       ratePerSec: 200,
       onOp: (op) => ops.push(op),
+      history: { file: join(dir, 'rate.jsonl') },
     });
     try {
       w.start();
@@ -156,8 +193,10 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
         'an owned actor records as process "workload"',
       );
       assert.equal(ops.length, 2 * issued);
-      const fault = w.history().findIndex((op) => op.f === 'fault');
-      assert.ok(fault > 0 && fault < w.history().length - 1, 'the fault sits between client ops');
+      const history = await w.history();
+      const fault = history.findIndex((op) => op.f === 'fault');
+      assert.ok(fault > 0 && fault < history.length - 1, 'the fault sits between client ops');
+      assert.equal(history.length, ops.length + 1, 'every client op and the note, in the file');
     } finally {
       await w.close();
     }
@@ -176,7 +215,7 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
       plain.start();
       await waitFor('some adds', () => plain.stats().ok >= 1000, 5000, 10);
       await plain.stop();
-      assert.equal(plain.history().length, 0);
+      assert.equal((await plain.history()).length, 0);
       assert.equal(plain.counts().invoked, 0);
     } finally {
       await plain.close();
