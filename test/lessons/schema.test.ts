@@ -105,6 +105,7 @@ describe('valid lessons', () => {
       { kind: 'workload-start', client: 'B', ratePerSec: 4 },
       { kind: 'workload-stop' },
       { kind: 'failover', sentinel: 'sentinel-2' },
+      { kind: 'ckquorum', sentinel: 'sentinel-3' },
       { kind: 'sentinel-set', option: 'down-after-milliseconds', value: 300 },
       { kind: 'min-replicas', toWrite: 1, maxLagSec: 10, node: 'redis-3' },
       { kind: 'masterauth', node: 'redis-1', enabled: true },
