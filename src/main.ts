@@ -5,6 +5,7 @@ import { cleanCommand } from './commands/clean.js';
 import { doctorCommand } from './commands/doctor.js';
 import { EXIT, reportError } from './commands/exit.js';
 import { type CommonOptions, parsePort } from './commands/options.js';
+import { addSentinelOptions, type SentinelFlags } from './commands/sentinel-options.js';
 import { upCommand } from './commands/up.js';
 import { installUsageErrors } from './commands/usage.js';
 import { UserError } from './errors.js';
@@ -35,7 +36,9 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--sandbox', 'no lesson: just the cluster and the keys')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .action((o: CommonOptions & { lesson?: string; sandbox?: boolean }) => run(defaultCommand(o)));
+    .action((o: CommonOptions & SentinelFlags & { lesson?: string; sandbox?: boolean }) => run(defaultCommand(o)));
+  // On a deployment the lab did not start: the TUI, `watch` and `inspect` (README "Use it on your own deployment").
+  addSentinelOptions(program);
 
   program
     .command('up')
@@ -51,6 +54,17 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .action((o: CommonOptions & { attach?: boolean }, cmd: Command) =>
       run(import('./commands/watch.js').then((m) => m.watchCommand({ ...cmd.optsWithGlobals(), ...o }))),
     );
+
+  addSentinelOptions(
+    program
+      .command('inspect')
+      .description(
+        'diagnose a Sentinel deployment the lab did not start (read-only): exit 0 healthy, 1 findings, 2 usage',
+      )
+      .option('--json', 'one JSON document: the deployment and every finding (docs/json.md)'),
+  ).action((o: SentinelFlags & { json?: boolean }, cmd: Command) =>
+    run(import('./commands/inspect.js').then((m) => m.inspectCommand({ ...cmd.optsWithGlobals(), ...o }))),
+  );
 
   const lesson = program.command('lesson').description('guided lessons: list, check, run headless, reset progress');
   const lessons = () => import('./commands/lesson.js');
@@ -132,7 +146,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function defaultCommand(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {
+async function defaultCommand(
+  opts: CommonOptions & SentinelFlags & { lesson?: string; sandbox?: boolean },
+): Promise<number> {
   const { tuiCommand } = await import('./commands/tui.js');
   return tuiCommand(opts);
 }

@@ -10,6 +10,7 @@ import { Lab } from '../engine/lab.js';
 import { formatSummary, summarizeView } from '../engine/view-summary.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
+import type { SentinelFlags } from './sentinel-options.js';
 
 export function findLiveRun(
   root: string,
@@ -21,7 +22,9 @@ export function findLiveRun(
   return undefined;
 }
 
-export async function watchCommand(opts: CommonOptions & { attach?: boolean }): Promise<number> {
+export async function watchCommand(opts: CommonOptions & SentinelFlags & { attach?: boolean }): Promise<number> {
+  // A deployment the lab did not start (--sentinel): read-only, one lab per master (watch-remote.ts).
+  if (opts.sentinel) return (await import('./watch-remote.js')).watchRemote(opts);
   const live = opts.attach === false ? undefined : findLiveRun(runRoot());
   const lab: Lab = live
     ? await Lab.attach({ runDir: live.dir, manifest: live.manifest })
@@ -92,7 +95,7 @@ export async function watchCommand(opts: CommonOptions & { attach?: boolean }): 
   }
 }
 
-function reportFailover(
+export function reportFailover(
   f: FailoverTimeline,
   seen: Map<string, number>,
   print: (rec: Record<string, unknown>, human: string) => void,
