@@ -16,8 +16,8 @@ import type { SentinelFlags } from './sentinel-options.js';
 
 /** The question before an action on a deployment the lab did not start. Pure. */
 export function confirmQuestion(a: LabAction, d: Pick<RemoteDeployment, 'label' | 'topology'>): string {
-  const { title, equivalent } = describeAction(a, d.topology);
-  return `${title} on ${d.label}? The lab did not start this deployment. (${equivalent})`;
+  const { title } = describeAction(a, d.topology);
+  return `${title} on ${d.label}, a deployment the lab did not start?`;
 }
 
 const LEVEL = { critical: 'error', warning: 'warning', info: 'info' } as const;

@@ -364,9 +364,18 @@ function links(f: Facts, c: MasterContext): Finding[] {
   for (const e of replicaEndpoints(c)) {
     const n = nodeAtEndpoint(f, e);
     const r = n?.replication;
-    if (!n?.reachable || r?.role !== 'replica' || r.masterLinkStatus !== 'down' || r.masterSyncInProgress) continue;
+    if (!n?.reachable || r?.role !== 'replica' || r.masterLinkStatus !== 'down') continue;
     const entries = sentinelEntries(c, e);
     const role = n.role?.role === 'replica' ? n.role : undefined;
+    const upstream =
+      r.masterHost && r.masterPort ? nodeAtEndpoint(f, { host: r.masterHost, port: r.masterPort }) : undefined;
+    const noauth = n.config.hasMasterauth === false && upstream?.authRequired === true;
+    // A replica the master is sending its data to (listed by the master as wait_bgsave / send_bulk) is on its way up.
+    // One stuck in a loop says master_sync_in_progress:1 and ROLE "sync" too (every attempt starts a SYNC), but the
+    // master never lists it.
+    const listed = masterListsReplica(c, e);
+    const transferring = r.masterSyncInProgress === true && listed !== undefined && listed.state !== 'online';
+    if (transferring && !noauth) continue;
     const downSince = r.masterLinkDownSinceSec;
     const evidence: Evidence[] = [
       {
@@ -385,10 +394,7 @@ function links(f: Facts, c: MasterContext): Finding[] {
         saw: `${endpointText(e)} ${fields(se, 'master-link-status', 'master-link-down-time', 'flags')}`,
       });
     }
-    const upstream =
-      r.masterHost && r.masterPort ? nodeAtEndpoint(f, { host: r.masterHost, port: r.masterPort }) : undefined;
-    const noauth = n.config.hasMasterauth === false && upstream?.authRequired === true;
-    if (noauth) {
+    if (noauth && upstream) {
       evidence.push({ where: `${c.label(e)} CONFIG GET masterauth`, saw: 'empty (Valkey: primaryauth)' });
       evidence.push({
         where: `${c.label(upstream.endpoint)} PING without credentials`,

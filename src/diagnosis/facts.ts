@@ -160,15 +160,25 @@ function serverFact(info: string | undefined): ServerFact | undefined {
   return out;
 }
 
+/** The node's clock in ms from TIME (`[seconds, microseconds]`) or INFO server (`server_time_usec`). */
+function remoteMs(v: unknown): number | undefined {
+  if (Array.isArray(v) && v.length >= 2) {
+    const ms = Number(String(v[0])) * 1000 + Number(String(v[1])) / 1000;
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  if (typeof v === 'string') {
+    const usec = Number(parseInfoSections(v).server_time_usec);
+    return Number.isFinite(usec) && usec > 0 ? usec / 1000 : undefined;
+  }
+  return undefined;
+}
+
 function clockFact(c: RawClock | undefined): ClockFact | undefined {
-  const v = value(c?.reply);
-  if (!c || !Array.isArray(v) || v.length < 2) return undefined;
-  const sec = Number(String(v[0]));
-  const usec = Number(String(v[1]));
-  if (!Number.isFinite(sec) || !Number.isFinite(usec)) return undefined;
-  const remoteMs = sec * 1000 + usec / 1000;
+  const ms = c ? remoteMs(value(c.reply)) : undefined;
+  if (!c || ms === undefined) return undefined;
+  const remote = ms;
   return {
-    offsetMs: Math.round(remoteMs - (c.beforeMs + c.afterMs) / 2),
+    offsetMs: Math.round(remote - (c.beforeMs + c.afterMs) / 2),
     uncertaintyMs: Math.ceil((c.afterMs - c.beforeMs) / 2) + 1,
   };
 }

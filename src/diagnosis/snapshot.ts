@@ -11,7 +11,10 @@ export interface Endpoint {
 /** One command's reply, or its error text. */
 export type RawReply = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** TIME, with this machine's clock read just before the request and just after the reply. */
+/**
+ * A reply that tells the node's clock — TIME (data nodes), or INFO server with its `server_time_usec` (Sentinels,
+ * which have no TIME) — with this machine's clock read just before the request and just after the reply.
+ */
 export interface RawClock {
   beforeMs: number;
   afterMs: number;

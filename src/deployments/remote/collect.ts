@@ -70,9 +70,10 @@ class Asker {
   }
 }
 
-async function timed(conn: RemoteConnection): Promise<RawClock> {
+/** One command on its own round trip, with this machine's clock read just before and just after. */
+async function timed(conn: RemoteConnection, argv: string[] = ['TIME']): Promise<RawClock> {
   const beforeMs = Date.now();
-  const [reply] = await conn.batch([['TIME']]);
+  const [reply] = await conn.batch([argv]);
   return { beforeMs, afterMs: Date.now(), reply: reply ?? { ok: false, error: 'no reply' } };
 }
 
@@ -121,15 +122,16 @@ async function querySentinel(
   }
   const conn = opened.conn;
   try {
-    const [infoServer, infoSentinel, myId, masters] = await conn.batch([
-      ['INFO', 'server'],
+    // Sentinel has no TIME command: INFO server's server_time_usec, timed on its own round trip, tells its clock.
+    out.clock = await timed(conn, ['INFO', 'server']);
+    out.infoServer = out.clock.reply;
+    const [infoSentinel, myId, masters] = await conn.batch([
       ['INFO', 'sentinel'],
       ['SENTINEL', 'MYID'],
       ['SENTINEL', 'MASTERS'],
     ]);
-    Object.assign(out, { infoServer, infoSentinel, myId, masters });
+    Object.assign(out, { infoSentinel, myId, masters });
     if (isUnknownSubcommand(masters)) [out.masters] = await conn.batch([['SENTINEL', 'PRIMARIES']]);
-    out.clock = await timed(conn);
     const names = records(out.masters)
       .map((f) => f.name)
       .filter((n): n is string => n !== undefined && (ctx.masterName === undefined || n === ctx.masterName));

@@ -78,9 +78,9 @@ export class RemoteDeployment implements Deployment {
     this.topology = rt.topology;
     this.endpoints = rt.endpoints;
     this.timeoutMs = o.timeoutMs ?? 5000;
-    const seeds = o.facts.seeds.map(endpointText).join(', ');
+    const [first, ...more] = o.facts.seeds.map(endpointText);
     this.id = `remote-${slug(o.master)}`;
-    this.label = `master "${o.master}" of the Sentinels at ${seeds}`;
+    this.label = `"${o.master}" at Sentinel ${first ?? '?'}${more.length ? ` (+${more.length})` : ''}`;
     this.addresses = {
       admin: (id) => this.gatewayAddress(id),
       public: (id) => this.endpoint(id),
