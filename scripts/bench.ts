@@ -11,6 +11,7 @@ import { benchFabric } from '../src/cluster/fabric/bench.js';
 import { resolveServerBinary } from '../src/cluster/process/binaries.js';
 import { canBind } from '../src/cluster/process/ports.js';
 import { Supervisor } from '../src/cluster/process/supervisor.js';
+import { benchAttach } from './bench-attach.js';
 
 interface Row {
   figure: string;
@@ -180,6 +181,31 @@ async function main(): Promise<void> {
   } finally {
     await r.stop();
   }
+
+  log('bench: attach to a deployment the lab did not start, and inspect it…');
+  const att = await benchAttach({ rounds: quick ? 3 : 7, log });
+  rows.push({
+    figure: 'attach -> first complete view (1 master, 4 replicas, 3 Sentinels the lab did not start)',
+    median: median(att.viewMs),
+    p95: percentile(att.viewMs, 95),
+    unit: 'ms',
+    target: '<= 500 ms',
+    baseline: `discovery alone ${median(att.discoveryMs).toFixed(0)} ms`,
+    ratio: median(att.viewMs) / median(att.discoveryMs),
+    pass: median(att.viewMs) <= 500,
+    n: att.viewMs.length,
+  });
+  rows.push({
+    figure: 'inspect wall time, Node start included (node dist/cli.js inspect --sentinel …)',
+    median: median(att.inspectMs),
+    p95: percentile(att.inspectMs, 95),
+    unit: 'ms',
+    target: '<= 2000 ms',
+    baseline: `node dist/cli.js --version ${median(att.versionMs).toFixed(0)} ms`,
+    ratio: median(att.inspectMs) / median(att.versionMs),
+    pass: median(att.inspectMs) <= 2000,
+    n: att.inspectMs.length,
+  });
 
   try {
     const { benchTui } = await import('../src/bench/tui.js');
