@@ -24,7 +24,7 @@ export async function watchRemote(opts: CommonOptions & SentinelFlags): Promise<
   const print = (master: string, rec: Record<string, unknown>, human: string) =>
     process.stdout.write(
       json
-        ? `${JSON.stringify({ ts: new Date().toISOString(), master, ...rec })}\n`
+        ? `${JSON.stringify({ schemaVersion: 1, ts: new Date().toISOString(), master, ...rec })}\n`
         : `${several ? `[${master}] ` : ''}${human}\n`,
     );
   const time = () => new Date().toISOString().slice(11, 23);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { InspectReportSchema } from '../../src/diagnosis/report-schema.js';
 import { runCli } from '../helpers/cli.js';
 import { type ForeignDeployment, type ForeignOptions, startForeignDeployment } from '../helpers/foreign-deployment.js';
 import { eventually } from '../helpers/wait.js';
@@ -40,6 +41,8 @@ async function inspect(d: ForeignDeployment, ...extra: string[]) {
 async function inspectJson(d: ForeignDeployment): Promise<{ code: number | null; report: Report; stderr: string }> {
   const r = await inspect(d, '--json');
   assert.equal(r.stdout.split('\n').length, 1, `one JSON document:\n${r.stdout}\n${r.stderr}`);
+  // The documented schema (docs/json.md) holds for every real report.
+  InspectReportSchema.parse(JSON.parse(r.stdout));
   return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
 }
 
