@@ -17,6 +17,7 @@ export const HEADLESS_HINT = [
   '  redis-sentinel-lab up [--json]                 start the cluster and print how to reach it',
   '  redis-sentinel-lab watch [--json]              stream the live view and Sentinel events',
   '  redis-sentinel-lab lesson run <id> --headless  run a lesson end to end',
+  '  redis-sentinel-lab watch|inspect --sentinel H:P  stream or diagnose a deployment the lab did not start',
 ].join('\n');
 
 export async function tuiCommand(
