@@ -74,6 +74,22 @@ export class RedisProbe {
   }
 }
 
+/** What Redis 6.2 answers to INFO with two sections or CONFIG GET with several parameters (both arrived in 7.0). */
+const SEVERAL_ARGS_REFUSED = /syntax error|wrong number of arguments|unknown subcommand/i;
+
+/** The same round on Redis 6.2: one INFO section and one CONFIG GET parameter per call, joined. */
+async function oneByOne(client: Redis): Promise<[[Error | null, unknown], [Error | null, unknown]]> {
+  const params = ['min-replicas-to-write', 'min-replicas-max-lag', 'masterauth'];
+  const r = (await client.pipeline().info('server').info('replication').exec()) ?? [];
+  const c = (await client.pipeline(params.map((p) => ['config', 'get', p])).exec()) ?? [];
+  const infoErr = r.find((x) => x[0])?.[0] ?? (r.length < 2 ? new Error('no INFO reply') : null);
+  const config = c.every((x) => !x[0]) ? c.flatMap((x) => (Array.isArray(x[1]) ? x[1] : [])) : undefined;
+  return [
+    infoErr ? [infoErr, undefined] : [null, r.map((x) => String(x[1])).join('\r\n')],
+    config ? [null, config] : [new Error('CONFIG GET refused'), undefined],
+  ];
+}
+
 async function queryRedis(client: Redis, id: string, at: number, resolve: ResolveAddress): Promise<RedisObservation> {
   const results = await client
     .pipeline()
@@ -81,7 +97,8 @@ async function queryRedis(client: Redis, id: string, at: number, resolve: Resolv
     .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
     .dbsize()
     .exec();
-  const [info, config, dbsize] = results ?? [];
+  let [info, config, dbsize] = results ?? [];
+  if (info?.[0] && SEVERAL_ARGS_REFUSED.test(info[0].message)) [info, config] = await oneByOne(client);
   if (!info || info[0]) throw info?.[0] ?? new Error('no INFO reply');
   // CONFIG may be renamed and DBSIZE refuses during LOADING: the rest of the observation still stands.
   return redisObservation(
