@@ -93,7 +93,12 @@ describe('inspect on deployments the lab did not start', () => {
   describe('healthy', () => {
     let d: ForeignDeployment;
     before(async () => {
-      d = await startForeignDeployment({});
+      // Also a least-privilege user on the Sentinels, after redis.io's Sentinel ACL example: no SENTINEL MASTERS.
+      d = await startForeignDeployment({
+        sentinelConf: [
+          'user inspector on >inspector-pw -@all +ping +info +client|setname +sentinel|master +sentinel|replicas +sentinel|sentinels +sentinel|get-master-addr-by-name +sentinel|myid +sentinel|ckquorum',
+        ],
+      });
       await eventually(
         async () => (await d.sentinelFields(d.sentinels[0] ?? d.master, 'MASTER'))['num-other-sentinels'] === '2',
         {
@@ -115,6 +120,31 @@ describe('inspect on deployments the lab did not start', () => {
       const human = await inspect(d);
       assert.equal(human.code, 0);
       assert.match(human.stdout, /Healthy: no findings\.$/);
+    });
+
+    it('a Sentinel ACL user without SENTINEL MASTERS is enough with --master-name', async () => {
+      const flags = ['--sentinel-user', 'inspector', '--sentinel-password-env', 'RSL_SPW', '--json'];
+      const denied = await runCli(
+        ['inspect', '--sentinel', d.sentinelArg, '--password-env', 'RSL_PW', ...flags],
+        { RSL_PW: d.password, RSL_SPW: 'inspector-pw' },
+        30_000,
+        { cwd },
+      );
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, /monitor no master/);
+      const named = await runCli(
+        ['inspect', '--sentinel', d.sentinelArg, '--password-env', 'RSL_PW', '--master-name', 'mymaster', ...flags],
+        { RSL_PW: d.password, RSL_SPW: 'inspector-pw' },
+        30_000,
+        { cwd },
+      );
+      assert.equal(named.code, 0, named.stderr);
+      const report = InspectReportSchema.parse(JSON.parse(named.stdout));
+      assert.deepEqual(report.findings, []);
+      assert.deepEqual(
+        report.deployment.masters.map((m) => m.nodes.length),
+        [3],
+      );
     });
   });
 

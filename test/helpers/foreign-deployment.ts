@@ -35,6 +35,8 @@ export interface ForeignOptions {
   withoutMasterauth?: number[];
   /** Sentinel i (index 0 = the first) monitors this data node (index into [master, ...replicas]) instead of the master. */
   sentinelMonitors?: Record<number, number>;
+  /** Extra sentinel.conf lines for every Sentinel (e.g. an ACL user). */
+  sentinelConf?: string[];
   /** Replicas (index 0 = the first) that announce a port nothing listens on (replica-announce-port). */
   announceUnreachable?: number[];
   /** known-replica entries for replicas that do not exist (free ports nothing listens on). */
@@ -191,6 +193,7 @@ export async function startForeignDeployment(o: ForeignOptions = {}): Promise<Fo
         k === i ? [] : [`sentinel known-sentinel ${masterName} ${HOST} ${p.port} ${ids[k]}`],
       ),
       ...ghostSentinelPorts.map((p, k) => `sentinel known-sentinel ${masterName} ${HOST} ${p} ${ghostIds[k]}`),
+      ...(o.sentinelConf ?? []),
       '',
     ];
     writeFileSync(join(s.dir, 'sentinel.conf'), lines.join('\n'));

@@ -132,6 +132,12 @@ async function querySentinel(
     ]);
     Object.assign(out, { infoSentinel, myId, masters });
     if (isUnknownSubcommand(masters)) [out.masters] = await conn.batch([['SENTINEL', 'PRIMARIES']]);
+    // A least-privilege ACL user may have SENTINEL MASTER but not MASTERS (redis.io's Sentinel ACL example): with
+    // --master-name, that one entry is the list.
+    if (!out.masters?.ok && ctx.masterName !== undefined) {
+      const [one] = await conn.batch([['SENTINEL', 'MASTER', ctx.masterName]]);
+      if (one?.ok) out.masters = { ok: true, value: [one.value] };
+    }
     const names = records(out.masters)
       .map((f) => f.name)
       .filter((n): n is string => n !== undefined && (ctx.masterName === undefined || n === ctx.masterName));
