@@ -95,8 +95,8 @@ function hookExit(): void {
     for (const p of live) {
       try {
         if (p.pid) {
-          process.kill(p.pid, 'SIGCONT');
-          process.kill(p.pid, 'SIGKILL');
+          process.kill(-p.pid, 'SIGCONT');
+          process.kill(-p.pid, 'SIGKILL');
         }
       } catch {}
     }
@@ -281,12 +281,13 @@ export async function startForeignDeployment(o: ForeignOptions = {}): Promise<Fo
         const pid = n.proc?.pid;
         if (!pid) continue;
         try {
-          process.kill(pid, 'SIGCONT');
-          process.kill(pid, 'SIGKILL');
+          // The whole process group: a forked child (AOF rewrite, BGSAVE) must not outlive it and write into the dir.
+          process.kill(-pid, 'SIGCONT');
+          process.kill(-pid, 'SIGKILL');
         } catch {}
       }
       await Promise.all(all.map(waitExit));
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 
