@@ -699,10 +699,16 @@ function settings(f: Facts, c: MasterContext): Finding[] {
         subject: c.label(ref),
         title:
           'Every replica has replica-priority 0: Sentinel may never promote any of them (-failover-abort-no-good-slave)',
-        evidence: prios.map(({ e, n }) => ({
-          where: `${c.label(e)}${sentinelEntries(c, e).length ? ` (SENTINEL REPLICAS ${c.m.name}: slave-priority)` : ' CONFIG GET replica-priority'}`,
-          saw: `0${n?.replicationFields?.slave_priority !== undefined ? `; INFO slave_priority:${n.replicationFields.slave_priority}` : ''}`,
-        })),
+        evidence: prios.map(({ e, n }) => {
+          const listed = sentinelEntries(c, e)[0];
+          const info = n?.replicationFields?.slave_priority;
+          return {
+            where: listed
+              ? `${sentinelLabel(listed.s)} SENTINEL REPLICAS ${c.m.name}`
+              : `${c.label(e)} CONFIG GET replica-priority`,
+            saw: `${c.label(e)} slave-priority 0${info !== undefined ? ` (its INFO: slave_priority:${info})` : ''}`,
+          };
+        }),
         fix: [
           `${cli(prios[0]?.e ?? ref)} CONFIG SET replica-priority 100   # on at least one replica (a lower number is preferred; 0 means never)`,
           '# and replica-priority 100 in its redis.conf',
