@@ -4,6 +4,7 @@
 // https://redis.io/docs/latest/operate/oss_and_stack/management/replication/).
 import type { SentinelInstanceInfo } from '../cluster/observe/types.js';
 import {
+  compareEndpoints,
   type Facts,
   type MasterFact,
   type NodeFact,
@@ -86,7 +87,8 @@ function replicaEndpoints(c: MasterContext): Endpoint[] {
   for (const r of c.master?.replication?.role === 'master' ? c.master.replication.replicas : []) {
     if (r.ip && r.port > 0) push({ host: r.ip, port: r.port });
   }
-  return out;
+  // Address order, whatever order the Sentinels listed them in: the same deployment reads the same every time.
+  return out.sort(compareEndpoints);
 }
 
 /** SENTINEL REPLICAS entries for an endpoint, per Sentinel. */

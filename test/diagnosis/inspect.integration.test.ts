@@ -84,6 +84,25 @@ function finding(ctx: { report?: Report }, id: string) {
   return f;
 }
 
+/**
+ * Every Sentinel sees its real peers healthy (flags exactly "sentinel"). Right after start a Sentinel has not yet
+ * connected to the peers its config names, and one with a short down-after flags them s_down until it has: a state
+ * inspect would rightly report, but not the one planted.
+ */
+function peersSettled(d: ForeignDeployment) {
+  const real = new Set(d.sentinels.map((s) => s.port));
+  return eventually(
+    async () => {
+      for (const s of d.sentinels) {
+        const peers = (await d.sentinelList(s, 'SENTINELS')).filter((p) => real.has(Number(p.port)));
+        if (peers.length !== d.sentinels.length - 1 || peers.some((p) => p.flags !== 'sentinel')) return false;
+      }
+      return true;
+    },
+    { timeoutMs: 15_000, what: 'every Sentinel connected to its peers' },
+  );
+}
+
 const port = (d: ForeignDeployment | undefined, which: 'master' | number) => {
   assert.ok(d);
   return which === 'master' ? d.master.port : (d.replicas[which]?.port ?? 0);
@@ -99,12 +118,7 @@ describe('inspect on deployments the lab did not start', () => {
           'user inspector on >inspector-pw -@all +ping +info +client|setname +sentinel|master +sentinel|replicas +sentinel|sentinels +sentinel|get-master-addr-by-name +sentinel|myid +sentinel|ckquorum',
         ],
       });
-      await eventually(
-        async () => (await d.sentinelFields(d.sentinels[0] ?? d.master, 'MASTER'))['num-other-sentinels'] === '2',
-        {
-          timeoutMs: 10_000,
-        },
-      );
+      await peersSettled(d);
     });
     after(() => d?.cleanup());
 
@@ -156,6 +170,7 @@ describe('inspect on deployments the lab did not start', () => {
       downAfterMs: 61_000,
     },
     async (d) => {
+      await peersSettled(d);
       const s = d.sentinels[0];
       assert.ok(s);
       // TILT: the Sentinel's timer sees more than 2 s between two ticks (redis.io: Sentinel, TILT mode).
@@ -221,8 +236,9 @@ describe('inspect on deployments the lab did not start', () => {
   const auth = planted(
     'a replica without masterauth, a replica and a Sentinel that no longer exist',
     { withoutMasterauth: [1], ghostReplicas: 1, ghostSentinels: 1, downAfterMs: 2000 },
-    (d) =>
-      eventually(
+    async (d) => {
+      await peersSettled(d);
+      await eventually(
         async () => {
           const s = d.sentinels[0] ?? d.master;
           const r = await d.sentinelList(s, 'REPLICAS');
@@ -230,7 +246,8 @@ describe('inspect on deployments the lab did not start', () => {
           return r.some((x) => x.flags?.includes('s_down')) && p.some((x) => x.flags?.includes('s_down'));
         },
         { timeoutMs: 15_000, what: 'the ghosts flagged s_down' },
-      ),
+      );
+    },
     ['replica-noauth', 'stale-replica', 'stale-sentinel'],
   );
   describe('… each finding', () => {
@@ -267,12 +284,14 @@ describe('inspect on deployments the lab did not start', () => {
   const addr = planted(
     'a replica announcing a port nothing listens on, down-after 800 ms on one Sentinel, quorum 4 of 3',
     { announceUnreachable: [1], quorum: 4, downAfterMs: [800, 5000, 5000] },
-    (d) =>
-      eventually(
+    async (d) => {
+      await peersSettled(d);
+      await eventually(
         async () =>
           (await d.sentinelList(d.sentinels[0] ?? d.master, 'REPLICAS')).some((x) => x.flags?.includes('disconnected')),
         { timeoutMs: 10_000, what: 'Sentinel failing to reach the announced address' },
-      ),
+      );
+    },
     ['announced-address-unreachable', 'down-after-too-low', 'quorum-unreachable'],
   );
   describe('… each finding', () => {
@@ -303,13 +322,13 @@ describe('inspect on deployments the lab did not start', () => {
   const split = planted(
     'one Sentinel monitoring a replica as the master',
     { sentinelMonitors: { 2: 1 } },
-    (d) =>
-      eventually(
+    async (d) => {
+      await peersSettled(d);
+      await eventually(
         async () => (await d.sentinelFields(d.sentinels[2] ?? d.master, 'MASTER')).port === String(d.replicas[0]?.port),
-        {
-          timeoutMs: 5000,
-        },
-      ),
+        { timeoutMs: 5000 },
+      );
+    },
     ['sentinels-disagree'],
   );
   describe('… each finding', () => {
