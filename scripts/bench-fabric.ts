@@ -1,7 +1,7 @@
 // Runs the network-fabric benchmark and prints the result as JSON.
 // Usage: tsx scripts/bench-fabric.ts [durationMs] [connections] [pipeline]
 
-import { benchFabric } from '../src/cluster/fabric/bench.js';
+import { benchFabric } from './bench/fabric-hop.js';
 
 const [durationMs = 4000, connections, pipeline] = process.argv.slice(2).map(Number);
 const result = await benchFabric({ durationMs, connections, pipeline });

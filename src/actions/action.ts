@@ -33,6 +33,14 @@ export interface ClientControl {
       | { kind: 'write'; client: ClientName; key: string; value: string }
       | { kind: 'read'; client: ClientName; key: string },
   ): Promise<string>;
+  /** SET then WAIT on one fresh connection of that client (WAIT counts only that connection's writes). */
+  writeWait(a: {
+    client: ClientName;
+    key: string;
+    value: string;
+    replicas: number;
+    timeoutMs: number;
+  }): Promise<string>;
   startWorkload(client: ClientName, ratePerSec: number): string;
   stopWorkload(finalRead: (timeoutMs: number) => Promise<{ node: string; members: string[] }>): Promise<string>;
 }

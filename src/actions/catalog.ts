@@ -10,15 +10,23 @@ import { CLUSTER_ACTIONS } from './cluster.js';
 import { CONFIG_ACTIONS } from './config.js';
 import { NETWORK_ACTIONS } from './network.js';
 import { NODE_ACTIONS } from './node.js';
+import { replicaPriority } from './replica-priority.js';
 import { SENTINEL_ACTIONS } from './sentinel.js';
+import { sentinelReset } from './sentinel-reset.js';
+import { serverFailover } from './server-failover.js';
+import { waitAction } from './wait.js';
 
 /** Every definition, in the order lessons document them. A new family adds one line here. */
 const DEFINITIONS = [
   ...NODE_ACTIONS,
   ...NETWORK_ACTIONS,
   ...CLIENT_ACTIONS,
+  waitAction,
   ...SENTINEL_ACTIONS,
+  sentinelReset,
+  serverFailover,
   ...CONFIG_ACTIONS,
+  replicaPriority,
   ...CLUSTER_ACTIONS,
 ] as const;
 

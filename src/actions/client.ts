@@ -12,7 +12,7 @@ const client = z.enum(['A', 'B'], { error: 'client must be "A" or "B"' });
 export const DEFAULT_WORKLOAD_RATE = 200;
 
 /** The redis-cli line client `c` would use: pinned to its node, or asking the Sentinels for the master first. */
-function clientCli(t: Topology, c: ClientName): string {
+export function clientCli(t: Topology, c: ClientName): string {
   const spec = t.clients[c];
   if (spec.target.kind === 'node') {
     const { host, port } = publicAddress(t, spec.target.node);

@@ -94,6 +94,8 @@ export interface ClientResultEvent {
   node?: string;
   ok: boolean;
   text: string;
+  /** For SET followed by WAIT on the same connection: WAIT's reply, the number of replicas that acknowledged. */
+  waitReplicas?: number;
 }
 
 export interface WorkloadEvent {

@@ -47,6 +47,13 @@ export interface SentinelSettings {
   parallelSyncs: number;
   /** Install the lab's own notification script (records warning events). */
   notificationScript: boolean;
+  /**
+   * Write the replicas and the other Sentinels into every sentinel.conf (`known-replica`, `known-sentinel`), as
+   * Sentinel itself persists them, so a fresh lab is ready without waiting for discovery. False: each Sentinel
+   * starts knowing only its master and discovers the rest for real (replicas from the master's INFO, Sentinels
+   * from hello messages).
+   */
+  preseedState: boolean;
 }
 
 export interface ReplicationSettings {
@@ -94,6 +101,7 @@ export const DEFAULT_SENTINEL_SETTINGS: SentinelSettings = {
   failoverTimeoutMs: 10_000,
   parallelSyncs: 1,
   notificationScript: true,
+  preseedState: true,
 };
 
 export const DEFAULT_REPLICATION_SETTINGS: ReplicationSettings = {

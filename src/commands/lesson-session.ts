@@ -2,7 +2,7 @@
 import type { TopologyShape } from '../cluster/topology.js';
 import type { Lab } from '../engine/lab.js';
 import { loadAllLessons, loadLesson } from '../lessons/loader.js';
-import { loadProgress } from '../lessons/progress.js';
+import { loadProgress, savedPredictions } from '../lessons/progress.js';
 import type { Lesson } from '../lessons/schema.js';
 import { startLessonSession } from '../lessons/session.js';
 import { lessonShape } from '../lessons/shape.js';
@@ -23,6 +23,7 @@ export async function openLesson(ref: string | undefined): Promise<OpenLesson | 
   if (!lesson) return undefined;
   const chosen = lesson;
   const completedSteps = progress.lessons[chosen.id]?.completedSteps ?? [];
+  const predictions = savedPredictions(progress.lessons[chosen.id]);
   return {
     lesson: chosen,
     shape: lessonShape(chosen.topology),
@@ -42,6 +43,7 @@ export async function openLesson(ref: string | undefined): Promise<OpenLesson | 
         next: later((s) => s.next()),
         previous: later((s) => s.previous()),
         hint: later((s) => s.hint()),
+        predict: later((s, choiceIndex: number) => s.predict(choiceIndex)),
         toggleSolution: later((s) => s.toggleSolution()),
         playSolution: async () => {
           await (session ? session.playSolution() : Promise.resolve(later((s) => s.playSolution())()));
@@ -62,7 +64,7 @@ export async function openLesson(ref: string | undefined): Promise<OpenLesson | 
               resetLab: () => lab.reset(),
               onNotice: (level, text) => lab.notice(level, text),
             },
-            { completedSteps },
+            { completedSteps, predictions },
           );
           for (const f of pending.splice(0)) f();
         },

@@ -75,6 +75,11 @@ export interface Reconfigure {
   ): Promise<void>;
   /** SENTINEL SET <master-name> option value on every Sentinel; how many accepted it. */
   sentinelSet(option: string, value: string | number): Promise<{ accepted: number; total: number }>;
+  /**
+   * SENTINEL RESET <master-name> on one Sentinel: it forgets the replicas, the other Sentinels and any failover
+   * state for that master, and discovers them again. Resolves with how many masters it reset.
+   */
+  sentinelReset(sentinel: string): Promise<number>;
 }
 
 /** Sentinel-driven failover (`SENTINEL FAILOVER <master-name>`), which Sentinel then carries out itself. */
@@ -86,6 +91,12 @@ export interface Failover {
    * resolves with its answer, `OK …` or `NOQUORUM …`.
    */
   ckquorum(sentinel: string): Promise<string>;
+  /**
+   * The data node's own coordinated failover (the `FAILOVER` command, Redis >= 6.2): `node` pauses writes, waits for
+   * a replica (`to`, else the first to catch up) to reach its offset, demotes itself and promotes it. Sentinel is not
+   * involved. Resolves with the reply (`OK`: the failover started in the background).
+   */
+  serverFailover(node: string, opts: { to?: Address; timeoutMs?: number; force?: boolean }): Promise<string>;
 }
 
 /** The lab may send application traffic (client A/B, the write workload) to the data nodes. */

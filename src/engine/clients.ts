@@ -85,6 +85,40 @@ export class Clients implements ClientControl {
     return `${r.node ? `${r.node}: ` : ''}${r.text}`;
   }
 
+  async writeWait(a: {
+    client: ClientName;
+    key: string;
+    value: string;
+    replicas: number;
+    timeoutMs: number;
+  }): Promise<string> {
+    // A connection of its own, like one redis-cli session, whose command timeout outlasts the WAIT; the client's
+    // usual connection keeps its short timeout.
+    const actor = new ClientActor({
+      ...this.actorOptions(a.client, `client-${a.client}`),
+      commandTimeoutMs: a.timeoutMs + 2000,
+      onOp: (op) => this.emitter.emit('history-op', op),
+    });
+    try {
+      const r = await actor.writeWait(a.key, a.value, a.replicas, a.timeoutMs);
+      this.emitter.emit('client-result', {
+        seq: this.nextSeq(),
+        at: Date.now(),
+        client: a.client,
+        command: `SET ${a.key} ${a.value}; WAIT ${a.replicas} ${a.timeoutMs}`,
+        op: 'write',
+        node: r.node,
+        ok: r.ok,
+        text: r.text,
+        ...(r.waitReplicas === undefined ? {} : { waitReplicas: r.waitReplicas }),
+      });
+      if (!r.ok) throw new UserError(`${r.node ? `${r.node}: ` : ''}${r.text}`);
+      return `${r.node ? `${r.node}: ` : ''}${r.text}`;
+    } finally {
+      await actor.close();
+    }
+  }
+
   startWorkload(client: ClientName, ratePerSec: number): string {
     if (this.workload?.running) throw new UserError('a workload is already running; stop it first');
     this.runs++;

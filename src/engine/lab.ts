@@ -132,7 +132,8 @@ export class Lab<D extends Deployment = Deployment> {
     this.phase('starting');
     await this.deployment.start();
     this.startWatching();
-    await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready');
+    // A fine poll: readiness is the start-up time users see.
+    await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready', 10);
     const readyMs = Date.now() - t0;
     this.emitter.emit('started', { readyMs });
     this.phase('ready');
@@ -184,14 +185,14 @@ export class Lab<D extends Deployment = Deployment> {
   }
 
   /** Polls the store until `pred` holds; rejects after the timeout with what was awaited. */
-  async waitFor(pred: (s: LabState) => boolean, timeoutMs: number, what = 'a condition'): Promise<void> {
+  async waitFor(pred: (s: LabState) => boolean, timeoutMs: number, what = 'a condition', pollMs = 50): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       this.binding.flush();
       if (pred(this.store.getState())) return;
       if (Date.now() > end) throw new UserError(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
       if (this.closed) throw new UserError(`The lab stopped while waiting for ${what}.`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   }
 

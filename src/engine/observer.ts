@@ -8,7 +8,11 @@ import { SentinelSubscriber } from '../cluster/probes/sentinel-subscriber.js';
 import { redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
 import type { Addresses } from '../deployments/deployment.js';
 
+/** Engine events after which what the probes see has probably changed. */
+const NUDGES = ['node-state', 'fault-applied', 'fault-healed', 'action'] as const;
+
 export class Observer {
+  private readonly emitter: LabEmitter;
   private readonly redis = new Map<string, RedisProbe>();
   private readonly sentinels = new Map<string, SentinelProbe>();
   private readonly subscribers: SentinelSubscriber[] = [];
@@ -23,6 +27,7 @@ export class Observer {
     /** Sentinel myid (40 hex, as events and votes name it) -> node id. */
     resolveRunId?: (runId: string) => string | undefined;
   }) {
+    this.emitter = opts.emitter;
     const t = opts.topology;
     const resolve = (ip: string, port: number) => opts.addresses.nodeAt(ip, port);
     const auth = (id: string) => opts.addresses.auth?.(id);
@@ -69,19 +74,23 @@ export class Observer {
             if (about !== undefined && about !== t.sentinel.masterName) return;
             const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
             opts.emitter.emit('sentinel-event', e);
-            if (e.channel === '+switch-master') {
-              opts.onSwitchMaster();
-              // Sentinel just reconfigured everything: refresh every view now rather than at the next tick.
-              for (const p of this.redis.values()) p.pollNow();
-              for (const p of this.sentinels.values()) p.pollNow();
-            }
+            if (e.channel === '+switch-master') opts.onSwitchMaster();
+            // Sentinel saw or did something: refresh every view now rather than at the (possibly idle) cadence.
+            this.pollAll();
           },
         }),
       );
     }
   }
 
+  /** A process changed state, a fault was applied or healed, an action ran: the probes look now. */
+  private readonly pollAll = (): void => {
+    for (const p of this.redis.values()) void p.pollNow();
+    for (const p of this.sentinels.values()) void p.pollNow();
+  };
+
   start(): void {
+    for (const k of NUDGES) this.emitter.on(k, this.pollAll);
     for (const p of this.redis.values()) p.start();
     for (const p of this.sentinels.values()) p.start();
     for (const s of this.subscribers) s.start();
@@ -93,6 +102,7 @@ export class Observer {
   }
 
   stop(): void {
+    for (const k of NUDGES) this.emitter.off(k, this.pollAll);
     for (const p of this.redis.values()) p.stop();
     for (const p of this.sentinels.values()) p.stop();
     for (const s of this.subscribers) s.stop();

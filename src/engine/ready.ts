@@ -1,5 +1,5 @@
-// Pure: is the cluster ready? Master up, every replica online on it, every Sentinel sees the master, all
-// replicas and the other Sentinels, with no s_down/o_down/disconnected flags.
+// Pure: is the cluster ready? Master up, every replica online on it (and saying so itself), every Sentinel sees
+// the master, all replicas and the other Sentinels, with no s_down/o_down/disconnected flags.
 import { initialMaster, redisNodes, sentinelNodes } from '../cluster/topology.js';
 import type { LabState } from '../state/store.js';
 
@@ -17,6 +17,10 @@ export function readinessGaps(s: LabState): string[] {
   if (!m?.reachable || m.replication?.role !== 'master') gaps.push(`${masterId} is not an answering master yet`);
   const online = new Set((m?.replication?.replicas ?? []).filter((r) => r.state === 'online').map((r) => r.nodeId));
   for (const r of replicas) if (!online.has(r.id)) gaps.push(`${r.id} is not online on ${masterId}`);
+  // The replica's own view too: the master lists it online a moment before the replica reports its link up.
+  for (const r of replicas) {
+    if (s.redis[r.id]?.replication?.masterLinkStatus !== 'up') gaps.push(`${r.id} does not report its link up yet`);
+  }
   const sentinels = sentinelNodes(t);
   for (const sn of sentinels) {
     const o = s.sentinels[sn.id];

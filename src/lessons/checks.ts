@@ -93,6 +93,10 @@ export function evaluateGoal(goal: Goal, ctx: CheckContext): CheckResult {
       return ledger(goal.ledger!, ctx);
     case 'masterauthMissing':
       return masterauthMissing(goal.masterauthMissing!, ctx.state);
+    case 'replicaPriority':
+      return replicaPriority(goal.replicaPriority!, ctx.state);
+    case 'configEpoch':
+      return configEpoch(goal.configEpoch!, ctx.state);
   }
 }
 
@@ -276,9 +280,12 @@ export function commandKind(command: string): 'write' | 'read' | undefined {
   return undefined;
 }
 
-/** `SET age 222` -> {key: age, value: 222}; `GET age` -> {key: age}. Keys and values never contain spaces. */
+/**
+ * `SET age 222` -> {key: age, value: 222}; `GET age` -> {key: age}. Keys and values never contain spaces. Of
+ * `SET order 2; WAIT 1 1000` (the wait action) only the first command counts.
+ */
 export function commandArgs(command: string): { key?: string; value?: string } {
-  const [, key, value] = command.trim().split(/\s+/);
+  const [, key, value] = (command.split(';')[0] ?? '').trim().split(/\s+/);
   return { ...(key === undefined ? {} : { key }), ...(value === undefined ? {} : { value }) };
 }
 
@@ -295,7 +302,8 @@ function clientResult(p: NonNullable<Goal['clientResult']>, ctx: CheckContext): 
       (wantOk === undefined || r.ok === wantOk) &&
       (p.errorPrefix === undefined || r.text.startsWith(p.errorPrefix)) &&
       (p.node === undefined || r.node === p.node) &&
-      (p.text === undefined || r.text.includes(p.text)),
+      (p.text === undefined || r.text.includes(p.text)) &&
+      (p.waitReplicas === undefined || r.waitReplicas === p.waitReplicas),
   );
   const noun = `${p.command ?? 'command'}${p.key === undefined ? '' : ` of ${p.key}`}${p.value === undefined ? '' : ` = ${p.value}`}`;
   const show = (r: (typeof mine)[number]) =>
@@ -475,4 +483,38 @@ function masterauthMissing(p: NonNullable<Goal['masterauthMissing']>, s: LabStat
     met: !o.hasMasterauth,
     detail: `${p.node} ${o.hasMasterauth ? 'has' : 'has no'} masterauth${link}`,
   };
+}
+
+/** What every answering Sentinel (or the one named) says about a replica's priority. */
+function replicaPriority(p: NonNullable<Goal['replicaPriority']>, s: LabState): CheckResult {
+  const sentinels = Object.values(s.sentinels).filter(
+    (o) => o.reachable && (p.sentinel === undefined || o.id === p.sentinel),
+  );
+  if (sentinels.length === 0)
+    return { met: false, detail: p.sentinel ? silence(s, p.sentinel) : 'no Sentinel answers' };
+  const seen = sentinels
+    .map((o) => ({ id: o.id, priority: o.replicas.find((r) => r.nodeId === p.node)?.fields['slave-priority'] }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const wrong = seen.filter((x) => x.priority !== String(p.priority));
+  if (wrong.length === 0) {
+    const who = p.sentinel ?? (seen.length === 1 ? 'the only answering Sentinel' : 'every answering Sentinel');
+    return { met: true, detail: `${who} lists ${p.node} with replica-priority ${p.priority}` };
+  }
+  const parts = wrong.map((x) =>
+    x.priority === undefined ? `${x.id} does not list ${p.node}` : `${x.id} still sees ${x.priority}`,
+  );
+  // Sentinel reads slave_priority from the node's INFO, which it asks for every 10 s.
+  return {
+    met: false,
+    detail: `replica-priority of ${p.node}: ${parts.join(', ')} (Sentinels read it from INFO every 10 s)`,
+  };
+}
+
+function configEpoch(p: NonNullable<Goal['configEpoch']>, s: LabState): CheckResult {
+  const o = s.sentinels[p.sentinel];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel) };
+  const epoch = o.master?.configEpoch;
+  if (epoch === undefined) return { met: false, detail: `${p.sentinel} has not described its master yet` };
+  const met = (p.atLeast === undefined || epoch >= p.atLeast) && (p.atMost === undefined || epoch <= p.atMost);
+  return { met, detail: `${p.sentinel} holds config-epoch ${epoch} (naming ${o.masterId ?? 'no master'})` };
 }

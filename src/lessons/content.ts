@@ -1,10 +1,13 @@
 // Content rules for learner-facing lesson text, checked by `lesson check` (and whenever lessons load):
 //  - no traps: every literal a step's goal checks (node, client, key, value, error, channel, count, duration) is
-//    written in that step's own text (title + Markdown) or its first hint, so the step can be finished from what
-//    the lesson pane shows;
+//    written in that step's own text (title + Markdown), its first hint or its prediction's question and choices,
+//    so the step can be finished from what the lesson pane shows;
 //  - no references to material the learner does not have (internal notes, section numbers, experiment labels);
 //  - placeholders ({{cli redis-1}}) name a known kind and a node of the lesson;
-//  - solutions do only what the keys can do (the workload key has no rate).
+//  - no line of Markdown starts with "+ ": a plus sign wrapped to the start of a line ("… max-lag)\n+ 1 s") turns
+//    into a list bullet and disappears (CommonMark: a bullet list may interrupt a paragraph); lists use "-";
+//  - solutions do only what the keys can do (the workload key has no rate);
+//  - predict, then observe: every lesson asks at least one prediction, never on a step whose outcome is already in.
 // Pure: it reads a loaded Lesson and returns problems naming the file and the field.
 import { redisId, sentinelId } from '../cluster/topology.js';
 import type { LessonProblem } from './issues.js';
@@ -52,13 +55,55 @@ export function lessonContentProblems(lesson: Lesson): LessonProblem[] {
     const at = (...rest: PropertyKey[]) => formatPath(['steps', i, ...rest]);
     field(yamlFile, at('title'), step.title);
     field(`${lesson.folder}/${step.text}`, at('text'), step.prose);
+    markdownLineProblems(step.prose, `${lesson.folder}/${step.text}`, at('text'), report);
     field(yamlFile, at('goalText'), step.goalText);
     for (const [j, h] of step.hints.entries()) field(yamlFile, at('hints', j), h);
     field(yamlFile, at('explain'), step.explain);
+    if (step.explain !== undefined) markdownLineProblems(step.explain, yamlFile, at('explain'), report);
+    if (step.predict) {
+      field(yamlFile, at('predict', 'question'), step.predict.question);
+      for (const [j, c] of step.predict.choices.entries()) field(yamlFile, at('predict', 'choices', j, 'text'), c.text);
+      field(yamlFile, at('predict', 'explain'), step.predict.explain);
+      markdownLineProblems(step.predict.explain, yamlFile, at('predict', 'explain'), report);
+      if (step.alreadySolved) {
+        report({
+          file: yamlFile,
+          path: at('predict'),
+          message:
+            'the goal already holds when this step starts, so the outcome would answer the question before it is asked; ask it on the step whose action decides it',
+        });
+      }
+    }
     trapProblems(step, i, yamlFile, report);
     solutionProblems(step, i, yamlFile, report);
   });
+  if (!lesson.steps.some((s) => s.predict)) {
+    report({
+      file: yamlFile,
+      path: 'steps',
+      message:
+        'no step asks a prediction: add a predict block (question, 2-4 choices, explain) to the step whose action decides the lesson, so the learner predicts before observing',
+    });
+  }
   return problems;
+}
+
+/** Lines of a Markdown block (step text, explanation) that Markdown would read other than as written. */
+function markdownLineProblems(text: string, file: string, path: string, report: Report): void {
+  let fence: string | undefined;
+  for (const [n, line] of text.split('\n').entries()) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (f && (!fence || (f[0] === fence[0] && f.length >= fence.length))) {
+      fence = fence ? undefined : f;
+      continue;
+    }
+    if (fence || !/^ {0,3}\+[ \t]/.test(line)) continue;
+    report({
+      file,
+      path,
+      message: `line ${n + 1} starts with "+ ", which Markdown shows as a list bullet, without the plus sign; keep the "+" off the start of the line (lists use "-")`,
+    });
+  }
 }
 
 function checkText(text: string, file: string, path: string, nodes: ReadonlySet<string>, report: Report): void {
@@ -158,7 +203,9 @@ function visible(text: string): string {
 }
 
 function stepText(step: LessonStep): StepText {
-  const raw = visible([step.title, step.prose, step.hints[0] ?? ''].join('\n'));
+  // A prediction's question and choices show when the step starts (its explanation only after the outcome).
+  const asked = step.predict ? [step.predict.question, ...step.predict.choices.map((c) => c.text)] : [];
+  const raw = visible([step.title, step.prose, step.hints[0] ?? '', ...asked].join('\n'));
   return { raw, nodes: mentionedNodes(raw) };
 }
 
@@ -175,6 +222,9 @@ const client = (path: PropertyKey[], c: 'A' | 'B' | undefined): Literal[] =>
 /** Counts of 1 are what "a write" or "an event" already say. */
 const count = (path: PropertyKey[], n: number | undefined): Literal[] =>
   n === undefined || n <= 1 ? [] : [{ path, shown: String(n), found: (t) => hasCount(t.raw, n) }];
+/** A number the goal compares exactly (a priority, WAIT's answer, an epoch): 0 and 1 must be written too. */
+const exactCount = (path: PropertyKey[], n: number | undefined): Literal[] =>
+  n === undefined ? [] : [{ path, shown: String(n), found: (t) => hasCount(t.raw, n) }];
 const duration = (path: PropertyKey[], ms: number | undefined): Literal[] =>
   ms === undefined ? [] : [{ path, shown: humanMs(ms), found: (t) => hasDuration(t.raw, ms) }];
 
@@ -225,6 +275,7 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
       ...token(at('clientResult', 'errorPrefix'), c.errorPrefix),
       ...node(at('clientResult', 'node'), c.node),
       ...text(at('clientResult', 'text'), c.text),
+      ...exactCount(at('clientResult', 'waitReplicas'), c.waitReplicas),
     );
   }
   if (g.processState) out.push(...node(at('processState', 'node'), g.processState.node));
@@ -264,6 +315,22 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
     );
   }
   if (g.masterauthMissing) out.push(...node(at('masterauthMissing', 'node'), g.masterauthMissing.node));
+  if (g.replicaPriority) {
+    const r = g.replicaPriority;
+    out.push(
+      ...node(at('replicaPriority', 'node'), r.node),
+      ...exactCount(at('replicaPriority', 'priority'), r.priority),
+      ...node(at('replicaPriority', 'sentinel'), r.sentinel),
+    );
+  }
+  if (g.configEpoch) {
+    const c = g.configEpoch;
+    out.push(
+      ...node(at('configEpoch', 'sentinel'), c.sentinel),
+      ...exactCount(at('configEpoch', 'atLeast'), c.atLeast),
+      ...exactCount(at('configEpoch', 'atMost'), c.atMost),
+    );
+  }
   return out;
 }
 

@@ -182,7 +182,26 @@ function checkGoal(
     range([...path, 'ledger'], g.ledger.acknowledgedAtLeast, g.ledger.acknowledgedAtMost, 'acknowledged');
   }
   if (g.masterauthMissing) redis([...path, 'masterauthMissing', 'node'], g.masterauthMissing.node);
-  const needsSentinels = g.sentinelsAgree !== undefined || g.tilt !== undefined || g.eventSeen !== undefined;
+  if (g.replicaPriority) {
+    redis([...path, 'replicaPriority', 'node'], g.replicaPriority.node);
+    sentinel([...path, 'replicaPriority', 'sentinel'], g.replicaPriority.sentinel);
+  }
+  if (g.configEpoch) {
+    sentinel([...path, 'configEpoch', 'sentinel'], g.configEpoch.sentinel);
+    range([...path, 'configEpoch'], g.configEpoch.atLeast, g.configEpoch.atMost, 'configEpoch');
+  }
+  if (g.clientResult?.waitReplicas !== undefined && g.clientResult.waitReplicas > k.replicas) {
+    report(
+      [...path, 'clientResult', 'waitReplicas'],
+      `WAIT can never answer ${g.clientResult.waitReplicas}: the topology has ${k.replicas} replicas`,
+    );
+  }
+  const needsSentinels =
+    g.sentinelsAgree !== undefined ||
+    g.tilt !== undefined ||
+    g.eventSeen !== undefined ||
+    g.replicaPriority !== undefined ||
+    g.configEpoch !== undefined;
   if (needsSentinels && k.sentinels.size === 0) report(path, 'this goal needs Sentinels but the topology has none');
 }
 

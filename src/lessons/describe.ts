@@ -52,7 +52,8 @@ function describePredicate(g: Goal): string {
             : `a ${c.command ?? 'command'}${c.key === undefined ? '' : ` of ${c.key}`}`;
       if (c.errorPrefix) return `${what} by client ${c.client} fails with ${c.errorPrefix}`;
       const outcome = c.ok === false ? 'fails' : c.ok === true ? 'succeeds' : 'runs';
-      return `${what} by client ${c.client} ${outcome}${c.text ? ` with ${c.text}` : ''}${c.node ? ` on ${c.node}` : ''}`;
+      const waited = c.waitReplicas === undefined ? '' : `, and WAIT answers ${c.waitReplicas}`;
+      return `${what} by client ${c.client} ${outcome}${c.text ? ` with ${c.text}` : ''}${c.node ? ` on ${c.node}` : ''}${waited}`;
     }
     case 'processState':
       return `${g.processState?.node} is ${g.processState?.state}`;
@@ -113,6 +114,20 @@ function describePredicate(g: Goal): string {
     }
     case 'masterauthMissing':
       return `${g.masterauthMissing?.node} has no masterauth`;
+    case 'replicaPriority': {
+      const r = g.replicaPriority!;
+      return `${r.sentinel ?? 'every Sentinel'} lists ${r.node} with replica-priority ${r.priority}`;
+    }
+    case 'configEpoch': {
+      const c = g.configEpoch!;
+      const bounds = [
+        c.atLeast !== undefined && `at least ${c.atLeast}`,
+        c.atMost !== undefined && `at most ${c.atMost}`,
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      return `${c.sentinel} holds config-epoch ${bounds}`;
+    }
   }
 }
 

@@ -90,18 +90,36 @@ export function placeholderProblems(text: string, nodeIds: ReadonlySet<string>):
   return out;
 }
 
-/** The shown text of one step (prose, goal text, hints, explanation) with its placeholders filled in. */
-export function fillStepText<S extends { prose: string; goalText: string; hints: string[]; explain?: string }>(
-  step: S,
-  t: Topology,
-): S {
+/** Question, choices and explanation of a step's prediction, as `fillStepText` reads and writes them. */
+interface PredictText {
+  question: string;
+  choices: Array<{ text: string; correct: boolean }>;
+  explain: string;
+}
+
+/** The shown text of one step (prose, goal text, hints, explanation, prediction) with its placeholders filled in. */
+export function fillStepText<
+  S extends { prose: string; goalText: string; hints: string[]; explain?: string; predict?: PredictText },
+>(step: S, t: Topology): S {
   const fill = (s: string) => fillPlaceholders(s, t);
   const filled: S = { ...step, prose: fill(step.prose), goalText: fill(step.goalText), hints: step.hints.map(fill) };
   if (step.explain !== undefined) filled.explain = fill(step.explain);
+  const p = step.predict;
+  if (p !== undefined) {
+    const q: PredictText = {
+      question: fill(p.question),
+      choices: p.choices.map((c) => ({ ...c, text: fill(c.text) })),
+      explain: fill(p.explain),
+    };
+    const samePredict =
+      q.question === p.question && q.explain === p.explain && q.choices.every((c, i) => c.text === p.choices[i]?.text);
+    filled.predict = samePredict ? p : { ...p, ...q };
+  }
   const same =
     filled.prose === step.prose &&
     filled.goalText === step.goalText &&
     filled.explain === step.explain &&
+    filled.predict === step.predict &&
     filled.hints.every((h, i) => h === step.hints[i]);
   return same ? step : filled;
 }

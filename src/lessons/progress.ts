@@ -10,10 +10,35 @@ import { UserError } from '../errors.js';
 
 export const PROGRESS_FILE = 'progress.json';
 
+/** A learner's answer to a step's prediction (predict-then-observe). */
+const PredictionSchema = z.object({
+  /** Index into the step's choices (0-based). */
+  choice: z.int().min(0).max(3),
+  /** Whether the choice was marked correct when it was given (the lesson pane recomputes it from the lesson). */
+  correct: z.boolean(),
+  answeredAt: z.string(),
+});
+
 const LessonProgressSchema = z.object({
   completedSteps: z.array(z.string()),
   completed: z.boolean(),
   updatedAt: z.string(),
+  /**
+   * Prediction answers by step id. Optional, so files written before predictions existed still load; an unreadable
+   * entry is dropped rather than making the whole file count as corrupt.
+   */
+  predictions: z
+    .record(z.string(), z.unknown())
+    .transform((r) => {
+      const out: Record<string, z.infer<typeof PredictionSchema>> = {};
+      for (const [step, v] of Object.entries(r)) {
+        const p = PredictionSchema.safeParse(v);
+        if (p.success) out[step] = p.data;
+      }
+      return out;
+    })
+    .optional()
+    .catch(undefined),
 });
 
 const ProgressSchema = z.object({
@@ -22,6 +47,7 @@ const ProgressSchema = z.object({
 });
 
 export type LessonProgress = z.infer<typeof LessonProgressSchema>;
+export type SavedPredictionRecord = z.infer<typeof PredictionSchema>;
 export type Progress = z.infer<typeof ProgressSchema>;
 
 export interface ProgressOptions {
@@ -188,6 +214,7 @@ export async function recordStep(
     lessons: {
       ...read.progress.lessons,
       [lessonId]: {
+        ...prev,
         completedSteps: [...steps],
         completed: (prev?.completed ?? false) || (opts.lessonCompleted ?? false),
         updatedAt: (opts.now?.() ?? new Date()).toISOString(),
@@ -196,6 +223,45 @@ export async function recordStep(
   };
   await saveProgress(progress, opts);
   return { progress, ...(read.notice ? { notice: read.notice } : {}) };
+}
+
+/** Records the learner's answer to a step's prediction (a later answer to the same step replaces it). */
+export async function recordPrediction(
+  lessonId: string,
+  stepId: string,
+  answer: { choice: number; correct: boolean },
+  opts: ProgressOptions = {},
+): Promise<ProgressRead> {
+  const read = await loadProgress(opts);
+  const prev = read.progress.lessons[lessonId];
+  const at = (opts.now?.() ?? new Date()).toISOString();
+  const progress: Progress = {
+    ...read.progress,
+    lessons: {
+      ...read.progress.lessons,
+      [lessonId]: {
+        completedSteps: prev?.completedSteps ?? [],
+        completed: prev?.completed ?? false,
+        updatedAt: at,
+        predictions: {
+          ...prev?.predictions,
+          [stepId]: { choice: answer.choice, correct: answer.correct, answeredAt: at },
+        },
+      },
+    },
+  };
+  await saveProgress(progress, opts);
+  return { progress, ...(read.notice ? { notice: read.notice } : {}) };
+}
+
+/** A lesson's saved answers in the runner's shape (SavedPrediction: choice and time in ms), by step id. */
+export function savedPredictions(p: LessonProgress | undefined): Record<string, { choice: number; at: number }> {
+  const out: Record<string, { choice: number; at: number }> = {};
+  for (const [step, a] of Object.entries(p?.predictions ?? {})) {
+    const at = Date.parse(a.answeredAt);
+    out[step] = { choice: a.choice, at: Number.isFinite(at) ? at : 0 };
+  }
+  return out;
 }
 
 /** Forgets one lesson's progress, or everything when no id is given. */

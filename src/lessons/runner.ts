@@ -5,16 +5,35 @@ import { evaluateGoal, holdingDetail, markStep, trackHold } from './checks.js';
 import { describeGoal } from './describe.js';
 import { fillStepText } from './placeholders.js';
 import type { Lesson } from './schema.js';
-import type { LessonRunState, LessonStepView, StepStatus } from './types.js';
+import type { LessonRunState, LessonStepView, PredictionAnswer, StepStatus } from './types.js';
+
+/** A prediction as progress.json keeps it (progress.ts): the choice, and when it was made. */
+export interface SavedPrediction {
+  choice: number;
+  at: number;
+}
 
 export type LessonEvent =
-  /** Start a lesson; steps in `completedSteps` (from progress.ts) count as done, and it resumes at the first other. */
-  | { type: 'load'; lesson: Lesson; completedSteps?: readonly string[] }
+  /**
+   * Start a lesson; steps in `completedSteps` (from progress.ts) count as done, and it resumes at the first other.
+   * `predictions` are the answers saved for it, by step id.
+   */
+  | {
+      type: 'load';
+      lesson: Lesson;
+      completedSteps?: readonly string[];
+      predictions?: Readonly<Record<string, SavedPrediction>>;
+    }
   /** The controller performed the step's setup: the step starts now, and "since the step started" begins here. */
   | { type: 'step-entered'; state: LabState; now: number }
   /** A fresh snapshot: re-evaluate the goal (and its holdMs). */
   | { type: 'tick'; state: LabState; now: number }
   | { type: 'hint-requested' }
+  /**
+   * The learner's answer to the current step's prediction (`choice` 0-based). Taken until the outcome is in (the
+   * goal is met); a later answer replaces an earlier one, and once resolved the answer is final.
+   */
+  | { type: 'predicted'; choice: number; at: number }
   | { type: 'solution-toggled' }
   | { type: 'solution-started' }
   | { type: 'solution-finished'; ok: boolean; detail?: string }
@@ -35,13 +54,25 @@ export function stepViews(lesson: Lesson): LessonStepView[] {
     hints: s.hints,
     solution: s.solution,
     ...(s.explain === undefined ? {} : { explain: s.explain }),
+    ...(s.predict === undefined ? {} : { predict: s.predict }),
   }));
 }
 
-export function startLesson(lesson: Lesson, completedSteps: readonly string[] = []): LessonRunState {
+export function startLesson(
+  lesson: Lesson,
+  completedSteps: readonly string[] = [],
+  saved: Readonly<Record<string, SavedPrediction>> = {},
+): LessonRunState {
   const done = new Set(completedSteps);
   const steps = stepViews(lesson);
   const achieved = steps.map((s) => done.has(s.id));
+  // A saved answer counts only while it still names one of the step's choices (lessons change between versions).
+  const predictions = steps.map((s, i): PredictionAnswer | undefined => {
+    const a = Object.hasOwn(saved, s.id) ? saved[s.id] : undefined;
+    const choice = a && s.predict?.choices[a.choice];
+    if (!a || !choice) return undefined;
+    return { choice: a.choice, correct: choice.correct, at: a.at, resolved: achieved[i] ?? false };
+  });
   const first = achieved.indexOf(false);
   const base: LessonRunState = {
     lessonId: lesson.id,
@@ -57,13 +88,14 @@ export function startLesson(lesson: Lesson, completedSteps: readonly string[] = 
     hintsShown: 0,
     solutionShown: false,
     playingSolution: false,
+    predictions,
     completed: achieved.every(Boolean),
   };
   return enter(base, Math.max(first, 0));
 }
 
 export function reduceLesson(state: LessonRunState | undefined, event: LessonEvent): LessonRunState | undefined {
-  if (event.type === 'load') return startLesson(event.lesson, event.completedSteps);
+  if (event.type === 'load') return startLesson(event.lesson, event.completedSteps, event.predictions);
   if (!state) return undefined;
   const step = state.steps[state.stepIndex];
   switch (event.type) {
@@ -83,6 +115,8 @@ export function reduceLesson(state: LessonRunState | undefined, event: LessonEve
       return evaluate(state, event.state, event.now);
     case 'hint-requested':
       return step && state.hintsShown < step.hints.length ? { ...state, hintsShown: state.hintsShown + 1 } : state;
+    case 'predicted':
+      return predict(state, event.choice, event.at);
     case 'solution-toggled':
       return { ...state, solutionShown: !state.solutionShown };
     case 'solution-started':
@@ -105,6 +139,23 @@ export function reduceLesson(state: LessonRunState | undefined, event: LessonEve
     case 'reset':
       return enter(state, 0);
   }
+}
+
+/** Whether the current step is waiting for the learner's prediction (asked, not answered, outcome not in yet). */
+export function predictionOpen(state: LessonRunState): boolean {
+  const i = state.stepIndex;
+  const answer = state.predictions[i];
+  return state.steps[i]?.predict !== undefined && state.status[i] !== 'met' && !answer?.resolved;
+}
+
+function predict(state: LessonRunState, choice: number, at: number): LessonRunState {
+  const i = state.stepIndex;
+  const picked = state.steps[i]?.predict?.choices[choice];
+  if (!picked || !Number.isInteger(choice) || !predictionOpen(state)) return state;
+  const prev = state.predictions[i];
+  if (prev?.choice === choice) return state;
+  const answer: PredictionAnswer = { choice, correct: picked.correct, at, resolved: false };
+  return { ...state, predictions: state.predictions.map((p, j) => (j === i ? answer : p)) };
 }
 
 function fillSteps(steps: LessonStepView[], lab: LabState): LessonStepView[] {
@@ -154,10 +205,17 @@ function evaluate(state: LessonRunState, lab: LabState, now: number): LessonRunS
   const held = trackHold(state.goalHeldSince, result.met, now, holdMs);
   if (held.satisfied) {
     const achieved = state.achieved.map((a, j) => a || j === i);
+    // The outcome answers the prediction: the answer becomes final, with what the check saw beside it.
+    const answer = state.predictions[i];
+    const predictions =
+      answer && !answer.resolved
+        ? state.predictions.map((p, j) => (j === i ? { ...answer, resolved: true, outcome: result.detail } : p))
+        : state.predictions;
     return {
       ...state,
       status: state.status.map((s, j): StepStatus => (j === i ? 'met' : s)),
       achieved,
+      predictions,
       goalMet: true,
       goalDetail: result.detail,
       goalHeldSince: held.heldSince,

@@ -58,6 +58,8 @@ export const PREDICATE_KEYS = [
   'workload',
   'ledger',
   'masterauthMissing',
+  'replicaPriority',
+  'configEpoch',
 ] as const;
 
 export type PredicateKey = (typeof PREDICATE_KEYS)[number];
@@ -129,6 +131,8 @@ export const GoalSchema = z
         value: commandToken('value', 256).optional(),
         node: redisRef.optional(),
         text: line('text', 200).optional(),
+        /** For a SET followed by WAIT (the `wait` action): WAIT's reply, how many replicas acknowledged. */
+        waitReplicas: count('waitReplicas', 0, 9).optional(),
       })
       .superRefine((v, ctx) => {
         if (v.errorPrefix !== undefined && v.ok === true) {
@@ -192,6 +196,25 @@ export const GoalSchema = z
       })
       .optional(),
     masterauthMissing: z.strictObject({ node: redisRef }).optional(),
+    /**
+     * Every answering Sentinel (or the one named) lists `node` with this replica-priority (SENTINEL REPLICAS
+     * `slave-priority`, which Sentinel reads from the node's INFO every 10 s).
+     */
+    replicaPriority: z
+      .strictObject({ node: redisRef, priority: count('priority', 0, 1000), sentinel: sentinelRef.optional() })
+      .optional(),
+    /**
+     * The configuration epoch a Sentinel holds for the master (SENTINEL MASTER `config-epoch`): the epoch of the
+     * failover that made the master it names.
+     */
+    configEpoch: z
+      .strictObject({
+        sentinel: sentinelRef,
+        atLeast: count('atLeast', 0, 1_000_000).optional(),
+        atMost: count('atMost', 0, 1_000_000).optional(),
+      })
+      .superRefine(atLeastOne(['atLeast', 'atMost'], 'configEpoch'))
+      .optional(),
     holdMs: ms('holdMs', 0, MAX_MS).optional(),
   })
   .superRefine((g, ctx) => {
@@ -234,6 +257,42 @@ export function isWaitFor(e: SolutionEntry): e is WaitForEntry {
   return 'waitFor' in e;
 }
 
+/** One answer a learner can pick before the step's decisive action (number keys 1–4 in the lesson pane). */
+export const PredictChoiceSchema = z.strictObject({
+  text: line('choice text', 160),
+  /** This answer matches what Redis does; several may (when the outcome varies, say which and why in `explain`). */
+  correct: z.boolean().default(false),
+});
+
+/**
+ * Predict, then observe: a question asked when the step starts, before the learner acts, answered by the outcome the
+ * step's goal waits for. Skipped in headless runs; the answer is kept in the runner state and in progress.json.
+ */
+export const PredictSchema = z
+  .strictObject({
+    question: line('question', 200),
+    choices: z
+      .array(PredictChoiceSchema)
+      .min(2, { error: 'a prediction needs 2 to 4 choices' })
+      .max(4, { error: 'a prediction needs 2 to 4 choices' }),
+    /** Markdown shown beside the learner's answer once the outcome is in: why Redis did what it did. */
+    explain: z.string().min(1).max(2000),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.choices.some((c) => c.correct)) {
+      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'mark at least one choice correct: true' });
+    }
+    const seen = new Map<string, number>();
+    p.choices.forEach((c, i) => {
+      const key = c.text.trim().toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['choices', i, 'text'], message: `same text as choices[${first}]` });
+      } else seen.set(key, i);
+    });
+  });
+export type PredictDoc = z.infer<typeof PredictSchema>;
+
 export const StepSchema = z.strictObject({
   id: slug('step id'),
   title: line('title', 80),
@@ -249,6 +308,8 @@ export const StepSchema = z.strictObject({
   explain: z.string().min(1).max(6000).optional(),
   /** The goal is expected to hold already when the step starts (an observation step). */
   alreadySolved: z.boolean().default(false),
+  /** A question the learner answers before acting; the goal's outcome answers it. */
+  predict: PredictSchema.optional(),
   timeoutMs: ms('timeoutMs', 1000, MAX_MS).optional(),
 });
 export type StepDoc = z.infer<typeof StepSchema>;
@@ -307,6 +368,8 @@ export const TopologySchema = z
     'repl-ping-replica-period': replPing.optional(),
     'repl-ping-slave-period': replPing.optional(),
     notificationScript: z.boolean().optional(),
+    /** false: Sentinels start knowing only the master and discover replicas and each other for real. */
+    preseedSentinelState: z.boolean().optional(),
     withoutMasterauth: z.array(redisRef).max(10).optional(),
     password: configToken('password').optional(),
     masterName: configToken('masterName', 40).optional(),
@@ -346,6 +409,7 @@ export const TopologySchema = z
       replTimeoutSec: pick('replTimeoutSec'),
       replPingReplicaPeriodSec: pick('replPingReplicaPeriodSec'),
       notificationScript: t.notificationScript,
+      preseedSentinelState: t.preseedSentinelState,
       withoutMasterauth: t.withoutMasterauth,
       password: t.password,
       masterName: t.masterName,

@@ -9,8 +9,8 @@ import type { LessonControls } from '../state/controller.js';
 import type { LabState, LabStore } from '../state/store.js';
 import { markStep } from './checks.js';
 import { playEntries } from './play.js';
-import { recordStep } from './progress.js';
-import { type LessonEvent, reduceLesson } from './runner.js';
+import { recordPrediction, recordStep } from './progress.js';
+import { type LessonEvent, reduceLesson, type SavedPrediction } from './runner.js';
 import type { Lesson } from './schema.js';
 import type { LessonRunState } from './types.js';
 
@@ -55,6 +55,13 @@ export interface LessonSessionDeps {
   now?: () => number;
   /** Saves a met step; defaults to progress.ts. `false` disables saving (tests, --no-progress). */
   saveStep?: ((lessonId: string, stepId: string, lessonCompleted: boolean) => Promise<void>) | false;
+  /**
+   * Saves the learner's answer to a prediction. Defaults to progress.ts only while `saveStep` is left to its default
+   * too, so a session told not to write progress (or to write it elsewhere) never writes answers to progress.json.
+   */
+  savePrediction?:
+    | ((lessonId: string, stepId: string, answer: { choice: number; correct: boolean }) => Promise<void>)
+    | false;
   /** Problems the UI should show as notices (a setup action failed, progress could not be saved). */
   onNotice?(level: 'info' | 'warning' | 'error', text: string): void;
   /** Re-evaluation period while a goal waits for its holdMs. @default 250 */
@@ -71,7 +78,7 @@ export interface LessonSession extends LessonControls {
 export function startLessonSession(
   lesson: Lesson,
   deps: LessonSessionDeps,
-  opts: { completedSteps?: readonly string[] } = {},
+  opts: { completedSteps?: readonly string[]; predictions?: Readonly<Record<string, SavedPrediction>> } = {},
 ): LessonSession {
   const now = deps.now ?? Date.now;
   const store = deps.store;
@@ -84,6 +91,16 @@ export function startLessonSession(
           const r = await recordStep(lessonId, stepId, { lessonCompleted });
           if (r.notice) notice('warning', r.notice);
         }));
+  const savePrediction =
+    deps.savePrediction === false
+      ? undefined
+      : (deps.savePrediction ??
+        (deps.saveStep === undefined
+          ? async (lessonId: string, stepId: string, answer: { choice: number; correct: boolean }) => {
+              const r = await recordPrediction(lessonId, stepId, answer);
+              if (r.notice) notice('warning', r.notice);
+            }
+          : undefined));
   let disposed = false;
   /** Bumped on every navigation, so a slow setup never starts a step the user has already left. */
   let entry = 0;
@@ -145,7 +162,12 @@ export function startLessonSession(
   }, deps.tickMs ?? 250);
   timer.unref?.();
 
-  send({ type: 'load', lesson, completedSteps: opts.completedSteps ?? [] });
+  send({
+    type: 'load',
+    lesson,
+    completedSteps: opts.completedSteps ?? [],
+    ...(opts.predictions ? { predictions: opts.predictions } : {}),
+  });
   void enterCurrent();
 
   const navigate = (input: LessonInput) => {
@@ -158,6 +180,20 @@ export function startLessonSession(
     next: () => navigate({ type: 'next' }),
     previous: () => navigate({ type: 'previous' }),
     hint: () => send({ type: 'hint-requested' }),
+    predict(choice: number) {
+      const before = store.getState().lesson;
+      send({ type: 'predicted', choice, at: now() });
+      const after = store.getState().lesson;
+      if (!after || after === before || !savePrediction) return;
+      const i = after.stepIndex;
+      const answer = after.predictions[i];
+      const step = lesson.steps[i];
+      // Saved as soon as it is given, so an answer survives a quit before the outcome.
+      if (!answer || !step || answer === before?.predictions[i]) return;
+      savePrediction(lesson.id, step.id, { choice: answer.choice, correct: answer.correct }).catch((err: unknown) =>
+        notice('warning', `Could not save your prediction: ${errorMessage(err)}`),
+      );
+    },
     toggleSolution: () => send({ type: 'solution-toggled' }),
     async playSolution() {
       await entering;

@@ -9,6 +9,7 @@ export function lessonShape(t: LessonTopology): TopologyShape {
   if (t.failoverTimeoutMs !== undefined) sentinel.failoverTimeoutMs = t.failoverTimeoutMs;
   if (t.parallelSyncs !== undefined) sentinel.parallelSyncs = t.parallelSyncs;
   if (t.notificationScript !== undefined) sentinel.notificationScript = t.notificationScript;
+  if (t.preseedSentinelState !== undefined) sentinel.preseedState = t.preseedSentinelState;
   if (t.masterName !== undefined) sentinel.masterName = t.masterName;
 
   const replication: Partial<ReplicationSettings> = {};

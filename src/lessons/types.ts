@@ -1,5 +1,5 @@
 // The lesson runner's view state, as stored in LabState.lesson and drawn by the lesson pane.
-import type { Goal, SolutionEntry } from './schema.js';
+import type { Goal, PredictDoc, SolutionEntry } from './schema.js';
 
 /** pending: not reached (or skipped) · active: current, goal not met yet · met: current, goal met · done: met and left. */
 export type StepStatus = 'pending' | 'active' | 'met' | 'done';
@@ -20,6 +20,25 @@ export interface LessonStepView {
   solution: SolutionEntry[];
   /** Prose shown once the goal is met: what happened and why. */
   explain?: string;
+  /** Asked when the step starts, before the learner acts; the goal's outcome answers it. */
+  predict?: PredictDoc;
+}
+
+/** The learner's answer to a step's `predict` question. */
+export interface PredictionAnswer {
+  /** Index into the step's `predict.choices` (0-based: number key 1 is choice 0). */
+  choice: number;
+  /** Whether that choice is marked correct. */
+  correct: boolean;
+  /** When it was given (runner clock), or when it was saved (progress, ms since the epoch). */
+  at: number;
+  /**
+   * The outcome is in: the step's goal was met after the answer (this run or a saved one). A resolved answer is
+   * final; before that the learner may change it.
+   */
+  resolved: boolean;
+  /** What the goal check said when it was met ("redis-1 refuses writes: NOREPLICAS …"), shown beside the answer. */
+  outcome?: string;
 }
 
 /**
@@ -75,6 +94,8 @@ export interface LessonRunState {
   playingSolution: boolean;
   /** Why the last solution run stopped early, if it did. */
   solutionError?: string;
+  /** Each step's prediction answer (undefined: not answered, or the step asks none), by step index. */
+  predictions: Array<PredictionAnswer | undefined>;
   /** Every step has been met. */
   completed: boolean;
 }

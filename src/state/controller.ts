@@ -7,6 +7,12 @@ export interface LessonControls {
   next(): void;
   previous(): void;
   hint(): void;
+  /**
+   * The learner's answer to the current step's prediction (`LessonStepView.predict`): `choiceIndex` is 0-based
+   * (number key 1 is choice 0). It lands in `LessonRunState.predictions[stepIndex]` and in progress.json; ignored
+   * when the step asks nothing, the index is out of range, or the outcome is already in (the answer is final then).
+   */
+  predict(choiceIndex: number): void;
   toggleSolution(): void;
   /** Performs the current step's solution actions, in order. */
   playSolution(): Promise<void>;

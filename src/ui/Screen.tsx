@@ -100,7 +100,7 @@ export function Screen() {
         </Box>
       </Box>
       <LessonAutoScroll layout={layout} />
-      <StatusLine width={columns} />
+      <StatusLine width={columns} layout={layout} />
       <Footer width={columns} layout={layout} />
     </Box>
   );

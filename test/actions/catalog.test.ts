@@ -46,11 +46,15 @@ const EXAMPLES: LabAction[] = [
   { kind: 'read', client: 'B', key: 'age' },
   { kind: 'workload-start', client: 'A' },
   { kind: 'workload-stop' },
+  { kind: 'wait', client: 'B', key: 'order', value: '2', replicas: 1, timeoutMs: 1000 },
   { kind: 'failover' },
   { kind: 'ckquorum' },
   { kind: 'sentinel-set', option: 'quorum', value: 2 },
+  { kind: 'sentinel-reset', sentinel: 'sentinel-1' },
+  { kind: 'server-failover', node: 'redis-1', to: 'redis-2' },
   { kind: 'min-replicas', toWrite: 1 },
   { kind: 'masterauth', node: 'redis-1', enabled: false },
+  { kind: 'replica-priority', node: 'redis-2', priority: 0 },
   { kind: 'reset' },
 ];
 
@@ -170,16 +174,20 @@ describe('the action catalog', () => {
       read: 'traffic',
       'workload-start': 'traffic',
       'workload-stop': 'traffic',
+      wait: 'traffic',
       failover: 'failover',
       ckquorum: 'failover',
       'sentinel-set': 'reconfigure',
+      'sentinel-reset': 'reconfigure',
+      'server-failover': 'failover',
       'min-replicas': 'reconfigure',
       masterauth: 'reconfigure',
+      'replica-priority': 'reconfigure',
       reset: 'reset',
     });
     assert.deepEqual(
       ACTION_KINDS.filter((k) => isDisruptive(k)),
-      ['kill', 'stop', 'freeze', 'partition', 'isolate', 'cut'],
+      ['kill', 'stop', 'freeze', 'partition', 'isolate', 'cut', 'server-failover'],
     );
     assert.equal(isDisruptive('no-such-kind'), false);
     assert.deepEqual(
@@ -213,6 +221,50 @@ describe('the action catalog', () => {
     const out: string[] = [];
     checkAction({ kind: 'failover' }, none, (p, m) => out.push(`${p.join('.')}: ${m}`));
     assert.deepEqual(out, ['kind: failover needs Sentinels but the topology has none']);
+  });
+
+  it('words, equivalents and checks of the lesson mechanism actions (reset, priority, WAIT, FAILOVER)', () => {
+    assert.deepEqual(describeAction({ kind: 'sentinel-reset', sentinel: 'sentinel-2' }, t), {
+      title: 'SENTINEL RESET on sentinel-2',
+      equivalent: 'redis-cli -h 127.0.2.2 -p 6480 SENTINEL RESET mymaster',
+    });
+    assert.equal(
+      describeAction({ kind: 'replica-priority', node: 'redis-3', priority: 10 }, t).equivalent,
+      'redis-cli -h 127.0.2.3 -p 6381 -a redis CONFIG SET replica-priority 10   # old name: slave-priority',
+    );
+    assert.equal(
+      actionLine({ kind: 'replica-priority', node: 'redis-2', priority: 0 }),
+      'replica-priority 0 on redis-2 (never promoted)',
+    );
+    const wait: LabAction = { kind: 'wait', client: 'B', key: 'order', value: '2', replicas: 1, timeoutMs: 1000 };
+    assert.equal(actionLine(wait), 'client B: SET order 2, then WAIT 1 1000');
+    assert.equal(
+      describeAction(wait, t).equivalent,
+      "printf 'SET order 2\\nWAIT 1 1000\\n' | redis-cli -h 127.0.2.1 -p 6379 -a redis   # one connection, from host-1",
+    );
+    assert.equal(
+      describeAction({ kind: 'server-failover', node: 'redis-1', to: 'redis-2', timeoutMs: 5000, force: true }, t)
+        .equivalent,
+      'redis-cli -h 127.0.2.1 -p 6379 -a redis FAILOVER TO 127.0.2.2 6380 FORCE TIMEOUT 5000',
+    );
+    assert.equal(ActionSchema.safeParse({ ...wait, timeoutMs: 0 }).success, false, 'WAIT 0 would block forever');
+    assert.equal(ActionSchema.safeParse({ kind: 'server-failover', node: 'redis-1', force: true }).success, false);
+    assert.equal(ActionSchema.safeParse({ kind: 'server-failover', node: 'redis-1', to: 'redis-1' }).success, false);
+    assert.equal(ActionSchema.safeParse({ kind: 'replica-priority', node: 'sentinel-1', priority: 1 }).success, false);
+    const problems = (a: LabAction) => {
+      const out: string[] = [];
+      checkAction(a, refs, (p, m) => out.push(`${p.join('.')}: ${m}`));
+      return out;
+    };
+    assert.deepEqual(problems({ kind: 'sentinel-reset', sentinel: 'sentinel-4' }), [
+      'sentinel: unknown node "sentinel-4"',
+    ]);
+    assert.deepEqual(problems({ kind: 'server-failover', node: 'redis-1', to: 'redis-5' }), [
+      'to: unknown node "redis-5"',
+    ]);
+    assert.deepEqual(problems({ kind: 'replica-priority', node: 'redis-9', priority: 1 }), [
+      'node: unknown node "redis-9"',
+    ]);
   });
 
   it('puts each active fault on the hosts it touches', () => {

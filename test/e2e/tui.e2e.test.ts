@@ -3,7 +3,7 @@
 // prove the terminal was given back and nothing of the lab is left running.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { EXIT_MARK, hasTmux, READY, TuiRun } from '../../src/bench/tui.js';
+import { EXIT_MARK, hasTmux, READY, TuiRun } from '../../scripts/bench/tui.js';
 import { isAlive } from '../../src/cluster/process/proc.js';
 import { freeBase } from '../helpers/wait.js';
 

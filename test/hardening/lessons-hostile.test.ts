@@ -35,6 +35,12 @@ function baseDoc(): Doc {
         text: 'one.md',
         goal: { converged: true },
         solution: [{ kind: 'kill', node: 'redis-2' }],
+        // Every lesson asks at least one prediction (lesson check's predict-then-observe rule).
+        predict: {
+          question: 'What happens?',
+          choices: [{ text: 'This', correct: true }, { text: 'That' }],
+          explain: 'This.',
+        },
       },
     ],
   };

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { EXIT_MARK, hasTmux, TuiRun } from '../../src/bench/tui.js';
+import { EXIT_MARK, hasTmux, TuiRun } from '../../scripts/bench/tui.js';
 import { resolveServerBinary } from '../../src/cluster/process/binaries.js';
 import { freeBlock } from './support.js';
 

@@ -607,3 +607,110 @@ describe('sentinelsAgree on a stale master', () => {
     assert.equal(r.detail, 'every answering Sentinel names redis-1, but redis-2 is the master now');
   });
 });
+
+describe('replicaPriority / configEpoch / WAIT', () => {
+  /** Every Sentinel lists the four replicas, redis-3 with `priority3`, the others with 100. */
+  const withPriorities = (priority3: (id: string) => string | undefined) =>
+    edit(healthy(), (d) => {
+      for (const [id, o] of Object.entries(d.sentinels)) {
+        o.replicas = ['redis-2', 'redis-3', 'redis-4', 'redis-5'].flatMap((r) => {
+          const p = r === 'redis-3' ? priority3(id) : '100';
+          if (p === undefined) return [];
+          return [
+            { name: r, ip: '127.0.2.9', port: 6380, flags: ['slave'], nodeId: r, fields: { 'slave-priority': p } },
+          ];
+        });
+      }
+    });
+
+  it('replicaPriority waits until every answering Sentinel has read the new value', () => {
+    const goal: Goal = { replicaPriority: { node: 'redis-3', priority: 10 } };
+    const before = withPriorities((id) => (id === 'sentinel-2' ? '100' : '10'));
+    assert.deepEqual(check(goal, before), {
+      met: false,
+      detail: 'replica-priority of redis-3: sentinel-2 still sees 100 (Sentinels read it from INFO every 10 s)',
+    });
+    assert.equal(
+      check({ replicaPriority: { node: 'redis-3', priority: 10, sentinel: 'sentinel-1' } }, before).met,
+      true,
+    );
+    const after = withPriorities(() => '10');
+    assert.deepEqual(check(goal, after), {
+      met: true,
+      detail: 'every answering Sentinel lists redis-3 with replica-priority 10',
+    });
+    const unlisted = withPriorities((id) => (id === 'sentinel-3' ? undefined : '10'));
+    assert.match(check(goal, unlisted).detail, /sentinel-3 does not list redis-3/);
+    const oneDown = edit(after, (d) => {
+      d.sentinels['sentinel-2'] = down('sentinel-2');
+    });
+    assert.equal(check(goal, oneDown).met, true, 'a Sentinel that does not answer is not asked');
+    assert.equal(describeGoal(goal), 'every Sentinel lists redis-3 with replica-priority 10');
+  });
+
+  it('configEpoch reads the epoch of the configuration a Sentinel holds', () => {
+    const s = edit(healthy(), (d) => {
+      for (const [id, o] of Object.entries(d.sentinels)) {
+        o.master = {
+          name: 'mymaster',
+          ip: '127.0.2.1',
+          port: 6379,
+          flags: ['master'],
+          fields: {},
+          configEpoch: id === 'sentinel-1' ? 0 : 1,
+          quorum: 2,
+          numReplicas: 4,
+          numOtherSentinels: 2,
+          downAfterMs: 1000,
+          failoverTimeoutMs: 10000,
+        };
+      }
+    });
+    assert.deepEqual(check({ configEpoch: { sentinel: 'sentinel-1', atMost: 0 } }, s), {
+      met: true,
+      detail: 'sentinel-1 holds config-epoch 0 (naming redis-1)',
+    });
+    assert.equal(check({ configEpoch: { sentinel: 'sentinel-2', atLeast: 1 } }, s).met, true);
+    assert.equal(check({ configEpoch: { sentinel: 'sentinel-1', atLeast: 1 } }, s).met, false);
+    assert.equal(
+      check(
+        { configEpoch: { sentinel: 'sentinel-1', atLeast: 1 } },
+        edit(healthy(), (d) => {
+          delete d.sentinels['sentinel-1']?.master;
+        }),
+      ).detail,
+      'sentinel-1 has not described its master yet',
+    );
+    assert.equal(
+      describeGoal({ configEpoch: { sentinel: 'sentinel-1', atLeast: 1 } }),
+      'sentinel-1 holds config-epoch at least 1',
+    );
+  });
+
+  it("clientResult matches WAIT's answer, and the key and value of the SET before it", () => {
+    const s = edit(healthy(), (d) => {
+      d.clientResults = [
+        {
+          seq: 1,
+          at: 0,
+          client: 'B',
+          command: 'SET order 2; WAIT 1 1000',
+          op: 'write',
+          node: 'redis-1',
+          ok: true,
+          text: 'OK; WAIT 1 1000 → (integer) 0',
+          waitReplicas: 0,
+        },
+      ];
+    });
+    const goal: Goal = {
+      clientResult: { client: 'B', command: 'write', key: 'order', value: '2', ok: true, waitReplicas: 0 },
+    };
+    assert.deepEqual(check(goal, s), {
+      met: true,
+      detail: 'client B: SET order 2; WAIT 1 1000 -> OK; WAIT 1 1000 → (integer) 0 on redis-1',
+    });
+    assert.equal(check({ clientResult: { ...goal.clientResult!, waitReplicas: 1 } }, s).met, false);
+    assert.equal(describeGoal(goal), 'SET order 2 by client B succeeds, and WAIT answers 0');
+  });
+});

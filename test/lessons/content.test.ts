@@ -11,6 +11,7 @@ import { goalLiterals } from '../../src/lessons/content.js';
 import { formatProblem } from '../../src/lessons/issues.js';
 import { checkAllLessons } from '../../src/lessons/loader.js';
 import type { Goal } from '../../src/lessons/schema.js';
+import { PREDICT } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rsl-content-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -48,6 +49,7 @@ function noreplicas(): { doc: Doc; files: Record<string, string> } {
             ],
           },
           hints: ['Freeze them and keep writing.'],
+          predict: PREDICT,
           solution: [{ kind: 'freeze', node: 'redis-3' }],
         },
       ],
@@ -98,6 +100,23 @@ describe('no traps', () => {
     assert.match(problems[0] ?? '', /steps\[0\]\.goal\.clientResult\.key: the goal checks "age"/);
   });
 
+  it("counts the prediction's question and choices as shown, but not its explanation", async () => {
+    const { doc, files } = noreplicas();
+    files['write.md'] = '# Write something\n\nWrite `age` = `222` as client A.\n';
+    files['freeze.md'] = '# Freeze\n\nFreeze them and write as client A until NOREPLICAS.\n';
+    doc.steps[1].hints = ['Freeze them.'];
+    doc.steps[1].predict = {
+      question: 'redis-3 and redis-4 freeze. When is the write refused?',
+      choices: [{ text: 'At once' }, { text: 'After 10 s', correct: true }],
+      explain: 'And redis-5 too.',
+    };
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[1].goal.all[1].processState.node: the goal checks "redis-5" but the step\'s text (freeze.md) or its first hint never says it, so a learner cannot know it',
+    ]);
+    doc.steps[1].predict.choices[0].text = 'At once, by redis-5';
+    assert.deepEqual(await problemsOf(doc, files), []);
+  });
+
   it('does not count a node named only inside a placeholder (the learner sees an address there)', async () => {
     const { doc, files } = noreplicas();
     files['write.md'] = '# Write something\n\nWrite `age` = `222` as client A.\n';
@@ -123,6 +142,7 @@ describe('no traps', () => {
           goal: { workload: { running: true, acknowledgedAtLeast: 8 } },
           hints: ['Start the workload.'],
           solution: [{ kind: 'workload-start', client: 'B', ratePerSec: 4 }],
+          predict: PREDICT,
         },
       ],
     };
@@ -187,6 +207,18 @@ describe('references the learner does not have', () => {
     ]);
   });
 
+  it('refuses a Markdown line that starts with "+ " (a wrapped plus sign becomes a bullet), but not in code', async () => {
+    const { doc, files } = good();
+    files['freeze.md'] =
+      '# Freeze\n\nAbout min(`min-replicas-max-lag`, `repl-timeout`)\n+ 1 s.\n\n```\n+ 1 in a code block\n```\n\nA +sdown\n+sdown again.\n';
+    doc.steps[0].explain = 'After the cut:\n\n  + the replicas stop.';
+    doc.steps[1].hints.push('+ 1 s in a hint is plain text.');
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[0].explain: line 3 starts with "+ ", which Markdown shows as a list bullet, without the plus sign; keep the "+" off the start of the line (lists use "-")',
+      '01-guard/freeze.md: steps[1].text: line 4 starts with "+ ", which Markdown shows as a list bullet, without the plus sign; keep the "+" off the start of the line (lists use "-")',
+    ]);
+  });
+
   it('refuses unknown placeholders and placeholders naming a node the lesson does not have', async () => {
     const { doc, files } = good();
     files['freeze.md'] = '# Freeze\n\n{{cli redis-9}} and {{shell redis-1}} and {{cli}} and {{ port sentinel-1 }} }}\n';
@@ -195,6 +227,66 @@ describe('references the learner does not have', () => {
       '01-guard/freeze.md: steps[1].text: line 3: unknown placeholder kind "shell" (expected one of cli, addr, ip, port)',
       '01-guard/freeze.md: steps[1].text: line 3: "{{cli}}" is not a placeholder; write {{<kind> <node>}} with kind one of cli, addr, ip, port',
       '01-guard/freeze.md: steps[1].text: line 3: unmatched "}}": a placeholder is {{<kind> <node>}} on one line',
+    ]);
+  });
+});
+
+describe('predict, then observe', () => {
+  const base = () => {
+    const { doc, files } = noreplicas();
+    files['write.md'] = '# Write something\n\nWrite `age` = `222` as client A.\n';
+    doc.steps[1].hints = ['Freeze redis-3..redis-5, then write as client A until you get NOREPLICAS.'];
+    return { doc, files };
+  };
+
+  it('accepts a lesson with a prediction before its decisive step', async () => {
+    const { doc, files } = base();
+    assert.deepEqual(await problemsOf(doc, files), []);
+  });
+
+  it('refuses a lesson that asks no prediction at all', async () => {
+    const { doc, files } = base();
+    delete doc.steps[1].predict;
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps: no step asks a prediction: add a predict block (question, 2-4 choices, explain) to the step whose action decides the lesson, so the learner predicts before observing',
+    ]);
+  });
+
+  it('refuses a prediction on a step whose goal already holds, and checks its text like any other', async () => {
+    const { doc, files } = base();
+    doc.steps[0] = {
+      ...doc.steps[0],
+      alreadySolved: true,
+      predict: { ...PREDICT, explain: 'See §4 and {{cli redis-9}}.' },
+    };
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[0].predict.explain: refers to a section number (§) ("§"), which the learner does not have; state the fact and cite redis.io or the Redis source',
+      '01-guard/lesson.yaml: steps[0].predict.explain: placeholder {{cli redis-9}} names "redis-9", which is not a node of this lesson',
+      '01-guard/lesson.yaml: steps[0].predict: the goal already holds when this step starts, so the outcome would answer the question before it is asked; ask it on the step whose action decides it',
+    ]);
+  });
+
+  it('refuses fewer than 2 or more than 4 choices, none marked correct, or the same choice twice', async () => {
+    const { doc, files } = base();
+    const bad = (predict: Doc) => {
+      doc.steps[1].predict = predict;
+      return problemsOf(doc, files);
+    };
+    assert.deepEqual(await bad({ ...PREDICT, choices: [{ text: 'Only', correct: true }] }), [
+      '01-guard/lesson.yaml: steps[1].predict.choices: a prediction needs 2 to 4 choices',
+    ]);
+    const five = ['a', 'b', 'c', 'd', 'e'].map((text) => ({ text, correct: text === 'a' }));
+    assert.deepEqual(await bad({ ...PREDICT, choices: five }), [
+      '01-guard/lesson.yaml: steps[1].predict.choices: a prediction needs 2 to 4 choices',
+    ]);
+    assert.deepEqual(await bad({ ...PREDICT, choices: [{ text: 'This' }, { text: 'That' }] }), [
+      '01-guard/lesson.yaml: steps[1].predict.choices: mark at least one choice correct: true',
+    ]);
+    assert.deepEqual(await bad({ ...PREDICT, choices: [{ text: 'Same', correct: true }, { text: 'same ' }] }), [
+      '01-guard/lesson.yaml: steps[1].predict.choices[1].text: same text as choices[0]',
+    ]);
+    assert.deepEqual(await bad({ ...PREDICT, answer: 1 }), [
+      '01-guard/lesson.yaml: steps[1].predict.answer: unknown field "answer"',
     ]);
   });
 });

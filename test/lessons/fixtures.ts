@@ -55,7 +55,26 @@ export function sentinelObs(id: string, master: string | undefined, tilt = false
     at: 0,
     reachable: true,
     // selectSentinelMasters reads the address first, then its node id.
-    ...(master === undefined ? {} : { masterId: master, masterAddr: { ip: '127.0.2.1', port: 6379 } }),
+    ...(master === undefined
+      ? {}
+      : {
+          masterId: master,
+          masterAddr: { ip: '127.0.2.1', port: 6379 },
+          // A cluster that never failed over: config-epoch 0.
+          master: {
+            name: 'mymaster',
+            ip: '127.0.2.1',
+            port: 6379,
+            flags: ['master'],
+            fields: {},
+            configEpoch: 0,
+            quorum: 2,
+            numReplicas: 4,
+            numOtherSentinels: 2,
+            downAfterMs: 1000,
+            failoverTimeoutMs: 10000,
+          },
+        }),
     replicas: [],
     sentinels: [],
     info: { tilt, runningScripts: 0 },
@@ -128,6 +147,13 @@ export function edit(s: LabState, fn: (draft: LabState) => void): LabState {
   fn(draft);
   return draft;
 }
+
+/** A valid prediction, for lesson files built in tests (every lesson must ask at least one). */
+export const PREDICT = {
+  question: 'What will happen?',
+  choices: [{ text: 'This', correct: true }, { text: 'That' }],
+  explain: 'Because.',
+};
 
 /** A validated in-memory lesson (prose = the step title); throws on invalid input so tests fail loudly. */
 export function makeLesson(

@@ -17,7 +17,7 @@ import {
   loadLesson,
 } from '../../src/lessons/loader.js';
 import { lessonShape } from '../../src/lessons/shape.js';
-import { healthy } from './fixtures.js';
+import { healthy, PREDICT } from './fixtures.js';
 
 describe('shipped lessons', async () => {
   const lessons = await loadAllLessons();
@@ -86,6 +86,7 @@ describe('lesson folders on disk', () => {
         goal: { masterIs: 'redis-2' },
         hints: ['h'],
         solution: [{ kind: 'kill', node: 'redis-1' }],
+        predict: PREDICT,
       },
     ],
   });

@@ -59,6 +59,28 @@ describe('fillPlaceholders', () => {
     const plain = { prose: 'p', goalText: 'g', hints: ['h'] };
     assert.equal(fillStepText(plain, at6379), plain);
   });
+
+  it("fills a prediction's question, choices and explanation, and keeps it when there is nothing to fill", () => {
+    const predict = {
+      question: 'What will {{cli redis-3}} GET age answer?',
+      choices: [
+        { text: '"222" from {{addr redis-3}}', correct: true },
+        { text: '(nil)', correct: false },
+      ],
+      explain: 'Port {{port redis-3}}.',
+    };
+    const step = { prose: 'p', goalText: 'g', hints: [], predict };
+    assert.deepEqual(fillStepText(step, at6379).predict, {
+      question: 'What will redis-cli -h 127.0.2.3 -p 6381 -a redis GET age answer?',
+      choices: [
+        { text: '"222" from 127.0.2.3:6381', correct: true },
+        { text: '(nil)', correct: false },
+      ],
+      explain: 'Port 6381.',
+    });
+    const plain = { ...step, predict: { ...predict, question: 'q', choices: [predict.choices[1]!], explain: 'e' } };
+    assert.equal(fillStepText(plain, at6379), plain);
+  });
 });
 
 describe('the runner fills placeholders when a step starts', () => {

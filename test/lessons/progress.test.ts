@@ -9,8 +9,10 @@ import {
   loadProgress,
   PROGRESS_FILE,
   progressPath,
+  recordPrediction,
   recordStep,
   resetProgress,
+  savedPredictions,
   saveProgress,
 } from '../../src/lessons/progress.js';
 
@@ -108,6 +110,52 @@ describe('lesson progress', () => {
     await recordStep('tour', 'look', { now });
     const exported = JSON.parse(await exportProgress());
     assert.deepEqual(exported.lessons.tour.completedSteps, ['look']);
+  });
+
+  it('keeps prediction answers per lesson and step, beside the completed steps', async () => {
+    await recordPrediction('noreplicas', 'stop-three', { choice: 0, correct: false }, { now });
+    await recordStep('noreplicas', 'guard', { now });
+    await recordPrediction('noreplicas', 'stop-three', { choice: 1, correct: true }, { now });
+    await recordStep('noreplicas', 'stop-three', { now });
+    const { progress, notice } = await loadProgress();
+    assert.equal(notice, undefined);
+    assert.deepEqual(progress.lessons.noreplicas, {
+      completedSteps: ['guard', 'stop-three'],
+      completed: false,
+      updatedAt: '2026-11-26T10:00:00.000Z',
+      predictions: { 'stop-three': { choice: 1, correct: true, answeredAt: '2026-11-26T10:00:00.000Z' } },
+    });
+    assert.deepEqual(savedPredictions(progress.lessons.noreplicas), {
+      'stop-three': { choice: 1, at: Date.parse('2026-11-26T10:00:00.000Z') },
+    });
+    assert.deepEqual(savedPredictions(undefined), {});
+  });
+
+  it('reads files written before predictions existed, and drops an unreadable answer without losing the rest', async () => {
+    const old = { format: 1, lessons: { tour: { completedSteps: ['look'], completed: false, updatedAt: 't' } } };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, PROGRESS_FILE), JSON.stringify(old));
+    assert.deepEqual(await loadProgress(), { progress: old });
+    const odd = {
+      format: 1,
+      lessons: {
+        tour: {
+          completedSteps: ['look'],
+          completed: false,
+          updatedAt: 't',
+          predictions: { look: { choice: 'two' }, 'replica-down': { choice: 1, correct: true, answeredAt: 't' } },
+        },
+        events: { completedSteps: [], completed: false, updatedAt: 't', predictions: 'garbage' },
+      },
+    };
+    writeFileSync(join(dir, PROGRESS_FILE), JSON.stringify(odd));
+    const r = await loadProgress();
+    assert.equal(r.notice, undefined, 'not treated as a corrupt file');
+    assert.deepEqual(r.progress.lessons.tour?.predictions, {
+      'replica-down': { choice: 1, correct: true, answeredAt: 't' },
+    });
+    assert.equal(r.progress.lessons.events?.predictions, undefined);
+    assert.deepEqual(r.progress.lessons.tour?.completedSteps, ['look']);
   });
 
   it('accepts an explicit directory', async () => {

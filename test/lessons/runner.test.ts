@@ -1,7 +1,7 @@
 // The lesson runner reducer: navigation, step start marks, goal evaluation with holdMs, hints and solution state.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type LessonEvent, reduceLesson, startLesson } from '../../src/lessons/runner.js';
+import { type LessonEvent, predictionOpen, reduceLesson, startLesson } from '../../src/lessons/runner.js';
 import type { LessonRunState } from '../../src/lessons/types.js';
 import type { LabState } from '../../src/state/store.js';
 import { down, edit, event, healthy, makeLesson, masterObs, replicaObs, sentinelObs, withEvents } from './fixtures.js';
@@ -170,5 +170,90 @@ describe('lesson runner', () => {
     assert.equal(reduceLesson(s, { type: 'previous' }), s);
     assert.equal(reduceLesson(s, { type: 'goto', index: 7 }), s);
     assert.equal(reduceLesson(s, { type: 'next' })?.stepIndex, 1);
+  });
+});
+
+describe('predictions', () => {
+  const predicted = makeLesson([
+    {
+      goal: { masterIsNot: 'redis-1' },
+      solution: [{ kind: 'kill', node: 'redis-1' }],
+      predict: {
+        question: 'You kill redis-1. What happens?',
+        choices: [
+          { text: 'Nothing' },
+          { text: 'A replica is promoted', correct: true },
+          { text: 'Two replicas are promoted' },
+        ],
+        explain: 'Sentinel promotes one replica.',
+      },
+    },
+    { goal: { converged: true }, solution: [] },
+  ]);
+
+  it('asks when the step starts, records the answer, and lets it change until the outcome is in', () => {
+    let s = startLesson(predicted);
+    assert.deepEqual(s.predictions, [undefined, undefined]);
+    assert.equal(predictionOpen(s), true, 'asked even while the step sets up');
+    s = run(s, { type: 'predicted', choice: 0, at: 5 });
+    assert.deepEqual(s.predictions[0], { choice: 0, correct: false, at: 5, resolved: false });
+    s = run(s, { type: 'step-entered', state: healthy(), now: 10 }, { type: 'predicted', choice: 1, at: 20 });
+    assert.deepEqual(s.predictions[0], { choice: 1, correct: true, at: 20, resolved: false });
+    assert.equal(reduceLesson(s, { type: 'predicted', choice: 1, at: 30 }), s, 'the same answer again changes nothing');
+    for (const choice of [-1, 3, 1.5]) {
+      assert.equal(reduceLesson(s, { type: 'predicted', choice, at: 30 }), s, `choice ${choice} is refused`);
+    }
+  });
+
+  it('resolves the answer with the outcome when the goal is met, and keeps it final', () => {
+    let s = run(
+      startLesson(predicted),
+      { type: 'step-entered', state: healthy(), now: 0 },
+      { type: 'predicted', choice: 2, at: 1 },
+      { type: 'tick', state: failedOver(), now: 2000 },
+    );
+    assert.equal(s.goalMet, true);
+    assert.deepEqual(s.predictions[0], {
+      choice: 2,
+      correct: false,
+      at: 1,
+      resolved: true,
+      outcome: 'redis-2 is the master',
+    });
+    assert.equal(predictionOpen(s), false);
+    assert.equal(reduceLesson(s, { type: 'predicted', choice: 1, at: 3000 }), s, 'no changing it after the outcome');
+    // Coming back to the step later: the answer stays what it was, and the question is not asked again.
+    s = run(s, { type: 'next' }, { type: 'previous' }, { type: 'step-entered', state: healthy(), now: 5000 });
+    assert.equal(s.predictions[0]?.choice, 2);
+    assert.equal(predictionOpen(s), false);
+    assert.equal(reduceLesson(s, { type: 'predicted', choice: 1, at: 6000 }), s);
+  });
+
+  it('leaves an unanswered question unanswered when the goal is met, and ignores answers on steps that ask none', () => {
+    let s = run(
+      startLesson(predicted),
+      { type: 'step-entered', state: healthy(), now: 0 },
+      { type: 'tick', state: failedOver(), now: 2000 },
+    );
+    assert.equal(s.goalMet, true);
+    assert.deepEqual(s.predictions, [undefined, undefined]);
+    assert.equal(predictionOpen(s), false, 'the outcome is in: too late to predict');
+    s = run(s, { type: 'next' });
+    assert.equal(predictionOpen(s), false);
+    assert.equal(reduceLesson(s, { type: 'predicted', choice: 0, at: 1 }), s);
+  });
+
+  it('restores saved answers on load: final for steps already met, still open otherwise, dropped when stale', () => {
+    const met = startLesson(predicted, ['step-1'], { 'step-1': { choice: 1, at: 7 } });
+    assert.deepEqual(met.predictions[0], { choice: 1, correct: true, at: 7, resolved: true });
+    const open = run(undefined, {
+      type: 'load',
+      lesson: predicted,
+      predictions: { 'step-1': { choice: 0, at: 7 }, 'step-2': { choice: 0, at: 8 } },
+    });
+    assert.deepEqual(open.predictions, [{ choice: 0, correct: false, at: 7, resolved: false }, undefined]);
+    assert.equal(predictionOpen(open), true);
+    const stale = startLesson(predicted, [], { 'step-1': { choice: 3, at: 7 } });
+    assert.deepEqual(stale.predictions, [undefined, undefined], 'a choice the lesson no longer has is dropped');
   });
 });

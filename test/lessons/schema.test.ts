@@ -104,11 +104,15 @@ describe('valid lessons', () => {
       { kind: 'read', client: 'B', key: 'age' },
       { kind: 'workload-start', client: 'B', ratePerSec: 4 },
       { kind: 'workload-stop' },
+      { kind: 'wait', client: 'B', key: 'order', value: '2', replicas: 1, timeoutMs: 1000 },
       { kind: 'failover', sentinel: 'sentinel-2' },
       { kind: 'ckquorum', sentinel: 'sentinel-3' },
       { kind: 'sentinel-set', option: 'down-after-milliseconds', value: 300 },
+      { kind: 'sentinel-reset', sentinel: 'sentinel-1' },
+      { kind: 'server-failover', node: 'redis-1', to: 'redis-2', timeoutMs: 5000 },
       { kind: 'min-replicas', toWrite: 1, maxLagSec: 10, node: 'redis-3' },
       { kind: 'masterauth', node: 'redis-1', enabled: true },
+      { kind: 'replica-priority', node: 'redis-3', priority: 10 },
       { kind: 'reset' },
     ];
     assert.deepEqual(
@@ -230,6 +234,32 @@ describe('invalid lessons', () => {
     );
     assert.deepEqual(problems(lesson((d) => (d.topology = { redis: 3, sentinels: 1 }))), [
       '02-noreplicas/lesson.yaml: topology.sentinels: the default quorum 2 needs at least 2 Sentinels; set quorum: 1 or add Sentinels',
+    ]);
+  });
+
+  it('check the mechanism predicates: priorities, config epochs and WAIT answers the topology can give', () => {
+    assert.deepEqual(
+      problems(
+        lesson((d) => {
+          d.topology = { redis: 3, sentinels: 3 };
+          d.steps[0].goal = {
+            all: [
+              { replicaPriority: { node: 'redis-4', priority: 0 } },
+              { configEpoch: { sentinel: 'sentinel-1', atLeast: 2, atMost: 1 } },
+              { clientResult: { client: 'B', command: 'write', waitReplicas: 3 } },
+            ],
+          };
+          d.steps[0].solution = [];
+        }),
+      ),
+      [
+        '02-noreplicas/lesson.yaml: steps[0].goal.all[0].replicaPriority.node: unknown node "redis-4"',
+        '02-noreplicas/lesson.yaml: steps[0].goal.all[1].configEpoch: configEpoch: the lower bound 2 is above the upper bound 1',
+        '02-noreplicas/lesson.yaml: steps[0].goal.all[2].clientResult.waitReplicas: WAIT can never answer 3: the topology has 2 replicas',
+      ],
+    );
+    assert.deepEqual(problems(lesson((d) => (d.steps[0].goal = { configEpoch: { sentinel: 'sentinel-1' } }))), [
+      '02-noreplicas/lesson.yaml: steps[0].goal.configEpoch: configEpoch needs at least one of: atLeast, atMost',
     ]);
   });
 

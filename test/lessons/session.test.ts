@@ -44,6 +44,7 @@ function setup(
   steps: Array<Record<string, unknown>>,
   react: (a: LabAction, engine: Engine) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () =>
     undefined,
+  opts: Parameters<typeof startLessonSession>[2] = {},
 ) {
   const emitter = new LabEmitter();
   const binding = bindLab(emitter, healthy(), { flushMs: 1 });
@@ -51,28 +52,36 @@ function setup(
   const engine: Engine = { report: reporter(emitter, binding.flush), state: () => store.getState() };
   const performed: string[] = [];
   const saved: string[] = [];
+  const answers: string[] = [];
   const notices: string[] = [];
   let resets = 0;
-  const session = startLessonSession(makeLesson(steps), {
-    store,
-    use: (fold) => binding.use(fold),
-    async perform(a) {
-      performed.push('node' in a ? `${a.kind} ${a.node}` : a.kind);
-      return (await react(a, engine)) ?? { ok: true, text: 'done' };
+  const session = startLessonSession(
+    makeLesson(steps),
+    {
+      store,
+      use: (fold) => binding.use(fold),
+      async perform(a) {
+        performed.push('node' in a ? `${a.kind} ${a.node}` : a.kind);
+        return (await react(a, engine)) ?? { ok: true, text: 'done' };
+      },
+      async resetLab() {
+        resets++;
+        emitter.emit('cluster-reset');
+        engine.report(healthy());
+      },
+      saveStep: async (lesson, step, completed) => {
+        saved.push(`${lesson}/${step}${completed ? ' (lesson done)' : ''}`);
+      },
+      savePrediction: async (lesson, step, answer) => {
+        answers.push(`${lesson}/${step}: ${answer.choice}${answer.correct ? ' (right)' : ''}`);
+      },
+      onNotice: (_, text) => notices.push(text),
+      tickMs: 10,
+      pollMs: 5,
     },
-    async resetLab() {
-      resets++;
-      emitter.emit('cluster-reset');
-      engine.report(healthy());
-    },
-    saveStep: async (lesson, step, completed) => {
-      saved.push(`${lesson}/${step}${completed ? ' (lesson done)' : ''}`);
-    },
-    onNotice: (_, text) => notices.push(text),
-    tickMs: 10,
-    pollMs: 5,
-  });
-  return { store, engine, session, performed, saved, notices, resets: () => resets, binding };
+    opts,
+  );
+  return { store, engine, session, performed, saved, answers, notices, resets: () => resets, binding };
 }
 
 interface Engine {
@@ -164,6 +173,38 @@ describe('lesson session', () => {
     assert.equal(t.resets(), 1);
     assert.equal(t.store.getState().lesson?.stepIndex, 0);
     assert.equal(t.store.getState().lesson?.entered, true);
+    t.session.dispose();
+  });
+
+  it('takes the prediction, saves it at once, and resolves it with the outcome', async () => {
+    const predict = {
+      question: 'What will happen?',
+      choices: [{ text: 'Nothing' }, { text: 'A failover', correct: true }],
+      explain: 'Sentinel fails over.',
+    };
+    const t = setup(
+      [
+        { ...kill, predict },
+        { ...kill, predict },
+      ],
+      undefined,
+      { predictions: { 'step-2': { choice: 0, at: 1 } } },
+    );
+    await t.session.ready();
+    assert.deepEqual(t.store.getState().lesson?.predictions[1], { choice: 0, correct: false, at: 1, resolved: false });
+    t.session.predict(0);
+    t.session.predict(0);
+    t.session.predict(7);
+    t.session.predict(1);
+    await until(() => t.answers.length === 2);
+    assert.deepEqual(t.answers, ['demo/step-1: 0', 'demo/step-1: 1 (right)'], 'each new answer saved once');
+    t.engine.report(failedOver(t.engine.state()));
+    const p = t.store.getState().lesson?.predictions[0];
+    assert.equal(p?.resolved, true);
+    assert.equal(p?.outcome, 'redis-2 is the master');
+    t.session.predict(0);
+    await wait(20);
+    assert.equal(t.answers.length, 2, 'a resolved answer is final and not saved again');
     t.session.dispose();
   });
 

@@ -32,6 +32,7 @@ export function fakeController(state: LabState, opts: FakeOptions = {}) {
     next: () => void calls.push({ method: 'lesson.next', args: [] }),
     previous: () => void calls.push({ method: 'lesson.previous', args: [] }),
     hint: () => void calls.push({ method: 'lesson.hint', args: [] }),
+    predict: (choiceIndex: number) => void calls.push({ method: 'lesson.predict', args: [choiceIndex] }),
     toggleSolution: () => void calls.push({ method: 'lesson.toggleSolution', args: [] }),
     playSolution: async () => void calls.push({ method: 'lesson.playSolution', args: [] }),
     reset: async () => void calls.push({ method: 'lesson.reset', args: [] }),

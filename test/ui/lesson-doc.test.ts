@@ -2,16 +2,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import stringWidth from 'string-width';
+import { redisCliLine } from '../../src/cluster/topology.js';
 import type { LessonRunState } from '../../src/lessons/types.js';
 import { calculateLayout } from '../../src/ui/layout.js';
 import {
   cachedLessonDocument,
   docText,
   LESSON_TEXT_MAX,
+  lessonColumns,
   lessonDocument,
   lessonTextWidth,
   lessonWindow,
   maxScroll,
+  paneLessonDocument,
   revealScroll,
 } from '../../src/ui/lib/lesson-doc.js';
 import { lessonState } from '../fixtures/ui-states.js';
@@ -83,11 +86,69 @@ describe('lessonDocument', () => {
     assert.equal(lessonDocument(wide, 80).wrappedCode, false);
   });
 
-  it('remembers the document per lesson state and width', () => {
+  it('remembers the document per lesson state, widths and topology', () => {
     const l = lesson();
+    const { topology } = lessonState();
     assert.equal(cachedLessonDocument(l, 50), cachedLessonDocument(l, 50));
     assert.notEqual(cachedLessonDocument(l, 50), cachedLessonDocument(l, 51));
     assert.notEqual(cachedLessonDocument(l, 50), cachedLessonDocument({ ...l }, 50));
+    assert.notEqual(cachedLessonDocument(l, 50), cachedLessonDocument(l, 50, { blockWidth: 60 }));
+    const withTopology = cachedLessonDocument(l, 50, { topology });
+    assert.equal(cachedLessonDocument(l, 50, { topology }), withTopology);
+    assert.notEqual(cachedLessonDocument(l, 50, { topology: { ...topology } }), withTopology);
+  });
+
+  it('shows placeholders filled from the running topology, in every part of the step', () => {
+    const state = lessonState();
+    const base = lesson();
+    const step = base.steps[base.stepIndex];
+    assert.ok(step);
+    const filled = {
+      ...step,
+      prose: 'Connect with:\n\n```\n{{cli redis-1}}\n```\n\nThe master listens on {{addr redis-1}}.',
+      goalText: 'redis-1 on port {{port redis-1}} is down',
+      hints: ['Run {{cli sentinel-2}} SENTINEL MASTERS.'],
+      explain: 'Its address was {{ip redis-1}}.',
+    };
+    const l = lesson({ steps: base.steps.map((s, i) => (i === base.stepIndex ? filled : s)), hintsShown: 1 });
+    const raw = docText(lessonDocument(l, 100).lines);
+    assert.ok(raw.includes('{{cli redis-1}}'), 'without a topology the text is as written');
+    const text = docText(lessonDocument(l, 100, { topology: state.topology }).lines);
+    assert.ok(!text.includes('{{'), text);
+    const n1 = state.topology.nodes.find((n) => n.id === 'redis-1');
+    assert.ok(n1);
+    assert.ok(text.includes(redisCliLine(state.topology, 'redis-1')), text);
+    assert.ok(text.includes(redisCliLine(state.topology, 'sentinel-2')), text);
+    assert.match(text, new RegExp(`redis-1 on port ${n1.port} is down`));
+    assert.match(text, /The master listens on 127\.\d+\.\d+\.\d+:\d+\./);
+    assert.match(text, /Its address was 127\.\d+\.\d+\.\d+\./);
+  });
+
+  it('lets code blocks and tables use the block width, prose only the text width', () => {
+    const wideCode = `${'y'.repeat(20)} ${'z'.repeat(54)}`;
+    const l = lesson({
+      steps: lesson().steps.map((s) => ({
+        ...s,
+        prose: `${'word '.repeat(40)}\n\n\`\`\`\n${wideCode}\n\`\`\`\n\n| a | b |\n|---|---|\n| ${'c'.repeat(30)} | ${'d'.repeat(36)} |`,
+      })),
+    });
+    const doc = lessonDocument(l, 60, { blockWidth: 80 });
+    const lines = doc.lines.map((x) => x.map((s) => s.text).join(''));
+    const prose = doc.sections.prose;
+    assert.ok(prose);
+    const proseLines = lines.slice(prose.start, prose.end);
+    assert.ok(
+      proseLines.some((x) => x.trim() === wideCode),
+      'the code line whole, past the text width',
+    );
+    assert.ok(
+      proseLines.some((x) => x.includes(`${'c'.repeat(30)} │ ${'d'.repeat(36)}`)),
+      'the table row on one line',
+    );
+    assert.equal(doc.wrappedCode, false);
+    for (const x of proseLines.filter((x) => x.startsWith('word'))) assert.ok(stringWidth(x) <= 60, x);
+    for (const x of lines) assert.ok(stringWidth(x) <= 80, x);
+    assert.equal(lessonDocument(l, 60).wrappedCode, true, 'without the block width the code line continues');
   });
 });
 
@@ -104,23 +165,41 @@ describe('lesson scrolling maths', () => {
     assert.equal(revealScroll(0, { start: 25, end: 60 }, 20), 25, 'taller: its start');
   });
 
-  it('lays the text out no wider than LESSON_TEXT_MAX, centred by the pane', () => {
+  it('lays the text out no wider than LESSON_TEXT_MAX, centred by the pane; blocks reach its right edge', () => {
     assert.equal(lessonTextWidth(64), 64);
     assert.equal(lessonTextWidth(158), LESSON_TEXT_MAX);
+    assert.deepEqual(lessonColumns(64), { text: 64, pad: 0, block: 64 });
+    assert.deepEqual(lessonColumns(118), { text: LESSON_TEXT_MAX, pad: 9, block: 109 });
+    for (const inner of [0, 1, 64, 99, 100, 101, 118, 158, 198]) {
+      const c = lessonColumns(inner);
+      assert.ok(c.pad + c.text <= inner && c.pad + c.block === inner && c.block >= c.text, `${inner}`);
+    }
   });
 
   it('computes the window from the layout, as the pane draws it', () => {
     const l = lesson();
+    const { topology } = lessonState();
     const layout = calculateLayout({ columns: 120, rows: 35, sandbox: false });
-    const w = lessonWindow(l, layout, 999);
+    const w = lessonWindow({ lesson: l, topology }, layout, 999);
     assert.ok(w);
     assert.equal(w.rows, 30);
-    assert.equal(w.doc, cachedLessonDocument(l, 64));
+    assert.equal(w.doc, paneLessonDocument(l, topology, 64));
+    assert.equal(w.doc, cachedLessonDocument(l, 64, { topology, blockWidth: 64 }));
     assert.equal(w.top, w.max, 'a stale offset is clamped');
-    assert.equal(lessonWindow(undefined, layout, 0), undefined);
+    assert.equal(lessonWindow({ lesson: undefined, topology }, layout, 0), undefined);
     assert.equal(
-      lessonWindow(l, calculateLayout({ columns: 80, rows: 24, sandbox: false, lessonFull: false }), 0),
+      lessonWindow(
+        { lesson: l, topology },
+        calculateLayout({ columns: 80, rows: 24, sandbox: false, lessonFull: false }),
+        0,
+      ),
       undefined,
     );
+    const full = lessonWindow(
+      { lesson: l, topology },
+      calculateLayout({ columns: 160, rows: 45, sandbox: false, lessonFull: true }),
+      0,
+    );
+    assert.equal(full?.doc, cachedLessonDocument(l, LESSON_TEXT_MAX, { topology, blockWidth: 129 }));
   });
 });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import stringWidth from 'string-width';
 import { describeEntry } from '../../src/lessons/describe.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
+import { fillStepText } from '../../src/lessons/placeholders.js';
 import { startLesson } from '../../src/lessons/runner.js';
 import type { Lesson } from '../../src/lessons/schema.js';
 import type { LessonRunState } from '../../src/lessons/types.js';
@@ -16,6 +17,8 @@ import { healthyState } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** Runs of CJK letters (not their punctuation, which stays glued to the word before it). */
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/u;
 const DETAIL = 'sentinel-1, sentinel-2 and sentinel-3 name redis-2; redis-1 does not answer yet';
 
 /** The step as a learner sees it with everything open: goal met (explanation shown), every hint, the solution. */
@@ -102,8 +105,10 @@ for (const [columns, rows, lessonFull] of [
   [120, 35, undefined],
   [160, 45, undefined],
   [80, 24, undefined],
+  // The lesson alone (L): prose centred at its reading width, code and tables out to the right edge.
+  [120, 35, true],
 ] as const) {
-  describe(`every lesson step at ${columns}x${rows}`, () => {
+  describe(`every lesson step at ${columns}x${rows}${lessonFull ? ', the lesson alone' : ''}`, () => {
     it('shows the goal and first hint in full, no cut word, no raw table rule', async () => {
       assert.ok(lessons.length > 0);
       let checkedSteps = 0;
@@ -145,23 +150,33 @@ for (const [columns, rows, lessonFull] of [
             const h = squash(lineText(inlineSpans(hint)));
             assert.ok(flat.includes(`Hint1:${h}`), `${where}: first hint not shown in full\n${text}`);
           }
+          assert.ok(!text.includes('{{'), `${where}: a placeholder shown unfilled\n${text}`);
           // A raw GFM table rule is `|---|---|`; the split-brain diagram's `|------+--` is a drawing, not a rule.
           assert.ok(!/\|\s*:?-{3,}:?\s*\|/.test(text), `${where}: raw table rule\n${text}`);
           assert.ok(!text.includes('`'), `${where}: raw code-span backticks`);
 
           // A line may end only after a whole word of the step (or of the pane's own wording).
           const known = new Set<string>();
+          // The text as the pane shows it, placeholders filled from the lab's topology.
+          const shown = fillStepText({ ...step, goalText: run.steps[index]?.goalText ?? '' }, state.topology);
           const sources = [
-            step.prose,
-            step.explain ?? '',
-            ...step.hints,
-            run.steps[index]?.goalText ?? '',
+            shown.prose,
+            shown.explain ?? '',
+            ...shown.hints,
+            shown.goalText,
             DETAIL,
             ...step.solution.map((e) => describeEntry(e)),
             `${lesson.title} Step Goal: met not yet Hint more hints hint: press i Solution (P plays it): (nothing to do: watch and wait) Lesson complete. e exports the run, q quits.`,
           ];
           // Code-span backticks and emphasis stars are Markdown, not text: the pane shows the words without them.
-          for (const src of sources) for (const t of src.replace(/[`*]/g, '').split(/[\s|]+/)) known.add(bare(t));
+          // A line may also break between a CJK character and a Latin word ("…redis2是" / "slave。"), as Chinese
+          // text breaks between characters: the Latin run beside CJK is a whole word too.
+          for (const src of sources) {
+            for (const t of src.replace(/[`*]/g, '').split(/[\s|]+/)) {
+              known.add(bare(t));
+              for (const part of t.split(CJK_RUN)) known.add(bare(part));
+            }
+          }
           for (const [i, l] of doc.entries()) {
             const last =
               l

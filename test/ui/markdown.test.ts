@@ -3,9 +3,14 @@
 // every word of the input present in the output (a word that fits is never split).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { Lexer, type Tokens } from 'marked';
 import stringWidth from 'string-width';
+import { buildTopology } from '../../src/cluster/topology.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
+import { fillStepText } from '../../src/lessons/placeholders.js';
 import type { Lesson } from '../../src/lessons/schema.js';
+import { lessonShape } from '../../src/lessons/shape.js';
+import { calculateLayout, paneInnerSize } from '../../src/ui/layout.js';
 import {
   lineText,
   type MdLine,
@@ -149,6 +154,29 @@ describe('renderMarkdown: blocks and styles', () => {
 });
 
 describe('renderMarkdown: code', () => {
+  it('lets code and tables use the block width, also inside lists and quotes, while prose keeps the width', () => {
+    const code = 'x'.repeat(44);
+    const md = [
+      'words '.repeat(12),
+      `\`\`\`\n${code}\n\`\`\``,
+      `- item\n\n  \`\`\`\n  ${code}\n  \`\`\``,
+      `> quoted\n>\n> \`\`\`\n> ${code}\n> \`\`\``,
+      `| a | b |\n|---|---|\n| ${'c'.repeat(20)} | ${'d'.repeat(22)} |`,
+    ].join('\n\n');
+    const narrow = text(renderMarkdown(md, 30));
+    const wide = renderMarkdown(md, 30, { blockWidth: 50 });
+    const t = text(wide);
+    assertFits(wide, 50, 'block width');
+    assert.ok(
+      narrow.some((l) => l.startsWith('↪')),
+      'at the text width the code continues',
+    );
+    assert.ok(!t.some((l) => l.includes('↪')), t.join('\n'));
+    assert.equal(t.filter((l) => l.endsWith(code)).length, 3, 'the code line whole, at every depth');
+    assert.ok(t.includes(`${'c'.repeat(20)} │ ${'d'.repeat(22)}`), 'the table row on one line');
+    for (const l of t.filter((x) => x.startsWith('words'))) assert.ok(stringWidth(l) <= 30, l);
+  });
+
   it('keeps spaces in fenced code, indents it, expands tabs', () => {
     const lines = renderMarkdown('```\n  +--+\n  |  |\na\tb\n```', 40);
     assert.deepEqual(text(lines), ['    +--+', '    |  |', '  a   b']);
@@ -316,52 +344,89 @@ describe('renderMarkdown: lesson texts (found by id through the loader)', () => 
     assert.ok(l, `lesson ${id}`);
     return l;
   };
-  const tableOf = (texts: readonly string[]) => texts.find((t) => /^\s*\|.*\|\s*$/m.test(t) && /\|\s*-{3,}/.test(t));
+  /** Every GFM table in a lesson's step texts and explanations, as its own Markdown source, with its header. */
+  const tablesOf = (lesson: Lesson) =>
+    lesson.steps.flatMap((step) =>
+      [step.prose, step.explain ?? ''].flatMap((src) =>
+        new Lexer({ gfm: true })
+          .lex(src)
+          .filter((t): t is Tokens.Table => t.type === 'table')
+          .map((t) => ({ where: `${lesson.id}/${step.id}`, src: t.raw, header: t.header.map((c) => c.text) })),
+      ),
+    );
+  // The lesson column beside the cluster at 120x35, where these tables must stay aligned columns.
+  const SPLIT_120 = paneInnerSize(calculateLayout({ columns: 120, rows: 35, sandbox: false }), 'lesson')?.width ?? 0;
 
-  for (const [id, where] of [
-    ['tour', 'prose'],
-    ['failover', 'explain'],
+  /** Fits, keeps every word, and is either aligned columns or (when too narrow for them) one record per row. */
+  function checkTable(src: string, width: number, what: string): 'grid' | 'records' {
+    const lines = renderMarkdown(src, width);
+    const t = text(lines);
+    assertFits(lines, width, what);
+    assertAllWords(src, lines, width, what);
+    assert.ok(!t.some((l) => /\|\s*-{3}/.test(l) || /^\s*\|/.test(l)), `${what} @${width}: raw table syntax`);
+    if (!t.some((l) => l.includes('┼'))) {
+      assert.ok(
+        t.some((l) => l.startsWith('• ')),
+        `${what} @${width}: records`,
+      );
+      return 'records';
+    }
+    // Aligned: every row puts its column separators in the same display columns.
+    const grid = t.filter((l) => l.includes(' │ '));
+    const cols = (l: string) =>
+      graphemes(l).reduce<{ at: number; seps: number[] }>(
+        (acc, g) => {
+          if (g === '│') acc.seps.push(acc.at);
+          acc.at += stringWidth(g);
+          return acc;
+        },
+        { at: 0, seps: [] },
+      ).seps;
+    const first = cols(grid[0] ?? '');
+    for (const l of grid) assert.deepEqual(cols(l), first, `${what} @${width}: misaligned "${l}"`);
+    return 'grid';
+  }
+
+  for (const [id, header] of [
+    ['tour', /^node$/],
+    ['failover', /^stage$/],
   ] as const) {
-    it(`renders the ${id} lesson's table as aligned columns at ${WIDTHS.join('/')}`, () => {
-      const lesson = byId(id);
-      const src = tableOf(lesson.steps.map((s) => (where === 'prose' ? s.prose : (s.explain ?? ''))));
-      assert.ok(src, `${id} has a table in a step ${where}`);
-      for (const width of [...WIDTHS, 64, 79, 100]) {
-        const lines = renderMarkdown(src, width);
-        const t = text(lines);
-        assertFits(lines, width, id);
-        assertAllWords(src, lines, width, id);
-        assert.ok(!t.some((l) => /\|\s*-{3}/.test(l) || /^\s*\|/.test(l)), `@${width}: raw table syntax`);
-        const grid = t.filter((l) => l.includes(' │ '));
-        if (t.some((l) => l.includes('┼'))) {
-          // Aligned: every row puts its column separators in the same display columns.
-          const cols = (l: string) =>
-            graphemes(l).reduce<{ at: number; seps: number[] }>(
-              (acc, g) => {
-                if (g === '│') acc.seps.push(acc.at);
-                acc.at += stringWidth(g);
-                return acc;
-              },
-              { at: 0, seps: [] },
-            ).seps;
-          const first = cols(grid[0] ?? '');
-          for (const l of grid) assert.deepEqual(cols(l), first, `@${width}: misaligned "${l}"`);
-        } else {
-          assert.ok(width < 60, `@${width}: a grid was expected`);
-          assert.ok(
-            t.some((l) => l.startsWith('• ')),
-            `@${width}: records`,
-          );
-        }
+    it(`renders the ${id} lesson's table (first column "${header.source}") as aligned columns from ${SPLIT_120} wide`, () => {
+      const table = tablesOf(byId(id)).find((t) => header.test(t.header[0] ?? ''));
+      assert.ok(table, `${id} has a table whose first column matches ${header}`);
+      assert.ok(SPLIT_120 >= 60);
+      for (const width of [...WIDTHS, 33, SPLIT_120, 79, 100]) {
+        const kind = checkTable(table.src, width, table.where);
+        if (width >= SPLIT_120) assert.equal(kind, 'grid', `${table.where} @${width}: a grid was expected`);
       }
     });
   }
 
+  it('renders every lesson table aligned, falling back to records only below the width its columns need', () => {
+    const tables = lessons.flatMap(tablesOf);
+    assert.ok(tables.length >= 3, `${tables.length} tables`);
+    for (const table of tables) {
+      let grid = false;
+      for (let width = 16; width <= 110; width += 3) {
+        const kind = checkTable(table.src, width, table.where);
+        // Once wide enough for columns, every wider pane shows columns too.
+        if (grid) assert.equal(kind, 'grid', `${table.where} @${width}: columns, then records again`);
+        grid = kind === 'grid';
+      }
+      assert.ok(grid, `${table.where}: columns at 110`);
+    }
+  });
+
   it('fits and keeps every word of every step text, explanation and hint at many widths', () => {
     let n = 0;
     for (const lesson of lessons) {
-      for (const step of lesson.steps) {
+      // As the pane shows them: placeholders filled, here from the lesson's topology on the moved port block
+      // (16379…), whose longer ports make the widest command lines.
+      const topology = buildTopology(lessonShape(lesson.topology), 16379, 'hosts');
+      for (const raw of lesson.steps) {
+        const step = fillStepText({ ...raw, goalText: raw.goalText ?? '' }, topology);
         const texts = [step.prose, step.explain ?? '', ...step.hints];
+        for (const src of texts) assert.ok(!src.includes('{{'), `${lesson.id}/${step.id}: a placeholder left`);
         for (const width of [...WIDTHS, 24, 33, 64, 79, 100]) {
           for (const src of texts) {
             if (!src) continue;

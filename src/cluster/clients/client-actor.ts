@@ -43,6 +43,8 @@ export interface ClientOpResult {
   /** Node that answered, or that the request was meant for. */
   node?: string;
   kind: ClientOpKind;
+  /** `writeWait` only: WAIT's reply, the number of replicas that acknowledged the write. */
+  waitReplicas?: number;
 }
 
 /** The request never left this process, so it certainly had no effect: a `fail`, never an `unknown`. */
@@ -116,6 +118,25 @@ export class ClientActor {
       (r) => r.set(key, value),
       (reply) => String(reply),
     );
+  }
+
+  /**
+   * SET, then WAIT on the same connection (WAIT counts the replicas that acknowledged this connection's writes). The
+   * actor's command timeout must exceed `timeoutMs`, or the wait is cut short and reported as a timeout.
+   */
+  async writeWait(key: string, value: string, replicas: number, timeoutMs: number): Promise<ClientOpResult> {
+    let acked: number | undefined;
+    const r = await this.#run(
+      'write',
+      `${key}=${value}`,
+      async (redis) => {
+        await redis.set(key, value);
+        acked = Number(await redis.wait(replicas, timeoutMs));
+        return acked;
+      },
+      (reply) => `OK; WAIT ${replicas} ${timeoutMs} → (integer) ${String(reply)}`,
+    );
+    return acked === undefined ? r : { ...r, waitReplicas: acked };
   }
 
   read(key: string): Promise<ClientOpResult> {

@@ -16,7 +16,10 @@ export interface RenderContext {
   dir: string;
   /** Absolute path of the lab's notification script, when installed. */
   notificationScript?: string;
-  /** Pre-seeded Sentinel ids (40 hex) by node id, so discovery does not wait for hello messages. */
+  /**
+   * Sentinel ids (40 hex) by node id, written as `sentinel myid` so the lab can name each Sentinel in events from
+   * its first second; with `sentinel.preseedState`, also its peers (`known-sentinel`) so discovery need not wait.
+   */
   sentinelIds?: Record<string, string>;
 }
 
@@ -114,11 +117,13 @@ export function renderSentinelConf(t: Topology, nodeId: string, ctx: RenderConte
   if (s.notificationScript && ctx.notificationScript) {
     lines.push(`sentinel notification-script ${name} ${quoteValue(ctx.notificationScript)}`);
   }
-  // Pre-seeded state (as Sentinel itself would persist it) makes discovery take ~1 s instead of waiting for hellos.
+  // Sentinel generates and saves its own myid on first start; choosing it here names every Sentinel from the start.
   const ids = ctx.sentinelIds;
-  if (ids) {
-    const myid = ids[nodeId];
-    if (myid) lines.push(`sentinel myid ${hex40(myid)}`);
+  const myid = ids?.[nodeId];
+  if (myid) lines.push(`sentinel myid ${hex40(myid)}`);
+  // Pre-seeded state (as Sentinel itself would persist it) makes discovery take ~1 s instead of waiting for hellos.
+  // Without it a Sentinel discovers the replicas from the master's INFO and its peers from hello messages.
+  if (ids && s.preseedState) {
     for (const r of redisNodes(t)) {
       if (r.initialRole === 'master') continue;
       const a = publicAddress(t, r.id);

@@ -1,8 +1,8 @@
 // One accepted caller socket paired with its upstream socket to the real node, as two one-way Flows.
 // Owns the pair's lifecycle: delayed open behind a dropped link, resets, and quiet teardown on any error.
 
-import { connect, type Socket } from 'node:net';
-import { Flow, type Link } from './flow.js';
+import { connect, Socket, type SocketConstructorOpts } from 'node:net';
+import { Flow, type Link, type Reader } from './flow.js';
 
 export type ConnectionInfo = {
   id: number;
@@ -19,13 +19,18 @@ export type ConnectionOptions = {
   nodeId: string;
   fromHost: string;
   toHost: string;
+  /** The accepted socket, still paused (the listener uses pauseOnConnect). */
   caller: Socket;
+  /** Read the caller through a reused buffer (default true); false keeps Node's per-read buffers. */
+  adoptCaller?: boolean;
   /** Caller host -> target host. */
   upLink: Link;
   /** Target host -> caller host. */
   downLink: Link;
   target: { ip: string; port: number; localAddress: string | undefined };
   clock: () => number;
+  /** True while the target node is starting (Fabric.hold): the upstream is not opened yet. */
+  isHeld: () => boolean;
   onDone: (conn: ProxiedConnection) => void;
 };
 
@@ -49,14 +54,20 @@ export class ProxiedConnection {
     this.nodeId = opts.nodeId;
     this.fromHost = opts.fromHost;
     this.toHost = opts.toHost;
-    this.caller = opts.caller;
+    this.up = new Flow(opts.upLink, this, opts.clock);
+    const adopted = opts.adoptCaller === false ? undefined : adoptWithReader(opts.caller, this.up.reader);
+    this.caller = adopted ?? opts.caller;
     this.caller.on('error', this.onError);
     this.caller.on('close', this.onCallerClose);
     this.caller.on('end', this.onCallerEnd);
-    this.up = new Flow(this.caller, opts.upLink, this, opts.clock);
+    this.up.source(this.caller, adopted !== undefined);
+    if (!adopted) this.caller.resume();
   }
 
-  /** Opens upstream now, unless the caller -> target link drops, in which case it waits like a lost SYN. */
+  /**
+   * Opens upstream now, unless the caller -> target link drops (it waits like a lost SYN) or the target is still
+   * starting (it waits for Fabric.release).
+   */
   start(): void {
     this.reevaluate();
   }
@@ -67,7 +78,7 @@ export class ProxiedConnection {
     const upCut = this.opts.upLink.effect.cut;
     if (this.upstream === null) {
       if (upCut === 'reject') this.reset();
-      else if (upCut === undefined) this.open();
+      else if (upCut === undefined && !this.opts.isHeld()) this.open();
       return;
     }
     if (upCut === 'reject' || this.opts.downLink.effect.cut === 'reject') {
@@ -105,12 +116,14 @@ export class ProxiedConnection {
 
   private open(): void {
     const { ip, port, localAddress } = this.opts.target;
-    const upstream = connect({ host: ip, port, localAddress, allowHalfOpen: true, noDelay: true });
+    const down = new Flow(this.opts.downLink, this, this.opts.clock);
+    const upstream = connect({ host: ip, port, localAddress, allowHalfOpen: true, noDelay: true, onread: down.reader });
     this.upstream = upstream;
     upstream.on('error', this.onError);
     upstream.on('close', this.onUpstreamClose);
-    this.down = new Flow(upstream, this.opts.downLink, this, this.opts.clock);
-    this.down.attach(this.caller);
+    this.down = down;
+    down.source(upstream, true);
+    down.attach(this.caller);
     this.up.attach(upstream);
   }
 
@@ -166,4 +179,24 @@ function resetSocket(socket: Socket): void {
   // healing a dropped partition. A plain destroy always closes (the peer gets FIN, or RST if data is unread).
   if (socket.connecting || (socket.writableEnded && !socket.writableFinished)) socket.destroy();
   else socket.resetAndDestroy();
+}
+
+/**
+ * net.Server has no `onread` option, so an accepted socket reads into a fresh buffer per chunk and pays the
+ * stream machinery on every 'data' event (about half the fabric's user-space CPU per forwarded request).
+ * Node's own Server builds its sockets with `new Socket({ handle })`; this does the same with the paused
+ * socket's handle plus `onread`, then retires the original (with no handle its destroy only settles the
+ * server's connection count). Returns undefined where this Node does not expose the handle; the caller then
+ * reads 'data' events.
+ */
+function adoptWithReader(accepted: Socket, onread: Reader): Socket | undefined {
+  const inner = accepted as unknown as { _handle?: { readStart?: unknown } | null };
+  const handle = inner._handle;
+  if (!handle || typeof handle.readStart !== 'function' || accepted.destroyed) return undefined;
+  const opts: SocketConstructorOpts & { handle: unknown } = { handle, allowHalfOpen: true, onread };
+  const adopted = new Socket(opts);
+  inner._handle = null;
+  accepted.on('error', () => {});
+  accepted.destroy();
+  return adopted;
 }

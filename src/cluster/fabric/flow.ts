@@ -1,5 +1,7 @@
 // One direction of a proxied connection: moves bytes from `src` to `dest` under its link's current effect.
-// Fast path when the link has no rules; otherwise a release-time queue that holds (drop), delays and paces.
+// Fast path when the link has no rules: each read goes straight to `dest` from a reused read buffer (the socket's
+// `onread` option: no allocation, no stream machinery per chunk). Otherwise a release-time queue of copies that
+// holds (drop), delays and paces.
 
 import type { Socket } from 'node:net';
 import type { EffectiveLink } from './plan.js';
@@ -23,13 +25,22 @@ const LOW_WATER = 256 * 1024;
 const PACE_SLICE_MS = 20;
 const PACE_IDLE_MS = 50;
 
+/**
+ * Size of each direction's reused read buffer. Larger reads take several turns (libuv reads up to 32 times per
+ * wake-up); Redis requests and replies are far smaller.
+ */
+export const READ_BUFFER_BYTES = 16 * 1024;
+
+/** The `onread` option of a net.Socket: reads land in `buffer()`, then `callback(bytes, buffer)` runs. */
+export type Reader = { buffer: () => Buffer; callback: (bytes: number, buf: Buffer) => boolean };
+
 /** A chunk (or end-of-stream when `buf` is null) and the monotonic time it may leave. */
 type Pending = { buf: Buffer | null; at: number };
 
 export class Flow {
   /** Bytes read from `src`, delivered or not. */
   bytes = 0;
-  private readonly src: Socket;
+  private src: Socket | null = null;
   private readonly link: Link;
   private readonly owner: FlowOwner;
   private readonly clock: () => number;
@@ -46,13 +57,46 @@ export class Flow {
   private srcEnded = false;
   private sinkGone = false;
   private stopped = false;
+  private readBuf: Buffer | null = null;
+  /** The last read's bytes are still referenced by a pending write: the next read needs a fresh buffer. */
+  private readBufLent = false;
 
-  constructor(src: Socket, link: Link, owner: FlowOwner, clock: () => number) {
-    this.src = src;
+  constructor(link: Link, owner: FlowOwner, clock: () => number) {
     this.link = link;
     this.owner = owner;
     this.clock = clock;
-    src.on('data', this.onData);
+  }
+
+  /** Pass as the source socket's `onread` option, then call source(socket, true). */
+  readonly reader: Reader = {
+    buffer: () => {
+      if (this.readBuf === null || this.readBufLent) {
+        this.readBuf = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+        this.readBufLent = false;
+      }
+      return this.readBuf;
+    },
+    callback: (bytes, buf) => {
+      this.bytes += bytes;
+      if (this.fast) {
+        const dest = this.dest!;
+        // No copy: if the kernel took it all, the buffer is free again before the next read; otherwise the write
+        // still points into it and the next read gets a new one.
+        const ok = dest.write(buf.subarray(0, bytes));
+        if (dest.writableLength > 0) this.readBufLent = true;
+        if (!ok) this.waitForDrain();
+        return true;
+      }
+      // The buffer is reused for the next read: queue a copy.
+      this.slowChunk(Buffer.from(buf.subarray(0, bytes)));
+      return true;
+    },
+  };
+
+  /** Starts reading `src`: through `reader` when the socket was created with it, else through 'data' events. */
+  source(src: Socket, viaReader: boolean): void {
+    this.src = src;
+    if (!viaReader) src.on('data', this.onData);
     src.on('end', this.onEnd);
   }
 
@@ -100,6 +144,10 @@ export class Flow {
       if (!this.dest!.write(chunk)) this.waitForDrain();
       return;
     }
+    this.slowChunk(chunk);
+  };
+
+  private slowChunk(chunk: Buffer): void {
     if (this.sinkGone || this.stopped) return;
     if (this.link.effect.cut === 'reject') {
       this.owner.reset();
@@ -108,10 +156,10 @@ export class Flow {
     this.push(chunk);
     if (this.queued > HIGH_WATER && !this.pausedSrc) {
       this.pausedSrc = true;
-      this.src.pause();
+      this.src?.pause();
     }
     this.pump();
-  };
+  }
 
   private readonly onEnd = (): void => {
     if (this.srcEnded) return;
@@ -136,7 +184,7 @@ export class Flow {
   private waitForDrain(): void {
     this.waitingDrain = true;
     this.pausedSrc = true;
-    this.src.pause();
+    this.src?.pause();
   }
 
   private push(buf: Buffer | null): void {
@@ -220,7 +268,7 @@ export class Flow {
   private maybeResume(): void {
     if (this.pausedSrc && !this.waitingDrain && this.queued < LOW_WATER) {
       this.pausedSrc = false;
-      this.src.resume();
+      this.src?.resume();
     }
   }
 

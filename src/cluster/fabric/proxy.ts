@@ -29,6 +29,8 @@ export type ListenerSpec = {
   listenPort: number;
   targetIp: string;
   targetPort: number;
+  /** Start with the node held (see Fabric.hold): for a listener opened before its node is started. */
+  held?: boolean;
 };
 
 export type FabricEvents = {
@@ -44,15 +46,23 @@ export class Fabric extends EventEmitter<FabricEvents> {
   private readonly links = new Map<string, Link>();
   private readonly servers = new Set<Server>();
   private readonly conns = new Set<ProxiedConnection>();
+  /** Nodes whose process is starting: connections to them are accepted and wait, see hold(). */
+  private readonly heldNodes = new Set<string>();
   private faults: readonly ActiveFault[] = [];
   private nextFaultId = 1;
   private nextConnId = 1;
   private closing: Promise<void> | null = null;
 
-  /** `now` stamps `appliedAt` (wall clock by default); pacing always uses a monotonic clock. */
-  constructor(opts: { hosts: readonly FabricHost[]; now?: () => number }) {
+  private readonly adoptCallers: boolean;
+
+  /**
+   * `now` stamps `appliedAt` (wall clock by default); pacing always uses a monotonic clock. `adoptCallers: false`
+   * reads callers through plain 'data' events (the path taken where a Node cannot re-wrap accepted sockets).
+   */
+  constructor(opts: { hosts: readonly FabricHost[]; now?: () => number; adoptCallers?: boolean }) {
     super();
     this.now = opts.now ?? Date.now;
+    this.adoptCallers = opts.adoptCallers ?? true;
     this.hostIds = [];
     for (const host of opts.hosts) {
       if (host.id === OUTSIDE_HOST) throw new InternalError(`host id "${OUTSIDE_HOST}" is reserved`);
@@ -70,7 +80,11 @@ export class Fabric extends EventEmitter<FabricEvents> {
     if (!this.hostIds.includes(spec.host)) {
       return Promise.reject(new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`));
     }
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, spec));
+    if (spec.held) this.hold(spec.nodeId);
+    // Paused: the connection re-wraps the socket to read it through a reused buffer (ProxiedConnection).
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) =>
+      this.accept(socket, spec),
+    );
     const where = `${spec.listenIp}:${spec.listenPort}`;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -97,6 +111,24 @@ export class Fabric extends EventEmitter<FabricEvents> {
         resolve({ port: (server.address() as AddressInfo).port });
       });
     });
+  }
+
+  /**
+   * Holds new connections to `nodeId` (accepted, bytes kept, upstream not opened) until release(): for a node
+   * whose process is starting. Without it a peer that dials a Sentinel a few ms before it listens is refused, and
+   * Sentinel retries a refused link only once per second (sentinelReconnectInstance in Redis's sentinel.c) while
+   * the PING it counts from has been pending since the link was created: the peer is +sdown after
+   * down-after-milliseconds and -sdown a moment later, on a perfectly healthy start. Like a SYN retransmitted
+   * until the server listens, the dial simply succeeds a few ms late.
+   */
+  hold(nodeId: string): void {
+    this.heldNodes.add(nodeId);
+  }
+
+  /** The node answers now: held connections to it open their upstream (faults still apply). */
+  release(nodeId: string): void {
+    if (!this.heldNodes.delete(nodeId)) return;
+    for (const conn of [...this.conns]) if (conn.nodeId === nodeId) conn.reevaluate();
   }
 
   /** Activates a fault for new and existing connections; refuses one that is already active. */
@@ -185,11 +217,13 @@ export class Fabric extends EventEmitter<FabricEvents> {
       fromHost,
       toHost: spec.host,
       caller: socket,
+      adoptCaller: this.adoptCallers,
       upLink,
       downLink: this.link(spec.host, fromHost),
       // Keep the caller's host IP as source so the node still sees who really called (CLIENT LIST).
       target: { ip: spec.targetIp, port: spec.targetPort, localAddress: knownHost ? ip : undefined },
       clock: this.clock,
+      isHeld: () => this.heldNodes.has(spec.nodeId),
       onDone: (c) => this.conns.delete(c),
     });
     this.conns.add(conn);

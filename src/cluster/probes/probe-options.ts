@@ -1,5 +1,5 @@
-// The shared ioredis option sets for the lab's own monitoring connections (stack notes §5.2): fail fast while a
-// node is down or frozen, reconnect by themselves at a constant pace, never queue commands offline.
+// The shared ioredis option sets for the lab's own monitoring connections: fail fast while a node is down or
+// frozen, reconnect by themselves at a constant pace, never queue commands offline.
 import type { RedisOptions } from 'ioredis';
 
 export interface ProbeTimeouts {

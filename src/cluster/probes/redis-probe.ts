@@ -1,5 +1,6 @@
-// Polls one Redis data node: INFO (run id + replication), CONFIG GET of the min-replicas guard and masterauth,
-// DBSIZE. Emits a RedisObservation whenever anything but `at` changed; never hangs on a frozen node.
+// Polls one Redis data node: INFO replication (and the run id from INFO server once per connection), CONFIG GET of
+// the min-replicas guard and masterauth, DBSIZE. Emits a RedisObservation whenever anything but `at` changed;
+// never hangs on a frozen node.
 import type { Redis } from 'ioredis';
 import { parseConfigGet, parseReplicationInfo, parseServerInfo, type ResolveAddress } from '../observe/parse-info.js';
 import type { RedisObservation } from '../observe/types.js';
@@ -12,6 +13,8 @@ export interface RedisProbeOptions {
   port: number;
   password?: string;
   intervalMs: number;
+  /** Cadence once nothing changes (default 4 × intervalMs). */
+  idleIntervalMs?: number;
   resolve: ResolveAddress;
   onObservation(obs: RedisObservation): void;
   timeouts?: Partial<ProbeTimeouts>;
@@ -46,16 +49,67 @@ export function redisObservation(
   return obs;
 }
 
+/**
+ * The observation minus what moves on an idle cluster (offsets, ack ages, seconds since I/O, key count): what the
+ * cadence calls a change of state.
+ */
+export function redisSettleKey(o: RedisObservation): string {
+  const r = o.replication;
+  return JSON.stringify([
+    o.reachable,
+    o.error,
+    o.runId,
+    o.masterId,
+    o.minReplicasToWrite,
+    o.minReplicasMaxLagSec,
+    o.hasMasterauth,
+    r && [
+      r.role,
+      r.connectedReplicas,
+      r.goodReplicas,
+      r.replicas.map((x) => [x.nodeId ?? `${x.ip}:${x.port}`, x.state]),
+      r.masterHost,
+      r.masterPort,
+      r.masterLinkStatus,
+      r.masterSyncInProgress,
+      r.replId,
+    ],
+  ]);
+}
+
+/**
+ * Replication traffic above what an idle cluster makes (Sentinel hellos and replica pings: a few hundred bytes a
+ * second) means writes are flowing; their lag is worth watching at the normal cadence.
+ */
+export const BUSY_BYTES_PER_SEC = 2048;
+
+export function redisBusy(prev: RedisObservation, next: RedisObservation): boolean {
+  const a = prev.replication?.masterReplOffset;
+  const b = next.replication?.masterReplOffset;
+  if (a === undefined || b === undefined || next.at <= prev.at) return false;
+  return ((b - a) * 1000) / (next.at - prev.at) > BUSY_BYTES_PER_SEC;
+}
+
 export class RedisProbe {
   private readonly loop: ProbeLoop<RedisObservation>;
 
   constructor(o: RedisProbeOptions) {
+    // The run id changes only when the process restarts, which also drops this connection.
+    let runId: string | undefined;
     this.loop = new ProbeLoop<RedisObservation>({
       clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
-      query: (client, at) => queryRedis(client, o.id, at, o.resolve),
+      idleIntervalMs: o.idleIntervalMs,
+      query: async (client, at, fresh) => {
+        const obs = await queryRedis(client, o.id, at, o.resolve, fresh);
+        if (fresh) runId = obs.runId;
+        else if (runId !== undefined) obs.runId = runId;
+        return obs;
+      },
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error }),
       key: ({ at: _at, ...rest }) => JSON.stringify(rest),
+      settleKey: redisSettleKey,
+      busy: redisBusy,
       onObservation: o.onObservation,
     });
   }
@@ -78,11 +132,15 @@ export class RedisProbe {
 const SEVERAL_ARGS_REFUSED = /syntax error|wrong number of arguments|unknown subcommand/i;
 
 /** The same round on Redis 6.2: one INFO section and one CONFIG GET parameter per call, joined. */
-async function oneByOne(client: Redis): Promise<[[Error | null, unknown], [Error | null, unknown]]> {
+async function oneByOne(
+  client: Redis,
+  withServer: boolean,
+): Promise<[[Error | null, unknown], [Error | null, unknown]]> {
   const params = ['min-replicas-to-write', 'min-replicas-max-lag', 'masterauth'];
-  const r = (await client.pipeline().info('server').info('replication').exec()) ?? [];
+  const sections = withServer ? ['server', 'replication'] : ['replication'];
+  const r = (await client.pipeline(sections.map((x) => ['info', x])).exec()) ?? [];
   const c = (await client.pipeline(params.map((p) => ['config', 'get', p])).exec()) ?? [];
-  const infoErr = r.find((x) => x[0])?.[0] ?? (r.length < 2 ? new Error('no INFO reply') : null);
+  const infoErr = r.find((x) => x[0])?.[0] ?? (r.length < sections.length ? new Error('no INFO reply') : null);
   const config = c.every((x) => !x[0]) ? c.flatMap((x) => (Array.isArray(x[1]) ? x[1] : [])) : undefined;
   return [
     infoErr ? [infoErr, undefined] : [null, r.map((x) => String(x[1])).join('\r\n')],
@@ -90,15 +148,24 @@ async function oneByOne(client: Redis): Promise<[[Error | null, unknown], [Error
   ];
 }
 
-async function queryRedis(client: Redis, id: string, at: number, resolve: ResolveAddress): Promise<RedisObservation> {
-  const results = await client
-    .pipeline()
-    .info('server', 'replication')
+async function queryRedis(
+  client: Redis,
+  id: string,
+  at: number,
+  resolve: ResolveAddress,
+  withServer: boolean,
+): Promise<RedisObservation> {
+  const pipeline = client.pipeline();
+  if (withServer) pipeline.info('server', 'replication');
+  else pipeline.info('replication');
+  const results = await pipeline
     .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
     .dbsize()
     .exec();
   let [info, config, dbsize] = results ?? [];
-  if (info?.[0] && SEVERAL_ARGS_REFUSED.test(info[0].message)) [info, config] = await oneByOne(client);
+  // Redis 6.2 refuses the 7.0 forms (several INFO sections, several CONFIG GET parameters): ask one by one.
+  const refused = (r: typeof info) => r?.[0] !== undefined && r[0] !== null && SEVERAL_ARGS_REFUSED.test(r[0].message);
+  if (refused(info) || refused(config)) [info, config] = await oneByOne(client, withServer);
   if (!info || info[0]) throw info?.[0] ?? new Error('no INFO reply');
   // CONFIG may be renamed and DBSIZE refuses during LOADING: the rest of the observation still stands.
   return redisObservation(

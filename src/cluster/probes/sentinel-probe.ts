@@ -1,5 +1,6 @@
-// Polls one Sentinel's opinion: GET-MASTER-ADDR-BY-NAME, MASTER, REPLICAS, SENTINELS, MYID and INFO. Emits a
-// SentinelObservation when it changed (ms-ago counters aside); never hangs on a frozen Sentinel.
+// Polls one Sentinel's opinion: GET-MASTER-ADDR-BY-NAME, MASTER, REPLICAS, SENTINELS and INFO sentinel (MYID and
+// INFO server once per connection). Emits a SentinelObservation when it changed (ms-ago counters aside); never
+// hangs on a frozen Sentinel.
 import type { Redis } from 'ioredis';
 import {
   parseMasterAddr,
@@ -21,6 +22,8 @@ export interface SentinelProbeOptions {
   /** Only if the Sentinels themselves require a password (the lab's don't). */
   password?: string;
   intervalMs: number;
+  /** Cadence once nothing changes (default 4 × intervalMs). */
+  idleIntervalMs?: number;
   resolve: ResolveAddress;
   onObservation(obs: SentinelObservation): void;
   timeouts?: Partial<ProbeTimeouts>;
@@ -41,21 +44,33 @@ const VOLATILE_FIELDS = new Set([
   'link-refcount',
 ]);
 
-function stable(i: SentinelInstanceInfo): SentinelInstanceInfo {
+/** A replica's offset as the Sentinel last read it (its INFO every 10 s): news, but no change of state. */
+const OFFSET_FIELDS = new Set(['slave-repl-offset']);
+
+function stable(i: SentinelInstanceInfo, drop?: ReadonlySet<string>): SentinelInstanceInfo {
   const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(i.fields)) if (!VOLATILE_FIELDS.has(k)) fields[k] = v;
+  for (const [k, v] of Object.entries(i.fields)) if (!VOLATILE_FIELDS.has(k) && !drop?.has(k)) fields[k] = v;
   return { ...i, fields };
+}
+
+function keyOf(o: SentinelObservation, drop?: ReadonlySet<string>): string {
+  const { at: _at, ...rest } = o;
+  return JSON.stringify({
+    ...rest,
+    master: rest.master && stable(rest.master, drop),
+    replicas: rest.replicas.map((i) => stable(i, drop)),
+    sentinels: rest.sentinels.map((i) => stable(i, drop)),
+  });
 }
 
 /** Comparison key of an observation: everything but `at` and the volatile counters. */
 export function sentinelObservationKey(o: SentinelObservation): string {
-  const { at: _at, ...rest } = o;
-  return JSON.stringify({
-    ...rest,
-    master: rest.master && stable(rest.master),
-    replicas: rest.replicas.map(stable),
-    sentinels: rest.sentinels.map(stable),
-  });
+  return keyOf(o);
+}
+
+/** What the cadence calls a change of state: the key without the replicas' offsets. */
+export function sentinelSettleKey(o: SentinelObservation): string {
+  return keyOf(o, OFFSET_FIELDS);
 }
 
 export interface SentinelReplies {
@@ -101,12 +116,24 @@ export class SentinelProbe {
   private readonly loop: ProbeLoop<SentinelObservation>;
 
   constructor(o: SentinelProbeOptions) {
+    // Run id and myid change only when the process restarts, which also drops this connection.
+    let ids: { runId?: string; myId?: string } = {};
     this.loop = new ProbeLoop<SentinelObservation>({
       clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
-      query: (client, at) => querySentinel(client, o.id, o.masterName, at, o.resolve),
+      idleIntervalMs: o.idleIntervalMs,
+      query: async (client, at, fresh) => {
+        const obs = await querySentinel(client, o.id, o.masterName, at, o.resolve, fresh);
+        if (fresh) ids = { runId: obs.runId, myId: obs.myId };
+        else {
+          if (ids.runId !== undefined) obs.runId = ids.runId;
+          if (ids.myId !== undefined) obs.myId = ids.myId;
+        }
+        return obs;
+      },
       unreachable: (error, at) => ({ id: o.id, at, reachable: false, error, replicas: [], sentinels: [] }),
       key: sentinelObservationKey,
+      settleKey: sentinelSettleKey,
       onObservation: o.onObservation,
     });
   }
@@ -135,17 +162,17 @@ async function querySentinel(
   masterName: string,
   at: number,
   resolve: ResolveAddress,
+  withIds: boolean,
 ): Promise<SentinelObservation> {
-  const results =
-    (await client
-      .pipeline()
-      .call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)
-      .call('SENTINEL', 'MASTER', masterName)
-      .call('SENTINEL', 'REPLICAS', masterName)
-      .call('SENTINEL', 'SENTINELS', masterName)
-      .info('server', 'sentinel')
-      .call('SENTINEL', 'MYID')
-      .exec()) ?? [];
+  const pipeline = client
+    .pipeline()
+    .call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)
+    .call('SENTINEL', 'MASTER', masterName)
+    .call('SENTINEL', 'REPLICAS', masterName)
+    .call('SENTINEL', 'SENTINELS', masterName);
+  if (withIds) pipeline.info('server', 'sentinel').call('SENTINEL', 'MYID');
+  else pipeline.info('sentinel');
+  const results = (await pipeline.exec()) ?? [];
   // A reply error (`ERR No such master with that name`) is an answer; anything else means no answer.
   for (const [err] of results) if (err && !isReplyError(err)) throw err;
   if (results.length === 0) throw new Error('no reply');
@@ -166,7 +193,7 @@ async function querySentinel(
       replicas: ok(2),
       sentinels: ok(3),
       info: typeof info === 'string' ? info : undefined,
-      myId: ok(5),
+      myId: withIds ? ok(5) : undefined,
     },
     resolve,
   );

@@ -209,7 +209,7 @@ export class LocalDeployment implements Deployment {
     }
   }
 
-  /** Starts the fabric, then the master, the replicas and the Sentinels; resolves when each answers PING. */
+  /** Starts the fabric (its listeners hold dials until their node answers), then every node; resolves when each answers PING. */
   async start(): Promise<void> {
     const t = this.topology;
     if (t.networkMode === 'hosts') {
@@ -227,17 +227,25 @@ export class LocalDeployment implements Deployment {
           listenPort: n.port,
           targetIp: h.ip,
           targetPort: n.port,
+          held: true,
         });
       }
     }
-    const master = redisNodes(t).find((n) => n.initialRole === 'master');
-    if (master) await this.supervisor.start(master.id);
-    await Promise.all(
-      redisNodes(t)
-        .filter((n) => n !== master)
-        .map((n) => this.supervisor.start(n.id)),
-    );
-    await Promise.all(sentinelNodes(t).map((n) => this.supervisor.start(n.id)));
+    const up = async (id: string) => {
+      await this.supervisor.start(id);
+      this.fabric?.release(id);
+    };
+    if (this.fabric) {
+      // A dial to a node that is still starting waits in the fabric until the node answers (Fabric.hold says
+      // why): every process can start at once.
+      await Promise.all(t.nodes.map((n) => up(n.id)));
+    } else {
+      // Without the fabric a refused first dial is retried only a second later: master, replicas, Sentinels.
+      const master = redisNodes(t).find((n) => n.initialRole === 'master');
+      if (master) await up(master.id);
+      await Promise.all(redisNodes(t).map((n) => up(n.id)));
+      await Promise.all(sentinelNodes(t).map((n) => up(n.id)));
+    }
   }
 
   /** Every process killed, faults healed, configs written from scratch (fresh Sentinel ids); `start` runs it again. */
@@ -333,6 +341,10 @@ export class LocalDeployment implements Deployment {
         );
         return { accepted: results.filter((r) => r.status === 'fulfilled').length, total: results.length };
       },
+      sentinelReset: async (sentinel) =>
+        Number(
+          await adminCommand(this.addresses.admin(sentinel), undefined, ['SENTINEL', 'RESET', t.sentinel.masterName]),
+        ),
     };
   }
 
@@ -362,6 +374,13 @@ export class LocalDeployment implements Deployment {
           if (/^NOQUORUM/.test(text)) return text;
           throw err;
         }
+      },
+      serverFailover: async (node, opts) => {
+        const argv: Array<string | number> = ['FAILOVER'];
+        if (opts.to) argv.push('TO', opts.to.host, opts.to.port);
+        if (opts.to && opts.force) argv.push('FORCE');
+        if (opts.timeoutMs !== undefined) argv.push('TIMEOUT', opts.timeoutMs);
+        return String(await adminCommand(this.addresses.admin(node), t.password, argv));
       },
     };
   }

@@ -177,6 +177,14 @@ export class RemoteDeployment implements Deployment {
           throw err;
         }
       },
+      // The data node's own FAILOVER command moves the master without Sentinel: not one of the two actions offered
+      // here (and FAILOVER is not on the allow-list either, so it could never be sent).
+      serverFailover: async () => {
+        throw new UserError(
+          `the FAILOVER command is not offered on ${this.label}: the lab did not start it and only asks Sentinel (SENTINEL FAILOVER)`,
+          { hint: 'Press f for SENTINEL FAILOVER, which asks first.' },
+        );
+      },
     };
   }
 

@@ -20,6 +20,7 @@ interface Seen {
 
 export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { layout: Layout }) {
   const lesson = useLab((s) => s.lesson);
+  const topology = useLab((s) => s.topology);
   const stored = useUi((s) => s.scroll.lesson ?? 0);
   const uiStore = useUiStore();
   const seen = useRef<Seen | undefined>(undefined);
@@ -41,7 +42,7 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
       if (stored !== 0) uiOps.scrollTo(uiStore, 'lesson', 0);
       return;
     }
-    const w = lessonWindow(lesson, layout, stored);
+    const w = lessonWindow({ lesson, topology }, layout, stored);
     if (!w) return;
     let next = w.top;
     if (before) {
@@ -54,6 +55,6 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
     }
     next = Math.max(0, Math.min(next, w.max));
     if (next !== stored) uiOps.scrollTo(uiStore, 'lesson', next);
-  }, [lesson, layout, stored, uiStore]);
+  }, [lesson, topology, layout, stored, uiStore]);
   return null;
 });

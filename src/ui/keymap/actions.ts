@@ -70,7 +70,7 @@ export interface ActionSpec {
 }
 
 /** The lesson pane's scroll window as the current layout shows it (undefined: no lesson on screen). */
-const lessonWin = (c: WhenContext) => lessonWindow(c.lab.lesson, c.layout, c.ui.scroll.lesson ?? 0);
+const lessonWin = (c: WhenContext) => lessonWindow(c.lab, c.layout, c.ui.scroll.lesson ?? 0);
 /** Moves the lesson window by `rows` (negative: up), within the document. */
 function scrollLesson(c: ActionContext, rows: number): void {
   const w = lessonWin(c);

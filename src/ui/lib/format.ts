@@ -18,10 +18,17 @@ export function roleTag(role: 'master' | 'replica' | 'sentinel' | undefined): st
   return '[?]';
 }
 
+/** `14 B`, `152.6 KB`, `3.4 MB`: at most 8 columns (a unit switches before its figure would round to 1000.0). */
 export function formatBytes(n: number): string {
   if (n < 1000) return `${n} B`;
-  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} KB`;
-  return `${(n / 1_000_000).toFixed(1)} MB`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 999.95 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** Seconds since the run started, e.g. `+12.3s` (static text: no clock needed to redraw it). */

@@ -6,8 +6,11 @@
 // shows is always reachable. Sections are named so the pane can bring new content into view (a hint just
 // revealed, the explanation when the goal is met) and later sections (a prediction before the decisive action,
 // an export hint) slot in by id.
+import type { Topology } from '../../cluster/topology.js';
 import { describeEntry } from '../../lessons/describe.js';
+import { fillPlaceholders, fillStepText } from '../../lessons/placeholders.js';
 import type { LessonRunState } from '../../lessons/types.js';
+import type { LabState } from '../../state/store.js';
 import { type Layout, paneInnerSize } from '../layout.js';
 import { inlineSpans, lineText, type MdLine, renderInline, renderMarkdown, type Span, wrapSpans } from './markdown.js';
 
@@ -39,6 +42,14 @@ export interface LessonDoc {
 }
 
 export interface LessonDocOptions {
+  /**
+   * The running lab's topology: lesson text names addresses only it knows (`{{cli redis-1}}`), filled in here so
+   * the text shows real commands even before the runner has filled the step in (it does so once the step's setup
+   * is done; src/lessons/placeholders.ts).
+   */
+  topology?: Topology;
+  /** Width code blocks and tables may use, when more than the text width (see renderMarkdown). */
+  blockWidth?: number;
   /** Shown after "✓ Lesson complete." (e.g. "e exports the run, q quits."). */
   completionHint?: string;
   /** Extra sections (e.g. a prediction), placed before the section named in `before` (default: the goal). */
@@ -50,8 +61,11 @@ const INDENT: Span[] = [span('  ', 'plain')];
 
 /** The sections of the current step, in reading order; empty sections are left out. */
 export function lessonSections(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): DocSection[] {
-  const step = lesson.steps[lesson.stepIndex];
-  if (!step) return [];
+  const raw = lesson.steps[lesson.stepIndex];
+  if (!raw) return [];
+  const topology = opts.topology;
+  const step = topology ? { ...fillStepText(raw, topology), title: fillPlaceholders(raw.title, topology) } : raw;
+  const md = { blockWidth: opts.blockWidth };
   const marks = lesson.status.map((st) => STEP_MARK[st]).join('');
   const out: DocSection[] = [
     {
@@ -64,7 +78,7 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
         width,
       ),
     },
-    { id: 'prose', lines: renderMarkdown(step.prose, width) },
+    { id: 'prose', lines: renderMarkdown(step.prose, width, md) },
   ];
   // The verdict ends the goal sentence, whole (no-break spaces), on the next line when it does not fit there.
   const verdict = lesson.goalMet ? span('✓\u00a0met', 'ok') : span('✗\u00a0not\u00a0yet', 'error');
@@ -75,7 +89,7 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
   if (lesson.goalDetail)
     goalLines.push(...wrapSpans([span(lesson.goalDetail, 'muted')], width, { first: INDENT, rest: INDENT }));
   out.push({ id: 'goal', lines: goalLines });
-  if (lesson.goalMet && step.explain) out.push({ id: 'explain', lines: renderMarkdown(step.explain, width) });
+  if (lesson.goalMet && step.explain) out.push({ id: 'explain', lines: renderMarkdown(step.explain, width, md) });
 
   const hints: MdLine[] = [];
   for (const [i, hint] of step.hints.slice(0, lesson.hintsShown).entries()) {
@@ -134,36 +148,68 @@ export function lessonDocument(lesson: LessonRunState, width: number, opts: Less
   return { lines, sections, wrappedCode };
 }
 
-const docs = new WeakMap<LessonRunState, Map<string, LessonDoc>>();
+interface CachedDoc {
+  topology: Topology | undefined;
+  doc: LessonDoc;
+}
+
+const docs = new WeakMap<LessonRunState, Map<string, CachedDoc>>();
 
 /**
- * lessonDocument, remembered per lesson state and width: the pane, the footer and the scroll keys all ask for
- * the same document, and the lesson state object changes only when the lesson does.
+ * lessonDocument, remembered per lesson state, topology and widths: the pane, the footer and the scroll keys all
+ * ask for the same document, and the lesson state object changes only when the lesson does.
  */
 export function cachedLessonDocument(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): LessonDoc {
-  let byWidth = docs.get(lesson);
-  if (!byWidth) {
-    byWidth = new Map();
-    docs.set(lesson, byWidth);
+  if (opts.extra) return lessonDocument(lesson, width, opts);
+  let byKey = docs.get(lesson);
+  if (!byKey) {
+    byKey = new Map();
+    docs.set(lesson, byKey);
   }
-  const key = `${width}\u0000${opts.completionHint ?? ''}`;
-  let doc = byWidth.get(key);
-  if (!doc || opts.extra) {
-    doc = lessonDocument(lesson, width, opts);
-    if (!opts.extra) byWidth.set(key, doc);
-  }
+  const key = `${width}\u0000${opts.blockWidth ?? width}\u0000${opts.completionHint ?? ''}`;
+  const hit = byKey.get(key);
+  if (hit && hit.topology === opts.topology) return hit.doc;
+  const doc = lessonDocument(lesson, width, opts);
+  byKey.set(key, { topology: opts.topology, doc });
   return doc;
 }
 
 /**
  * Lines longer than this are hard to follow, so a wider pane (the full-width lesson view) centres a column of
- * this width; it still holds the widest lesson table (the tour's, 100 columns) without shrinking it.
+ * this width for the prose; code blocks and tables may run on to the pane's right edge (LessonColumns.block).
  */
 export const LESSON_TEXT_MAX = 100;
 
-/** Width the lesson document is laid out at in a pane whose inside is `innerWidth` columns. */
+/** Where the lesson document goes in a pane whose inside is `innerWidth` columns wide. */
+export interface LessonColumns {
+  /** Width of the prose column. */
+  text: number;
+  /** Blank columns left of it (the prose column is centred). */
+  pad: number;
+  /** Width code blocks and tables may use, from the prose column's left edge to the pane's right edge. */
+  block: number;
+}
+
+export function lessonColumns(innerWidth: number): LessonColumns {
+  const inner = Math.max(0, Math.floor(innerWidth));
+  const text = Math.min(inner, LESSON_TEXT_MAX);
+  const pad = Math.floor((inner - text) / 2);
+  return { text, pad, block: inner - pad };
+}
+
+/** Width the lesson prose is laid out at in a pane whose inside is `innerWidth` columns. */
 export function lessonTextWidth(innerWidth: number): number {
-  return Math.min(innerWidth, LESSON_TEXT_MAX);
+  return lessonColumns(innerWidth).text;
+}
+
+/** The lesson document a pane of this inner width shows (the same object for the pane, the footer and the keys). */
+export function paneLessonDocument(
+  lesson: LessonRunState,
+  topology: Topology | undefined,
+  innerWidth: number,
+): LessonDoc {
+  const c = lessonColumns(innerWidth);
+  return cachedLessonDocument(lesson, c.text, { topology, blockWidth: c.block });
 }
 
 export interface LessonWindow {
@@ -177,13 +223,14 @@ export interface LessonWindow {
 
 /** The lesson document as the layout shows it, or undefined when no lesson is open or the layout hides it. */
 export function lessonWindow(
-  lesson: LessonRunState | undefined,
+  lab: Pick<LabState, 'lesson' | 'topology'>,
   layout: Layout,
   scroll: number,
 ): LessonWindow | undefined {
   const size = paneInnerSize(layout, 'lesson');
+  const lesson = lab.lesson;
   if (!lesson || !size) return undefined;
-  const doc = cachedLessonDocument(lesson, lessonTextWidth(size.width));
+  const doc = paneLessonDocument(lesson, lab.topology, size.width);
   const max = maxScroll(doc.lines.length, size.height);
   return { doc, rows: size.height, top: Math.max(0, Math.min(scroll, max)), max };
 }

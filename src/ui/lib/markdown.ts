@@ -7,6 +7,8 @@
 // - lists nest, with the continuation lines hanging under the item text; block quotes get a `│ ` bar;
 // - fenced code keeps its spaces and is never wrapped silently: a line wider than the pane continues on the
 //   next line, which starts with `↪` in the code's indent (so diagrams stay intact wherever they fit);
+// - prose may be set narrower than the pane for comfortable reading while code and tables use the room to its
+//   right (`blockWidth`), so a wide pane shows a diagram or a table whole even when paragraphs stop earlier;
 // - tables are aligned columns measured by display width; when the natural widths do not fit, columns shrink
 //   (never below their longest word) and cells wrap, their continuation lines hanging two columns in so a
 //   wrapped row still reads as one; when even that does not fit, each row becomes a small record
@@ -48,12 +50,21 @@ export const OWN_LINE_QUOTE_WIDTH = 20;
 const cache = new Map<string, MdLine[]>();
 const CACHE_LIMIT = 64;
 
-export function renderMarkdown(source: string, width: number): MdLine[] {
+export interface RenderOptions {
+  /**
+   * Width available to code blocks and tables (default: `width`). A wider value lets them run past the prose
+   * column, which a wide pane sets narrower than itself for reading; nested blocks keep their indent.
+   */
+  blockWidth?: number;
+}
+
+export function renderMarkdown(source: string, width: number, opts: RenderOptions = {}): MdLine[] {
   const w = Math.max(MIN_MD_WIDTH, Math.floor(width));
-  const key = `${w}\u0000${source}`;
+  const extra = Math.max(0, Math.floor(opts.blockWidth ?? w) - w);
+  const key = `${w}\u0000${extra}\u0000${source}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const lines = blocks(new Lexer({ gfm: true }).lex(source), w, false);
+  const lines = blocks(new Lexer({ gfm: true }).lex(source), w, false, extra);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value ?? '');
   cache.set(key, lines);
   return lines;
@@ -78,11 +89,14 @@ export function renderInline(
 
 // ── blocks ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Block tokens as lines; loose blocks are separated by one blank line, tight ones (list items) are not. */
-function blocks(tokens: readonly Token[], width: number, tight: boolean): MdLine[] {
+/**
+ * Block tokens as lines; loose blocks are separated by one blank line, tight ones (list items) are not.
+ * `extra` is how many more columns code blocks and tables may use than the text (RenderOptions.blockWidth).
+ */
+function blocks(tokens: readonly Token[], width: number, tight: boolean, extra: number): MdLine[] {
   const out: MdLine[] = [];
   for (const t of tokens) {
-    const lines = block(t, width);
+    const lines = block(t, width, extra);
     if (!lines.length) continue;
     if (out.length && !tight) out.push([]);
     out.push(...lines);
@@ -90,7 +104,7 @@ function blocks(tokens: readonly Token[], width: number, tight: boolean): MdLine
   return out;
 }
 
-function block(t: Token, width: number): MdLine[] {
+function block(t: Token, width: number, extra: number): MdLine[] {
   switch (t.type) {
     case 'space':
     case 'def':
@@ -107,18 +121,18 @@ function block(t: Token, width: number): MdLine[] {
       return x.tokens ? paragraph(x.tokens, width) : wrapSpans(quoteBreaks(plain(x.text)), width);
     }
     case 'list':
-      return list(t as Tokens.List, width, 0);
+      return list(t as Tokens.List, width, 0, extra);
     case 'blockquote': {
       // The bar narrows to '│' and then goes, rather than squeezing the text below MIN_CONTENT columns.
       const bar = width - 2 >= MIN_CONTENT ? '│ ' : width - 1 >= MIN_CONTENT ? '│' : '';
-      const inner = blocks((t as Tokens.Blockquote).tokens, width - bar.length, false);
+      const inner = blocks((t as Tokens.Blockquote).tokens, width - bar.length, false, extra);
       if (!bar) return inner;
       return inner.map((l) => (l.length ? [{ text: bar, style: 'mark' }, ...l] : [{ text: '│', style: 'mark' }]));
     }
     case 'code':
-      return code((t as Tokens.Code).text, width);
+      return code((t as Tokens.Code).text, width + extra);
     case 'table':
-      return table(t as Tokens.Table, width);
+      return table(t as Tokens.Table, width + extra);
     case 'hr':
       return [[{ text: '─'.repeat(width), style: 'mark' }]];
     case 'html':
@@ -133,7 +147,7 @@ function paragraph(tokens: readonly Token[] | undefined, width: number): MdLine[
   return wrapSpans(quoteBreaks(inline(tokens, 'plain')), width);
 }
 
-function list(t: Tokens.List, width: number, depth: number): MdLine[] {
+function list(t: Tokens.List, width: number, depth: number, extra: number): MdLine[] {
   const start = typeof t.start === 'number' ? t.start : 1;
   const numberWidth = t.ordered ? String(start + t.items.length - 1).length + 1 : 0;
   const out: MdLine[] = [];
@@ -147,7 +161,8 @@ function list(t: Tokens.List, width: number, depth: number): MdLine[] {
     const loose = t.loose || item.loose;
     for (const c of item.tokens) {
       if (c.type === 'checkbox') continue;
-      const lines = c.type === 'list' ? list(c as Tokens.List, width - indent, depth + 1) : block(c, width - indent);
+      const lines =
+        c.type === 'list' ? list(c as Tokens.List, width - indent, depth + 1, extra) : block(c, width - indent, extra);
       if (!lines.length) continue;
       if (body.length && loose) body.push([]);
       body.push(...lines);

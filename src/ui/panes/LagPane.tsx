@@ -3,6 +3,7 @@
 // The per-replica figures change on every probe, so they redraw at most once a second.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import stringWidth from 'string-width';
 import { redisNodes } from '../../cluster/topology.js';
 import { selectLags } from '../../state/selectors.js';
 import type { LabState } from '../../state/store.js';
@@ -35,10 +36,82 @@ export type LagRow =
       good: boolean;
     };
 
+/**
+ * Widths of the replica row's columns, each including the one space that separates it from the next (the
+ * verdict, last, has none): 0 for a column not shown. Every column is at least as wide as its longest text plus
+ * that space, so no two figures ever touch ("152.6 KBack 0s"); the sparkline takes what is left, up to 16.
+ */
+export interface LagColumns {
+  id: number;
+  master: number;
+  link: number;
+  bytes: number;
+  ack: number;
+  spark: number;
+  verdict: number;
+}
+
+/** Smallest widths (text + the separating space), so the columns stay put while the figures change. */
+const MIN_COLUMNS = {
+  id: 'redis-1 '.length,
+  // `⟳ sync`, `✗ down`: the longest words the link column shows before a down time is known.
+  link: '⟳ sync '.length,
+  // formatBytes is at most 8 columns (`999.9 KB`).
+  bytes: '999.9 KB '.length,
+  ack: 'ack 10s '.length,
+} as const;
+const VERDICT = { good: '✓ good', bad: '✗ not good' } as const;
+const SPARK_MAX = 16;
+const SPARK_MIN = 4;
+/** The master column (`⇐redis-1`) needs room to spare: it is shown from this inner width. */
+const MASTER_COLUMN_FROM = 75;
+
+/** Column widths for these rows in a pane `cols` columns wide inside (pure). */
+export function lagColumns(cols: number, rows: readonly LagRow[]): LagColumns {
+  const lagRows = rows.filter((r) => r.kind === 'lag');
+  const longest = (texts: string[], min: number) => Math.max(min, ...texts.map((t) => stringWidth(t) + 1));
+  const id = longest(
+    rows.map((r) => r.id),
+    MIN_COLUMNS.id,
+  );
+  const master =
+    cols >= MASTER_COLUMN_FROM
+      ? longest(
+          lagRows.map((r) => `⇐${r.masterId}`),
+          0,
+        )
+      : 0;
+  const link = longest(
+    lagRows.map((r) => r.link),
+    MIN_COLUMNS.link,
+  );
+  const bytes = longest(
+    lagRows.map((r) => r.bytes),
+    MIN_COLUMNS.bytes,
+  );
+  const ack = longest(
+    lagRows.map((r) => r.ack),
+    MIN_COLUMNS.ack,
+  );
+  const verdict = Math.max(stringWidth(VERDICT.good), stringWidth(VERDICT.bad));
+  // What is left goes to the sparkline, which needs its own separating space.
+  const spare = Math.min(SPARK_MAX, cols - (id + master + link + bytes + ack + verdict) - 1);
+  return { id, master, link, bytes, ack, spark: spare >= SPARK_MIN ? spare + 1 : 0, verdict };
+}
+
+/** Columns a replica row takes with these widths. */
+export function lagRowWidth(c: LagColumns): number {
+  return c.id + c.master + c.link + c.bytes + c.ack + c.spark + c.verdict;
+}
+
+export interface LagTable {
+  rows: LagRow[];
+  columns: LagColumns;
+}
+
 /** One row per replica (nodes that are not the master): live replicas first, then those that cannot replicate. */
-export function lagRows(s: LabState, cols: number, maxLagSec: number, masterId: string | undefined): LagRow[] {
+export function lagTable(s: LabState, cols: number, maxLagSec: number, masterId: string | undefined): LagTable {
   const lags = selectLags(s);
-  const sparkWidth = lagSparkWidth(cols);
   const live: LagRow[] = [];
   const dead: LagRow[] = [];
   for (const n of redisNodes(s.topology)) {
@@ -73,20 +146,25 @@ export function lagRows(s: LabState, cols: number, maxLagSec: number, masterId: 
       bytes: formatBytes(lag.lagBytes),
       ack: lag.ackAgeSec !== undefined ? `ack ${lag.ackAgeSec}s` : 'ack -',
       ackLate: lag.ackAgeSec !== undefined && lag.ackAgeSec > maxLagSec,
-      spark: sparkWidth ? sparkline(s.lagHistory[id] ?? [], sparkWidth, SPARK_FLOOR_BYTES) : '',
+      spark: '',
       good: lag.isGood,
     });
   }
-  return [...live, ...dead];
-}
-
-const showMasterColumn = (cols: number) => cols >= 75;
-
-/** Fixed columns: id 8, ⇐master 9, link 10, bytes 8, ack 8, verdict 11; the sparkline takes what is left (≤ 16). */
-function lagSparkWidth(cols: number): number {
-  const fixed = 8 + (showMasterColumn(cols) ? 9 : 0) + 10 + 8 + 8 + 11;
-  const spare = Math.min(16, cols - fixed - 1);
-  return spare >= 4 ? spare : 0;
+  const rows = [...live, ...dead];
+  let columns = lagColumns(cols, rows);
+  if (lagRowWidth(columns) > cols) {
+    // Too narrow for everything (80 columns, a link down for minutes): the link says "✗ down" without how long
+    // (the topology pane's row has it) rather than push the verdict off the row.
+    for (const row of rows) if (row.kind === 'lag') row.link = row.link.replace(/^(✗ down) \d+s$/, '$1');
+    columns = lagColumns(cols, rows);
+  }
+  // The sparkline's width depends on the other columns, so it is drawn once they are known.
+  const sparkWidth = Math.max(0, columns.spark - 1);
+  for (const row of rows) {
+    if (row.kind === 'lag' && sparkWidth)
+      row.spark = sparkline(s.lagHistory[row.id] ?? [], sparkWidth, SPARK_FLOOR_BYTES);
+  }
+  return { rows, columns };
 }
 
 export const LagPane = memo(function LagPane({ width, height, focused, tabs }: PaneFrameProps) {
@@ -94,7 +172,10 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
   const cols = innerCols(width);
   const rowsAvail = innerRows(height);
   const guard = useLabView((s) => writeGuard(s, selectLags(s)));
-  const replicaRows = useLabThrottled((s) => lagRows(s, cols, guard.maxLagSec, guard.masterId), LAG_REFRESH_MS);
+  const { rows: replicaRows, columns: col } = useLabThrottled(
+    (s) => lagTable(s, cols, guard.maxLagSec, guard.masterId),
+    LAG_REFRESH_MS,
+  );
 
   const guardText =
     guard.toWrite > 0
@@ -125,13 +206,11 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
           {goodText}
         </Text>,
       ];
-  const showMaster = showMasterColumn(cols);
-  const sparkWidth = lagSparkWidth(cols);
   for (const row of replicaRows) {
     if (row.kind === 'none') {
       rows.push(
         <Text key={row.id} wrap="truncate-end" {...theme.style(row.token)}>
-          {pad(row.id, 8)}
+          {pad(row.id, col.id)}
           {row.text}
         </Text>,
       );
@@ -139,13 +218,13 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
     }
     rows.push(
       <Text key={row.id} wrap="truncate-end">
-        <Text {...theme.style('role.replica')}>{pad(row.id, 8)}</Text>
-        {showMaster ? <Text {...theme.style('status.muted')}>⇐{pad(row.masterId, 8)} </Text> : null}
-        <Text {...theme.style(row.linkUp ? 'status.ok' : 'status.error')}>{pad(row.link, 10)}</Text>
-        <Text>{pad(row.bytes, 8)}</Text>
-        <Text {...theme.style(row.ackLate ? 'status.error' : 'status.muted')}>{pad(row.ack, 8)}</Text>
-        {row.spark ? <Text {...theme.style('status.info')}>{pad(row.spark, sparkWidth + 1)}</Text> : null}
-        <Text {...theme.style(row.good ? 'status.ok' : 'status.warn')}>{row.good ? '✓ good' : '✗ not good'}</Text>
+        <Text {...theme.style('role.replica')}>{pad(row.id, col.id)}</Text>
+        {col.master ? <Text {...theme.style('status.muted')}>{pad(`⇐${row.masterId}`, col.master)}</Text> : null}
+        <Text {...theme.style(row.linkUp ? 'status.ok' : 'status.error')}>{pad(row.link, col.link)}</Text>
+        <Text>{pad(row.bytes, col.bytes)}</Text>
+        <Text {...theme.style(row.ackLate ? 'status.error' : 'status.muted')}>{pad(row.ack, col.ack)}</Text>
+        {col.spark ? <Text {...theme.style('status.info')}>{pad(row.spark, col.spark)}</Text> : null}
+        <Text {...theme.style(row.good ? 'status.ok' : 'status.warn')}>{row.good ? VERDICT.good : VERDICT.bad}</Text>
       </Text>,
     );
   }

@@ -10,17 +10,17 @@ import { MdLineView } from '../components/MdLineView.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useUi } from '../hooks/use-ui.js';
-import { cachedLessonDocument, lessonTextWidth, maxScroll } from '../lib/lesson-doc.js';
+import { lessonColumns, maxScroll, paneLessonDocument } from '../lib/lesson-doc.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
 export const LessonPane = memo(function LessonPane({ width, height, focused, tabs }: PaneFrameProps) {
   const lesson = useLab((s) => s.lesson);
+  const topology = useLab((s) => s.topology);
   const stored = useUi((s) => s.scroll.lesson ?? 0);
   const { columns } = useWindowSize();
   const cols = innerCols(width);
   const rows = innerRows(height);
-  const textWidth = lessonTextWidth(cols);
-  const doc = lesson ? cachedLessonDocument(lesson, textWidth) : undefined;
+  const doc = lesson ? paneLessonDocument(lesson, topology, cols) : undefined;
   const max = doc ? maxScroll(doc.lines.length, rows) : 0;
   const top = Math.max(0, Math.min(stored, max));
 
@@ -55,7 +55,7 @@ export const LessonPane = memo(function LessonPane({ width, height, focused, tab
       badge={badge}
       keepBadge
     >
-      <Box flexDirection="column" flexShrink={0} paddingLeft={Math.floor((cols - textWidth) / 2)}>
+      <Box flexDirection="column" flexShrink={0} paddingLeft={lessonColumns(cols).pad}>
         {/* Rows are positions, not items: row n shows whatever line scrolled there, so scrolling remounts nothing. */}
         {shown
           .map((line, n) => ({ line, id: `row-${n}` }))

@@ -85,6 +85,15 @@ replica-announce-port 6379
     assert.ok(!conf.includes('known-replica mymaster 127.0.2.1 6379'), 'the master is not a replica');
   });
 
+  it('without pre-seeded state a Sentinel knows only its master (and its own id): discovery happens for real', () => {
+    const fresh = buildTopology({ ...DEFAULT_SHAPE, sentinel: { preseedState: false } }, 6379, 'hosts');
+    const conf = renderSentinelConf(fresh, 'sentinel-2', { dir: '/d', sentinelIds: ids });
+    assert.doesNotMatch(conf, /known-replica|known-sentinel/);
+    const lines = conf.split('\n');
+    assert.ok(lines.includes('sentinel monitor mymaster 127.0.2.1 6379 2'), conf);
+    assert.ok(lines.includes(`sentinel myid ${'b'.repeat(40)}`), conf);
+  });
+
   it('single-ip mode has no announce or bind-source-addr lines', () => {
     const t1 = buildTopology(DEFAULT_SHAPE, 6379, 'single-ip');
     const conf = renderSentinelConf(t1, 'sentinel-1', { dir: '/d' });

@@ -19,8 +19,8 @@ type Lab = {
   connect(from: string, to: string): Promise<TestClient>;
 };
 
-async function withLab(fn: (lab: Lab) => Promise<void>): Promise<void> {
-  const fabric = new Fabric({ hosts: HOSTS });
+async function withLab(fn: (lab: Lab) => Promise<void>, opts: { adoptCallers?: boolean } = {}): Promise<void> {
+  const fabric = new Fabric({ hosts: HOSTS, adoptCallers: opts.adoptCallers });
   const echo: Record<string, EchoServer> = {};
   const ports: Record<string, number> = {};
   const clients: TestClient[] = [];
@@ -99,6 +99,26 @@ describe('pass-through', () => {
         },
       );
     }));
+
+  test('without re-wrapped callers (plain data events) it is byte-exact too, and a drop holds until heal', () =>
+    withLab(
+      async (lab) => {
+        const payload = randomBytes(1024 * 1024);
+        const client = await lab.connect('host-1', 'host-2');
+        for (let i = 0; i < payload.length; i += 64_000) client.write(payload.subarray(i, i + 64_000));
+        await client.waitForBytes(payload.length, 10_000);
+        assert.equal(sha(client.received()), sha(payload));
+        const f = lab.fabric.apply({ kind: 'partition', groups: [['host-1'], ['host-2']], mode: 'drop' });
+        client.write('held');
+        await waitFor(() => lab.fabric.connections()[0]?.held === true, { what: 'held bytes' });
+        await quietWindow(50);
+        assert.equal(client.bytes, payload.length);
+        lab.fabric.heal(f.id);
+        await client.waitForBytes(payload.length + 4);
+        assert.equal(client.received().subarray(payload.length).toString(), 'held');
+      },
+      { adoptCallers: false },
+    ));
 
   test('callers from unknown IPs are host "outside" and unaffected by partitions of lab hosts', () =>
     withLab(async (lab) => {
@@ -186,6 +206,93 @@ describe('pass-through', () => {
       );
     } finally {
       await fabric.close();
+    }
+  });
+});
+
+describe('a node that is still starting (hold / release)', () => {
+  /** A free port on `ip` where nothing listens yet. */
+  async function unusedPort(ip: string): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, ip, r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    return port;
+  }
+
+  test('a dial before the node listens waits, then goes through on release with its bytes', async () => {
+    const fabric = new Fabric({ hosts: HOSTS });
+    const targetPort = await unusedPort('127.0.1.2');
+    const late = createServer((s) => {
+      s.on('error', () => {});
+      s.pipe(s);
+    });
+    try {
+      const { port } = await fabric.listen({
+        nodeId: 'sentinel-2',
+        host: 'host-2',
+        listenIp: '127.0.2.2',
+        listenPort: 0,
+        targetIp: '127.0.1.2',
+        targetPort,
+        held: true,
+      });
+      // A peer dials (and sends its PING) before the node's process listens.
+      const client = await TestClient.open('127.0.2.2', port, '127.0.1.1');
+      assert.ok(client.connected);
+      client.write('PING\r\n');
+      await waitFor(() => fabric.connections()[0]?.bytesUp === 6, { what: 'fabric to read the PING' });
+      assert.equal(fabric.connections()[0]?.held, true);
+      // Without the hold this dial would have been refused (see the test above); now the node comes up.
+      await new Promise<void>((r) => late.listen(targetPort, '127.0.1.2', r));
+      await quietWindow(50);
+      assert.equal(client.closed, false, 'a held dial must not be reset while the node starts');
+      fabric.release('sentinel-2');
+      await client.waitForBytes(6);
+      assert.equal(client.received().toString(), 'PING\r\n');
+      assert.equal(fabric.connections()[0]?.held, false);
+      // Released for good: a new dial opens upstream at once.
+      const again = await TestClient.open('127.0.2.2', port, '127.0.1.3');
+      again.write('x');
+      await again.waitForBytes(1);
+      again.destroy();
+      client.destroy();
+    } finally {
+      await fabric.close();
+      await new Promise<void>((r) => late.close(() => r()));
+    }
+  });
+
+  test('hold is per node, a reject still resets a held dial, and release of an unknown node is a no-op', async () => {
+    const fabric = new Fabric({ hosts: HOSTS });
+    const echo = await startEchoServer('127.0.1.3');
+    try {
+      const listen = (nodeId: string, host: string, n: number, targetPort: number) =>
+        fabric.listen({
+          nodeId,
+          host,
+          listenIp: `127.0.2.${n}`,
+          listenPort: 0,
+          targetIp: `127.0.1.${n}`,
+          targetPort,
+        });
+      const { port: heldPort } = await listen('redis-2', 'host-2', 2, await unusedPort('127.0.1.2'));
+      const { port: freePort } = await listen('redis-3', 'host-3', 3, echo.port);
+      fabric.hold('redis-2');
+      fabric.release('nobody');
+      const free = await TestClient.open('127.0.2.3', freePort, '127.0.1.1');
+      free.write('ok');
+      await free.waitForBytes(2);
+      const held = await TestClient.open('127.0.2.2', heldPort, '127.0.1.1');
+      held.write('wait');
+      await waitFor(() => fabric.connections().some((c) => c.nodeId === 'redis-2' && c.held), { what: 'held dial' });
+      fabric.apply({ kind: 'isolate', host: 'host-2', mode: 'reject' });
+      await held.waitForClose(1000);
+      assert.equal(held.error?.code, 'ECONNRESET');
+      free.destroy();
+    } finally {
+      await fabric.close();
+      await echo.close();
     }
   });
 });

@@ -2,8 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { monitorOptions, PROBE_TIMEOUTS, subscriberOptions } from '../../../src/cluster/probes/probe-options.js';
-import { redisObservation } from '../../../src/cluster/probes/redis-probe.js';
-import { sentinelObservation, sentinelObservationKey } from '../../../src/cluster/probes/sentinel-probe.js';
+import {
+  BUSY_BYTES_PER_SEC,
+  redisBusy,
+  redisObservation,
+  redisSettleKey,
+} from '../../../src/cluster/probes/redis-probe.js';
+import {
+  sentinelObservation,
+  sentinelObservationKey,
+  sentinelSettleKey,
+} from '../../../src/cluster/probes/sentinel-probe.js';
 import { buildTopology, nodeIdByAddress } from '../../../src/cluster/topology.js';
 import { fixtureJson, fixtureText } from '../../fixtures/fixtures.js';
 
@@ -52,6 +61,48 @@ describe('redisObservation', () => {
     assert.equal(o.minReplicasToWrite, 2);
     assert.equal(o.minReplicasMaxLagSec, 5);
     assert.equal(o.runId, '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c');
+  });
+});
+
+describe('redis cadence keys', () => {
+  const master = () => {
+    const info = `${fixtureText('info-server-master.txt')}\r\n${fixtureText('info-replication-master.txt')}`;
+    return redisObservation('redis-1', 1000, { info, config: fixtureJson('config-get.json'), dbsize: 50 }, resolve);
+  };
+
+  it('offsets, ACK ages and the key count are no change of state; a replica state or role is', () => {
+    const a = master();
+    const b = structuredClone(a);
+    assert.ok(b.replication && a.replication);
+    b.replication.masterReplOffset += 5000;
+    for (const r of b.replication.replicas) {
+      r.ackOffset += 4000;
+      r.ackAgeSec += 1;
+    }
+    b.keys = 51;
+    assert.equal(redisSettleKey(b), redisSettleKey(a));
+    const c = structuredClone(a);
+    const first = c.replication?.replicas[0];
+    assert.ok(first);
+    first.state = 'wait_bgsave';
+    assert.notEqual(redisSettleKey(c), redisSettleKey(a));
+    assert.notEqual(redisSettleKey({ ...a, reachable: false, error: 'connect ECONNREFUSED' }), redisSettleKey(a));
+    assert.notEqual(redisSettleKey({ ...a, minReplicasToWrite: 2 }), redisSettleKey(a));
+  });
+
+  it('busy: replication traffic above the idle chatter of hellos and pings', () => {
+    const a = master();
+    const offset = a.replication?.masterReplOffset ?? 0;
+    const later = (ms: number, bytes: number) => {
+      const b = structuredClone(a);
+      b.at = a.at + ms;
+      if (b.replication) b.replication.masterReplOffset = offset + bytes;
+      return b;
+    };
+    assert.equal(redisBusy(a, later(2000, 600)), false, 'Sentinel hellos: a few hundred bytes a second');
+    assert.equal(redisBusy(a, later(500, BUSY_BYTES_PER_SEC)), true, 'a write load');
+    assert.equal(redisBusy(a, later(0, 10_000)), false, 'no time passed: no rate');
+    assert.equal(redisBusy(a, { ...later(500, 0), replication: undefined }), false, 'unreachable');
   });
 });
 
@@ -105,6 +156,29 @@ describe('sentinelObservation', () => {
     const c = a.slice();
     c[c.indexOf('flags') + 1] = 's_down,master';
     assert.notEqual(sentinelObservationKey(build(a)), sentinelObservationKey(build(c)));
+  });
+
+  it("a replica's offset is news (emitted) but no change of state (cadence)", () => {
+    const build = (replica: string[]) => sentinelObservation('sentinel-1', 1, { replicas: [replica] }, resolve);
+    const a = [
+      'name',
+      '127.0.0.1:27051',
+      'ip',
+      '127.0.0.1',
+      'port',
+      '27051',
+      'flags',
+      'slave',
+      'slave-repl-offset',
+      '100',
+    ];
+    const b = a.slice();
+    b[b.indexOf('slave-repl-offset') + 1] = '4100';
+    assert.notEqual(sentinelObservationKey(build(a)), sentinelObservationKey(build(b)));
+    assert.equal(sentinelSettleKey(build(a)), sentinelSettleKey(build(b)));
+    const c = a.slice();
+    c[c.indexOf('flags') + 1] = 's_down,slave,disconnected';
+    assert.notEqual(sentinelSettleKey(build(a)), sentinelSettleKey(build(c)));
   });
 });
 

@@ -111,6 +111,11 @@ describe('RedisProbe on a real master + 2 replicas', { timeout: 60_000 }, () => 
   });
 
   it('reports a killed node unreachable within 1 s and reconnects after a restart', async () => {
+    // The run id is read once per connection (INFO server), so it must still be on every later observation and
+    // must change with the restart.
+    const runIdBefore = latest('redis-2')?.runId;
+    assert.match(runIdBefore ?? '', /^[0-9a-f]{40}$/);
+    assert.ok((seen['redis-2'] ?? []).filter((o) => o.reachable).every((o) => o.runId === runIdBefore));
     const t = Date.now();
     await c.kill('redis-2');
     const down = await waitFor(() => (latest('redis-2')?.reachable === false ? latest('redis-2') : undefined), {
@@ -122,9 +127,15 @@ describe('RedisProbe on a real master + 2 replicas', { timeout: 60_000 }, () => 
     assert.match(down.error ?? '', /ECONNREFUSED/);
     assert.equal(down.replication, undefined);
     await c.restart('redis-2');
-    await waitFor(() => latest('redis-2')?.reachable === true && latest('redis-2')?.replication?.role === 'replica', {
-      what: 'redis-2 back',
-    });
+    const back = await waitFor(
+      () =>
+        latest('redis-2')?.reachable === true && latest('redis-2')?.replication?.role === 'replica'
+          ? latest('redis-2')
+          : undefined,
+      { what: 'redis-2 back' },
+    );
+    assert.match(back.runId ?? '', /^[0-9a-f]{40}$/);
+    assert.notEqual(back.runId, runIdBefore, 'a restarted node has a new run id');
   });
 
   it("survives Sentinel's CLIENT KILL TYPE normal without a false 'unreachable'", async () => {

@@ -118,8 +118,9 @@ describe('Sentinel probes and subscribers on a real cluster', { timeout: 60_000 
     for (const e of events) {
       timelines = updateTimelines(timelines, e, { downAfterMs: 2000, failoverTimeoutMs: 10_000 });
     }
-    // A Sentinel may briefly flag the new master SDOWN right after the switch (stack notes §5.2): that is a
-    // timeline of its own, closed by -sdown; the failover of redis-1 is exactly one.
+    // A Sentinel may briefly flag the new master SDOWN right after the switch (it resets its link to the new
+    // master and reconnects at most once a second: sentinelResetMaster / sentinelReconnectInstance in Redis's
+    // sentinel.c): that is a timeline of its own, closed by -sdown; the failover of redis-1 is exactly one.
     const ofOld = timelines.filter((x) => x.oldMasterId === 'redis-1');
     const dump = events.map((e) => `${e.at - killedAt} ${e.sentinelId} ${e.channel} ${e.payload}`).join('\n');
     assert.equal(ofOld.length, 1, dump);
@@ -154,7 +155,8 @@ describe('Sentinel probes and subscribers on a real cluster', { timeout: 60_000 
         timeoutMs: 3000,
       });
       await waitFor(() => latest('sentinel-2')?.reachable === false, { what: 'probe sees it unreachable' });
-      // TILT needs the Sentinel's own timer to stall for more than 2 s (facts §2.6).
+      // TILT needs the Sentinel's own timer to stall for more than 2 s (sentinelCheckTiltCondition in sentinel.c;
+      // "TILT mode" on redis.io's Sentinel page).
       await waitFor(() => Date.now() - t > 2600, { timeoutMs: 4000 });
     } finally {
       c.resume('sentinel-2');

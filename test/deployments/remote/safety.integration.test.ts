@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { hasTmux, TuiRun } from '../../../src/bench/tui.js';
+import { hasTmux, TuiRun } from '../../../scripts/bench/tui.js';
 import { discover, openRemoteLab } from '../../../src/commands/remote-lab.js';
 import { parseSentinels } from '../../../src/commands/sentinel-options.js';
 import { runCli, startCli } from '../../helpers/cli.js';

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ServerBinary } from '../cluster/process/binaries.js';
-import { privateAddress } from '../cluster/topology.js';
-import { adminCommand } from '../deployments/admin.js';
-import { Lab } from '../engine/lab.js';
-import { selectMastership, selectSentinelMasters } from '../state/selectors.js';
+import type { ServerBinary } from '../../src/cluster/process/binaries.js';
+import { privateAddress } from '../../src/cluster/topology.js';
+import { adminCommand } from '../../src/deployments/admin.js';
+import { Lab } from '../../src/engine/lab.js';
+import { selectMastership, selectSentinelMasters } from '../../src/state/selectors.js';
 
 export async function withLab<T>(binary: ServerBinary, basePort: number, fn: (lab: Lab) => Promise<T>): Promise<T> {
   const runRoot = mkdtempSync(join(tmpdir(), 'rsl-bench-'));

@@ -2,16 +2,14 @@
 // 1 master + 4 replicas + 3 Sentinels): attach → first complete view, and `inspect` as a person runs it (the built
 // `node dist/cli.js inspect …`, Node start included), each beside a baseline measured in the same run.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { discover, openRemoteLab } from '../src/commands/remote-lab.js';
-import { parseSentinels } from '../src/commands/sentinel-options.js';
-import { selectLags } from '../src/state/selectors.js';
-import { startForeignDeployment } from '../test/helpers/foreign-deployment.js';
-import { eventually } from '../test/helpers/wait.js';
+import { discover, openRemoteLab } from '../../src/commands/remote-lab.js';
+import { parseSentinels } from '../../src/commands/sentinel-options.js';
+import { selectLags } from '../../src/state/selectors.js';
+import { startForeignDeployment } from '../../test/helpers/foreign-deployment.js';
+import { eventually } from '../../test/helpers/wait.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIST_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface AttachBench {
   /** Discovery through the first store state with every node observed (ms). */
@@ -33,13 +31,12 @@ function timedRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number;
   });
 }
 
-async function build(): Promise<void> {
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-  const r = await timedRun([tsc, '-p', 'tsconfig.build.json'], {});
-  if (r.code !== 0 || !existsSync(DIST_CLI)) throw new Error('npm run build failed');
-}
-
-export async function benchAttach(opts: { rounds: number; log: (s: string) => void }): Promise<AttachBench> {
+/** `entry`: the built CLI (dist/cli.js; bench.ts builds it first). */
+export async function benchAttach(opts: {
+  rounds: number;
+  entry: string;
+  log: (s: string) => void;
+}): Promise<AttachBench> {
   const out: AttachBench = { viewMs: [], discoveryMs: [], inspectMs: [], versionMs: [] };
   const d = await startForeignDeployment({ replicas: 4 });
   const env = { RSL_BENCH_PW: d.password };
@@ -72,12 +69,11 @@ export async function benchAttach(opts: { rounds: number; log: (s: string) => vo
         await lab.shutdown();
       }
     }
-    opts.log('bench: building dist/ for the inspect benchmark…');
-    await build();
+    opts.log('bench: inspect with node dist/cli.js…');
     for (let i = 0; i < opts.rounds; i++) {
-      out.versionMs.push((await timedRun([DIST_CLI, '--version'], {})).ms);
+      out.versionMs.push((await timedRun([opts.entry, '--version'], {})).ms);
       const r = await timedRun(
-        [DIST_CLI, 'inspect', '--sentinel', d.sentinelArg, '--password-env', 'RSL_BENCH_PW'],
+        [opts.entry, 'inspect', '--sentinel', d.sentinelArg, '--password-env', 'RSL_BENCH_PW'],
         env,
       );
       if (r.code !== 0) throw new Error(`inspect exited ${r.code} on the healthy benchmark deployment`);

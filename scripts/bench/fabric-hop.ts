@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Fabric } from './proxy.js';
+import { Fabric } from '../../src/cluster/fabric/proxy.js';
 
 export type BenchSide = { opsPerSec: number; p50Ms: number };
 export type BenchResult = {

@@ -7,11 +7,11 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortFree } from '../cluster/process/ports.js';
-import { processesInside } from '../cluster/process/proc.js';
-import { reapStaleRuns } from '../cluster/process/reaper.js';
-import { listRunDirs } from '../cluster/process/run-dir.js';
-import { buildTopology, candidateBasePorts, DEFAULT_SHAPE, topologyPorts } from '../cluster/topology.js';
+import { isPortFree } from '../../src/cluster/process/ports.js';
+import { processesInside } from '../../src/cluster/process/proc.js';
+import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
+import { listRunDirs } from '../../src/cluster/process/run-dir.js';
+import { buildTopology, candidateBasePorts, DEFAULT_SHAPE, topologyPorts } from '../../src/cluster/topology.js';
 import { median, percentile } from './stats.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -87,6 +87,14 @@ function descendants(pid: number): number[] {
     }
   }
   return out;
+}
+
+function processCwdOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
 }
 
 function cmdline(pid: number): string {
@@ -346,6 +354,11 @@ export interface TuiBenchResult {
   changedRowsWhileIdle: string[];
   idleMs: number;
   presses: number;
+  /**
+   * `kill -9` of a replica from outside the app (as a user's shell would), until its row on screen says it
+   * exited: the view's freshness with the probes at their idle cadence. Undefined when not measured.
+   */
+  externalKillToVisibleMs?: number;
   readyMs: number;
   columns: number;
   rows: number;
@@ -360,6 +373,8 @@ export interface TuiBenchOptions {
   env?: Record<string, string>;
   /** See TuiRunOptions.entry. */
   entry?: string;
+  /** After the key presses, kill this replica from outside and time the screen (see externalKillToVisibleMs). */
+  killNode?: string;
 }
 
 /** Measures the real TUI (see TuiBenchResult). Leaves nothing behind, also on failure. */
@@ -423,6 +438,24 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
       // About a person's pace between keys; closer presses would also measure Ink's frame throttle (maxFps).
       await sleep(150);
     }
+    let externalKillToVisibleMs: number | undefined;
+    if (opts.killNode) {
+      const node = opts.killNode;
+      const victim = processesInside(run.runRoot).find((p) => /\/([^/]+)$/.exec(processCwdOf(p) ?? '')?.[1] === node);
+      if (victim === undefined) throw new Error(`no process of ${node} under ${run.runRoot}`);
+      // Quiet again first, so the kill lands on the idle cadence.
+      await sleep(3000);
+      const rowShowsExited = (screen: string) =>
+        screen.split('\n').some((l) => l.includes(` ${node} `) && /exited|SIGKILL/.test(l));
+      const t = performance.now();
+      process.kill(victim, 'SIGKILL');
+      for (;;) {
+        if (rowShowsExited(run.capture())) break;
+        if (performance.now() - t > 10_000) throw new Error(`${node} not shown exited within 10 s of kill -9`);
+        await sleep(5);
+      }
+      externalKillToVisibleMs = performance.now() - t;
+    }
     const notes = [
       'Key latency is measured from outside: tmux send-keys, then capture-pane every ~5 ms; each capture spawns tmux (a few ms), so the figures include tmux and process-spawn latency on top of the app.',
       'Esc latency includes Ink holding a lone ESC ~20 ms in case an escape sequence follows, and redrawing every pane.',
@@ -445,6 +478,7 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
       changedRowsWhileIdle: [...changed.entries()].sort((a, b) => a[0] - b[0]).map(([i, l]) => `${i}: ${l.trimEnd()}`),
       idleMs: opts.idleMs,
       presses: opts.presses,
+      externalKillToVisibleMs: externalKillToVisibleMs === undefined ? undefined : round(externalKillToVisibleMs),
       readyMs,
       columns: run.columns,
       rows: run.rows,
