@@ -95,6 +95,11 @@ describe('remote lab on a deployment the lab did not start (real Redis)', () => 
     }
     await l.waitFor(() => true, 1000); // folds whatever was queued
     assert.equal(l.store.getState().actions.length, before);
+    // The data node's own FAILOVER needs the failover capability this deployment has, but is not one of the two
+    // actions offered: refused by the deployment (one failed row), and the allow-list would not send it anyway.
+    const sf = await l.perform({ kind: 'server-failover', node: 'redis-1' });
+    assert.equal(sf.ok, false);
+    assert.match(sf.text, /FAILOVER command is not offered/);
     assert.equal(await d.command(d.master, 'PING'), 'PONG');
     assert.equal((await d.sentinelFields(d.sentinels[0] ?? d.master, 'MASTER')).quorum, '2');
   });
