@@ -6,7 +6,7 @@ import { unhealthy } from '../diagnosis/findings.js';
 import { formatReport, reportJson } from '../diagnosis/report.js';
 import { UserError } from '../errors.js';
 import { EXIT } from './exit.js';
-import { discover } from './remote-lab.js';
+import { discover } from './remote-discover.js';
 import type { SentinelFlags } from './sentinel-options.js';
 
 export async function inspectCommand(

@@ -175,19 +175,22 @@ async function queryNode(
   ctx: { creds: { current: Credentials }; asker: Asker; timeoutMs: number },
 ): Promise<RawNode> {
   const out: RawNode = { endpoint: e, config: {} };
-  // Without credentials first: whether the node demands a password (what a replica without masterauth runs into).
-  try {
-    const bare = await RemoteConnection.open(e, 'redis', {}, { timeoutMs: ctx.timeoutMs });
+  // Without credentials too, at the same time: whether the node demands a password (what a replica without
+  // masterauth runs into).
+  const bare = (async () => {
     try {
-      const [ping] = await bare.batch([['PING']]);
-      out.authRequired = ping !== undefined && !ping.ok && needsAuth(ping.error);
-    } finally {
-      bare.close();
+      const conn = await RemoteConnection.open(e, 'redis', {}, { timeoutMs: ctx.timeoutMs });
+      try {
+        const [ping] = await conn.batch([['PING']]);
+        out.authRequired = ping !== undefined && !ping.ok && needsAuth(ping.error);
+      } finally {
+        conn.close();
+      }
+    } catch {
+      // Unreachable: the authenticated attempt says why.
     }
-  } catch {
-    // Unreachable: the authenticated attempt below says why.
-  }
-  const opened = await openAuthenticated(e, 'redis', ctx.creds, ctx.asker, ctx.timeoutMs);
+  })();
+  const [opened] = await Promise.all([openAuthenticated(e, 'redis', ctx.creds, ctx.asker, ctx.timeoutMs), bare]);
   if ('error' in opened) {
     out.error = opened.error;
     return out;
