@@ -3,7 +3,7 @@
 // redis-server processes, the TUI beside the headless engine, the fabric beside haproxy (or the direct connection
 // when haproxy is not installed), soak RSS beside its own level after the warm-up.
 //
-//   npm run bench [-- --json] [--quick] [--only cold,tui,fabric,soak,failover,events,workload,hop]
+//   npm run bench [-- --json] [--quick] [--only cold,tui,fabric,soak,failover,events,workload,hop,attach]
 //                 [--soak-minutes N] [--no-build]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { benchWorkload } from '../src/cluster/clients/bench.js';
 import { LabEmitter } from '../src/cluster/events.js';
 import { resolveServerBinary } from '../src/cluster/process/binaries.js';
 import { Supervisor } from '../src/cluster/process/supervisor.js';
+import { benchAttach } from './bench/attach.js';
 import { benchBareProcesses, benchColdStartCli } from './bench/cold-start.js';
 import { benchEngineIdle } from './bench/engine-idle.js';
 import { benchFabric } from './bench/fabric-hop.js';
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   log(`bench: ${binary.flavor} ${binary.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}`);
   const entry = join(REPO, 'dist', 'cli.js');
-  if ((want('cold') || want('tui')) && !argv.includes('--no-build')) {
+  if ((want('cold') || want('tui') || want('attach')) && !argv.includes('--no-build')) {
     log('bench: production build (tsc -p tsconfig.build.json)…');
     execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
       cwd: REPO,
@@ -341,6 +342,33 @@ async function main(): Promise<void> {
     } finally {
       await r.stop();
     }
+  }
+
+  if (want('attach')) {
+    log('bench: attach to a deployment the lab did not start (1 master, 4 replicas, 3 Sentinels), and inspect it…');
+    const att = await benchAttach({ rounds: quick ? 3 : 7, entry, log });
+    rows.push({
+      figure: 'attach -> first complete view (1 master, 4 replicas, 3 Sentinels the lab did not start)',
+      median: median(att.viewMs),
+      spread: `p95 ${fmt(percentile(att.viewMs, 95))}`,
+      unit: 'ms',
+      target: '<= 500 ms',
+      pass: median(att.viewMs) <= 500,
+      baseline: `discovery alone ${fmt(median(att.discoveryMs))} ms`,
+      ratio: (median(att.viewMs) / median(att.discoveryMs)).toFixed(2),
+      n: att.viewMs.length,
+    });
+    rows.push({
+      figure: 'inspect wall time, Node start included (node dist/cli.js inspect --sentinel …)',
+      median: median(att.inspectMs),
+      spread: `p95 ${fmt(percentile(att.inspectMs, 95))}`,
+      unit: 'ms',
+      target: '<= 2000 ms',
+      pass: median(att.inspectMs) <= 2000,
+      baseline: `node dist/cli.js --version ${fmt(median(att.versionMs))} ms`,
+      ratio: (median(att.inspectMs) / median(att.versionMs)).toFixed(2),
+      n: att.inspectMs.length,
+    });
   }
 
   const machine = {

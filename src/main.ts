@@ -8,6 +8,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { EXIT, reportError } from './commands/exit.js';
 import { type CommonOptions, parsePort } from './commands/options.js';
 import { installOutputGuard } from './commands/output.js';
+import { addSentinelOptions, type SentinelFlags } from './commands/sentinel-options.js';
 import { upCommand } from './commands/up.js';
 import { installUsageErrors } from './commands/usage.js';
 import { UserError } from './errors.js';
@@ -38,7 +39,9 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--sandbox', 'no lesson: just the cluster and the keys')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .action((o: CommonOptions & { lesson?: string; sandbox?: boolean }) => run(defaultCommand(o)));
+    .action((o: CommonOptions & SentinelFlags & { lesson?: string; sandbox?: boolean }) => run(defaultCommand(o)));
+  // On a deployment the lab did not start: the TUI, `watch` and `inspect` (README "Use it on your own deployment").
+  addSentinelOptions(program);
 
   program
     .command('up')
@@ -73,6 +76,16 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .action((kind: string, args: string[], o: CommonOptions & { run?: string }, cmd: Command) =>
       run(import('./commands/do.js').then((m) => m.doCommand(kind, args, { ...cmd.optsWithGlobals(), ...o }))),
     );
+  addSentinelOptions(
+    program
+      .command('inspect')
+      .description(
+        'diagnose a Sentinel deployment the lab did not start (read-only): exit 0 healthy, 1 findings, 2 usage',
+      )
+      .option('--json', 'one JSON document: the deployment and every finding (docs/json.md)'),
+  ).action((o: SentinelFlags & { json?: boolean }, cmd: Command) =>
+    run(import('./commands/inspect.js').then((m) => m.inspectCommand({ ...cmd.optsWithGlobals(), ...o }))),
+  );
 
   const lesson = program.command('lesson').description('guided lessons: list, check, run headless, reset progress');
   const lessons = () => import('./commands/lesson.js');
@@ -161,7 +174,9 @@ function doHelp(): string {
   return ['Actions:', ...ACTION_KINDS.map((k) => `  ${actionUsage(k)}`)].join('\n');
 }
 
-async function defaultCommand(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {
+async function defaultCommand(
+  opts: CommonOptions & SentinelFlags & { lesson?: string; sandbox?: boolean },
+): Promise<number> {
   const { tuiCommand } = await import('./commands/tui.js');
   return tuiCommand(opts);
 }

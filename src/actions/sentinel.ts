@@ -1,5 +1,6 @@
-// Sentinel actions: a manual failover (which Sentinel then carries out itself) and SENTINEL SET on every Sentinel.
-// Failover needs the deployment's failover capability; SENTINEL SET changes settings, so it needs reconfigure.
+// Sentinel actions: a manual failover (which Sentinel then carries out itself), SENTINEL CKQUORUM (can the quorum and
+// a majority be reached?) and SENTINEL SET on every Sentinel. Failover and CKQUORUM need the deployment's failover
+// capability; SENTINEL SET changes settings, so it needs reconfigure.
 import { z } from 'zod';
 import { sentinelNodes, type Topology } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
@@ -34,6 +35,29 @@ export const failover = defineAction({
     if (!s) throw new UserError('there is no Sentinel');
     env.node(s);
     return env.use('failover').failover(s);
+  },
+});
+
+export const ckquorum = defineAction({
+  kind: 'ckquorum',
+  schema: z.strictObject({ kind: z.literal('ckquorum'), sentinel: sentinelRef.optional() }),
+  // Only reads, but it asks a Sentinel of the deployment: the same capability that reaches Sentinel for a failover.
+  requires: 'failover',
+  disruptive: false,
+  normalize: asIs,
+  title: (a, t) => `SENTINEL CKQUORUM via ${askedSentinel(a, t) ?? 'a Sentinel'}`,
+  line: (a) => `SENTINEL CKQUORUM${a.sentinel ? ` via ${a.sentinel}` : ''}`,
+  busy: () => 'asking Sentinel whether the quorum and a majority can be reached…',
+  equivalent: (a, t) => `${cliLine(t, askedSentinel(a, t) ?? 'sentinel')} SENTINEL CKQUORUM ${t.sentinel.masterName}`,
+  check(a, refs, report) {
+    needSentinels('ckquorum', refs, report);
+    if (a.sentinel !== undefined && !refs.sentinels.has(a.sentinel)) report(['sentinel'], unknownNode(a.sentinel));
+  },
+  async execute(a, env) {
+    const s = askedSentinel(a, env.topology);
+    if (!s) throw new UserError('there is no Sentinel');
+    env.node(s);
+    return env.use('failover').ckquorum(s);
   },
 });
 
@@ -82,4 +106,4 @@ export const sentinelSet = defineAction({
   },
 });
 
-export const SENTINEL_ACTIONS = [failover, sentinelSet] as const;
+export const SENTINEL_ACTIONS = [failover, ckquorum, sentinelSet] as const;

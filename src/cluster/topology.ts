@@ -276,7 +276,8 @@ export function nodeIdByAddress(t: Topology, ip: string, port: number): string |
 export function redisCliLine(t: Topology, nodeId: string): string {
   const node = nodeById(t, nodeId);
   const { host, port } = publicAddress(t, nodeId);
-  return node?.kind === 'sentinel'
+  // No password in the topology (a deployment the lab did not start): redis-cli takes it from REDISCLI_AUTH.
+  return node?.kind === 'sentinel' || !t.password
     ? `redis-cli -h ${host} -p ${port}`
     : `redis-cli -h ${host} -p ${port} -a ${t.password}`;
 }

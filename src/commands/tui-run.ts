@@ -8,8 +8,13 @@ import { openLesson } from './lesson-session.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 import { type ServedControl, serveControl } from './serve-control.js';
+import type { SentinelFlags } from './sentinel-options.js';
 
-export async function runLabTui(opts: CommonOptions & { lesson?: string; sandbox?: boolean }): Promise<number> {
+export async function runLabTui(
+  opts: CommonOptions & SentinelFlags & { lesson?: string; sandbox?: boolean },
+): Promise<number> {
+  // A deployment the lab did not start (--sentinel): read-only (tui-remote.ts).
+  if (opts.sentinel) return (await import('./tui-remote.js')).runRemoteTui(opts);
   const binary = await findBinary(opts);
   const lesson = opts.sandbox ? undefined : await openLesson(opts.lesson);
   const shape: TopologyShape | undefined = lesson?.shape;

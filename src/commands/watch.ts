@@ -28,6 +28,7 @@ import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 import { out, watchOutputReader } from './output.js';
 import { selectLab } from './select-lab.js';
+import type { SentinelFlags } from './sentinel-options.js';
 
 /** How often the attached lab's process is checked, besides its control socket (an old lab may have none). */
 const LAB_PID_POLL_MS = 250;
@@ -41,7 +42,11 @@ type Rec =
   | z.input<typeof WatchDetached>;
 type Body<R> = R extends unknown ? Omit<R, 'schemaVersion' | 'ts'> : never;
 
-export async function watchCommand(opts: CommonOptions & { attach?: boolean; run?: string }): Promise<number> {
+export async function watchCommand(
+  opts: CommonOptions & SentinelFlags & { attach?: boolean; run?: string },
+): Promise<number> {
+  // A deployment the lab did not start (--sentinel): read-only, one lab per master (watch-remote.ts).
+  if (opts.sentinel) return (await import('./watch-remote.js')).watchRemote(opts);
   const live =
     opts.attach === false
       ? undefined
@@ -189,7 +194,7 @@ function applyFacts(lab: Lab, id: string, n: NodeFacts): void {
   lab.emitter.emit('node-state', { id, state: n.state, ...(n.pid !== undefined ? { pid: n.pid } : {}), at });
 }
 
-function reportFailover(
+export function reportFailover(
   f: FailoverTimeline,
   seen: Map<string, string>,
   print: (rec: Body<Rec>, human: string) => void,

@@ -20,6 +20,12 @@ export interface Addresses {
   public(id: string): Address;
   /** The node an address names, as Redis or Sentinel reports it (either form); undefined when not one of ours. */
   nodeAt(ip: string, port: number): string | undefined;
+  /**
+   * The password the lab's own probes use at `admin(id)`, when it is not the topology's (a remote deployment's
+   * read-only gateway takes a per-session token there and keeps the real credentials to itself). Absent: the
+   * topology's password for data nodes, none for Sentinels.
+   */
+  auth?(id: string): { password: string } | undefined;
 }
 
 /** Processes the deployment can start, stop and kill (Jepsen's `Kill`). */
@@ -80,6 +86,11 @@ export interface Reconfigure {
 export interface Failover {
   /** Asks `sentinel` to fail over; resolves with its reply. */
   failover(sentinel: string): Promise<string>;
+  /**
+   * Asks `sentinel` whether the quorum and the majority a failover needs can be reached (`SENTINEL CKQUORUM`);
+   * resolves with its answer, `OK …` or `NOQUORUM …`.
+   */
+  ckquorum(sentinel: string): Promise<string>;
   /**
    * The data node's own coordinated failover (the `FAILOVER` command, Redis >= 6.2): `node` pauses writes, waits for
    * a replica (`to`, else the first to catch up) to reach its offset, demotes itself and promotes it. Sentinel is not

@@ -1,7 +1,7 @@
 // Runs one probe per node and one PSUBSCRIBE * per Sentinel, and turns what they see into engine events. It reaches
 // nodes only through the deployment's admin addresses, so it observes any deployment the same way.
 import type { LabEmitter } from '../cluster/events.js';
-import { parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
+import { eventMasterName, parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
 import { RedisProbe } from '../cluster/probes/redis-probe.js';
 import { SentinelProbe } from '../cluster/probes/sentinel-probe.js';
 import { SentinelSubscriber } from '../cluster/probes/sentinel-subscriber.js';
@@ -30,6 +30,7 @@ export class Observer {
     this.emitter = opts.emitter;
     const t = opts.topology;
     const resolve = (ip: string, port: number) => opts.addresses.nodeAt(ip, port);
+    const auth = (id: string) => opts.addresses.auth?.(id);
     for (const n of redisNodes(t)) {
       const a = opts.addresses.admin(n.id);
       this.redis.set(
@@ -38,7 +39,7 @@ export class Observer {
           id: n.id,
           host: a.host,
           port: a.port,
-          password: t.password,
+          password: auth(n.id)?.password ?? t.password,
           intervalMs: opts.intervalMs,
           resolve,
           onObservation: (o) => opts.emitter.emit('redis-probed', o),
@@ -47,6 +48,7 @@ export class Observer {
     }
     for (const n of sentinelNodes(t)) {
       const a = opts.addresses.admin(n.id);
+      const password = auth(n.id)?.password;
       this.sentinels.set(
         n.id,
         new SentinelProbe({
@@ -54,6 +56,7 @@ export class Observer {
           host: a.host,
           port: a.port,
           masterName: t.sentinel.masterName,
+          ...(password !== undefined ? { password } : {}),
           intervalMs: opts.intervalMs,
           resolve,
           onObservation: (o) => opts.emitter.emit('sentinel-probed', o),
@@ -64,7 +67,11 @@ export class Observer {
           sentinelId: n.id,
           host: a.host,
           port: a.port,
+          ...(password !== undefined ? { password } : {}),
           onMessage: (m) => {
+            // A Sentinel monitoring several masters publishes their events too: keep this topology's master's.
+            const about = eventMasterName(m.channel, m.payload);
+            if (about !== undefined && about !== t.sentinel.masterName) return;
             const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
             opts.emitter.emit('sentinel-event', e);
             if (e.channel === '+switch-master') opts.onSwitchMaster();

@@ -29,6 +29,11 @@ export interface LabController {
   unavailable: MissingCapabilities;
   /** Carries out an action; a failure comes back as {ok:false} and is already the action's own record. */
   perform(action: LabAction): Promise<ActionOutcome>;
+  /**
+   * The question to ask before a key carries out `action` (naming the deployment), or undefined to go ahead. Set on a
+   * deployment the lab did not start, where every action it offers is confirmed first.
+   */
+  confirm?(action: LabAction): string | undefined;
   /** Present when a lesson (not the sandbox) is loaded. */
   lesson?: LessonControls;
   /** Export the run (history JSONL + Markdown report); resolves to the written paths. */

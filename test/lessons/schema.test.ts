@@ -106,6 +106,7 @@ describe('valid lessons', () => {
       { kind: 'workload-stop' },
       { kind: 'wait', client: 'B', key: 'order', value: '2', replicas: 1, timeoutMs: 1000 },
       { kind: 'failover', sentinel: 'sentinel-2' },
+      { kind: 'ckquorum', sentinel: 'sentinel-3' },
       { kind: 'sentinel-set', option: 'down-after-milliseconds', value: 300 },
       { kind: 'sentinel-reset', sentinel: 'sentinel-1' },
       { kind: 'server-failover', node: 'redis-1', to: 'redis-2', timeoutMs: 5000 },

@@ -385,6 +385,21 @@ export function parseSwitchMaster(
   return { name, oldIp, oldPort: Number(oldPort), newIp, newPort: Number(newPort) };
 }
 
+/**
+ * The master name an event is about: the master itself, the master of a replica or Sentinel (`@ <name> …`), or the
+ * first word of `+switch-master`; undefined for events about no master (`+new-epoch`, `+vote-for-leader`, `±tilt`).
+ * A Sentinel that monitors several masters publishes all of their events on one connection.
+ */
+export function eventMasterName(channel: string, payload: string): string | undefined {
+  const s = channelSpec(channel);
+  if (s?.shape === 'switch-master') return parseSwitchMaster(payload)?.name;
+  if (s && s.shape !== 'instance') return undefined;
+  const d = parseInstanceDetails(payload);
+  if (!d) return undefined;
+  if (d.master) return d.master.name;
+  return d.type === 'master' ? d.name : undefined;
+}
+
 export interface RawSentinelMessage {
   channel: string;
   payload: string;

@@ -128,6 +128,26 @@ export class RedisProbe {
   }
 }
 
+/** What Redis 6.2 answers to INFO with two sections or CONFIG GET with several parameters (both arrived in 7.0). */
+const SEVERAL_ARGS_REFUSED = /syntax error|wrong number of arguments|unknown subcommand/i;
+
+/** The same round on Redis 6.2: one INFO section and one CONFIG GET parameter per call, joined. */
+async function oneByOne(
+  client: Redis,
+  withServer: boolean,
+): Promise<[[Error | null, unknown], [Error | null, unknown]]> {
+  const params = ['min-replicas-to-write', 'min-replicas-max-lag', 'masterauth'];
+  const sections = withServer ? ['server', 'replication'] : ['replication'];
+  const r = (await client.pipeline(sections.map((x) => ['info', x])).exec()) ?? [];
+  const c = (await client.pipeline(params.map((p) => ['config', 'get', p])).exec()) ?? [];
+  const infoErr = r.find((x) => x[0])?.[0] ?? (r.length < sections.length ? new Error('no INFO reply') : null);
+  const config = c.every((x) => !x[0]) ? c.flatMap((x) => (Array.isArray(x[1]) ? x[1] : [])) : undefined;
+  return [
+    infoErr ? [infoErr, undefined] : [null, r.map((x) => String(x[1])).join('\r\n')],
+    config ? [null, config] : [new Error('CONFIG GET refused'), undefined],
+  ];
+}
+
 async function queryRedis(
   client: Redis,
   id: string,
@@ -142,7 +162,10 @@ async function queryRedis(
     .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
     .dbsize()
     .exec();
-  const [info, config, dbsize] = results ?? [];
+  let [info, config, dbsize] = results ?? [];
+  // Redis 6.2 refuses the 7.0 forms (several INFO sections, several CONFIG GET parameters): ask one by one.
+  const refused = (r: typeof info) => r?.[0] !== undefined && r[0] !== null && SEVERAL_ARGS_REFUSED.test(r[0].message);
+  if (refused(info) || refused(config)) [info, config] = await oneByOne(client, withServer);
   if (!info || info[0]) throw info?.[0] ?? new Error('no INFO reply');
   // CONFIG may be renamed and DBSIZE refuses during LOADING: the rest of the observation still stands.
   return redisObservation(

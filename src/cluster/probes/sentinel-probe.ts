@@ -180,7 +180,10 @@ async function querySentinel(
     const r = results[i];
     return r && !r[0] ? r[1] : undefined;
   };
-  const info = ok(4);
+  // Redis 6.2 takes one INFO section per call (several arrived in 7.0): ask for the sentinel section alone.
+  const refused = results[4]?.[0];
+  const info =
+    refused && /syntax error/i.test(refused.message) ? await client.info('sentinel').catch(() => undefined) : ok(4);
   return sentinelObservation(
     id,
     at,

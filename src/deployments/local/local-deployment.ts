@@ -416,6 +416,22 @@ export class LocalDeployment implements Deployment {
             t.sentinel.masterName,
           ]),
         ),
+      ckquorum: async (sentinel) => {
+        try {
+          return String(
+            await adminCommand(this.addresses.admin(sentinel), undefined, [
+              'SENTINEL',
+              'CKQUORUM',
+              t.sentinel.masterName,
+            ]),
+          );
+        } catch (err) {
+          // NOQUORUM is the check's answer, not a failure to ask.
+          const text = err instanceof Error ? err.message : String(err);
+          if (/^NOQUORUM/.test(text)) return text;
+          throw err;
+        }
+      },
       serverFailover: async (node, opts) => {
         const argv: Array<string | number> = ['FAILOVER'];
         if (opts.to) argv.push('TO', opts.to.host, opts.to.port);

@@ -271,6 +271,15 @@ export const actions = {
     when: notQuitting,
     run: (c) => performAction(c, { kind: 'failover' }),
   },
+  'cluster.ckquorum': {
+    title: 'Can the quorum and a majority be reached? (SENTINEL CKQUORUM mymaster)',
+    group: 'Cluster',
+    keys: ['K'],
+    scope: 'global',
+    performs: ['ckquorum'],
+    when: notQuitting,
+    run: (c) => performAction(c, { kind: 'ckquorum' }),
+  },
   'cluster.minReplicas': {
     title: 'Cycle min-replicas-to-write 0 → 1 → 2 (max-lag 10 s)',
     group: 'Cluster',

@@ -23,9 +23,15 @@ export interface ActionContext {
 /** Only what `when` predicates may look at (also used to filter the footer and help). */
 export type WhenContext = Pick<ActionContext, 'controller' | 'lab' | 'ui' | 'layout'>;
 
-/** Performs a LabAction in the background with immediate feedback; never awaited by render. */
+/**
+ * Performs a LabAction in the background with immediate feedback; never awaited by render. When the controller asks
+ * for a confirmation first (a deployment the lab did not start), a yes/no modal names the deployment.
+ */
 export function performAction(ctx: ActionContext, action: LabAction, busy = actionBusy(action)): void {
-  track(ctx.uiStore, busy, () => ctx.controller.perform(action), { recorded: true });
+  const go = () => track(ctx.uiStore, busy, () => ctx.controller.perform(action), { recorded: true });
+  const question = ctx.controller.confirm?.(action);
+  if (question) uiOps.openModal(ctx.uiStore, { kind: 'confirm', text: question, onConfirm: go });
+  else go();
 }
 
 type Outcome = { ok: boolean; text: string } | undefined;

@@ -1,0 +1,89 @@
+// `watch --sentinel HOST:PORT[,…] [--json]`: streams a Sentinel deployment the lab did not start — every Sentinel's
+// events, the live view and failover timelines, like `watch` on the lab's own cluster — read-only, one lab per
+// master (each record names its master). Ends on Ctrl+C / SIGTERM, leaving the deployment exactly as it was.
+import type { RemoteDeployment } from '../deployments/remote/remote-deployment.js';
+import { endpointText } from '../diagnosis/snapshot.js';
+import type { Lab } from '../engine/lab.js';
+import { formatSummary, summarizeView } from '../engine/view-summary.js';
+import { guardLab } from './lifecycle.js';
+import type { CommonOptions } from './options.js';
+import { discover, openRemoteLab } from './remote-lab.js';
+import type { SentinelFlags } from './sentinel-options.js';
+import { reportFailover } from './watch.js';
+
+export async function watchRemote(opts: CommonOptions & SentinelFlags): Promise<number> {
+  const d = await discover(opts);
+  const labs: Array<Lab<RemoteDeployment>> = [];
+  const guard = guardLab({
+    shutdownSync: () => {
+      for (const l of labs) l.shutdownSync();
+    },
+  });
+  const json = Boolean(opts.json);
+  const several = d.masters.length > 1;
+  const print = (master: string, rec: Record<string, unknown>, human: string) =>
+    process.stdout.write(
+      json
+        ? `${JSON.stringify({ schemaVersion: 1, ts: new Date().toISOString(), master, ...rec })}\n`
+        : `${several ? `[${master}] ` : ''}${human}\n`,
+    );
+  const time = () => new Date().toISOString().slice(11, 23);
+  const unsubscribe: Array<() => void> = [];
+  try {
+    for (const master of d.masters) {
+      const lab = await openRemoteLab(d, master);
+      labs.push(lab);
+      const dep = lab.deployment;
+      const nodes = dep.topology.nodes.map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        address: endpointText(dep.addresses.public(n.id)),
+      }));
+      print(
+        master,
+        { type: 'status', attached: true, remote: true, deployment: dep.label, runId: lab.runId, nodes },
+        `attached read-only to ${dep.label}: ${nodes.map((n) => `${n.id} ${n.address}`).join(', ')}`,
+      );
+      lab.emitter.on('sentinel-event', (e) =>
+        print(
+          master,
+          {
+            type: 'event',
+            sentinel: e.sentinelId,
+            channel: e.channel,
+            payload: e.payload,
+            gloss: e.gloss,
+            severity: e.severity,
+          },
+          `${time()} ${e.sentinelId} ${e.channel} ${e.payload}\n             ${e.gloss}`,
+        ),
+      );
+      let lastView = '';
+      let noticeSeq = 0;
+      const seenPhases = new Map<string, number>();
+      const onState = () => {
+        const s = lab.store.getState();
+        const v = summarizeView(s);
+        const key = JSON.stringify(v);
+        if (key !== lastView) {
+          lastView = key;
+          print(master, { type: 'view', view: v }, `${time()} view: ${formatSummary(v)}`);
+        }
+        for (const f of s.failovers) reportFailover(f, seenPhases, (rec, human) => print(master, rec, human));
+        for (const n of s.notices) {
+          if (n.seq <= noticeSeq) continue;
+          noticeSeq = n.seq;
+          print(master, { type: 'notice', level: n.level, text: n.text }, `${time()} ${n.level}: ${n.text}`);
+        }
+      };
+      unsubscribe.push(lab.store.subscribe(onState));
+      onState();
+    }
+    await guard.signalled;
+    return 0;
+  } finally {
+    for (const u of unsubscribe) u();
+    for (const l of labs) await l.shutdown();
+    guard.dispose();
+  }
+}

@@ -1,0 +1,444 @@
+// Pure: a raw snapshot (snapshot.ts) interpreted into facts about a deployment — who is a Sentinel, which masters
+// they monitor, which data nodes each master has, and what each of them says — with the node ids the lab shows:
+// `sentinel-1`… in address order over every Sentinel found, and per master `redis-1`… in address order over every data
+// node any Sentinel names for it (or its master lists as a replica). Tolerant of Redis 6.2–7.x and Valkey spellings
+// (the parsers of cluster/observe/parse-info.ts).
+import {
+  fieldsOf,
+  parseConfigGet,
+  parseInfoSections,
+  parseMasterAddr,
+  parseReplicationInfo,
+  parseRole,
+  parseSentinelInfo,
+  parseSentinelInstances,
+  parseSentinelMaster,
+  parseServerInfo,
+  type ResolveAddress,
+} from '../cluster/observe/parse-info.js';
+import type { ReplicationInfo, RoleReply, SentinelInstanceInfo, SentinelMasterInfo } from '../cluster/observe/types.js';
+import {
+  type Endpoint,
+  endpointText,
+  type RawClock,
+  type RawNode,
+  type RawReply,
+  type RawSentinel,
+  type RawSnapshot,
+} from './snapshot.js';
+
+export interface ServerFact {
+  /** `redis` or `valkey`. */
+  name: string;
+  /** The real version (Valkey's own, not its frozen `redis_version`). */
+  version?: string;
+  runId?: string;
+  /** `tcp_port`: the port the process itself listens on. */
+  tcpPort?: number;
+  uptimeSec?: number;
+}
+
+export interface ClockFact {
+  /** The node's clock minus this machine's (ms), from TIME. */
+  offsetMs: number;
+  /** Half the round trip: the offset is known to within this. */
+  uncertaintyMs: number;
+}
+
+/** What one Sentinel says about one master name. */
+export interface SentinelView {
+  /** GET-MASTER-ADDR-BY-NAME: the master it names right now. */
+  named?: Endpoint;
+  /** Its SENTINEL MASTERS entry for the name (settings, flags, counts). */
+  master?: SentinelMasterInfo;
+  replicas: SentinelInstanceInfo[];
+  sentinels: SentinelInstanceInfo[];
+  /** SENTINEL CKQUORUM: its own verdict (OK / NOQUORUM …). */
+  ckquorum?: { ok: boolean; text: string };
+}
+
+export interface SentinelFact {
+  id: string;
+  endpoint: Endpoint;
+  /** Other addresses the same Sentinel (same myid) was found under. */
+  aliases: Endpoint[];
+  seed: boolean;
+  reachable: boolean;
+  error?: string;
+  server?: ServerFact;
+  myId?: string;
+  tilt?: boolean;
+  tiltSinceSec?: number;
+  clock?: ClockFact;
+  /** Master names it monitors. */
+  monitors: string[];
+  views: Record<string, SentinelView>;
+}
+
+export interface NodeConfig {
+  save?: string;
+  appendonly?: string;
+  minReplicasToWrite?: number;
+  minReplicasMaxLagSec?: number;
+  /** Whether `masterauth` (Valkey: `primaryauth`) is set; undefined when CONFIG GET was refused. */
+  hasMasterauth?: boolean;
+  replicaPriority?: number;
+  announceIp?: string;
+  announcePort?: number;
+}
+
+export interface NodeFact {
+  endpoint: Endpoint;
+  reachable: boolean;
+  error?: string;
+  /** Answers PING without credentials with NOAUTH. */
+  authRequired?: boolean;
+  server?: ServerFact;
+  role?: RoleReply;
+  replication?: ReplicationInfo;
+  /** Raw `INFO replication` fields (e.g. `slave_priority`), for evidence. */
+  replicationFields?: Record<string, string>;
+  aofEnabled?: boolean;
+  config: NodeConfig;
+  clock?: ClockFact;
+}
+
+export interface MasterFact {
+  name: string;
+  /** Ids of the Sentinels that monitor it, in id order. */
+  sentinels: string[];
+  /** Its data nodes, `redis-1`… in address order. */
+  nodes: Array<{ id: string; endpoint: Endpoint }>;
+}
+
+export interface Facts {
+  takenAt: number;
+  tookMs: number;
+  seeds: Endpoint[];
+  masterName?: string;
+  sentinels: SentinelFact[];
+  /** Every data node, in address order. */
+  nodes: NodeFact[];
+  /** Every master name, sorted. */
+  masters: MasterFact[];
+}
+
+/** Address order: IPv4 numerically, then anything else as text; then the port. */
+export function compareEndpoints(a: Endpoint, b: Endpoint): number {
+  const v4 = (h: string) => (/^\d+\.\d+\.\d+\.\d+$/.test(h) ? h.split('.').map(Number) : undefined);
+  const x = v4(a.host);
+  const y = v4(b.host);
+  if (x && y) {
+    for (let i = 0; i < 4; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  } else if (x || y) return x ? -1 : 1;
+  else if (a.host !== b.host) return a.host < b.host ? -1 : 1;
+  return a.port - b.port;
+}
+
+export function sameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
+  return a !== undefined && b !== undefined && a.host === b.host && a.port === b.port;
+}
+
+const value = (r: RawReply | undefined): unknown => (r?.ok ? r.value : undefined);
+const text = (r: RawReply | undefined): string | undefined => {
+  const v = value(r);
+  return typeof v === 'string' ? v : undefined;
+};
+
+function serverFact(info: string | undefined): ServerFact | undefined {
+  if (info === undefined) return undefined;
+  const s = parseServerInfo(info);
+  const f = parseInfoSections(info);
+  const out: ServerFact = { name: s.serverName };
+  const version = s.valkeyVersion ?? s.redisVersion;
+  if (version !== undefined) out.version = version;
+  if (s.runId !== undefined) out.runId = s.runId;
+  const port = Number(f.tcp_port);
+  if (f.tcp_port !== undefined && Number.isInteger(port)) out.tcpPort = port;
+  const up = Number(f.uptime_in_seconds);
+  if (f.uptime_in_seconds !== undefined && Number.isFinite(up)) out.uptimeSec = up;
+  return out;
+}
+
+/** The node's clock in ms from TIME (`[seconds, microseconds]`) or INFO server (`server_time_usec`). */
+function remoteMs(v: unknown): number | undefined {
+  if (Array.isArray(v) && v.length >= 2) {
+    const ms = Number(String(v[0])) * 1000 + Number(String(v[1])) / 1000;
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  if (typeof v === 'string') {
+    const usec = Number(parseInfoSections(v).server_time_usec);
+    return Number.isFinite(usec) && usec > 0 ? usec / 1000 : undefined;
+  }
+  return undefined;
+}
+
+function clockFact(c: RawClock | undefined): ClockFact | undefined {
+  const ms = c ? remoteMs(value(c.reply)) : undefined;
+  if (!c || ms === undefined) return undefined;
+  const remote = ms;
+  return {
+    offsetMs: Math.round(remote - (c.beforeMs + c.afterMs) / 2),
+    uncertaintyMs: Math.ceil((c.afterMs - c.beforeMs) / 2) + 1,
+  };
+}
+
+function ckquorumFact(r: RawReply | undefined): { ok: boolean; text: string } | undefined {
+  if (!r) return undefined;
+  if (r.ok) return { ok: true, text: String(r.value) };
+  return { ok: false, text: r.error };
+}
+
+function num(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function nodeConfig(raw: RawNode['config']): NodeConfig {
+  const all: Record<string, string> = {};
+  for (const r of Object.values(raw)) if (r.ok) Object.assign(all, parseConfigGet(r.value));
+  const pick = (...names: string[]) => {
+    for (const n of names) if (all[n] !== undefined) return all[n];
+    return undefined;
+  };
+  const out: NodeConfig = {};
+  const save = pick('save');
+  if (save !== undefined) out.save = save;
+  const aof = pick('appendonly');
+  if (aof !== undefined) out.appendonly = aof;
+  const toWrite = num(pick('min-replicas-to-write', 'min-slaves-to-write'));
+  if (toWrite !== undefined) out.minReplicasToWrite = toWrite;
+  const maxLag = num(pick('min-replicas-max-lag', 'min-slaves-max-lag'));
+  if (maxLag !== undefined) out.minReplicasMaxLagSec = maxLag;
+  // Valkey reports its canonical name `primaryauth` when asked for everything.
+  const auth = pick('masterauth', 'primaryauth');
+  if (auth !== undefined) out.hasMasterauth = auth !== '';
+  const prio = num(pick('replica-priority', 'slave-priority'));
+  if (prio !== undefined) out.replicaPriority = prio;
+  const ip = pick('replica-announce-ip', 'slave-announce-ip');
+  if (ip) out.announceIp = ip;
+  const port = num(pick('replica-announce-port', 'slave-announce-port'));
+  if (port) out.announcePort = port;
+  return out;
+}
+
+function nodeFact(n: RawNode): NodeFact {
+  const out: NodeFact = { endpoint: n.endpoint, reachable: n.error === undefined, config: nodeConfig(n.config) };
+  if (n.error !== undefined) out.error = n.error;
+  if (n.authRequired !== undefined) out.authRequired = n.authRequired;
+  const server = serverFact(text(n.infoServer));
+  if (server) out.server = server;
+  const repl = text(n.infoReplication);
+  if (repl !== undefined) {
+    out.replication = parseReplicationInfo(repl);
+    out.replicationFields = parseInfoSections(repl);
+  }
+  const role = value(n.role);
+  if (role !== undefined) {
+    try {
+      out.role = parseRole(role);
+    } catch {
+      // An unexpected ROLE shape leaves the role to INFO.
+    }
+  }
+  const pers = text(n.infoPersistence);
+  if (pers !== undefined) {
+    const f = parseInfoSections(pers);
+    if (f.aof_enabled !== undefined) out.aofEnabled = f.aof_enabled === '1';
+  }
+  const clock = clockFact(n.clock);
+  if (clock) out.clock = clock;
+  return out;
+}
+
+/** Parses one Sentinel; ids and address resolution are filled in by factsFrom. */
+function sentinelFact(s: RawSentinel, id: string, resolveFor: (master: string) => ResolveAddress): SentinelFact {
+  const out: SentinelFact = {
+    id,
+    endpoint: s.endpoint,
+    aliases: [],
+    seed: s.seed,
+    reachable: s.error === undefined,
+    monitors: [],
+    views: {},
+  };
+  if (s.error !== undefined) out.error = s.error;
+  const server = serverFact(text(s.infoServer));
+  if (server) out.server = server;
+  const info = text(s.infoSentinel);
+  if (info !== undefined) {
+    const si = parseSentinelInfo(info);
+    out.tilt = si.tilt;
+    if (si.tiltSinceSec !== undefined) out.tiltSinceSec = si.tiltSinceSec;
+  }
+  const myId = value(s.myId);
+  if (typeof myId === 'string' && myId) out.myId = myId;
+  const clock = clockFact(s.clock);
+  if (clock) out.clock = clock;
+  const masters = new Map<string, unknown>();
+  const mv = value(s.masters);
+  if (Array.isArray(mv)) for (const m of mv) masters.set(fieldsOf(m).name ?? '', m);
+  out.monitors = [...masters.keys()].filter(Boolean).sort();
+  for (const name of new Set([...out.monitors, ...Object.keys(s.views)])) {
+    const raw = s.views[name] ?? {};
+    const resolve = resolveFor(name);
+    const view: SentinelView = {
+      replicas: parseSentinelInstances(value(raw.replicas), resolve),
+      sentinels: parseSentinelInstances(value(raw.sentinels), resolve),
+    };
+    const addr = parseMasterAddr(value(raw.addr));
+    if (addr) view.named = { host: addr.ip, port: addr.port };
+    const m = masters.get(name);
+    if (m !== undefined) view.master = parseSentinelMaster(m, resolve);
+    const ck = ckquorumFact(raw.ckquorum);
+    if (ck) view.ckquorum = ck;
+    out.views[name] = view;
+  }
+  return out;
+}
+
+/** Endpoints any Sentinel names for `name` (its master, GET-MASTER-ADDR-BY-NAME, its replicas). */
+function namedFor(name: string, sentinels: readonly RawSentinel[]): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const s of sentinels) {
+    const mv = value(s.masters);
+    if (Array.isArray(mv)) {
+      for (const m of mv) {
+        const f = fieldsOf(m);
+        const port = Number(f.port);
+        if (f.name === name && f.ip && port > 0) out.push({ host: f.ip, port });
+      }
+    }
+    const v = s.views[name];
+    if (!v) continue;
+    const addr = parseMasterAddr(value(v.addr));
+    if (addr) out.push({ host: addr.ip, port: addr.port });
+    for (const r of parseSentinelInstances(value(v.replicas)))
+      if (r.ip && r.port > 0) out.push({ host: r.ip, port: r.port });
+  }
+  return out;
+}
+
+/** Interprets a raw snapshot. Pure. */
+export function factsFrom(raw: RawSnapshot): Facts {
+  const nodes = raw.nodes.map(nodeFact).sort((a, b) => compareEndpoints(a.endpoint, b.endpoint));
+  const nodeAt = (e: Endpoint) => nodes.find((n) => sameEndpoint(n.endpoint, e));
+
+  // Master names: what any Sentinel monitors (or was asked about).
+  const names = new Set<string>();
+  for (const s of raw.sentinels) {
+    for (const n of Object.keys(s.views)) names.add(n);
+    const mv = value(s.masters);
+    if (Array.isArray(mv)) for (const m of mv) if (fieldsOf(m).name) names.add(fieldsOf(m).name ?? '');
+  }
+  if (raw.masterName !== undefined) for (const n of [...names]) if (n !== raw.masterName) names.delete(n);
+
+  // Data nodes per master: named by a Sentinel, plus the replicas a node of it that reports role master lists.
+  const perMaster = new Map<string, Array<{ id: string; endpoint: Endpoint }>>();
+  for (const name of names) {
+    const eps: Endpoint[] = [];
+    const push = (e: Endpoint) => {
+      if (!eps.some((x) => sameEndpoint(x, e))) eps.push(e);
+    };
+    for (const e of namedFor(name, raw.sentinels)) push(e);
+    for (const e of [...eps]) {
+      const r = nodeAt(e)?.replication;
+      if (r?.role === 'master')
+        for (const rep of r.replicas) if (rep.ip && rep.port > 0) push({ host: rep.ip, port: rep.port });
+    }
+    eps.sort(compareEndpoints);
+    perMaster.set(
+      name,
+      eps.map((endpoint, i) => ({ id: `redis-${i + 1}`, endpoint })),
+    );
+  }
+
+  // Sentinels: one per myid (the same Sentinel may be reachable under two addresses), in address order.
+  const sorted = [...raw.sentinels].sort((a, b) => {
+    if (a.seed !== b.seed && value(a.myId) !== undefined && value(a.myId) === value(b.myId)) return a.seed ? -1 : 1;
+    return compareEndpoints(a.endpoint, b.endpoint);
+  });
+  const kept: RawSentinel[] = [];
+  const aliases = new Map<RawSentinel, Endpoint[]>();
+  for (const s of sorted) {
+    const id = value(s.myId);
+    const twin = typeof id === 'string' && id ? kept.find((k) => value(k.myId) === id) : undefined;
+    if (twin) aliases.set(twin, [...(aliases.get(twin) ?? []), s.endpoint]);
+    else kept.push(s);
+  }
+  kept.sort((a, b) => compareEndpoints(a.endpoint, b.endpoint));
+  const sentinelEndpoints = kept.map((s, i) => ({
+    id: `sentinel-${i + 1}`,
+    endpoints: [s.endpoint, ...(aliases.get(s) ?? [])],
+  }));
+
+  const resolveFor =
+    (master: string): ResolveAddress =>
+    (ip, port) => {
+      const e = { host: ip, port };
+      const n = perMaster.get(master)?.find((x) => sameEndpoint(x.endpoint, e));
+      if (n) return n.id;
+      return sentinelEndpoints.find((s) => s.endpoints.some((x) => sameEndpoint(x, e)))?.id;
+    };
+
+  const sentinels = kept.map((s, i) => {
+    const f = sentinelFact(s, `sentinel-${i + 1}`, resolveFor);
+    f.aliases = aliases.get(s) ?? [];
+    if (raw.masterName !== undefined) {
+      for (const n of Object.keys(f.views)) if (n !== raw.masterName) delete f.views[n];
+    }
+    return f;
+  });
+
+  const masters: MasterFact[] = [...names].sort().map((name) => ({
+    name,
+    sentinels: sentinels.filter((s) => s.views[name] !== undefined).map((s) => s.id),
+    nodes: perMaster.get(name) ?? [],
+  }));
+
+  return {
+    takenAt: raw.takenAt,
+    tookMs: raw.tookMs,
+    seeds: raw.seeds,
+    ...(raw.masterName !== undefined ? { masterName: raw.masterName } : {}),
+    sentinels,
+    nodes,
+    masters,
+  };
+}
+
+/**
+ * The master the Sentinels name for `name`: what a strict majority of the answering ones name; else the one named
+ * node that reports role master; else what strictly more of them name than anything else; else none.
+ */
+export function namedMaster(f: Facts, name: string): Endpoint | undefined {
+  const named = f.sentinels.flatMap((s) => {
+    const e = s.views[name]?.named;
+    return s.reachable && e ? [e] : [];
+  });
+  const distinct: Endpoint[] = [];
+  for (const e of named) if (!distinct.some((d) => sameEndpoint(d, e))) distinct.push(e);
+  const votes = (e: Endpoint) => named.filter((x) => sameEndpoint(x, e)).length;
+  const majority = distinct.find((e) => votes(e) > named.length / 2);
+  if (majority) return majority;
+  const masters = distinct.filter((e) => nodeAtEndpoint(f, e)?.replication?.role === 'master');
+  if (masters.length === 1) return masters[0];
+  const [top, second] = [...distinct].sort((a, b) => votes(b) - votes(a));
+  return top && (!second || votes(top) > votes(second)) ? top : undefined;
+}
+
+/** The node fact at an endpoint. */
+export function nodeAtEndpoint(f: Facts, e: Endpoint | undefined): NodeFact | undefined {
+  return e ? f.nodes.find((n) => sameEndpoint(n.endpoint, e)) : undefined;
+}
+
+/** `redis-2 (10.0.0.5:6380)` for a master's node, or the bare address. */
+export function nodeLabel(m: MasterFact | undefined, e: Endpoint): string {
+  const n = m?.nodes.find((x) => sameEndpoint(x.endpoint, e));
+  return n ? `${n.id} (${endpointText(e)})` : endpointText(e);
+}
+
+export function sentinelLabel(s: SentinelFact): string {
+  return `${s.id} (${endpointText(s.endpoint)})`;
+}
