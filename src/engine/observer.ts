@@ -54,6 +54,7 @@ export class Observer {
           host: a.host,
           port: a.port,
           masterName: t.sentinel.masterName,
+          password: t.sentinelAuth.password,
           intervalMs: opts.intervalMs,
           resolve,
           onObservation: (o) => opts.emitter.emit('sentinel-probed', o),
@@ -64,6 +65,7 @@ export class Observer {
           sentinelId: n.id,
           host: a.host,
           port: a.port,
+          password: t.sentinelAuth.password,
           onMessage: (m) => {
             const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
             opts.emitter.emit('sentinel-event', e);
