@@ -36,7 +36,16 @@ export type ListenerSpec = {
 export type FabricEvents = {
   'fault-applied': [fault: ActiveFault];
   'fault-healed': [fault: ActiveFault];
+  /** A host's listeners moved: published `portOffset` above their own ports (0: back at their own ports). */
+  remapped: [change: { host: string; portOffset: number }];
 };
+
+/** One node's listener: where it listens now (its own port, or that plus a NAT offset). */
+interface Listener {
+  spec: ListenerSpec;
+  server: Server;
+  port: number;
+}
 
 export class Fabric extends EventEmitter<FabricEvents> {
   private readonly hostIds: string[];
@@ -45,6 +54,10 @@ export class Fabric extends EventEmitter<FabricEvents> {
   private readonly clock = (): number => performance.now();
   private readonly links = new Map<string, Link>();
   private readonly servers = new Set<Server>();
+  /** Each node's current listener (port 0 listeners, as in tests, are not remappable). */
+  private readonly nodeListeners = new Map<string, Listener>();
+  /** Hosts published at a port offset (the lab's NAT), by host id. */
+  private readonly offsets = new Map<string, number>();
   private readonly conns = new Set<ProxiedConnection>();
   /** Nodes whose process is starting: connections to them are accepted and wait, see hold(). */
   private readonly heldNodes = new Set<string>();
@@ -75,17 +88,62 @@ export class Fabric extends EventEmitter<FabricEvents> {
   }
 
   /** Starts forwarding listenIp:listenPort to targetIp:targetPort; port 0 picks a free port. */
-  listen(spec: ListenerSpec): Promise<{ port: number }> {
-    if (this.closing) return Promise.reject(new InternalError('fabric is closed'));
-    if (!this.hostIds.includes(spec.host)) {
-      return Promise.reject(new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`));
-    }
+  async listen(spec: ListenerSpec): Promise<{ port: number }> {
+    if (this.closing) throw new InternalError('fabric is closed');
+    if (!this.hostIds.includes(spec.host))
+      throw new UserError(`host: unknown host "${spec.host}" for node ${spec.nodeId}`);
     if (spec.held) this.hold(spec.nodeId);
+    const offset = spec.listenPort === 0 ? 0 : (this.offsets.get(spec.host) ?? 0);
+    const { server, port } = await this.open(spec, spec.listenPort + offset);
+    this.nodeListeners.set(spec.nodeId, { spec, server, port });
+    return { port };
+  }
+
+  /**
+   * Publishes every node of `host` at its own port plus `portOffset` (the lab's NAT, like `docker run -p 6581:6381`),
+   * or back at its own port with 0. Nothing listens at the old port afterwards, so a caller that still uses it is
+   * refused, and the connections that came in through it are closed (as when a container is recreated with new
+   * port mappings). All new listeners are opened before any old one closes: a busy port changes nothing.
+   */
+  async remapHost(host: string, portOffset: number): Promise<void> {
+    if (this.closing) throw new InternalError('fabric is closed');
+    if (!this.hostIds.includes(host)) throw new UserError(`host: unknown host "${host}"`);
+    if (!Number.isSafeInteger(portOffset) || portOffset < 0) throw new InternalError('portOffset must be >= 0');
+    const moving = [...this.nodeListeners.values()].filter(
+      (l) => l.spec.host === host && l.spec.listenPort !== 0 && l.port !== l.spec.listenPort + portOffset,
+    );
+    const opened: Array<{ listener: Listener; server: Server; port: number }> = [];
+    try {
+      for (const l of moving)
+        opened.push({ listener: l, ...(await this.open(l.spec, l.spec.listenPort + portOffset)) });
+    } catch (err) {
+      await Promise.all(opened.map((o) => closeServer(o.server)));
+      for (const o of opened) this.servers.delete(o.server);
+      throw err;
+    }
+    if (portOffset === 0) this.offsets.delete(host);
+    else this.offsets.set(host, portOffset);
+    const nodes = new Set(moving.map((l) => l.spec.nodeId));
+    for (const conn of [...this.conns]) if (nodes.has(conn.nodeId)) conn.destroy();
+    for (const o of opened) {
+      this.servers.delete(o.listener.server);
+      void closeServer(o.listener.server);
+      this.nodeListeners.set(o.listener.spec.nodeId, { spec: o.listener.spec, server: o.server, port: o.port });
+    }
+    this.emit('remapped', { host, portOffset });
+  }
+
+  /** Hosts published at a port offset, with the offset. */
+  remapped(): Record<string, number> {
+    return Object.fromEntries(this.offsets);
+  }
+
+  private open(spec: ListenerSpec, listenPort: number): Promise<{ server: Server; port: number }> {
     // Paused: the connection re-wraps the socket to read it through a reused buffer (ProxiedConnection).
     const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) =>
       this.accept(socket, spec),
     );
-    const where = `${spec.listenIp}:${spec.listenPort}`;
+    const where = `${spec.listenIp}:${listenPort}`;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         server.close();
@@ -98,7 +156,7 @@ export class Fabric extends EventEmitter<FabricEvents> {
         );
       };
       server.once('error', onError);
-      server.listen({ host: spec.listenIp, port: spec.listenPort }, () => {
+      server.listen({ host: spec.listenIp, port: listenPort }, () => {
         server.off('error', onError);
         // Accept-time errors (EMFILE...) must not crash the lab; the caller just sees no answer.
         server.on('error', () => {});
@@ -108,7 +166,7 @@ export class Fabric extends EventEmitter<FabricEvents> {
           return;
         }
         this.servers.add(server);
-        resolve({ port: (server.address() as AddressInfo).port });
+        resolve({ server, port: (server.address() as AddressInfo).port });
       });
     });
   }
@@ -261,3 +319,7 @@ function normalizeIp(ip: string | undefined): string | undefined {
 }
 
 function ignore(): void {}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
