@@ -62,6 +62,9 @@ const FACTS: ReadonlyArray<keyof LabEvents> = [
   'client-result',
   'workload',
   'notification',
+  'heartbeat',
+  'nat-changed',
+  'client-target',
 ];
 
 export function bindLab(
@@ -174,7 +177,7 @@ export function reduceBatch(
         // What was gathered of the old cluster is folded first, so none of it lands after the clearing.
         next = foldGathered(next, gathered);
         gathered = emptyGathered();
-        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [] });
+        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [], nat: {}, clientTargets: {} });
         break;
       case 'node-state': {
         const e = q.args[0];
@@ -255,6 +258,20 @@ export function reduceBatch(
       case 'notification':
         patch({ notifications: appendBounded(next.notifications, [q.args[0]], LIMITS.notifications) });
         break;
+      case 'heartbeat':
+        patch({ heartbeat: { ...q.args[0] } });
+        break;
+      case 'nat-changed': {
+        const { host, portOffset } = q.args[0];
+        const { [host]: _was, ...rest } = next.nat;
+        patch({ nat: portOffset === 0 ? rest : { ...rest, [host]: portOffset } });
+        break;
+      }
+      case 'client-target': {
+        const { client, target } = q.args[0];
+        patch({ clientTargets: { ...next.clientTargets, [client]: target } });
+        break;
+      }
       case 'fold-input':
         // A fold sees every fact queued before its input.
         next = foldGathered(next, gathered);
