@@ -39,17 +39,26 @@ describe('misconfigure menu model', () => {
         ['decommission:redis-2', 'running', false],
         ['announce:redis-2', '6380', false],
         ['nat:host-2', 'none (ports 1:1)', false],
+        ['client:A', 'asks the Sentinels', false],
+        ['heartbeat', 'off', false],
       ],
     );
+    assert.deepEqual(m.here[5]?.action, { kind: 'client-target', client: 'A', target: 'redis-2' });
+    assert.deepEqual(m.here[6]?.action, { kind: 'heartbeat', running: true });
     assert.deepEqual(m.here[0]?.action, { kind: 'masterauth', node: 'redis-2', enabled: false });
     assert.deepEqual(m.here[4]?.action, { kind: 'nat', host: 'host-2', enabled: true });
-    // The master without persistence is the one misconfiguration of the default lab (the reboot lesson).
+    // The default lab's misconfigurations: the note's client B pinned to the master's address, and the master
+    // without persistence (the reboot lesson).
     assert.deepEqual(
       m.elsewhere.map((e) => [e.id, e.verb]),
-      [['persistence:redis-1', 'turn it on']],
+      [
+        ['client:B', 'ask the Sentinels instead'],
+        ['persistence:redis-1', 'turn it on'],
+      ],
     );
-    assert.equal(entryCount(m), 6);
-    assert.equal(entryAt(m, 5)?.id, 'persistence:redis-1');
+    assert.deepEqual(m.elsewhere[0]?.action, { kind: 'client-target', client: 'B', target: 'sentinel' });
+    assert.equal(entryCount(m), 9);
+    assert.equal(entryAt(m, 8)?.id, 'persistence:redis-1');
   });
 
   it('once in place, the entry offers its undo, and the menu lists it from any other node', () => {
@@ -81,7 +90,13 @@ describe('misconfigure menu model', () => {
     assert.deepEqual(by('announce:redis-3')?.action, { kind: 'announce-port', node: 'redis-3', published: true });
     assert.deepEqual(by('nat:host-3')?.action, { kind: 'nat', host: 'host-3', enabled: false });
     const elsewhere = misconfigureMenu(s, 'redis-1').elsewhere.map((e) => e.id);
-    assert.deepEqual(elsewhere, ['masterauth:redis-3', 'announce:redis-3', 'nat:host-3', 'decommission:redis-4']);
+    assert.deepEqual(elsewhere, [
+      'client:B',
+      'masterauth:redis-3',
+      'announce:redis-3',
+      'nat:host-3',
+      'decommission:redis-4',
+    ]);
     const gone = misconfigureMenu(s, 'redis-4').here.find((e) => e.id === 'decommission:redis-4');
     assert.equal(gone?.now, 'stopped, still listed by sentinel-1');
     assert.deepEqual(gone?.action, { kind: 'restart', node: 'redis-4' });

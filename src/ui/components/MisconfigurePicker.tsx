@@ -14,8 +14,9 @@ export function MisconfigurePicker({ width, height, cursor }: { width: number; h
   const theme = useTheme();
   const unavailable = useController().unavailable;
   const selected = useUi((s) => s.selectedNode);
+  const client = useUi((s) => s.client);
   const topology = useLab((s) => s.topology);
-  const menu = useLabView((s) => misconfigureMenu(s, selected, unavailable));
+  const menu = useLabView((s) => misconfigureMenu(s, selected, unavailable, client));
   const chosen = entryAt(menu, cursor);
   let index = 0;
   const row = (e: MisconfigEntry): ReactNode => {

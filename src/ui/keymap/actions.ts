@@ -788,7 +788,13 @@ export const actions = {
     group: 'Misconfigure',
     keys: ['up', 'k'],
     scope: 'modal:misconfigure',
-    run: (c) => cursorMove(c, 'misconfigure', -1, Math.max(1, entryCount(misconfigureMenu(c.lab, c.ui.selectedNode)))),
+    run: (c) =>
+      cursorMove(
+        c,
+        'misconfigure',
+        -1,
+        Math.max(1, entryCount(misconfigureMenu(c.lab, c.ui.selectedNode, {}, c.ui.client))),
+      ),
   },
   'misconfigure.down': {
     title: 'Next entry',
@@ -796,7 +802,13 @@ export const actions = {
     keys: ['down', 'j'],
     scope: 'modal:misconfigure',
     footer: 'entry',
-    run: (c) => cursorMove(c, 'misconfigure', 1, Math.max(1, entryCount(misconfigureMenu(c.lab, c.ui.selectedNode)))),
+    run: (c) =>
+      cursorMove(
+        c,
+        'misconfigure',
+        1,
+        Math.max(1, entryCount(misconfigureMenu(c.lab, c.ui.selectedNode, {}, c.ui.client))),
+      ),
   },
   'misconfigure.apply': {
     title: 'Do it (or undo it)',
@@ -809,7 +821,7 @@ export const actions = {
     run: (c) => {
       const m = c.ui.modal;
       if (m?.kind !== 'misconfigure') return;
-      const e = entryAt(misconfigureMenu(c.lab, c.ui.selectedNode, c.controller.unavailable), m.cursor);
+      const e = entryAt(misconfigureMenu(c.lab, c.ui.selectedNode, c.controller.unavailable, c.ui.client), m.cursor);
       if (!e) return;
       if (e.unavailable) return uiOps.notice(c.uiStore, 'info', e.unavailable);
       uiOps.closeModal(c.uiStore);

@@ -4,7 +4,7 @@
 // misconfigured elsewhere in the cluster, each with its undo. Every entry carries the action, so the picker shows the
 // real command it stands for (describeAction) and the keymap performs exactly that.
 import { type LabAction, requiredCapability } from '../../actions/catalog.js';
-import { NAT_PORT_OFFSET, type NodeSpec, natPort } from '../../cluster/topology.js';
+import { type ClientName, NAT_PORT_OFFSET, type NodeSpec, natPort } from '../../cluster/topology.js';
 import type { MissingCapabilities } from '../../deployments/deployment.js';
 import type { LabState } from '../../state/store.js';
 
@@ -137,8 +137,51 @@ function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry
   return out;
 }
 
+/**
+ * The application clients' part: the current client pinned to the selected data node (a client configured with a
+ * plain address) or asking the Sentinels again, and both clients writing on a timer to watch what each sees.
+ */
+function clientEntries(s: LabState, node: NodeSpec, client: ClientName): Omit<MisconfigEntry, 'unavailable'>[] {
+  const out: Omit<MisconfigEntry, 'unavailable'>[] = [];
+  const target = s.clientTargets[client] ?? s.topology.clients[client].target;
+  if (target.kind === 'node') {
+    out.push({
+      id: `client:${client}`,
+      subject: `client ${client}`,
+      now: `pinned to ${target.node}`,
+      misconfigured: true,
+      verb: 'ask the Sentinels instead',
+      action: { kind: 'client-target', client, target: 'sentinel' },
+    });
+  } else if (node.kind === 'redis') {
+    out.push({
+      id: `client:${client}`,
+      subject: `client ${client}`,
+      now: 'asks the Sentinels',
+      misconfigured: false,
+      verb: `pin it to ${node.id}`,
+      action: { kind: 'client-target', client, target: node.id },
+    });
+  }
+  const hb = s.heartbeat;
+  out.push({
+    id: 'heartbeat',
+    subject: 'both clients writing on a timer',
+    now: hb.running ? `every ${hb.everyMs ?? '?'} ms` : 'off',
+    misconfigured: false,
+    verb: hb.running ? 'stop' : 'start (see each one fail and recover)',
+    action: { kind: 'heartbeat', running: !hb.running },
+  });
+  return out;
+}
+
 /** The menu for the selected node; entries the deployment cannot perform say why. */
-export function misconfigureMenu(s: LabState, selected: string, missing: MissingCapabilities = {}): MisconfigMenu {
+export function misconfigureMenu(
+  s: LabState,
+  selected: string,
+  missing: MissingCapabilities = {},
+  client: ClientName = 'A',
+): MisconfigMenu {
   const t = s.topology;
   const node = t.nodes.find((n) => n.id === selected) ?? t.nodes[0];
   if (!node) return { node: selected, host: '', here: [], elsewhere: [] };
@@ -147,10 +190,14 @@ export function misconfigureMenu(s: LabState, selected: string, missing: Missing
     const why = cap === undefined ? undefined : missing[cap];
     return why ? { ...e, unavailable: why.reason } : e;
   };
-  const here = entriesFor(s, node, true).map(mark);
+  const here = [...entriesFor(s, node, true), ...clientEntries(s, node, client)].map(mark);
   const seen = new Set(here.map((e) => e.id));
   const hostsDone = new Set([node.host]);
   const elsewhere: MisconfigEntry[] = [];
+  const other: ClientName = client === 'A' ? 'B' : 'A';
+  for (const e of clientEntries(s, node, other)) {
+    if (e.misconfigured && !seen.has(e.id)) elsewhere.push(mark(e));
+  }
   for (const n of t.nodes) {
     if (n.id === node.id) continue;
     const withHost = !hostsDone.has(n.host);
