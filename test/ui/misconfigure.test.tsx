@@ -35,6 +35,7 @@ describe('misconfigure menu model', () => {
       m.here.map((e) => [e.id, e.now, e.misconfigured]),
       [
         ['masterauth:redis-2', 'set', false],
+        ['replica-priority:redis-2', '100', false],
         ['persistence:redis-2', 'off', false],
         ['decommission:redis-2', 'running', false],
         ['announce:redis-2', '6380', false],
@@ -43,10 +44,11 @@ describe('misconfigure menu model', () => {
         ['heartbeat', 'off', false],
       ],
     );
-    assert.deepEqual(m.here[5]?.action, { kind: 'client-target', client: 'A', target: 'redis-2' });
-    assert.deepEqual(m.here[6]?.action, { kind: 'heartbeat', running: true });
+    assert.deepEqual(m.here[6]?.action, { kind: 'client-target', client: 'A', target: 'redis-2' });
+    assert.deepEqual(m.here[7]?.action, { kind: 'heartbeat', running: true });
     assert.deepEqual(m.here[0]?.action, { kind: 'masterauth', node: 'redis-2', enabled: false });
-    assert.deepEqual(m.here[4]?.action, { kind: 'nat', host: 'host-2', enabled: true });
+    assert.deepEqual(m.here[1]?.action, { kind: 'replica-priority', node: 'redis-2', priority: 0 });
+    assert.deepEqual(m.here[5]?.action, { kind: 'nat', host: 'host-2', enabled: true });
     // The default lab's misconfigurations: the note's client B pinned to the master's address, and the master
     // without persistence (the reboot lesson).
     assert.deepEqual(
@@ -57,8 +59,8 @@ describe('misconfigure menu model', () => {
       ],
     );
     assert.deepEqual(m.elsewhere[0]?.action, { kind: 'client-target', client: 'B', target: 'sentinel' });
-    assert.equal(entryCount(m), 9);
-    assert.equal(entryAt(m, 8)?.id, 'persistence:redis-1');
+    assert.equal(entryCount(m), 10);
+    assert.equal(entryAt(m, 9)?.id, 'persistence:redis-1');
   });
 
   it('once in place, the entry offers its undo, and the menu lists it from any other node', () => {
@@ -99,7 +101,9 @@ describe('misconfigure menu model', () => {
     ]);
     const gone = misconfigureMenu(s, 'redis-4').here.find((e) => e.id === 'decommission:redis-4');
     assert.equal(gone?.now, 'stopped, still listed by sentinel-1');
-    assert.deepEqual(gone?.action, { kind: 'restart', node: 'redis-4' });
+    // The fix: SENTINEL RESET on each Sentinel that still lists it, one press (one Sentinel) at a time.
+    assert.equal(gone?.verb, 'SENTINEL RESET on sentinel-1 (1 still list it)');
+    assert.deepEqual(gone?.action, { kind: 'sentinel-reset', sentinel: 'sentinel-1' });
   });
 
   it('a Sentinel without the Sentinels’ password, when they have one; and what the deployment cannot do', () => {
@@ -139,6 +143,7 @@ describe('misconfigure picker', () => {
     // The command wraps in the narrow column: compare it without line breaks.
     assert.match(unwrap(f), /\$ redis-cli -h 127\.0\.2\.1 -p 6379 -a redis CONFIG SET masterauth ""/);
     await tui.press('down');
+    await tui.press('down');
     f = await tui.waitForFrame('Undo: persistence on on redis-1');
     assert.match(unwrap(f), /CONFIG SET appendonly yes/);
     await tui.press('enter');
@@ -155,7 +160,7 @@ describe('misconfigure picker', () => {
     cleanup.push(() => tui.unmount());
     await tui.press('M');
     await tui.waitForFrame('Misconfigure redis-1');
-    for (let i = 0; i < 4; i++) await tui.press('down');
+    for (let i = 0; i < 5; i++) await tui.press('down');
     await tui.waitForFrame('✗ Network faults are unavailable');
     await tui.press('enter');
     await tui.press('escape');

@@ -52,6 +52,17 @@ function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry
       verb: missing ? 'set it again' : 'drop it',
       action: { kind: 'masterauth', node: n.id, enabled: missing },
     });
+    // Priority 0: never promoted. Harmless on one replica; with every replica at 0 a failover finds no candidate
+    // (-failover-abort-no-good-slave).
+    const zero = obs?.reachable === true && obs.replicaPriority === 0;
+    out.push({
+      id: `replica-priority:${n.id}`,
+      subject: `replica-priority of ${n.id}`,
+      now: obs?.replicaPriority === undefined ? 'unknown' : zero ? '0 (never promoted)' : String(obs.replicaPriority),
+      misconfigured: zero,
+      verb: zero ? 'set it back to 100' : 'set it to 0',
+      action: { kind: 'replica-priority', node: n.id, priority: zero ? 100 : 0 },
+    });
     // The lab runs without persistence by default. It is a misconfiguration on the master: restarted, it comes back
     // empty and its replicas copy the empty dataset (redis.io, "Safety of replication when master has persistence
     // turned off").
@@ -91,19 +102,24 @@ function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry
       [...o.replicas, ...o.sentinels].some((i) => i.nodeId === n.id),
   );
   const gone = state !== undefined && DOWN.has(state);
+  const stale = gone && listedBy.length > 0;
+  const first = listedBy[0]?.id;
+  let action: LabAction = { kind: 'decommission', node: n.id };
+  if (stale && first) action = { kind: 'sentinel-reset', sentinel: first };
+  else if (gone) action = { kind: 'restart', node: n.id };
   out.push({
     id: `decommission:${n.id}`,
     subject: `${n.id} removed for good`,
-    now: gone
-      ? listedBy.length
-        ? `stopped, still listed by ${listedBy.map((o) => o.id).join(', ')}`
-        : 'stopped'
-      : 'running',
-    misconfigured: gone && listedBy.length > 0,
-    // The undo of "forgot SENTINEL RESET" is bringing it back; the real fix (SENTINEL RESET on every Sentinel, one
-    // at a time) is the stale-state lesson's.
-    verb: gone ? 'start it again' : 'remove it (no SENTINEL RESET)',
-    action: gone ? { kind: 'restart', node: n.id } : { kind: 'decommission', node: n.id },
+    now: stale ? `stopped, still listed by ${listedBy.map((o) => o.id).join(', ')}` : gone ? 'stopped' : 'running',
+    misconfigured: stale,
+    // The fix for "forgot SENTINEL RESET": reset the Sentinels that still list it, one at a time, as redis.io says
+    // ("Adding or removing Sentinels"): each press resets the next one. Once none lists it, Enter restarts it.
+    verb: stale
+      ? `SENTINEL RESET on ${first} (${listedBy.length} still list it)`
+      : gone
+        ? 'start it again'
+        : 'remove it (no SENTINEL RESET)',
+    action,
   });
   // What it announces while its host is (or is not) behind the NAT.
   const announced =
