@@ -97,6 +97,10 @@ export function evaluateGoal(goal: Goal, ctx: CheckContext): CheckResult {
       return replicaPriority(goal.replicaPriority!, ctx.state);
     case 'configEpoch':
       return configEpoch(goal.configEpoch!, ctx.state);
+    case 'clientLatest':
+      return clientLatest(goal.clientLatest!, ctx);
+    case 'sentinelLists':
+      return sentinelLists(goal.sentinelLists!, ctx.state);
   }
 }
 
@@ -517,4 +521,33 @@ function configEpoch(p: NonNullable<Goal['configEpoch']>, s: LabState): CheckRes
   if (epoch === undefined) return { met: false, detail: `${p.sentinel} has not described its master yet` };
   const met = (p.atLeast === undefined || epoch >= p.atLeast) && (p.atMost === undefined || epoch <= p.atMost);
   return { met, detail: `${p.sentinel} holds config-epoch ${epoch} (naming ${o.masterId ?? 'no master'})` };
+}
+
+function clientLatest(p: NonNullable<Goal['clientLatest']>, ctx: CheckContext): CheckResult {
+  const mine = ctx.state.clientResults.filter((r) => r.seq > ctx.since.clientSeq && r.client === p.client);
+  const last = mine[mine.length - 1];
+  if (!last) return { met: false, detail: `client ${p.client} has sent nothing since the step started` };
+  const wantOk = p.errorPrefix !== undefined ? false : p.ok;
+  const met =
+    (wantOk === undefined || last.ok === wantOk) &&
+    (p.errorPrefix === undefined || last.text.startsWith(p.errorPrefix)) &&
+    (p.node === undefined || last.node === p.node) &&
+    (p.notNode === undefined || last.node !== p.notNode);
+  const shown = `${last.command} -> ${last.ok ? '' : '(error) '}${last.text}${last.node ? ` on ${last.node}` : ''}`;
+  return { met, detail: `client ${p.client} now: ${shown}` };
+}
+
+function sentinelLists(p: NonNullable<Goal['sentinelLists']>, s: LabState): CheckResult {
+  const o = s.sentinels[p.sentinel];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel) };
+  const entries = [...o.replicas, ...o.sentinels].filter((i) => i.nodeId === p.node);
+  const upEntry = entries.find((i) => !i.flags.includes('s_down') && !i.flags.includes('disconnected'));
+  const listed = entries.length > 0;
+  const met =
+    (p.listed === undefined || listed === p.listed) && (p.up === undefined || (upEntry !== undefined) === p.up);
+  const where = entries.map((i) => `${i.ip}:${i.port} ${i.flags.join(',')}`).join('; ');
+  return {
+    met,
+    detail: listed ? `${p.sentinel} lists ${p.node} at ${where}` : `${p.sentinel} does not list ${p.node}`,
+  };
 }
