@@ -5,7 +5,7 @@
 // TYPE master), which it re-opens at once with a partial resync. `published: false` announces its own port again.
 // Needs the deployment's reconfigure capability.
 import { z } from 'zod';
-import { natPort, type Topology } from '../cluster/topology.js';
+import { natPort, nodeById, publicAddress, type Topology } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
 import { nodeRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, unknownNode } from './action.js';
@@ -26,7 +26,12 @@ export const announcePort = defineAction({
   busy: (a) => `${a.node}: announcing its ${a.published ? 'published' : 'own'} port…`,
   equivalent(a, t) {
     const port = announced(t, a.node, a.published) ?? '<port>';
-    const cli = cliLine(t, a.node);
+    // Announcing the published port means the node sits behind the NAT: reach it there too.
+    const n = nodeById(t, a.node);
+    const cli =
+      a.published && n
+        ? cliLine(t, a.node).replace(`-p ${publicAddress(t, a.node).port}`, `-p ${natPort(n.port)}`)
+        : cliLine(t, a.node);
     return a.node.startsWith('sentinel')
       ? `${cli} SENTINEL CONFIG SET announce-port ${port}`
       : `${cli} CONFIG SET replica-announce-port ${port}; ${cli} CONFIG REWRITE; ${cli} CLIENT KILL TYPE master   # reconnect, so the master hears the new port`;
