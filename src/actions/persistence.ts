@@ -13,8 +13,8 @@ export const persistence = defineAction({
   requires: 'reconfigure',
   disruptive: false,
   normalize: asIs,
-  title: (a) => `persistence ${a.enabled ? 'on' : 'off'} on ${a.node} (appendonly ${a.enabled ? 'yes' : 'no'})`,
-  line: (a) => `persistence ${a.enabled ? 'on' : 'off'} on ${a.node} (appendonly ${a.enabled ? 'yes' : 'no'})`,
+  title: (a) => `appendonly ${a.enabled ? 'yes' : 'no'} on ${a.node} (persistence ${a.enabled ? 'on' : 'off'})`,
+  line: (a) => `appendonly ${a.enabled ? 'yes' : 'no'} on ${a.node} (persistence ${a.enabled ? 'on' : 'off'})`,
   busy: (a) => `${a.enabled ? 'turning on' : 'turning off'} the append-only file on ${a.node}…`,
   equivalent: (a, t) =>
     `${cliLine(t, a.node)} CONFIG SET appendonly ${a.enabled ? 'yes' : 'no'}; ${cliLine(t, a.node)} CONFIG REWRITE`,

@@ -532,7 +532,8 @@ function clientLatest(p: NonNullable<Goal['clientLatest']>, ctx: CheckContext): 
     (wantOk === undefined || last.ok === wantOk) &&
     (p.errorPrefix === undefined || last.text.startsWith(p.errorPrefix)) &&
     (p.node === undefined || last.node === p.node) &&
-    (p.notNode === undefined || last.node !== p.notNode);
+    (p.notNode === undefined || last.node !== p.notNode) &&
+    (p.text === undefined || last.text.includes(p.text));
   const shown = `${last.command} -> ${last.ok ? '' : '(error) '}${last.text}${last.node ? ` on ${last.node}` : ''}`;
   return { met, detail: `client ${p.client} now: ${shown}` };
 }

@@ -338,6 +338,7 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
       ...token(at('clientLatest', 'errorPrefix'), c.errorPrefix),
       ...node(at('clientLatest', 'node'), c.node),
       ...node(at('clientLatest', 'notNode'), c.notNode),
+      ...text(at('clientLatest', 'text'), c.text),
     );
   }
   if (g.sentinelLists) {

@@ -139,7 +139,8 @@ function describePredicate(g: Goal): string {
               ? 'succeeds'
               : 'answers';
       const where = [c.node && `on ${c.node}`, c.notNode && `not on ${c.notNode}`].filter(Boolean).join(', ');
-      return `client ${c.client}'s latest request ${what}${where ? ` ${where}` : ''}`;
+      const answer = c.text === undefined ? '' : ` with ${c.text}`;
+      return `client ${c.client}'s latest request ${what}${answer}${where ? ` ${where}` : ''}`;
     }
     case 'sentinelLists': {
       const l = g.sentinelLists!;

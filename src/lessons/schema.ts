@@ -231,6 +231,8 @@ export const GoalSchema = z
           .optional(),
         node: redisRef.optional(),
         notNode: redisRef.optional(),
+        /** A substring of the reply (`"222"`, `(nil)`). */
+        text: line('text', 200).optional(),
       })
       .superRefine((v, ctx) => {
         if (v.errorPrefix !== undefined && v.ok === true) {

@@ -144,7 +144,7 @@ describe('misconfigure picker', () => {
     assert.match(unwrap(f), /\$ redis-cli -h 127\.0\.2\.1 -p 6379 -a redis CONFIG SET masterauth ""/);
     await tui.press('down');
     await tui.press('down');
-    f = await tui.waitForFrame('Undo: persistence on on redis-1');
+    f = await tui.waitForFrame('Undo: appendonly yes on redis-1');
     assert.match(unwrap(f), /CONFIG SET appendonly yes/);
     await tui.press('enter');
     await tui.waitFor((fr) => !fr.includes('Misconfigure redis-1'));
