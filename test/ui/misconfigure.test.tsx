@@ -38,17 +38,18 @@ describe('misconfigure menu model', () => {
         ['replica-priority:redis-2', '100', false],
         ['persistence:redis-2', 'off', false],
         ['decommission:redis-2', 'running', false],
-        ['announce:redis-2', '6380', false],
         ['nat:host-2', 'none (ports 1:1)', false],
         ['client:A', 'asks the Sentinels', false],
         ['heartbeat', 'off', false],
       ],
     );
-    assert.deepEqual(m.here[6]?.action, { kind: 'client-target', client: 'A', target: 'redis-2' });
-    assert.deepEqual(m.here[7]?.action, { kind: 'heartbeat', running: true });
     assert.deepEqual(m.here[0]?.action, { kind: 'masterauth', node: 'redis-2', enabled: false });
     assert.deepEqual(m.here[1]?.action, { kind: 'replica-priority', node: 'redis-2', priority: 0 });
-    assert.deepEqual(m.here[5]?.action, { kind: 'nat', host: 'host-2', enabled: true });
+    assert.deepEqual(m.here[4]?.action, { kind: 'nat', host: 'host-2', enabled: true });
+    assert.deepEqual(m.here[5]?.action, { kind: 'client-target', client: 'A', target: 'redis-2' });
+    assert.deepEqual(m.here[6]?.action, { kind: 'heartbeat', running: true });
+    // No NAT and its own port announced: nothing to offer about announcing.
+    assert.ok(!m.here.some((e) => e.id === 'announce:redis-2'));
     // The default lab's misconfigurations: the note's client B pinned to the master's address, and the master
     // without persistence (the reboot lesson).
     assert.deepEqual(
@@ -59,8 +60,8 @@ describe('misconfigure menu model', () => {
       ],
     );
     assert.deepEqual(m.elsewhere[0]?.action, { kind: 'client-target', client: 'B', target: 'sentinel' });
-    assert.equal(entryCount(m), 10);
-    assert.equal(entryAt(m, 9)?.id, 'persistence:redis-1');
+    assert.equal(entryCount(m), 9);
+    assert.equal(entryAt(m, 8)?.id, 'persistence:redis-1');
   });
 
   it('once in place, the entry offers its undo, and the menu lists it from any other node', () => {
@@ -160,7 +161,7 @@ describe('misconfigure picker', () => {
     cleanup.push(() => tui.unmount());
     await tui.press('M');
     await tui.waitForFrame('Misconfigure redis-1');
-    for (let i = 0; i < 5; i++) await tui.press('down');
+    for (let i = 0; i < 4; i++) await tui.press('down');
     await tui.waitForFrame('✗ Network faults are unavailable');
     await tui.press('enter');
     await tui.press('escape');

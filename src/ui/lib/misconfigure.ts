@@ -128,8 +128,11 @@ function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry
       : Object.values(s.sentinels)
           .flatMap((o) => o.sentinels)
           .find((i) => i.nodeId === n.id)?.port;
-  if (announced !== undefined && announced !== 0) {
-    const published = announced === natPort(n.port);
+  // Only while it matters: behind the NAT, or announcing the published port without one. Announcing its own port
+  // with no NAT is simply right, and offers nothing to do.
+  const publishedNow = announced !== undefined && announced === natPort(n.port);
+  if (announced !== undefined && announced !== 0 && (natOffset !== undefined || publishedNow)) {
+    const published = publishedNow;
     const wrong = natOffset !== undefined ? !published : published;
     out.push({
       id: `announce:${n.id}`,

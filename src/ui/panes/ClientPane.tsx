@@ -58,7 +58,7 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
     if (l)
       rows.push(
         <Text key="l" wrap="truncate-end">
-          {'  '}
+          {roomy ? '  ' : ''}
           <Text {...theme.style(l.ok ? 'status.ok' : 'status.error')}>
             {l.ok ? '✓ ' : '✗ '}
             {l.text}
