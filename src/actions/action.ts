@@ -43,6 +43,11 @@ export interface ClientControl {
   }): Promise<string>;
   startWorkload(client: ClientName, ratePerSec: number): string;
   stopWorkload(finalRead: (timeoutMs: number) => Promise<{ node: string; members: string[] }>): Promise<string>;
+  /** Both clients write a heartbeat key every `everyMs` (their answers side by side in the client pane). */
+  startHeartbeat(everyMs: number): string;
+  stopHeartbeat(): Promise<string>;
+  /** Points a client at the Sentinels or pins it to one data node. */
+  retarget(client: ClientName, target: { kind: 'sentinel' } | { kind: 'node'; node: string }): Promise<string>;
 }
 
 /** What `execute` works with: the deployment's capabilities and the lab around it. Implemented by engine/lab.ts. */

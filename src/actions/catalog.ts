@@ -6,8 +6,11 @@ import type { Topology } from '../cluster/topology.js';
 import type { Capability } from '../deployments/deployment.js';
 import type { ActionDef, EquivalentFacts, Report, TopologyRefs } from './action.js';
 import { CLIENT_ACTIONS } from './client.js';
+import { clientTarget } from './client-target.js';
 import { CLUSTER_ACTIONS } from './cluster.js';
 import { CONFIG_ACTIONS } from './config.js';
+import { heartbeat } from './heartbeat.js';
+import { MISCONFIGURE_ACTIONS } from './misconfigure.js';
 import { NETWORK_ACTIONS } from './network.js';
 import { NODE_ACTIONS } from './node.js';
 import { replicaPriority } from './replica-priority.js';
@@ -28,6 +31,9 @@ const DEFINITIONS = [
   ...CONFIG_ACTIONS,
   replicaPriority,
   ...CLUSTER_ACTIONS,
+  ...MISCONFIGURE_ACTIONS,
+  heartbeat,
+  clientTarget,
 ] as const;
 
 type SchemasOf<T extends readonly unknown[]> = {

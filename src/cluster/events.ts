@@ -109,6 +109,25 @@ export interface WorkloadEvent {
   error?: string;
 }
 
+/** Both clients writing a heartbeat key on a timer (the client pane's side-by-side view of A and B). */
+export interface HeartbeatEvent {
+  running: boolean;
+  everyMs?: number;
+  startedAt?: number;
+}
+
+/** A host's nodes now published `portOffset` above their own ports (the lab's NAT), or back at them (0). */
+export interface NatChange {
+  host: string;
+  portOffset: number;
+}
+
+/** A client was pointed elsewhere: at the Sentinels, or pinned to one node. */
+export interface ClientTargetChange {
+  client: 'A' | 'B';
+  target: { kind: 'sentinel' } | { kind: 'node'; node: string };
+}
+
 /** A line a Sentinel's notification script recorded (`<unix-seconds> <event-type> <description>`). */
 export interface NotificationLine {
   seq?: number;
@@ -139,6 +158,9 @@ export type LabEvents = {
   notification: [NotificationLine];
   /** Time passes (once a second while the lab observes): what only time decides, e.g. a failover with no quorum. */
   tick: [{ at: number }];
+  heartbeat: [HeartbeatEvent];
+  'nat-changed': [NatChange];
+  'client-target': [ClientTargetChange];
 };
 
 export class LabEmitter extends EventEmitter<LabEvents> {}

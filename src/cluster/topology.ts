@@ -26,7 +26,10 @@ export interface RedisNodeSpec {
   initialRole: RedisRole;
   /** Whether `masterauth` is written into its config (the note's pitfall when false). */
   masterauth: boolean;
+  /** `replica-priority`: lower wins a failover, 0 never is promoted (Redis default 100). */
   replicaPriority: number;
+  /** Append-only file on (`appendonly yes`), so a restart reloads the data; the lab's default is no persistence. */
+  persistence: boolean;
 }
 
 export interface SentinelNodeSpec {
@@ -67,6 +70,41 @@ export interface ReplicationSettings {
   replPingReplicaPeriodSec: number;
 }
 
+/**
+ * Sentinel's own authentication, and how the Sentinels authenticate to the data nodes
+ * (redis.io: "Configuring Sentinel instances with authentication" and "Redis Access Control List authentication").
+ */
+export interface SentinelAuth {
+  /**
+   * `requirepass` on every Sentinel, and `sentinel sentinel-pass`: the password a Sentinel sends to the other
+   * Sentinels. Clients must send it too. Absent: the Sentinels take no password (the lab's default).
+   */
+  password?: string;
+  /**
+   * A least-privilege ACL user on every data node for the Sentinels to log in as (`sentinel auth-user`, with the
+   * lab password as `sentinel auth-pass`); absent: the Sentinels log in as `default`.
+   */
+  dataUser?: string;
+}
+
+/**
+ * The documented least-privilege ACL rules for a Sentinel's user on the data nodes (redis.io, "Redis Access Control
+ * List authentication"): no keys, every Pub/Sub channel, and only the commands Sentinel sends.
+ */
+export const SENTINEL_DATA_USER_RULES =
+  'allchannels +multi +slaveof +ping +exec +subscribe +config|rewrite +role +publish +info +client|setname +client|kill +script|kill';
+
+/**
+ * How far above its port a node behind a NAT host is published (6381 -> 6581, 6481 -> 6681), like `docker run -p
+ * 6581:6381`. Far enough from the Redis (base..base+9) and Sentinel (base+100..base+108) ports to never collide.
+ */
+export const NAT_PORT_OFFSET = 200;
+
+/** The port a node is published at while its host is behind the lab's NAT. */
+export function natPort(port: number): number {
+  return port + NAT_PORT_OFFSET;
+}
+
 /** The lab's two application clients (the note's client A and client B). */
 export type ClientName = 'A' | 'B';
 
@@ -84,6 +122,7 @@ export interface Topology {
   sentinel: SentinelSettings;
   replication: ReplicationSettings;
   clients: Record<'A' | 'B', ClientSpec>;
+  sentinelAuth: SentinelAuth;
 }
 
 /** The note's block: master 6379, replicas 6380–6383, sentinels 6479–6481. */
@@ -126,6 +165,12 @@ export interface TopologyShape {
   replication?: Partial<ReplicationSettings>;
   /** Nodes whose config lacks `masterauth`. */
   withoutMasterauth?: string[];
+  /** `replica-priority` by node id; nodes not listed keep 100 (the Redis default). */
+  replicaPriority?: Record<string, number>;
+  /** Data nodes that run with an append-only file (`appendonly yes`); the others have no persistence. */
+  persistence?: string[];
+  /** Sentinel's own password and the Sentinels' ACL user on the data nodes (default: neither). */
+  sentinelAuth?: SentinelAuth;
   password?: string;
   /** Default: client A on another host following Sentinel, client B on the master's host pinned to the master. */
   clients?: Partial<Record<'A' | 'B', ClientSpec>>;
@@ -160,6 +205,7 @@ export function buildTopology(shape: TopologyShape, basePort: number, mode: Netw
   const master = shape.master ?? redisId(1);
   const placement = shape.placement ?? {};
   const without = new Set(shape.withoutMasterauth ?? []);
+  const persistent = new Set(shape.persistence ?? []);
   const nodes: NodeSpec[] = [];
   for (let i = 1; i <= shape.redis; i++) {
     const id = redisId(i);
@@ -170,7 +216,8 @@ export function buildTopology(shape: TopologyShape, basePort: number, mode: Netw
       port: basePort + i - 1,
       initialRole: id === master ? 'master' : 'replica',
       masterauth: !without.has(id),
-      replicaPriority: 100,
+      replicaPriority: shape.replicaPriority?.[id] ?? 100,
+      persistence: persistent.has(id),
     });
   }
   for (let i = 1; i <= shape.sentinels; i++) {
@@ -201,6 +248,7 @@ export function buildTopology(shape: TopologyShape, basePort: number, mode: Netw
     sentinel: { ...DEFAULT_SENTINEL_SETTINGS, ...shape.sentinel },
     replication: { ...DEFAULT_REPLICATION_SETTINGS, ...shape.replication },
     clients,
+    sentinelAuth: { ...shape.sentinelAuth },
   };
 }
 
@@ -262,22 +310,27 @@ export function privateAddress(t: Topology, nodeId: string): { host: string; por
   return { host: hostOf(t, nodeId).ip, port: node.port };
 }
 
-/** Maps an address as Redis or Sentinel reports it (public or private) back to a node id. */
+/**
+ * Maps an address as Redis or Sentinel reports it (public or private, at its own port or at the port it is
+ * published at behind the lab's NAT) back to a node id.
+ */
 export function nodeIdByAddress(t: Topology, ip: string, port: number): string | undefined {
   for (const n of t.nodes) {
-    if (n.port !== port) continue;
+    if (n.port !== port && natPort(n.port) !== port) continue;
     const h = t.hosts.find((x) => x.id === n.host);
     if (h && (h.ip === ip || h.publicIp === ip)) return n.id;
   }
   return undefined;
 }
 
-/** The copy-paste redis-cli line for a node, as the source note writes them. */
+/** The copy-paste redis-cli line for a node, as the source note writes them (a Sentinel's only with its password). */
 export function redisCliLine(t: Topology, nodeId: string): string {
   const node = nodeById(t, nodeId);
   const { host, port } = publicAddress(t, nodeId);
-  // No password in the topology (a deployment the lab did not start): redis-cli takes it from REDISCLI_AUTH.
-  return node?.kind === 'sentinel' || !t.password
-    ? `redis-cli -h ${host} -p ${port}`
-    : `redis-cli -h ${host} -p ${port} -a ${t.password}`;
+  if (node?.kind !== 'sentinel') {
+    // No password in the topology (a deployment the lab did not start): redis-cli takes it from REDISCLI_AUTH.
+    return t.password ? `redis-cli -h ${host} -p ${port} -a ${t.password}` : `redis-cli -h ${host} -p ${port}`;
+  }
+  const pw = t.sentinelAuth?.password;
+  return pw ? `redis-cli -h ${host} -p ${port} -a ${pw}` : `redis-cli -h ${host} -p ${port}`;
 }

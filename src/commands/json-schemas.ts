@@ -128,6 +128,16 @@ export const Measured = z
       { sentinel: z.string(), epoch: z.number().nullable() },
       'configEpoch: the epoch of the configuration the Sentinel holds.',
     ),
+    m(
+      ['clientLatest'],
+      { client: z.string(), ok: z.boolean().nullable(), text: z.string().nullable(), node: z.string().nullable() },
+      'clientLatest: the client’s latest answer since the step started (nulls: none yet).',
+    ),
+    m(
+      ['sentinelLists'],
+      { sentinel: z.string(), node: z.string(), listed: z.boolean().nullable(), up: z.boolean().nullable() },
+      'sentinelLists: whether the Sentinel still lists the node, and reaches it (nulls: the Sentinel does not answer).',
+    ),
   ])
   .describe('What a goal measured: one record per predicate evaluated (all/any/not contribute their parts’).');
 

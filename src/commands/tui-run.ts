@@ -7,8 +7,8 @@ import { runTui } from '../ui/run-tui.js';
 import { openLesson } from './lesson-session.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
-import { type ServedControl, serveControl } from './serve-control.js';
 import type { SentinelFlags } from './sentinel-options.js';
+import { type ServedControl, serveControl } from './serve-control.js';
 
 export async function runLabTui(
   opts: CommonOptions & SentinelFlags & { lesson?: string; sandbox?: boolean },

@@ -60,7 +60,7 @@ export async function watchRemote(opts: CommonOptions & SentinelFlags): Promise<
       );
       let lastView = '';
       let noticeSeq = 0;
-      const seenPhases = new Map<string, number>();
+      const seenPhases = new Map<string, string>();
       const onState = () => {
         const s = lab.store.getState();
         const v = summarizeView(s);

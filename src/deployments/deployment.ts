@@ -60,6 +60,13 @@ export interface NetworkFaults {
   heal(faultId: string): ActiveFault;
   healAll(): ActiveFault[];
   active(): readonly ActiveFault[];
+  /**
+   * Puts a host behind a NAT: its nodes are published `portOffset` above their own ports and nothing answers at the
+   * old ones; 0 publishes them at their own ports again. Reported as a `nat-changed` fact.
+   */
+  remap?(host: string, portOffset: number): Promise<void>;
+  /** Hosts behind the NAT, with their port offsets. */
+  remapped?(): Readonly<Record<string, number>>;
 }
 
 /** Settings the lab may change on its own nodes: CONFIG SET on data nodes, SENTINEL SET on every Sentinel. */
@@ -80,6 +87,17 @@ export interface Reconfigure {
    * state for that master, and discovers them again. Resolves with how many masters it reset.
    */
   sentinelReset(sentinel: string): Promise<number>;
+  /** SENTINEL CONFIG SET name value on one Sentinel (its global settings: announce-ip, announce-port, …). */
+  sentinelConfigSet?(sentinel: string, name: string, value: string | number): Promise<void>;
+  /** CLIENT KILL TYPE master on a replica: it reconnects at once and introduces itself again (REPLCONF). */
+  reconnectReplica?(node: string): Promise<void>;
+  /**
+   * Turns the append-only file on or off on one data node (CONFIG SET appendonly + CONFIG REWRITE); turning it on
+   * resolves once the first rewrite has written the whole dataset to disk.
+   */
+  persistence?(node: string, enabled: boolean): Promise<void>;
+  /** Restarts one Sentinel with or without the Sentinels' password (requirepass and sentinel-pass) in its config. */
+  sentinelPassword?(sentinel: string, enabled: boolean): Promise<void>;
 }
 
 /** Sentinel-driven failover (`SENTINEL FAILOVER <master-name>`), which Sentinel then carries out itself. */

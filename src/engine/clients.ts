@@ -7,12 +7,58 @@ import type { ClientControl } from '../actions/action.js';
 import { ClientActor, type ClientActorOptions } from '../cluster/clients/client-actor.js';
 import { Workload } from '../cluster/clients/workload.js';
 import type { HistoryOp, LabEmitter } from '../cluster/events.js';
-import { type ClientName, sentinelNodes, type Topology } from '../cluster/topology.js';
+import { type ClientName, type ClientSpec, nodeById, sentinelNodes, type Topology } from '../cluster/topology.js';
 import type { Addresses, Traffic } from '../deployments/deployment.js';
 import { errorMessage, UserError } from '../errors.js';
 import type { HistorySource } from '../ledger/export.js';
 
 const FINAL_READ_TIMEOUT_MS = 60_000;
+
+/** One client's heartbeat: a SET every `everyMs`, each answer a client result (what the client pane shows). */
+type HeartbeatReport = { command: string; node?: string; ok: boolean; text: string };
+
+class Heartbeat {
+  readonly client: ClientName;
+  readonly actor: ClientActor;
+  private readonly everyMs: number;
+  private readonly report: (r: HeartbeatReport) => void;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  private n = 0;
+  private readonly done: Promise<void>;
+
+  constructor(client: ClientName, actor: ClientActor, everyMs: number, report: (r: HeartbeatReport) => void) {
+    this.client = client;
+    this.actor = actor;
+    this.everyMs = everyMs;
+    this.report = report;
+    this.done = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const started = Date.now();
+      const key = `rsl:hb:${this.client}`;
+      const value = String(++this.n);
+      const r = await this.actor.write(key, value);
+      if (this.stopped) break;
+      this.report({ command: `SET ${key} ${value}`, ...(r.node ? { node: r.node } : {}), ok: r.ok, text: r.text });
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, Math.max(0, this.everyMs - (Date.now() - started)));
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+    await this.done;
+    await this.actor.close();
+  }
+}
 
 export class Clients implements ClientControl {
   private readonly actors: Record<ClientName, ClientActor>;
@@ -25,6 +71,10 @@ export class Clients implements ClientControl {
   private readonly traffic: Traffic;
   private readonly historyDir: string | undefined;
   private runs = 0;
+  /** Where each client points when a client-target action moved it away from the topology's choice. */
+  private readonly targets: Partial<Record<ClientName, ClientSpec['target']>> = {};
+  private heartbeats: Heartbeat[] = [];
+  private heartbeatEveryMs = 0;
 
   constructor(opts: {
     topology: Topology;
@@ -46,8 +96,9 @@ export class Clients implements ClientControl {
 
   private actorOptions(name: ClientName, process: string): ClientActorOptions {
     const t = this.topology;
-    const spec = t.clients[name];
+    const spec = { ...t.clients[name], target: this.targets[name] ?? t.clients[name].target };
     const a = this.addresses;
+    const password = t.sentinelAuth.password;
     const target: ClientActorOptions['target'] =
       spec.target.kind === 'node'
         ? { kind: 'node', nodeId: spec.target.node, ...a.public(spec.target.node) }
@@ -55,6 +106,9 @@ export class Clients implements ClientControl {
             kind: 'sentinel',
             masterName: t.sentinel.masterName,
             sentinels: sentinelNodes(t).map((s) => a.public(s.id)),
+            // The application knows the Sentinels' own password, as it must (redis.io: "Sentinel password-only
+            // authentication": make sure your client library can send AUTH to the Sentinels).
+            ...(password ? { sentinelPassword: password } : {}),
           };
     return {
       name,
@@ -127,6 +181,52 @@ export class Clients implements ClientControl {
     }
   }
 
+  /** Both clients SET a heartbeat key every `everyMs`, each on its own connection; every answer is a client result. */
+  startHeartbeat(everyMs: number): string {
+    if (this.heartbeats.length) throw new UserError('the heartbeat is already running; stop it first');
+    this.heartbeatEveryMs = everyMs;
+    this.heartbeats = (['A', 'B'] as const).map((c) => this.heartbeat(c));
+    this.emitter.emit('heartbeat', { running: true, everyMs, startedAt: Date.now() });
+    return `clients A and B each write a key every ${everyMs} ms`;
+  }
+
+  async stopHeartbeat(): Promise<string> {
+    if (!this.heartbeats.length) throw new UserError('the heartbeat is not running');
+    const hbs = this.heartbeats;
+    this.heartbeats = [];
+    await Promise.all(hbs.map((h) => h.stop()));
+    this.emitter.emit('heartbeat', { running: false });
+    return 'heartbeat stopped';
+  }
+
+  /**
+   * Points a client elsewhere: at the Sentinels, or pinned to one data node (`redis-cli -h … -p …` to a fixed
+   * address). Its connections are closed and the next request uses the new target; a running heartbeat follows.
+   */
+  async retarget(name: ClientName, target: ClientSpec['target']): Promise<string> {
+    if (target.kind === 'node' && nodeById(this.topology, target.node)?.kind !== 'redis') {
+      throw new UserError(`unknown Redis node "${target.node}"`);
+    }
+    this.targets[name] = target;
+    const old = this.actors[name];
+    this.actors[name] = this.makeActor(name, `client-${name}`);
+    await old.close();
+    const i = this.heartbeats.findIndex((h) => h.client === name);
+    const hb = this.heartbeats[i];
+    if (hb) {
+      await hb.stop();
+      this.heartbeats[i] = this.heartbeat(name);
+    }
+    this.emitter.emit('client-target', { client: name, target });
+    return target.kind === 'node' ? `client ${name} pinned to ${target.node}` : `client ${name} asks the Sentinels`;
+  }
+
+  private heartbeat(c: ClientName): Heartbeat {
+    return new Heartbeat(c, new ClientActor(this.actorOptions(c, `heartbeat-${c}`)), this.heartbeatEveryMs, (r) =>
+      this.emitter.emit('client-result', { seq: this.nextSeq(), at: Date.now(), client: c, op: 'write', ...r }),
+    );
+  }
+
   startWorkload(client: ClientName, ratePerSec: number): string {
     if (this.workload?.running) throw new UserError('a workload is already running; stop it first');
     this.runs++;
@@ -194,10 +294,12 @@ export class Clients implements ClientControl {
     this.actors.A.masterChanged();
     this.actors.B.masterChanged();
     this.workload?.actor.masterChanged();
+    for (const h of this.heartbeats) h.actor.masterChanged();
   }
 
   async close(): Promise<void> {
     await this.workload?.close().catch(() => undefined);
+    if (this.heartbeats.length) await this.stopHeartbeat().catch(() => undefined);
     await Promise.all([this.actors.A.close(), this.actors.B.close()]);
   }
 }

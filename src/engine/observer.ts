@@ -48,7 +48,7 @@ export class Observer {
     }
     for (const n of sentinelNodes(t)) {
       const a = opts.addresses.admin(n.id);
-      const password = auth(n.id)?.password;
+      const password = auth(n.id)?.password ?? t.sentinelAuth?.password;
       this.sentinels.set(
         n.id,
         new SentinelProbe({

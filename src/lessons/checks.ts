@@ -101,6 +101,10 @@ export function evaluateGoal(goal: Goal, ctx: CheckContext): CheckResult {
       return replicaPriority(goal.replicaPriority!, ctx.state);
     case 'configEpoch':
       return configEpoch(goal.configEpoch!, ctx.state);
+    case 'clientLatest':
+      return clientLatest(goal.clientLatest!, ctx);
+    case 'sentinelLists':
+      return sentinelLists(goal.sentinelLists!, ctx.state);
   }
 }
 
@@ -621,5 +625,48 @@ function configEpoch(p: NonNullable<Goal['configEpoch']>, s: LabState): CheckRes
     met,
     detail: `${p.sentinel} holds config-epoch ${epoch} (naming ${o.masterId ?? 'no master'})`,
     measured,
+  };
+}
+
+function clientLatest(p: NonNullable<Goal['clientLatest']>, ctx: CheckContext): CheckResult {
+  const mine = ctx.state.clientResults.filter((r) => r.seq > ctx.since.clientSeq && r.client === p.client);
+  const last = mine[mine.length - 1];
+  const measured: Measurement[] = [
+    {
+      predicate: 'clientLatest',
+      client: p.client,
+      ok: last ? last.ok : null,
+      text: last ? last.text : null,
+      node: last?.node ?? null,
+    },
+  ];
+  if (!last) return { met: false, detail: `client ${p.client} has sent nothing since the step started`, measured };
+  const wantOk = p.errorPrefix !== undefined ? false : p.ok;
+  const met =
+    (wantOk === undefined || last.ok === wantOk) &&
+    (p.errorPrefix === undefined || last.text.startsWith(p.errorPrefix)) &&
+    (p.node === undefined || last.node === p.node) &&
+    (p.notNode === undefined || last.node !== p.notNode) &&
+    (p.text === undefined || last.text.includes(p.text));
+  const shown = `${last.command} -> ${last.ok ? '' : '(error) '}${last.text}${last.node ? ` on ${last.node}` : ''}`;
+  return { met, detail: `client ${p.client} now: ${shown}`, measured };
+}
+
+function sentinelLists(p: NonNullable<Goal['sentinelLists']>, s: LabState): CheckResult {
+  const o = s.sentinels[p.sentinel];
+  const m = (listed: boolean | null, up: boolean | null): Measurement[] => [
+    { predicate: 'sentinelLists', sentinel: p.sentinel, node: p.node, listed, up },
+  ];
+  if (!o?.reachable) return { met: false, detail: silence(s, p.sentinel), measured: m(null, null) };
+  const entries = [...o.replicas, ...o.sentinels].filter((i) => i.nodeId === p.node);
+  const upEntry = entries.find((i) => !i.flags.includes('s_down') && !i.flags.includes('disconnected'));
+  const listed = entries.length > 0;
+  const met =
+    (p.listed === undefined || listed === p.listed) && (p.up === undefined || (upEntry !== undefined) === p.up);
+  const where = entries.map((i) => `${i.ip}:${i.port} ${i.flags.join(',')}`).join('; ');
+  return {
+    met,
+    detail: listed ? `${p.sentinel} lists ${p.node} at ${where}` : `${p.sentinel} does not list ${p.node}`,
+    measured: m(listed, upEntry !== undefined),
   };
 }

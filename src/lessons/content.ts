@@ -331,6 +331,20 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
       ...exactCount(at('configEpoch', 'atMost'), c.atMost),
     );
   }
+  if (g.clientLatest) {
+    const c = g.clientLatest;
+    out.push(
+      ...client(at('clientLatest', 'client'), c.client),
+      ...token(at('clientLatest', 'errorPrefix'), c.errorPrefix),
+      ...node(at('clientLatest', 'node'), c.node),
+      ...node(at('clientLatest', 'notNode'), c.notNode),
+      ...text(at('clientLatest', 'text'), c.text),
+    );
+  }
+  if (g.sentinelLists) {
+    const l = g.sentinelLists;
+    out.push(...node(at('sentinelLists', 'sentinel'), l.sentinel), ...node(at('sentinelLists', 'node'), l.node));
+  }
   return out;
 }
 

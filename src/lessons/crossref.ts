@@ -54,6 +54,12 @@ function topologyProblems(doc: LessonDoc, report: (path: Path, message: string) 
   for (const id of Object.keys(t.placement ?? {})) {
     if (!nodeExists(id)) report([...base, 'placement', id], unknownNode(id));
   }
+  for (const id of Object.keys(t.replicaPriority ?? {})) {
+    if (!redis.has(id)) report([...base, 'replicaPriority', id], unknownNode(id));
+  }
+  (t.persistence ?? []).forEach((id, i) => {
+    if (!redis.has(id)) report([...base, 'persistence', i], unknownNode(id));
+  });
   (t.withoutMasterauth ?? []).forEach((id, i) => {
     if (!redis.has(id)) report([...base, 'withoutMasterauth', i], unknownNode(id));
   });
@@ -190,6 +196,14 @@ function checkGoal(
     sentinel([...path, 'configEpoch', 'sentinel'], g.configEpoch.sentinel);
     range([...path, 'configEpoch'], g.configEpoch.atLeast, g.configEpoch.atMost, 'configEpoch');
   }
+  if (g.clientLatest) {
+    redis([...path, 'clientLatest', 'node'], g.clientLatest.node);
+    redis([...path, 'clientLatest', 'notNode'], g.clientLatest.notNode);
+  }
+  if (g.sentinelLists) {
+    sentinel([...path, 'sentinelLists', 'sentinel'], g.sentinelLists.sentinel);
+    node([...path, 'sentinelLists', 'node'], g.sentinelLists.node);
+  }
   if (g.clientResult?.waitReplicas !== undefined && g.clientResult.waitReplicas > k.replicas) {
     report(
       [...path, 'clientResult', 'waitReplicas'],
@@ -201,7 +215,8 @@ function checkGoal(
     g.tilt !== undefined ||
     g.eventSeen !== undefined ||
     g.replicaPriority !== undefined ||
-    g.configEpoch !== undefined;
+    g.configEpoch !== undefined ||
+    g.sentinelLists !== undefined;
   if (needsSentinels && k.sentinels.size === 0) report(path, 'this goal needs Sentinels but the topology has none');
 }
 

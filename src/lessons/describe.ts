@@ -128,6 +128,30 @@ function describePredicate(g: Goal): string {
         .join(' and ');
       return `${c.sentinel} holds config-epoch ${bounds}`;
     }
+    case 'clientLatest': {
+      const c = g.clientLatest!;
+      const what =
+        c.errorPrefix !== undefined
+          ? `fails with ${c.errorPrefix}`
+          : c.ok === false
+            ? 'fails'
+            : c.ok === true
+              ? 'succeeds'
+              : 'answers';
+      const where = [c.node && `on ${c.node}`, c.notNode && `not on ${c.notNode}`].filter(Boolean).join(', ');
+      const answer = c.text === undefined ? '' : ` with ${c.text}`;
+      return `client ${c.client}'s latest request ${what}${answer}${where ? ` ${where}` : ''}`;
+    }
+    case 'sentinelLists': {
+      const l = g.sentinelLists!;
+      const parts = [
+        l.listed === true && `still lists ${l.node}`,
+        l.listed === false && `no longer lists ${l.node}`,
+        l.up === true && `sees ${l.node} up at an address it can reach`,
+        l.up === false && `sees no working address for ${l.node}`,
+      ].filter(Boolean);
+      return `${l.sentinel} ${parts.join(' and ')}`;
+    }
   }
 }
 

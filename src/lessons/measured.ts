@@ -38,6 +38,14 @@ export type Measurement =
   | { predicate: 'ledger'; verdict: VerdictFacts | null }
   | { predicate: 'masterauthMissing'; node: string; hasMasterauth: boolean | null }
   | { predicate: 'replicaPriority'; node: string; priorities: Record<string, number | null> }
-  | { predicate: 'configEpoch'; sentinel: string; epoch: number | null };
+  | { predicate: 'configEpoch'; sentinel: string; epoch: number | null }
+  | {
+      predicate: 'clientLatest';
+      client: string;
+      ok: boolean | null;
+      text: string | null;
+      node: string | null;
+    }
+  | { predicate: 'sentinelLists'; sentinel: string; node: string; listed: boolean | null; up: boolean | null };
 
 export type MeasuredPredicate = Measurement['predicate'];

@@ -1,11 +1,11 @@
 // Placeholders in lesson text for what only the running lab knows: where a node listens. A lesson cannot know its
 // port block (6379 moves to 16379… when taken) or a host's loopback address, so it writes `{{cli redis-1}}` and the
 // lesson pane shows `redis-cli -h 127.0.2.1 -p 6379 -a redis`, a line that works when pasted into a shell. Pure.
-import { nodeById, publicAddress, redisCliLine, type Topology } from '../cluster/topology.js';
+import { natPort, nodeById, publicAddress, redisCliLine, type Topology } from '../cluster/topology.js';
 
 /** What a placeholder can stand for, with an example of what it becomes. */
 export const PLACEHOLDER_KINDS = {
-  /** `redis-cli -h 127.0.2.1 -p 6379 -a redis` (no `-a` for a Sentinel, which has no password in the lab). */
+  /** `redis-cli -h 127.0.2.1 -p 6379 -a redis` (a Sentinel's has `-a` only when the Sentinels have a password). */
   cli: 'redis-cli -h 127.0.2.1 -p 6379 -a redis',
   /** `127.0.2.1:6379`, the address as Sentinel and INFO write it. */
   addr: '127.0.2.1:6379',
@@ -13,6 +13,8 @@ export const PLACEHOLDER_KINDS = {
   ip: '127.0.2.1',
   /** `6379` */
   port: '6379',
+  /** `6579`: the port the node is published at while its host is behind the lab's NAT (the nat action). */
+  natport: '6579',
 } as const;
 
 export type PlaceholderKind = keyof typeof PLACEHOLDER_KINDS;
@@ -38,6 +40,8 @@ export function placeholderValue(kind: PlaceholderKind, nodeId: string, t: Topol
       return a.host;
     case 'port':
       return String(a.port);
+    case 'natport':
+      return String(natPort(a.port));
   }
 }
 

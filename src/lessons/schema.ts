@@ -60,6 +60,8 @@ export const PREDICATE_KEYS = [
   'masterauthMissing',
   'replicaPriority',
   'configEpoch',
+  'clientLatest',
+  'sentinelLists',
 ] as const;
 
 export type PredicateKey = (typeof PREDICATE_KEYS)[number];
@@ -214,6 +216,47 @@ export const GoalSchema = z
         atMost: count('atMost', 0, 1_000_000).optional(),
       })
       .superRefine(atLeastOne(['atLeast', 'atMost'], 'configEpoch'))
+      .optional(),
+    /**
+     * The client's latest result (newer than the step's start) succeeded or failed as given, on the node given or
+     * on another one: what a client sees *now* (a pinned client stuck on READONLY, a Sentinel-aware one back).
+     */
+    clientLatest: z
+      .strictObject({
+        client,
+        ok: z.boolean().optional(),
+        errorPrefix: z
+          .string()
+          .regex(ERROR_PREFIX, { error: 'errorPrefix must be the first word of a Redis error, like "READONLY"' })
+          .optional(),
+        node: redisRef.optional(),
+        notNode: redisRef.optional(),
+        /** A substring of the reply (`"222"`, `(nil)`). */
+        text: line('text', 200).optional(),
+      })
+      .superRefine((v, ctx) => {
+        if (v.errorPrefix !== undefined && v.ok === true) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ok'],
+            message: 'errorPrefix describes a failed command; drop ok: true',
+          });
+        }
+      })
+      .optional(),
+    /**
+     * What one Sentinel keeps in its lists (SENTINEL REPLICAS / SENTINELS): `listed` whether it lists `node` at
+     * all (Sentinels never forget one on their own), `up` whether one of its entries for `node` is neither s_down
+     * nor disconnected (an entry at an address nothing answers stays down).
+     */
+    sentinelLists: z
+      .strictObject({
+        sentinel: sentinelRef,
+        node: nodeRef,
+        listed: z.boolean().optional(),
+        up: z.boolean().optional(),
+      })
+      .superRefine(atLeastOne(['listed', 'up'], 'sentinelLists'))
       .optional(),
     holdMs: ms('holdMs', 0, MAX_MS).optional(),
   })
@@ -371,6 +414,14 @@ export const TopologySchema = z
     /** false: Sentinels start knowing only the master and discover replicas and each other for real. */
     preseedSentinelState: z.boolean().optional(),
     withoutMasterauth: z.array(redisRef).max(10).optional(),
+    /** `replica-priority` by data node (0: never promoted); the others keep the Redis default 100. */
+    replicaPriority: z.record(redisRef, count('replicaPriority', 0, 1000)).optional(),
+    /** Data nodes with an append-only file (`appendonly yes`); the lab's default is no persistence. */
+    persistence: z.array(redisRef).max(10).optional(),
+    /** `requirepass` and `sentinel sentinel-pass` on every Sentinel: the Sentinels' own password. */
+    sentinelPassword: configToken('sentinelPassword').optional(),
+    /** A least-privilege ACL user of that name on every data node, which the Sentinels log in as (`auth-user`). */
+    sentinelAuthUser: configToken('sentinelAuthUser', 40).optional(),
     password: configToken('password').optional(),
     masterName: configToken('masterName', 40).optional(),
     clients: z.strictObject({ A: clientSpec.optional(), B: clientSpec.optional() }).optional(),
@@ -411,6 +462,10 @@ export const TopologySchema = z
       notificationScript: t.notificationScript,
       preseedSentinelState: t.preseedSentinelState,
       withoutMasterauth: t.withoutMasterauth,
+      replicaPriority: t.replicaPriority,
+      persistence: t.persistence,
+      sentinelPassword: t.sentinelPassword,
+      sentinelAuthUser: t.sentinelAuthUser,
       password: t.password,
       masterName: t.masterName,
       clients: t.clients,

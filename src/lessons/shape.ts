@@ -24,6 +24,14 @@ export function lessonShape(t: LessonTopology): TopologyShape {
   if (Object.keys(sentinel).length) shape.sentinel = sentinel;
   if (Object.keys(replication).length) shape.replication = replication;
   if (t.withoutMasterauth?.length) shape.withoutMasterauth = [...t.withoutMasterauth];
+  if (t.replicaPriority) shape.replicaPriority = { ...t.replicaPriority };
+  if (t.persistence?.length) shape.persistence = [...t.persistence];
+  if (t.sentinelPassword || t.sentinelAuthUser) {
+    shape.sentinelAuth = {
+      ...(t.sentinelPassword ? { password: t.sentinelPassword } : {}),
+      ...(t.sentinelAuthUser ? { dataUser: t.sentinelAuthUser } : {}),
+    };
+  }
   if (t.password) shape.password = t.password;
   if (t.clients) {
     const clients: Partial<Record<'A' | 'B', ClientSpec>> = {};

@@ -65,6 +65,9 @@ const FACTS: ReadonlyArray<keyof LabEvents> = [
   'workload',
   'notification',
   'tick',
+  'heartbeat',
+  'nat-changed',
+  'client-target',
 ];
 
 export function bindLab(
@@ -179,7 +182,7 @@ export function reduceBatch(
         // What was gathered of the old cluster is folded first, so none of it lands after the clearing.
         next = foldGathered(next, gathered);
         gathered = emptyGathered();
-        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [] });
+        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [], nat: {}, clientTargets: {} });
         break;
       case 'node-state': {
         const e = q.args[0];
@@ -263,6 +266,20 @@ export function reduceBatch(
       case 'tick':
         gathered.tickAt = q.args[0].at;
         break;
+      case 'heartbeat':
+        patch({ heartbeat: { ...q.args[0] } });
+        break;
+      case 'nat-changed': {
+        const { host, portOffset } = q.args[0];
+        const { [host]: _was, ...rest } = next.nat;
+        patch({ nat: portOffset === 0 ? rest : { ...rest, [host]: portOffset } });
+        break;
+      }
+      case 'client-target': {
+        const { client, target } = q.args[0];
+        patch({ clientTargets: { ...next.clientTargets, [client]: target } });
+        break;
+      }
       case 'fold-input':
         // A fold sees every fact queued before its input.
         next = foldGathered(next, gathered);

@@ -13,7 +13,7 @@ import type {
 } from '../cluster/events.js';
 import type { ActiveFault } from '../cluster/fabric/plan.js';
 import type { EventGroup, FailoverTimeline, RedisObservation, SentinelObservation } from '../cluster/observe/types.js';
-import type { ClientName, Topology } from '../cluster/topology.js';
+import type { ClientName, ClientSpec, Topology } from '../cluster/topology.js';
 import type { LedgerCounts, LedgerVerdict } from '../ledger/types.js';
 
 export interface NodeProcess {
@@ -76,6 +76,12 @@ export interface LabState extends LabStateSlots {
   workload: WorkloadState;
   /** Lines recorded by the Sentinels' notification script (the lab's own), newest last. */
   notifications: Array<{ seq?: number; sentinelId: string; at: number; line: string }>;
+  /** Both clients writing a heartbeat key on a timer. */
+  heartbeat: { running: boolean; everyMs?: number; startedAt?: number };
+  /** Hosts behind the lab's NAT: host id -> how far above their own ports their nodes are published. */
+  nat: Record<string, number>;
+  /** Clients pointed elsewhere than the topology says (the client-target action). */
+  clientTargets: Partial<Record<ClientName, ClientSpec['target']>>;
 }
 
 /** The lab store as everyone but its writer sees it: read and subscribe, no setter. */
@@ -128,6 +134,9 @@ export function initialLabState(topology: Topology, runId = 'test', cliLine?: (i
     history: [],
     workload: { running: false, counts: emptyCounts() },
     notifications: [],
+    heartbeat: { running: false },
+    nat: {},
+    clientTargets: {},
   };
 }
 

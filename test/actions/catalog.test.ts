@@ -56,6 +56,13 @@ const EXAMPLES: LabAction[] = [
   { kind: 'masterauth', node: 'redis-1', enabled: false },
   { kind: 'replica-priority', node: 'redis-2', priority: 0 },
   { kind: 'reset' },
+  { kind: 'nat', host: 'host-3', enabled: true },
+  { kind: 'announce-port', node: 'redis-3', published: true },
+  { kind: 'persistence', node: 'redis-1', enabled: true },
+  { kind: 'sentinel-password', sentinel: 'sentinel-3', enabled: false },
+  { kind: 'decommission', node: 'sentinel-3' },
+  { kind: 'heartbeat', running: true },
+  { kind: 'client-target', client: 'B', target: 'sentinel' },
 ];
 
 describe('the action catalog', () => {
@@ -184,10 +191,17 @@ describe('the action catalog', () => {
       masterauth: 'reconfigure',
       'replica-priority': 'reconfigure',
       reset: 'reset',
+      nat: 'network',
+      'announce-port': 'reconfigure',
+      persistence: 'reconfigure',
+      'sentinel-password': 'reconfigure',
+      decommission: 'runtime',
+      heartbeat: 'traffic',
+      'client-target': 'traffic',
     });
     assert.deepEqual(
       ACTION_KINDS.filter((k) => isDisruptive(k)),
-      ['kill', 'stop', 'freeze', 'partition', 'isolate', 'cut', 'server-failover'],
+      ['kill', 'stop', 'freeze', 'partition', 'isolate', 'cut', 'server-failover', 'nat', 'decommission'],
     );
     assert.equal(isDisruptive('no-such-kind'), false);
     assert.deepEqual(

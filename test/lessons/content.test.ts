@@ -224,8 +224,8 @@ describe('references the learner does not have', () => {
     files['freeze.md'] = '# Freeze\n\n{{cli redis-9}} and {{shell redis-1}} and {{cli}} and {{ port sentinel-1 }} }}\n';
     assert.deepEqual(await problemsOf(doc, files), [
       '01-guard/freeze.md: steps[1].text: line 3: placeholder {{cli redis-9}} names "redis-9", which is not a node of this lesson',
-      '01-guard/freeze.md: steps[1].text: line 3: unknown placeholder kind "shell" (expected one of cli, addr, ip, port)',
-      '01-guard/freeze.md: steps[1].text: line 3: "{{cli}}" is not a placeholder; write {{<kind> <node>}} with kind one of cli, addr, ip, port',
+      '01-guard/freeze.md: steps[1].text: line 3: unknown placeholder kind "shell" (expected one of cli, addr, ip, port, natport)',
+      '01-guard/freeze.md: steps[1].text: line 3: "{{cli}}" is not a placeholder; write {{<kind> <node>}} with kind one of cli, addr, ip, port, natport',
       '01-guard/freeze.md: steps[1].text: line 3: unmatched "}}": a placeholder is {{<kind> <node>}} on one line',
     ]);
   });

@@ -7,6 +7,7 @@ import {
   nodeById,
   publicAddress,
   redisNodes,
+  SENTINEL_DATA_USER_RULES,
   sentinelNodes,
   type Topology,
 } from '../topology.js';
@@ -21,6 +22,8 @@ export interface RenderContext {
    * its first second; with `sentinel.preseedState`, also its peers (`known-sentinel`) so discovery need not wait.
    */
   sentinelIds?: Record<string, string>;
+  /** Render this Sentinel without its password although the others have one (the misconfiguration to show). */
+  withoutSentinelPassword?: boolean;
 }
 
 const SAFE_TOKEN = /^[A-Za-z0-9._:\-/]+$/;
@@ -74,7 +77,8 @@ export function renderRedisConf(t: Topology, nodeId: string, ctx: RenderContext)
     ...common(t, nodeId, ctx),
     `requirepass ${quoteValue(t.password)}`,
     'save ""',
-    'appendonly no',
+    // An append-only file when asked for: a restarted master reloads its data instead of coming back empty.
+    `appendonly ${node.persistence ? 'yes' : 'no'}`,
     // The 7.0 default waits 5 s before every full sync.
     'repl-diskless-sync yes',
     'repl-diskless-sync-delay 0',
@@ -85,6 +89,11 @@ export function renderRedisConf(t: Topology, nodeId: string, ctx: RenderContext)
     `replica-priority ${int(node.replicaPriority, 'replicaPriority')}`,
   ];
   if (node.masterauth) lines.push(`masterauth ${quoteValue(t.password)}`);
+  const dataUser = t.sentinelAuth.dataUser;
+  if (dataUser) {
+    // The Sentinels' own least-privilege user; `>` sets its password (the lab's one secret, as for every user).
+    lines.push(`user ${token(dataUser)} on >${token(t.password)} ${SENTINEL_DATA_USER_RULES}`);
+  }
   if (t.networkMode === 'hosts') {
     lines.push(`replica-announce-ip ${token(host.publicIp)}`, `replica-announce-port ${int(node.port, 'port')}`);
   }
@@ -103,12 +112,19 @@ export function renderSentinelConf(t: Topology, nodeId: string, ctx: RenderConte
   const host = hostOf(t, nodeId);
   const m = publicAddress(t, initialMaster(t).id);
   const lines = [...common(t, nodeId, ctx)];
+  const auth = t.sentinelAuth;
+  if (auth.password && !ctx.withoutSentinelPassword) {
+    // Clients must send it; and this Sentinel sends it to the other Sentinels (without sentinel-pass it would send
+    // its requirepass, the same value: redis.io, "Sentinel password-only authentication").
+    lines.push(`requirepass ${quoteValue(auth.password)}`, `sentinel sentinel-pass ${quoteValue(auth.password)}`);
+  }
   if (t.networkMode === 'hosts') {
     lines.push(`sentinel announce-ip ${token(host.publicIp)}`, `sentinel announce-port ${int(node.port, 'port')}`);
   }
   lines.push(
     `sentinel monitor ${name} ${token(m.host)} ${int(m.port, 'port')} ${int(s.quorum, 'quorum')}`,
     `sentinel auth-pass ${name} ${quoteValue(t.password)}`,
+    ...(auth.dataUser ? [`sentinel auth-user ${name} ${token(auth.dataUser)}`] : []),
     `sentinel down-after-milliseconds ${name} ${int(s.downAfterMs, 'downAfterMs')}`,
     `sentinel failover-timeout ${name} ${int(s.failoverTimeoutMs, 'failoverTimeoutMs')}`,
     `sentinel parallel-syncs ${name} ${int(s.parallelSyncs, 'parallelSyncs')}`,
@@ -137,6 +153,19 @@ export function renderSentinelConf(t: Topology, nodeId: string, ctx: RenderConte
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A Sentinel config (as Sentinel last rewrote it) with its own password set or removed: `requirepass` and
+ * `sentinel sentinel-pass` replaced, and the `user default …` line Redis 7 writes on every rewrite dropped, since
+ * it carries the password's hash and would otherwise keep requiring it. Everything else (myid, known replicas and
+ * Sentinels, epochs) stays as Sentinel wrote it.
+ */
+export function withSentinelPassword(conf: string, password: string | undefined): string {
+  const kept = conf.split('\n').filter((l) => !/^\s*(requirepass|sentinel\s+sentinel-pass|user\s+default)\b/i.test(l));
+  while (kept.length && kept[kept.length - 1] === '') kept.pop();
+  if (password) kept.push(`requirepass ${quoteValue(password)}`, `sentinel sentinel-pass ${quoteValue(password)}`);
+  return `${kept.join('\n')}\n`;
 }
 
 function hex40(id: string): string {

@@ -49,6 +49,8 @@ export const REVIVE_POLL_MS = 100;
 export type FabricEvents = {
   'fault-applied': [fault: ActiveFault];
   'fault-healed': [fault: ActiveFault];
+  /** A host's listeners moved: published `portOffset` above their own ports (0: back at their own ports). */
+  remapped: [change: { host: string; portOffset: number }];
 };
 
 export class Fabric extends EventEmitter<FabricEvents> {
@@ -56,7 +58,9 @@ export class Fabric extends EventEmitter<FabricEvents> {
   private readonly hostByIp = new Map<string, string>();
   private readonly ipByHost = new Map<string, string>();
   /** Every listener asked for, by `ip:port`, with its server while it listens. */
-  private readonly specs = new Map<string, { spec: ListenerSpec; server?: Server }>();
+  private readonly specs = new Map<string, { spec: ListenerSpec; base: number; server?: Server }>();
+  /** Hosts published at a port offset (the lab's NAT), by host id. */
+  private readonly offsets = new Map<string, number>();
   /** Nodes whose process does not accept connections now, with the timer that tries them again. */
   private readonly down = new Map<string, NodeJS.Timeout | undefined>();
   private readonly now: () => number;
@@ -103,10 +107,12 @@ export class Fabric extends EventEmitter<FabricEvents> {
       throw new UserError(`asHost: unknown host "${spec.asHost}" for a gateway of ${spec.nodeId}`);
     }
     if (spec.held) this.hold(spec.nodeId);
-    const server = await this.open(spec);
+    // Behind the lab's NAT (remapHost) a node's public listener opens at its port plus the host's offset.
+    const offset = spec.listenPort === 0 || spec.asHost !== undefined ? 0 : (this.offsets.get(spec.host) ?? 0);
+    const server = await this.open({ ...spec, listenPort: spec.listenPort + offset });
     const port = (server.address() as AddressInfo).port;
     const fixed = { ...spec, listenPort: port };
-    this.specs.set(`${spec.listenIp}:${port}`, { spec: fixed, server });
+    this.specs.set(`${spec.listenIp}:${port}`, { spec: fixed, base: spec.listenPort, server });
     // A node already known dead refuses from the start.
     if (this.down.has(spec.nodeId) && !this.holdsFor(spec.nodeId)) this.closeListener(`${spec.listenIp}:${port}`);
     return { port };
@@ -203,6 +209,59 @@ export class Fabric extends EventEmitter<FabricEvents> {
     }, REVIVE_POLL_MS);
     timer.unref();
     this.down.set(nodeId, timer);
+  }
+
+  /**
+   * Publishes every node of `host` at its own port plus `portOffset` (the lab's NAT, like `docker run -p 6581:6381`),
+   * or back at its own port with 0. Nothing listens at the old port afterwards, so a caller that still uses it is
+   * refused, and the connections that came in through it are closed (as when a container is recreated with new
+   * port mappings). All new listeners are opened before any old one closes: a busy port changes nothing. Gateways
+   * (asHost) and port-0 listeners (tests) stay where they are.
+   */
+  async remapHost(host: string, portOffset: number): Promise<void> {
+    if (this.closing) throw new InternalError('fabric is closed');
+    if (!this.hostIds.includes(host)) throw new UserError(`host: unknown host "${host}"`);
+    if (!Number.isSafeInteger(portOffset) || portOffset < 0) throw new InternalError('portOffset must be >= 0');
+    const moving = [...this.specs.entries()].filter(
+      ([, l]) =>
+        l.spec.host === host &&
+        l.spec.asHost === undefined &&
+        l.base !== 0 &&
+        l.spec.listenPort !== l.base + portOffset,
+    );
+    const opened: Array<{ key: string; server?: Server; port: number }> = [];
+    try {
+      for (const [key, l] of moving) {
+        const port = l.base + portOffset;
+        // A listener closed because its node is down moves closed; syncListeners opens it when the node is back.
+        opened.push({ key, port, ...(l.server ? { server: await this.open({ ...l.spec, listenPort: port }) } : {}) });
+      }
+    } catch (err) {
+      for (const o of opened) {
+        if (!o.server) continue;
+        o.server.close();
+        this.servers.delete(o.server);
+      }
+      throw err;
+    }
+    if (portOffset === 0) this.offsets.delete(host);
+    else this.offsets.set(host, portOffset);
+    const nodes = new Set(moving.map(([, l]) => l.spec.nodeId));
+    for (const conn of [...this.conns]) if (nodes.has(conn.nodeId)) conn.destroy();
+    for (const o of opened) {
+      const l = this.specs.get(o.key);
+      if (!l) continue;
+      this.closeListener(o.key);
+      this.specs.delete(o.key);
+      const spec = { ...l.spec, listenPort: o.port };
+      this.specs.set(`${spec.listenIp}:${o.port}`, { spec, base: l.base, ...(o.server ? { server: o.server } : {}) });
+    }
+    this.emit('remapped', { host, portOffset });
+  }
+
+  /** Hosts published at a port offset, with the offset. */
+  remapped(): Record<string, number> {
+    return Object.fromEntries(this.offsets);
   }
 
   private open(spec: ListenerSpec): Promise<Server> {
@@ -395,3 +454,7 @@ function normalizeIp(ip: string | undefined): string | undefined {
 }
 
 function ignore(): void {}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -57,6 +57,12 @@ export interface RedisObservation {
   minReplicasMaxLagSec?: number;
   /** Whether `masterauth` is set (CONFIG GET masterauth non-empty). */
   hasMasterauth?: boolean;
+  /** `appendonly` (CONFIG GET): whether a restart reloads the data. */
+  persistence?: boolean;
+  /** `replica-priority` (CONFIG GET): 0 means never promoted. */
+  replicaPriority?: number;
+  /** `replica-announce-port` (CONFIG GET); 0 = the port it listens on. */
+  announcePort?: number;
   /** Number of keys in db0, for the client pane. */
   keys?: number;
 }
@@ -115,6 +121,8 @@ export interface SentinelObservation {
   currentEpoch?: number;
   /** SENTINEL MYID: the id this Sentinel uses in hellos and votes (differs from INFO's run_id). */
   myId?: string;
+  /** The Sentinels have a password but this one answered AUTH saying it has none (restarted without it). */
+  passwordless?: boolean;
 }
 
 /** Lag of one replica, computed from a master's and the replica's observations (facts §5.3). */

@@ -1,6 +1,6 @@
 // Polls one Redis data node: INFO replication (and the run id from INFO server once per connection), CONFIG GET of
-// the min-replicas guard and masterauth, DBSIZE. Emits a RedisObservation whenever anything but `at` changed;
-// never hangs on a frozen node.
+// the min-replicas guard, masterauth, appendonly, replica-priority and replica-announce-port, DBSIZE. Emits a
+// RedisObservation whenever anything but `at` changed; never hangs on a frozen node.
 import type { Redis } from 'ioredis';
 import { parseConfigGet, parseReplicationInfo, parseServerInfo, type ResolveAddress } from '../observe/parse-info.js';
 import type { RedisObservation } from '../observe/types.js';
@@ -44,6 +44,11 @@ export function redisObservation(
     // Valkey answers with its canonical name `primaryauth`.
     const auth = c.masterauth ?? c.primaryauth;
     if (auth !== undefined) obs.hasMasterauth = auth !== '';
+    if (c.appendonly !== undefined) obs.persistence = c.appendonly === 'yes';
+    const priority = Number(c['replica-priority'] ?? c['slave-priority']);
+    if (Number.isFinite(priority)) obs.replicaPriority = priority;
+    const announce = Number(c['replica-announce-port'] ?? c['slave-announce-port']);
+    if (Number.isFinite(announce)) obs.announcePort = announce;
   }
   if (typeof replies.dbsize === 'number') obs.keys = replies.dbsize;
   return obs;
@@ -159,7 +164,15 @@ async function queryRedis(
   if (withServer) pipeline.info('server', 'replication');
   else pipeline.info('replication');
   const results = await pipeline
-    .config('GET', 'min-replicas-to-write', 'min-replicas-max-lag', 'masterauth')
+    .config(
+      'GET',
+      'min-replicas-to-write',
+      'min-replicas-max-lag',
+      'masterauth',
+      'appendonly',
+      'replica-priority',
+      'replica-announce-port',
+    )
     .dbsize()
     .exec();
   let [info, config, dbsize] = results ?? [];

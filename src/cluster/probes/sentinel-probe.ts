@@ -13,13 +13,18 @@ import {
 import type { SentinelInstanceInfo, SentinelObservation } from '../observe/types.js';
 import { ProbeLoop } from './probe-loop.js';
 import { type ProbeTimeouts, probeClientOptions } from './probe-options.js';
+import { isNoPasswordReply } from './sentinel-auth.js';
 
 export interface SentinelProbeOptions {
   id: string;
   host: string;
   port: number;
   masterName: string;
-  /** Only if the Sentinels themselves require a password (the lab's don't). */
+  /**
+   * Only if the Sentinels themselves require a password. Sent when connecting (HELLO 3 AUTH, which a Sentinel
+   * without a password accepts too), and with AUTH at the start of every round, whose answer tells a Sentinel
+   * restarted without its password from the others.
+   */
   password?: string;
   intervalMs: number;
   /** Cadence once nothing changes (default 4 × intervalMs). */
@@ -80,6 +85,8 @@ export interface SentinelReplies {
   sentinels?: unknown;
   info?: string;
   myId?: unknown;
+  /** The error AUTH got, when the lab sent one (a Sentinel without a password says so). */
+  authError?: string;
 }
 
 /** Builds an observation from one round's raw replies (exported for tests). */
@@ -109,6 +116,7 @@ export function sentinelObservation(
     if (runId !== undefined) obs.runId = runId;
   }
   if (typeof r.myId === 'string' && r.myId) obs.myId = r.myId;
+  if (r.authError !== undefined && isNoPasswordReply(r.authError)) obs.passwordless = true;
   return obs;
 }
 
@@ -117,17 +125,18 @@ export class SentinelProbe {
 
   constructor(o: SentinelProbeOptions) {
     // Run id and myid change only when the process restarts, which also drops this connection.
-    let ids: { runId?: string; myId?: string } = {};
+    let ids: { runId?: string; myId?: string; passwordless?: boolean } = {};
     this.loop = new ProbeLoop<SentinelObservation>({
       clientOptions: probeClientOptions(o),
       intervalMs: o.intervalMs,
       idleIntervalMs: o.idleIntervalMs,
       query: async (client, at, fresh) => {
-        const obs = await querySentinel(client, o.id, o.masterName, at, o.resolve, fresh);
-        if (fresh) ids = { runId: obs.runId, myId: obs.myId };
+        const obs = await querySentinel(client, o.id, o.masterName, at, o.resolve, fresh, o.password);
+        if (fresh) ids = { runId: obs.runId, myId: obs.myId, passwordless: obs.passwordless };
         else {
           if (ids.runId !== undefined) obs.runId = ids.runId;
           if (ids.myId !== undefined) obs.myId = ids.myId;
+          if (ids.passwordless !== undefined) obs.passwordless = ids.passwordless;
         }
         return obs;
       },
@@ -163,16 +172,23 @@ async function querySentinel(
   at: number,
   resolve: ResolveAddress,
   withIds: boolean,
+  password?: string,
 ): Promise<SentinelObservation> {
-  const pipeline = client
-    .pipeline()
+  const pipeline = client.pipeline();
+  // Once per connection, AUTH tells a Sentinel restarted without the Sentinels' password (it answers with an
+  // error, and serves the connection anyway) from the others; its reply is not part of the observation.
+  const auth = withIds && password !== undefined;
+  if (auth) pipeline.call('AUTH', password);
+  pipeline
     .call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)
     .call('SENTINEL', 'MASTER', masterName)
     .call('SENTINEL', 'REPLICAS', masterName)
     .call('SENTINEL', 'SENTINELS', masterName);
   if (withIds) pipeline.info('server', 'sentinel').call('SENTINEL', 'MYID');
   else pipeline.info('sentinel');
-  const results = (await pipeline.exec()) ?? [];
+  const all = (await pipeline.exec()) ?? [];
+  const results = auth ? all.slice(1) : all;
+  const authError = auth ? all[0]?.[0] : undefined;
   // A reply error (`ERR No such master with that name`) is an answer; anything else means no answer.
   for (const [err] of results) if (err && !isReplyError(err)) throw err;
   if (results.length === 0) throw new Error('no reply');
@@ -194,6 +210,7 @@ async function querySentinel(
       sentinels: ok(3),
       info: typeof info === 'string' ? info : undefined,
       myId: withIds ? ok(5) : undefined,
+      ...(authError ? { authError: authError.message } : {}),
     },
     resolve,
   );

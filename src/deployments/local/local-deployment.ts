@@ -4,9 +4,14 @@
 // and the notification-script tail, and changes settings on its own nodes only. It offers every capability, except
 // network faults on a machine with a single loopback address.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderNotificationScript, renderRedisConf, renderSentinelConf } from '../../cluster/config/render.js';
+import {
+  renderNotificationScript,
+  renderRedisConf,
+  renderSentinelConf,
+  withSentinelPassword,
+} from '../../cluster/config/render.js';
 import type { LabEmitter } from '../../cluster/events.js';
 import type { FaultSpec } from '../../cluster/fabric/plan.js';
 import { Fabric } from '../../cluster/fabric/proxy.js';
@@ -200,7 +205,8 @@ export class LocalDeployment implements Deployment {
         logPath: join(dir, 'log.txt'),
         host: addr.host,
         port: addr.port,
-        password: n.kind === 'redis' ? t.password : undefined,
+        // A Sentinel's readiness PING needs its password too, when the Sentinels have one.
+        password: n.kind === 'redis' ? t.password : t.sentinelAuth.password,
       });
     }
   }
@@ -230,6 +236,7 @@ export class LocalDeployment implements Deployment {
       this.fabric = fabric;
       fabric.on('fault-applied', (f) => this.events.emit('fault-applied', f));
       fabric.on('fault-healed', (f) => this.events.emit('fault-healed', f));
+      fabric.on('remapped', (c) => this.events.emit('nat-changed', c));
       for (const n of t.nodes) {
         const h = t.hosts.find((x) => x.id === n.host);
         if (!h) continue;
@@ -371,23 +378,27 @@ export class LocalDeployment implements Deployment {
       heal: (id) => fabric().heal(id),
       healAll: () => this.fabric?.healAll() ?? [],
       active: () => this.fabric?.active() ?? [],
+      remap: (host, portOffset) => fabric().remapHost(host, portOffset),
+      remapped: () => this.fabric?.remapped() ?? {},
     };
   }
 
   private reconfigure(): Reconfigure {
     const t = this.topology;
+    const sentinelPw = t.sentinelAuth.password;
+    const config = (node: string, argv: readonly (string | number)[]) =>
+      adminCommand(this.addresses.admin(node), t.password, argv);
     return {
       configSet: async (node, settings, opts = {}) => {
-        const addr = this.addresses.admin(node);
-        for (const [name, value] of settings) await adminCommand(addr, t.password, ['CONFIG', 'SET', name, value]);
-        const rewrite = adminCommand(addr, t.password, ['CONFIG', 'REWRITE']);
+        for (const [name, value] of settings) await config(node, ['CONFIG', 'SET', name, value]);
+        const rewrite = config(node, ['CONFIG', 'REWRITE']);
         if (opts.rewrite === 'best-effort') await rewrite.catch(() => undefined);
         else await rewrite;
       },
       sentinelSet: async (option, value) => {
         const results = await Promise.allSettled(
           sentinelNodes(t).map((s) =>
-            adminCommand(this.addresses.admin(s.id), undefined, [
+            adminCommand(this.addresses.admin(s.id), sentinelPw, [
               'SENTINEL',
               'SET',
               t.sentinel.masterName,
@@ -400,9 +411,60 @@ export class LocalDeployment implements Deployment {
       },
       sentinelReset: async (sentinel) =>
         Number(
-          await adminCommand(this.addresses.admin(sentinel), undefined, ['SENTINEL', 'RESET', t.sentinel.masterName]),
+          await adminCommand(this.addresses.admin(sentinel), sentinelPw, ['SENTINEL', 'RESET', t.sentinel.masterName]),
         ),
+      sentinelConfigSet: async (sentinel, name, value) => {
+        await adminCommand(this.addresses.admin(sentinel), sentinelPw, ['SENTINEL', 'CONFIG', 'SET', name, value]);
+      },
+      reconnectReplica: async (node) => {
+        await config(node, ['CLIENT', 'KILL', 'TYPE', 'master']);
+      },
+      persistence: async (node, enabled) => {
+        await config(node, ['CONFIG', 'SET', 'appendonly', enabled ? 'yes' : 'no']);
+        await config(node, ['CONFIG', 'REWRITE']);
+        if (enabled) await this.aofWritten(node);
+      },
+      sentinelPassword: async (sentinel, enabled) => {
+        if (!sentinelPw) {
+          throw new UserError('the Sentinels of this cluster have no password', {
+            hint: 'a lesson topology with sentinelPassword gives them one',
+          });
+        }
+        const s = this.supervisor;
+        // A graceful stop: Sentinel saves its state (known replicas and Sentinels, epochs) before it exits.
+        await s.stop(sentinel);
+        const confPath = s.spec(sentinel).confPath;
+        writeFileSync(
+          confPath,
+          withSentinelPassword(readFileSync(confPath, 'utf8'), enabled ? sentinelPw : undefined),
+          {
+            mode: 0o600,
+          },
+        );
+        await s.start(sentinel);
+      },
     };
+  }
+
+  /** Waits (bounded) until the rewrite that `appendonly yes` starts has put the whole dataset into the AOF. */
+  private async aofWritten(node: string, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const info = String(
+        await adminCommand(this.addresses.admin(node), this.topology.password, ['INFO', 'persistence']),
+      );
+      const field = (name: string) => new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1];
+      if (
+        field('aof_enabled') === '1' &&
+        field('aof_rewrite_in_progress') === '0' &&
+        field('aof_rewrite_scheduled') === '0'
+      ) {
+        return;
+      }
+      if (Date.now() > end)
+        throw new UserError(`${node} did not finish writing its append-only file in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   private failover(): Failover {
@@ -410,7 +472,7 @@ export class LocalDeployment implements Deployment {
     return {
       failover: async (sentinel) =>
         String(
-          await adminCommand(this.addresses.admin(sentinel), undefined, [
+          await adminCommand(this.addresses.admin(sentinel), t.sentinelAuth.password, [
             'SENTINEL',
             'FAILOVER',
             t.sentinel.masterName,

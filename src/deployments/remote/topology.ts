@@ -64,6 +64,7 @@ export function remoteTopology(f: Facts, master: string): RemoteTopology {
       initialRole: n === masterNode ? 'master' : 'replica',
       masterauth: fact?.config.hasMasterauth ?? true,
       replicaPriority: fact?.config.replicaPriority ?? 100,
+      persistence: fact?.config.appendonly === 'yes',
     });
     endpoints.set(n.id, n.endpoint);
     aliases.set(key(n.endpoint), n.id);
@@ -82,6 +83,8 @@ export function remoteTopology(f: Facts, master: string): RemoteTopology {
   const parallel = Number(view?.fields['parallel-syncs']);
   const topology: Topology = {
     password: '',
+    // Credentials of a deployment the lab did not start stay in Addresses.auth, never in the topology.
+    sentinelAuth: {},
     networkMode: 'hosts',
     hosts,
     nodes,

@@ -7,6 +7,7 @@ import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
 import { writeGuard } from '../lib/cluster-view.js';
 import { lessonWindow } from '../lib/lesson-doc.js';
+import { entryAt, entryCount, misconfigureMenu } from '../lib/misconfigure.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
 import { type ModalKind, uiOps } from '../state/ui-store.js';
 import { type ActionContext, attempt, performAction, track, type WhenContext } from './context.js';
@@ -35,6 +36,8 @@ export const GROUPS = [
   'Faults',
   'Client',
   'Cluster',
+  // The M key and the keys of the menu it opens, in one group: the help overlay must still fit at 160x45.
+  'Misconfigure',
   'Lesson',
   'Scroll',
   'App',
@@ -773,6 +776,73 @@ export const actions = {
     keys: ['n', 'escape'],
     scope: 'modal:confirm',
     footer: 'no',
+    run: (c) => uiOps.closeModal(c.uiStore),
+  },
+
+  // ── Misconfigure (the sandbox's one key for what Sentinel users get wrong; src/ui/lib/misconfigure.ts) ──
+  'misconfigure.open': {
+    title: 'Misconfigure… (menu)',
+    group: 'Misconfigure',
+    keys: ['M'],
+    scope: 'global',
+    footer: 'misconfigure',
+    // Opening it performs nothing; its entries need the deployment's reconfigure (and some runtime or network),
+    // which a deployment the lab only observes lacks.
+    performs: ['masterauth'],
+    when: notQuitting,
+    run: (c) => uiOps.openModal(c.uiStore, { kind: 'misconfigure', cursor: 0 }),
+  },
+  'misconfigure.up': {
+    title: 'Previous entry',
+    group: 'Misconfigure',
+    keys: ['up', 'k'],
+    scope: 'modal:misconfigure',
+    run: (c) =>
+      cursorMove(
+        c,
+        'misconfigure',
+        -1,
+        Math.max(1, entryCount(misconfigureMenu(c.lab, c.ui.selectedNode, {}, c.ui.client))),
+      ),
+  },
+  'misconfigure.down': {
+    title: 'Next entry',
+    group: 'Misconfigure',
+    keys: ['down', 'j'],
+    scope: 'modal:misconfigure',
+    footer: 'entry',
+    run: (c) =>
+      cursorMove(
+        c,
+        'misconfigure',
+        1,
+        Math.max(1, entryCount(misconfigureMenu(c.lab, c.ui.selectedNode, {}, c.ui.client))),
+      ),
+  },
+  'misconfigure.apply': {
+    title: 'Do it (or undo it)',
+    group: 'Misconfigure',
+    keys: ['enter'],
+    scope: 'modal:misconfigure',
+    footer: 'do it',
+    // Each entry checks its own action's capability (an entry the deployment cannot do explains why instead), so
+    // one missing capability (network on a single-IP machine) does not disable the whole menu.
+    run: (c) => {
+      const m = c.ui.modal;
+      if (m?.kind !== 'misconfigure') return;
+      const e = entryAt(misconfigureMenu(c.lab, c.ui.selectedNode, c.controller.unavailable, c.ui.client), m.cursor);
+      if (!e) return;
+      if (e.unavailable) return uiOps.notice(c.uiStore, 'info', e.unavailable);
+      uiOps.closeModal(c.uiStore);
+      performAction(c, e.action);
+    },
+  },
+  'misconfigure.cancel': {
+    title: 'Close',
+    group: 'Misconfigure',
+    keys: ['escape', 'M'],
+    scope: 'modal:misconfigure',
+    footer: 'close',
     run: (c) => uiOps.closeModal(c.uiStore),
   },
 } as const satisfies Record<string, ActionSpec>;

@@ -37,7 +37,7 @@ export function page(ctx: ActionContext, pane: PaneId, dir: 1 | -1, max: number)
 
 export function cursorMove(
   ctx: ActionContext,
-  kind: 'partition' | 'heal' | 'latency',
+  kind: 'partition' | 'heal' | 'latency' | 'misconfigure',
   dir: 1 | -1,
   count: number,
 ): void {

@@ -1,31 +1,108 @@
-// The two application clients: which one is active, recent replies (errors such as NOREPLICAS and READONLY in
-// full), and the workload ledger: live counts while it runs, then the verdict (acknowledged vs lost writes).
+// The two application clients side by side: client A and client B, how each finds the master (asks Sentinel, or
+// pinned to one node), its latest answer, its last error, since when it has been failing and when it recovered;
+// below them their recent replies (errors such as NOREPLICAS and READONLY in full) and the workload ledger: live
+// counts while it runs, then the verdict (acknowledged vs lost writes).
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { Pane } from '../components/Pane.js';
-import { useLab } from '../hooks/use-lab.js';
+import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
+import { type ClientStatus, clientStatuses, targetWords } from '../lib/client-status.js';
+import { sinceStart } from '../lib/format.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
+
+/** Below this many inner columns the two clients are stacked instead of side by side. */
+const SIDE_BY_SIDE_COLS = 44;
+/** Rows the two clients keep however short the pane: header and latest answer (side by side). */
+const MIN_CLIENT_ROWS = 2;
+/** A client's column narrower than this uses the short words. */
+const ROOMY_COLS = 40;
 
 export const ClientPane = memo(function ClientPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
   const active = useUi((s) => s.client);
-  const clients = useLab((s) => s.topology.clients);
+  const statuses = useLabView(clientStatuses);
+  const startedAt = useLab((s) => s.startedAt);
   const results = useLab((s) => s.clientResults);
   const workload = useLab((s) => s.workload);
+  const heartbeat = useLab((s) => s.heartbeat);
   const rowsAvail = innerRows(height);
   const cols = innerCols(width);
+  const at = (t: number) => sinceStart(t, startedAt);
 
-  const describe = (c: 'A' | 'B') => {
-    const spec = clients[c];
-    return `on ${spec.host}, ${spec.target.kind === 'sentinel' ? 'asks Sentinel for the master' : `pinned to ${spec.target.node}`}`;
+  /** Up to four rows about one client, each fitting `w` columns. */
+  const block = (st: ClientStatus, w: number): ReactNode[] => {
+    const mine = st.client === active;
+    const roomy = w >= ROOMY_COLS;
+    const mark = mine ? '▶' : ' ';
+    let header = `${mark} client ${st.client} · ${st.host} · ${targetWords(st.target)}`;
+    if (!roomy) {
+      const pinned = st.target.kind === 'node' ? `pinned ${st.target.node}` : 'Sentinel';
+      header = `${mark} client ${st.client} (${pinned})`;
+      if (header.length > w && st.target.kind === 'node') header = `${mark} client ${st.client} (pinned)`;
+    }
+    const rows: ReactNode[] = [
+      <Text key="h" wrap="truncate-end" {...theme.style(mine ? 'text.title' : 'status.muted')}>
+        {header}
+      </Text>,
+    ];
+    const l = st.last;
+    if (!l) {
+      rows.push(
+        <Text key="n" wrap="truncate-end" {...theme.style('status.muted')}>
+          {roomy ? '  ' : ''}no requests yet
+        </Text>,
+      );
+    }
+    if (l)
+      rows.push(
+        <Text key="l" wrap="truncate-end">
+          {roomy ? '  ' : ''}
+          <Text {...theme.style(l.ok ? 'status.ok' : 'status.error')}>
+            {l.ok ? '✓ ' : '✗ '}
+            {l.text}
+          </Text>
+          <Text {...theme.style('status.muted')}>
+            {l.node ? ` @${l.node}` : ''} {at(l.at)}
+          </Text>
+        </Text>,
+      );
+    if (l && st.failingSince !== undefined) {
+      const sofar = ((l.at - st.failingSince) / 1000).toFixed(1);
+      rows.push(
+        <Text key="f" wrap="truncate-end" {...theme.style('status.error')}>
+          {roomy
+            ? `  failing since ${at(st.failingSince)} (${sofar} s so far)`
+            : `failing since ${at(st.failingSince)}`}
+        </Text>,
+      );
+    } else if (st.recovered) {
+      const r = st.recovered;
+      rows.push(
+        <Text key="r" wrap="truncate-end" {...theme.style('status.ok')}>
+          {roomy
+            ? `  recovered ${at(r.at)}${r.node ? ` on ${r.node}` : ''} after ${(r.afterMs / 1000).toFixed(1)} s of errors`
+            : `recovered ${at(r.at)} (${(r.afterMs / 1000).toFixed(1)}s)`}
+        </Text>,
+      );
+    }
+    if (st.lastError && st.lastError.seq !== l?.seq) {
+      rows.push(
+        <Text key="e" wrap="truncate-end" {...theme.style('status.muted')}>
+          {roomy ? '  last error ' : 'err '}
+          {at(st.lastError.at)}: {st.lastError.text}
+        </Text>,
+      );
+    }
+    return rows.map((r, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a fixed set of rows in a fixed order
+      <Box key={i} width={w} flexShrink={0}>
+        {r}
+      </Box>
+    ));
   };
-  const head: ReactNode[] = (['A', 'B'] as const).map((c) => (
-    <Text key={c} wrap="truncate-end" {...(c === active ? theme.style('text.title') : theme.style('status.muted'))}>
-      {c === active ? '▶' : ' '} client {c} {describe(c)}
-    </Text>
-  ));
+
   const c = workload.counts;
   const errors = Object.entries(c.errors)
     .map(([k, n]) => `${k} ${n}`)
@@ -46,7 +123,8 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
     );
   }
   const v = workload.verdict;
-  const roomForBox = rowsAvail - head.length - tail.length >= 5;
+  // The two clients keep at least their header and latest answer each; the verdict box goes first.
+  const roomForBox = rowsAvail - MIN_CLIENT_ROWS - tail.length >= 5;
   if (v) {
     const lossy = v.lost > 0;
     const headline = (
@@ -77,7 +155,39 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
     );
   }
   const tailRows = tail.length + (v && roomForBox ? 3 : 0);
-  const room = Math.max(0, rowsAvail - head.length - tailRows);
+  const sideBySide = cols >= SIDE_BY_SIDE_COLS;
+  const half = sideBySide ? Math.floor((cols - 1) / 2) : cols;
+  const [a, b] = statuses;
+  const spare = Math.max(MIN_CLIENT_ROWS, rowsAvail - tailRows);
+  const perBlock = Math.max(2, sideBySide ? spare : Math.floor(spare / 2));
+  const blockA = block(a, half).slice(0, perBlock);
+  const blockB = block(b, half).slice(0, perBlock);
+  const clientsRows = sideBySide ? Math.max(blockA.length, blockB.length) : blockA.length + blockB.length;
+  const clients = sideBySide ? (
+    <Box key="clients" flexDirection="row" flexShrink={0}>
+      <Box flexDirection="column" width={half}>
+        {blockA}
+      </Box>
+      <Box flexDirection="column" width={1}>
+        {Array.from({ length: clientsRows }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a column of identical separators
+          <Text key={i} {...theme.style('status.muted')}>
+            │
+          </Text>
+        ))}
+      </Box>
+      <Box flexDirection="column" width={half}>
+        {blockB}
+      </Box>
+    </Box>
+  ) : (
+    <Box key="clients" flexDirection="column" flexShrink={0}>
+      {blockA}
+      {blockB}
+    </Box>
+  );
+
+  const room = Math.max(0, rowsAvail - clientsRows - tailRows);
   // Newest last; a reply too long for one row (NOREPLICAS …) gets a row of its own so it is read in full.
   const recent: ReactNode[] = [];
   let used = 0;
@@ -123,10 +233,11 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
       </Text>,
     );
   }
+  const title = heartbeat.running ? `Clients · both writing every ${heartbeat.everyMs ?? '?'} ms` : 'Clients';
   return (
-    <Pane width={width} height={height} focused={focused} title={`Client ${active}`} tabs={tabs}>
+    <Pane width={width} height={height} focused={focused} title={title} tabs={tabs}>
       <Box flexDirection="column" flexShrink={0}>
-        {head}
+        {clients}
         {recent}
         {tail}
       </Box>

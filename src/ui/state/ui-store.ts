@@ -31,6 +31,7 @@ export type Modal =
       error?: string;
     }
   | { kind: 'heal'; cursor: number }
+  | { kind: 'misconfigure'; cursor: number }
   | { kind: 'confirm'; text: string; onConfirm: () => void };
 
 export type ModalKind = Modal['kind'];

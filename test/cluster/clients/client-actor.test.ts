@@ -23,7 +23,7 @@ const actors: ClientActor[] = [];
 let ports: number[] = [];
 
 before(async () => {
-  ports = await freePorts(27340, 27399, 6);
+  ports = await freePorts(27340, 27399, 9);
 });
 after(async () => {
   await Promise.all(actors.map((a) => a.close()));
@@ -196,6 +196,56 @@ describe('ClientActor against real Redis', { timeout: 45_000 }, () => {
       assert.deepEqual(again, { ok: true, kind: 'ok', text: '(integer) 1', node: 'redis-r' });
     } finally {
       m.disconnect();
+      r.disconnect();
+      s.disconnect();
+    }
+  });
+
+  it('(e) a Sentinel-aware actor asks again after a lost connection, and sends the Sentinels’ own password', async () => {
+    const [mPort, rPort, sPort] = [port(6), port(7), port(8)];
+    const m = await startRedis('se-master', mPort);
+    procs.push(m);
+    procs.push(await startRedis('se-replica', rPort, ['--replicaof', '127.0.0.1', String(mPort)]));
+    const r = await connectedAdmin(rPort);
+    await waitFor('replica link up', async () => (await info(r, 'replication')).master_link_status === 'up');
+    procs.push(await startSentinel('se-sentinel', sPort, mPort, 'mymaster', 1000, 'spw'));
+    const s = await connectedAdmin(sPort, 'spw');
+    const names: Record<number, string> = { [mPort]: 'redis-m', [rPort]: 'redis-r' };
+    const resolveNode = (_ip: string, p: number) => names[p];
+    const sentinels = [{ host: '127.0.0.1', port: sPort }];
+    try {
+      const good = actor({
+        target: { kind: 'sentinel', sentinels, masterName: 'mymaster', sentinelPassword: 'spw' },
+        resolveNode,
+      });
+      const noPassword = actor({
+        name: 'B',
+        target: { kind: 'sentinel', sentinels, masterName: 'mymaster' },
+        resolveNode,
+      });
+      assert.equal((await good.write('k', '1')).node, 'redis-m');
+      const refused = await noPassword.write('k', '2');
+      assert.equal(refused.kind, 'fail');
+      assert.match(refused.text, /^NOSENTINEL .*NOAUTH/);
+
+      await waitFor(
+        'Sentinel to know a good replica',
+        async () => (await s.call('SENTINEL', 'FAILOVER', 'mymaster').catch((e: Error) => e.message)) === 'OK',
+        15_000,
+        200,
+      );
+      await waitFor('Sentinel to name the new master', async () => {
+        const addr = (await s.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[];
+        return Number(addr[1]) === rPort;
+      });
+      // Nobody tells the actor (no masterChanged); the old master dies under it.
+      await stopProc(m);
+      const lost = await good.write('k', '3');
+      assert.equal(lost.ok, false);
+      assert.equal(lost.node, 'redis-m');
+      const again = await good.write('k', '4');
+      assert.deepEqual(again, { ok: true, kind: 'ok', text: 'OK', node: 'redis-r' });
+    } finally {
       r.disconnect();
       s.disconnect();
     }

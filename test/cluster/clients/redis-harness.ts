@@ -125,13 +125,14 @@ export async function startRedis(name: string, port: number, extra: string[] = [
   return proc;
 }
 
-/** One Sentinel monitoring `masterName` at 127.0.0.1:masterPort with quorum 1. */
+/** One Sentinel monitoring `masterName` at 127.0.0.1:masterPort with quorum 1 (`password`: its own requirepass). */
 export async function startSentinel(
   name: string,
   port: number,
   masterPort: number,
   masterName = 'mymaster',
   downAfterMs = 1000,
+  password?: string,
 ): Promise<Proc> {
   const dir = mkdtempSync(join(tmpdir(), `rsl-test-${name}-`));
   const conf = join(dir, 'sentinel.conf');
@@ -146,11 +147,12 @@ export async function startSentinel(
       `sentinel auth-pass ${masterName} ${PASSWORD}`,
       `sentinel down-after-milliseconds ${masterName} ${downAfterMs}`,
       `sentinel failover-timeout ${masterName} 5000`,
+      ...(password ? [`requirepass ${password}`] : []),
       '',
     ].join('\n'),
   );
   const proc = launch(name, port, dir, [conf, '--sentinel']);
-  await waitUp(proc, undefined);
+  await waitUp(proc, password);
   return proc;
 }
 
