@@ -27,29 +27,30 @@ async function pressAll(tui: { press(k: string): Promise<void> }, ...keys: strin
 }
 
 describe('node actions act on the selected node', () => {
-  it('x kills, s stops, z freezes, R restarts the selected node', async () => {
+  it('x kills, s stops, z freezes, R restarts the selected node (j/↓ go to the row below)', async () => {
     const { tui, performed } = app(healthyState());
     await tui.waitForFrame('redis-1');
+    // Rows by host: redis-1, sentinel-1 (host-1), redis-2, sentinel-2 (host-2), …
     await pressAll(tui, 'x', 'j', 's', 'j', 'z', 'down', 'R');
     assert.deepEqual(performed(), [
       { kind: 'kill', node: 'redis-1' },
-      { kind: 'stop', node: 'redis-2' },
-      { kind: 'freeze', node: 'redis-3' },
-      { kind: 'restart', node: 'redis-4' },
+      { kind: 'stop', node: 'sentinel-1' },
+      { kind: 'freeze', node: 'redis-2' },
+      { kind: 'restart', node: 'sentinel-2' },
     ] satisfies LabAction[]);
   });
 
   it('z thaws a frozen node and k/up move back', async () => {
     const { tui, performed } = app(frozenReplicaState());
     await tui.waitForFrame('redis-1');
-    await pressAll(tui, 'j', 'j', 'k', 'z');
+    await pressAll(tui, 'j', 'j', 'j', 'k', 'z');
     assert.deepEqual(performed(), [{ kind: 'thaw', node: 'redis-2' }]);
   });
 
-  it('selection wraps from the last Sentinel to redis-1 and shows in the node pane', async () => {
+  it('selection wraps from the last row (redis-5, on host-5) to redis-1 and shows in the node pane', async () => {
     const { tui } = app(healthyState(), { columns: 160, rows: 45 });
     await pressAll(tui, 'up');
-    await tui.waitForFrame('Node sentinel-3');
+    await tui.waitForFrame('Node redis-5');
     await pressAll(tui, 'down');
     await tui.waitForFrame('Node redis-1');
   });

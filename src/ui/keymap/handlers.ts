@@ -17,7 +17,7 @@ export const actionRows = (c: WhenContext) =>
   c.lab.actions.length + c.lab.notices.length + c.ui.notices.filter((n) => n.level !== 'info').length;
 
 export function moveNode(ctx: ActionContext, dir: 1 | -1): void {
-  const order = nodeOrder(ctx.lab);
+  const order = nodeOrder(ctx.lab, ctx.layout);
   const i = order.indexOf(ctx.ui.selectedNode);
   const next = order[(i + dir + order.length) % order.length];
   if (next) ctx.uiStore.setState({ selectedNode: next });
