@@ -19,6 +19,8 @@ export interface ActionContext {
   layout: Layout;
   /** Unmounts Ink (after quit); an error makes runTui reject with it. */
   exit: (error?: Error) => void;
+  /** The key name that triggered the action (for actions bound to several keys that mean different things: 1–4). */
+  key?: string;
 }
 
 /** Only what `when` predicates may look at (also used to filter the footer and help). */

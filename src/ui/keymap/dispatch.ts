@@ -83,7 +83,7 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
     const r = resolveKey(name, ctx);
     if (r.kind === 'run') {
       try {
-        r.entry.spec.run(ctx);
+        r.entry.spec.run({ ...ctx, key: name });
       } catch (err) {
         // A bug in one action must not take the screen (and the user's way out) down with it.
         uiOps.notice(ctx.uiStore, 'error', `${r.entry.spec.title} failed: ${errorMessage(err)}`);

@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CutMode } from '../../cluster/fabric/plan.js';
 import type { ClientName } from '../../cluster/topology.js';
 import type { PaneId } from '../layout.js';
+import type { SolutionRun } from '../lib/solution-note.js';
 
 export type PromptPurpose = 'write-key' | 'write-value' | 'read-key' | 'filter';
 
@@ -64,6 +65,8 @@ export interface UiState {
   lastResult?: { text: string; ok: boolean; info?: boolean };
   /** Failures and messages raised by the UI itself (rejected promises, unavailable keys). */
   notices: UiNotice[];
+  /** The last time P played a step's solution (lib/solution-note.ts: why the goal is still not met). */
+  solutionRun?: SolutionRun;
   /** Set once quit was requested: how many processes are being stopped. */
   quitting?: { processes: number };
   seq: number;
