@@ -22,11 +22,13 @@ import {
   moveNode,
   notQuitting,
   openPrompt,
+  openWorkloadPrompt,
   page,
   quit,
   selectedState,
   setSide,
   submitPrompt,
+  toggleWorkloadClient,
 } from './handlers.js';
 
 export type Scope = 'global' | `modal:${ModalKind}` | PaneId;
@@ -278,18 +280,30 @@ export const actions = {
     run: (c) => c.uiStore.setState({ client: c.ui.client === 'A' ? 'B' : 'A' }),
   },
   'workload.toggle': {
-    title: 'Start / stop the write workload',
+    title: 'Start the write workload (asks the rate and client) / stop it',
     group: 'Client',
     keys: ['g'],
     scope: 'global',
     footer: 'workload',
     performs: ['workload-start', 'workload-stop'],
     when: notQuitting,
+    run: (c) => (c.lab.workload.running ? performAction(c, { kind: 'workload-stop' }) : openWorkloadPrompt(c)),
+  },
+  'client.wait': {
+    title: 'Write a key, then WAIT for replicas (same connection)',
+    group: 'Client',
+    keys: ['W'],
+    scope: 'global',
+    performs: ['wait'],
+    when: notQuitting,
     run: (c) =>
-      performAction(
-        c,
-        c.lab.workload.running ? { kind: 'workload-stop' } : { kind: 'workload-start', client: c.ui.client },
-      ),
+      openPrompt(c, {
+        kind: 'prompt',
+        purpose: 'wait-key',
+        label: `client ${c.ui.client} SET (then WAIT) — key`,
+        text: '',
+        client: c.ui.client,
+      }),
   },
 
   // ── Cluster ───────────────────────────────────────────────────────────────
@@ -592,6 +606,15 @@ export const actions = {
     scope: 'modal:prompt',
     footer: 'ok',
     run: submitPrompt,
+  },
+  'prompt.client': {
+    title: 'Workload prompt: the other client',
+    group: 'Text prompt',
+    keys: ['tab'],
+    scope: 'modal:prompt',
+    footer: 'client A/B',
+    when: (c) => c.ui.modal?.kind === 'prompt' && c.ui.modal.purpose === 'workload-rate',
+    run: toggleWorkloadClient,
   },
   'prompt.cancel': {
     title: 'Cancel',

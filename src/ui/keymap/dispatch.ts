@@ -94,7 +94,7 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
     if (m?.kind === 'prompt' && ctx.layout.kind === 'panes') {
       // Text prompts take every key no action claimed; the whole batch is typed at once.
       const text = editText(m.text, input, key);
-      if (text !== m.text) uiOps.patchModal(ctx.uiStore, 'prompt', { text });
+      if (text !== m.text) uiOps.patchModal(ctx.uiStore, 'prompt', { text, error: undefined });
       return;
     }
     if (r.kind === 'unavailable') {

@@ -7,11 +7,32 @@ import type { ClientName } from '../../cluster/topology.js';
 import type { PaneId } from '../layout.js';
 import type { SolutionRun } from '../lib/solution-note.js';
 
-export type PromptPurpose = 'write-key' | 'write-value' | 'read-key' | 'filter';
+export type PromptPurpose =
+  | 'write-key'
+  | 'write-value'
+  | 'read-key'
+  | 'filter'
+  /** `g`: the workload's rate (writes per second); Tab picks the client. */
+  | 'workload-rate'
+  /** `W`: SET key value, then WAIT numreplicas timeout, on one connection. */
+  | 'wait-key'
+  | 'wait-value'
+  | 'wait-args';
 
 export type Modal =
   | { kind: 'help'; scroll: number }
-  | { kind: 'prompt'; purpose: PromptPurpose; label: string; text: string; key?: string }
+  | {
+      kind: 'prompt';
+      purpose: PromptPurpose;
+      label: string;
+      text: string;
+      key?: string;
+      value?: string;
+      /** The client the prompt acts as (the workload prompt lets Tab change it). */
+      client?: ClientName;
+      /** Why the last Enter was refused (shown after the label). */
+      error?: string;
+    }
   | {
       kind: 'partition';
       cursor: number;
