@@ -220,6 +220,14 @@ describe('client and cluster actions', () => {
     ]);
   });
 
+  it('keys typed in one burst ("age\\r222\\r", as fast typing or a paste delivers them) are each taken', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('w');
+    await tui.press('age\r');
+    await tui.press('22x\x7f2\r');
+    assert.deepEqual(performed(), [{ kind: 'write', client: 'A', key: 'age', value: '222' }]);
+  });
+
   it('an empty key is refused in place, the prompt stays open', async () => {
     const { tui, performed } = app(healthyState());
     await tui.press('w');
