@@ -166,6 +166,11 @@ for (const [columns, rows, lessonFull] of [
             shown.goalText,
             DETAIL,
             ...step.solution.map((e) => describeEntry(e)),
+            // The prediction, answered or not, with the outcome beside it.
+            shown.predict?.question ?? '',
+            ...(shown.predict?.choices.map((c) => c.text) ?? []),
+            shown.predict?.explain ?? '',
+            'Predict first: Prediction: You said: as you said not what happened You did not predict this one. Observed: What happens:',
             `${lesson.title} Step Goal: met not yet Hint more hints hint: press i Solution (P plays it): (nothing to do: watch and wait) Lesson complete. e exports the run, q quits.`,
           ];
           // Code-span backticks and emphasis stars are Markdown, not text: the pane shows the words without them.

@@ -6,8 +6,8 @@
 import { memo, useEffect, useRef } from 'react';
 import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useUi, useUiStore } from '../hooks/use-ui.js';
-import type { Layout } from '../layout.js';
-import { lessonWindow, revealScroll } from '../lib/lesson-doc.js';
+import { type Layout, paneInnerSize } from '../layout.js';
+import { type LessonDoc, lessonWindow, revealScroll, type SectionId } from '../lib/lesson-doc.js';
 import { solutionNote } from '../lib/solution-note.js';
 import { uiOps } from '../state/ui-store.js';
 
@@ -21,6 +21,17 @@ interface Seen {
   played: boolean;
 }
 
+/** Sections brought into view together: from the start of the first present one to the end of the last. */
+type Reveal = readonly SectionId[];
+
+/** Lines a reveal covers in this document (undefined when none of its sections is there). */
+function rangeOf(doc: LessonDoc, reveal: Reveal): { start: number; end: number } | undefined {
+  const present = reveal.map((id) => doc.sections[id]).filter((r) => r !== undefined);
+  const first = present[0];
+  const last = present.at(-1);
+  return first && last ? { start: first.start, end: last.end } : undefined;
+}
+
 export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { layout: Layout }) {
   const lesson = useLab((s) => s.lesson);
   const topology = useLab((s) => s.topology);
@@ -32,9 +43,12 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
   const actions = useLab((s) => (run ? s.actions : undefined));
   const uiStore = useUiStore();
   const seen = useRef<Seen | undefined>(undefined);
+  // The last thing brought into view, where that left the window, and at which pane size.
+  const last = useRef<{ reveal: Reveal; top: number; size: string } | undefined>(undefined);
   useEffect(() => {
     if (!lesson) {
       seen.current = undefined;
+      last.current = undefined;
       return;
     }
     const now: Seen = {
@@ -48,23 +62,40 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
     const before = seen.current;
     seen.current = now;
     if (before && (before.lessonId !== now.lessonId || before.step !== now.step)) {
+      last.current = undefined;
       if (stored !== 0) uiOps.scrollTo(uiStore, 'lesson', 0);
       return;
     }
     const w = lessonWindow({ lesson, topology, clientResults, actions }, layout, stored, run);
     if (!w) return;
+    const size = `${paneInnerSize(layout, 'lesson')?.width}x${w.rows}`;
     let next = w.top;
+    let reveal: Reveal | undefined;
+    // The first of these that fits the window whole, else the last (its start shown).
+    const pick = (...candidates: Reveal[]) => {
+      const fitting = candidates.find((c) => {
+        const r = rangeOf(w.doc, c);
+        return r !== undefined && r.end - r.start <= w.rows;
+      });
+      reveal = fitting ?? candidates.at(-1);
+      const r = reveal && rangeOf(w.doc, reveal);
+      if (r) next = revealScroll(next, r, w.rows);
+    };
     if (before) {
-      const { predict, goal, explain, hints, solution } = w.doc.sections;
       // Met: the outcome beside the prediction (when the step asked one), the goal and the explanation.
-      if (now.met && !before.met && goal) {
-        next = revealScroll(next, { start: predict?.start ?? goal.start, end: explain?.end ?? goal.end }, w.rows);
-      }
-      if (now.played && !before.played && w.doc.sections.played) {
-        next = revealScroll(next, { start: goal?.start ?? 0, end: w.doc.sections.played.end }, w.rows);
-      }
-      if (now.hints > before.hints && hints) next = revealScroll(next, hints, w.rows);
-      if (now.solution && !before.solution && solution) next = revealScroll(next, solution, w.rows);
+      if (now.met && !before.met) pick(['predict', 'goal', 'explain'], ['goal', 'explain'], ['goal']);
+      if (now.played && !before.played) pick(['goal', 'played']);
+      // A hint with the goal it helps with.
+      if (now.hints > before.hints) pick(['goal', 'played', 'hints'], ['hints']);
+      if (now.solution && !before.solution) pick(['solution']);
+    }
+    if (reveal) {
+      last.current = { reveal, top: Math.max(0, Math.min(next, w.max)), size };
+    } else if (last.current && last.current.size !== size && last.current.top === stored) {
+      // Resized (or the lesson moved to another pane) and not scrolled since: keep what was shown in view.
+      const r = rangeOf(w.doc, last.current.reveal);
+      if (r) next = revealScroll(0, r, w.rows);
+      last.current = { ...last.current, top: Math.max(0, Math.min(next, w.max)), size };
     }
     next = Math.max(0, Math.min(next, w.max));
     if (next !== stored) uiOps.scrollTo(uiStore, 'lesson', next);
