@@ -135,6 +135,26 @@ describe('number keys answer the prediction', () => {
     await tui.waitForFrame('press 1–3');
   });
 
+  it('a question below the window: the first key brings it into view, the next one answers', async () => {
+    const state = predictLesson();
+    const l = state.lesson;
+    assert.ok(l);
+    const long = Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1} of a long step.`).join('\n\n');
+    state.lesson = { ...l, steps: l.steps.map((st, i) => (i === 1 ? { ...st, prose: long } : st)) };
+    const { tui, calls } = app(state, { columns: 120, rows: 35 });
+    let f = await tui.waitForFrame('Paragraph 1 of');
+    assert.doesNotMatch(f, /Predict first: You stop/, 'the question starts out of view');
+    await tui.press('2');
+    f = await tui.waitForFrame('Predict first: You stop');
+    assert.match(f, /here is the question; press 1–3 to answer/);
+    assert.equal(calls.filter((c) => c.method === 'lesson.predict').length, 0, 'no answer to an unseen question');
+    await tui.press('2');
+    assert.deepEqual(
+      calls.filter((c) => c.method === 'lesson.predict').map((c) => c.args[0]),
+      [1],
+    );
+  });
+
   it('the outcome in: no prediction keys in the footer, and 1 does nothing', async () => {
     const { tui, calls } = app(
       predictLesson({ met: true, answer: { choice: 1, correct: true, at: 1, resolved: true } }),

@@ -19,6 +19,8 @@ interface Seen {
   solution: boolean;
   /** The "solution ran, goal not met" note is shown. */
   played: boolean;
+  /** The choice answering the step's prediction. */
+  answer?: number;
 }
 
 /** Sections brought into view together: from the start of the first present one to the end of the last. */
@@ -58,6 +60,7 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
       met: lesson.goalMet,
       solution: lesson.solutionShown,
       played,
+      answer: lesson.predictions[lesson.stepIndex]?.choice,
     };
     const before = seen.current;
     seen.current = now;
@@ -71,20 +74,24 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
     const size = `${paneInnerSize(layout, 'lesson')?.width}x${w.rows}`;
     let next = w.top;
     let reveal: Reveal | undefined;
-    // The first of these that fits the window whole, else the last (its start shown).
+    // The first of these that fits the window whole; when none does, the start of the first.
     const pick = (...candidates: Reveal[]) => {
-      const fitting = candidates.find((c) => {
-        const r = rangeOf(w.doc, c);
-        return r !== undefined && r.end - r.start <= w.rows;
-      });
-      reveal = fitting ?? candidates.at(-1);
+      const present = candidates.filter((c) => rangeOf(w.doc, c) !== undefined);
+      reveal =
+        present.find((c) => {
+          const r = rangeOf(w.doc, c);
+          return r !== undefined && r.end - r.start <= w.rows;
+        }) ?? present[0];
       const r = reveal && rangeOf(w.doc, reveal);
       if (r) next = revealScroll(next, r, w.rows);
     };
     if (before) {
-      // Met: the outcome beside the prediction (when the step asked one), the goal and the explanation.
-      if (now.met && !before.met) pick(['predict', 'goal', 'explain'], ['goal', 'explain'], ['goal']);
+      // Met: the outcome beside the prediction (when the step asked one), the goal's verdict, the explanation.
+      if (now.met && !before.met)
+        pick(['predict', 'goal', 'explain'], ['predict', 'goal'], ['goal', 'explain'], ['goal']);
       if (now.played && !before.played) pick(['goal', 'played']);
+      // An answer: the choices with the pick marked.
+      if (now.answer !== before.answer && now.answer !== undefined) pick(['predict']);
       // A hint with the goal it helps with.
       if (now.hints > before.hints) pick(['goal', 'played', 'hints'], ['hints']);
       if (now.solution && !before.solution) pick(['solution']);

@@ -7,7 +7,7 @@ import { predictionOpen } from '../../lessons/runner.js';
 import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
 import { writeGuard } from '../lib/cluster-view.js';
-import { lessonWindow, predictKeys } from '../lib/lesson-doc.js';
+import { lessonWindow, predictKeys, revealScroll } from '../lib/lesson-doc.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
 import { solutionRunFor } from '../lib/solution-note.js';
 import { type ModalKind, uiOps } from '../state/ui-store.js';
@@ -112,6 +112,22 @@ export const actions = {
       if (!Number.isInteger(n) || n < 0) return;
       if (n >= choices) {
         uiOps.notice(c.uiStore, 'info', `this prediction has ${choices} choices: press ${predictKeys(choices)}`);
+        return;
+      }
+      // Never an answer to a question the learner cannot see: first bring it into view (or say where it is).
+      const w = lessonWin(c);
+      const q = w?.doc.sections.predict;
+      if (!w || !q) {
+        uiOps.notice(c.uiStore, 'info', 'Predict first: the question is in the lesson (L shows it).');
+        return;
+      }
+      if (q.start < w.top || q.end > w.top + w.rows) {
+        uiOps.scrollTo(c.uiStore, 'lesson', Math.min(w.max, revealScroll(w.top, q, w.rows)));
+        uiOps.notice(
+          c.uiStore,
+          'info',
+          `Predict first: here is the question; press ${predictKeys(choices)} to answer.`,
+        );
         return;
       }
       attempt(c.uiStore, 'prediction', () => c.controller.lesson?.predict(n));

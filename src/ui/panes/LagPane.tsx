@@ -19,6 +19,26 @@ import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 // An idle cluster still replicates Sentinel hellos and PINGs (a few hundred bytes between ACKs); that noise
 // should draw a flat line, not a saw tooth.
 export const SPARK_FLOOR_BYTES = 4096;
+/**
+ * Below the noise floor a healthy replica's lag reads "<4 KB": the exact figure moves with every hello a Sentinel
+ * publishes (a few hundred bytes between ACKs), says nothing to the reader and would redraw the screen on every probe.
+ */
+export function lagBytesText(bytes: number): string {
+  return bytes < LAG_NOISE_BYTES ? '<4 KB' : formatBytes(bytes);
+}
+
+/** Lag under this is noise on an idle cluster (see SPARK_FLOOR_BYTES). */
+export const LAG_NOISE_BYTES = 4000;
+
+/**
+ * A replica ACKs every second, so an age of 0 or 1 s is the normal rhythm ("ack ≤1s", steady); from 2 s on the
+ * seconds count (a frozen replica, compared with min-replicas-max-lag).
+ */
+export function ackText(ackAgeSec: number | undefined): string {
+  if (ackAgeSec === undefined) return 'ack -';
+  return ackAgeSec <= 1 ? 'ack ≤1s' : `ack ${ackAgeSec}s`;
+}
+
 /** Lag figures redraw at most this often. */
 export const LAG_REFRESH_MS = 1000;
 
@@ -166,8 +186,8 @@ export function lagTable(
       masterId: lag.masterId,
       link: lag.syncing ? '⟳ sync' : lag.linkUp ? '✓ up' : `✗ down${lag.linkDownSec ? ` ${lag.linkDownSec}s` : ''}`,
       linkUp: lag.linkUp,
-      bytes: formatBytes(lag.lagBytes),
-      ack: lag.ackAgeSec !== undefined ? `ack ${lag.ackAgeSec}s` : 'ack -',
+      bytes: lagBytesText(lag.lagBytes),
+      ack: ackText(lag.ackAgeSec),
       ackLate: lag.ackAgeSec !== undefined && lag.ackAgeSec > maxLagSec,
       spark: '',
       good: lag.isGood,
