@@ -186,7 +186,9 @@ export class TuiRun {
     const run = new TuiRun(opts);
     try {
       run.basePort = opts.basePort ?? (await freeLabBase());
-      const env = { RSL_RUN_ROOT: run.runRoot, RSL_CONFIG_DIR: run.configDir, ...opts.env };
+      // tsx reads tsconfig.json (react-jsx) from the working directory unless told where it is.
+      const tsconfig = run.entry.endsWith('.ts') ? { TSX_TSCONFIG_PATH: join(REPO, 'tsconfig.json') } : {};
+      const env = { RSL_RUN_ROOT: run.runRoot, RSL_CONFIG_DIR: run.configDir, ...tsconfig, ...opts.env };
       // Colours on (NO_COLOR unset) so the real escape sequences are written and measured.
       const assignments = ['-u NO_COLOR', ...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`)].join(' ');
       // tsx by its resolved URL: a bare `--import tsx` resolves from the working directory, which may be a temp dir.
