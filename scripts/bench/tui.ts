@@ -144,8 +144,15 @@ export interface TuiRunOptions {
   basePort?: number;
   /** Extra environment for the app (e.g. NODE_ENV). */
   env?: Record<string, string>;
-  /** Extra arguments after `--sandbox --base-port N`. */
+  /** Extra arguments after `[--sandbox] --base-port N`. */
   args?: string[];
+  /** Open the sandbox (default); false leaves the choice to `args` (e.g. `--lesson tour`). */
+  sandbox?: boolean;
+  /**
+   * Working directory of the app (default: the repository). Where `e` writes its export, so a test that exports
+   * passes a temp dir.
+   */
+  cwd?: string;
   /** The app's entry point: default src/cli.ts (run through tsx); a built dist/cli.js runs under plain node. */
   entry?: string;
 }
@@ -162,6 +169,7 @@ export class TuiRun {
   readonly columns: number;
   readonly rows: number;
   readonly entry: string;
+  readonly cwd: string;
   basePort = 0;
   private stopped = false;
 
@@ -173,6 +181,7 @@ export class TuiRun {
     this.configDir = join(this.root, 'config');
     this.socket = `rsl-tui-${process.pid}-${Date.now().toString(36)}`;
     this.entry = opts.entry ?? CLI;
+    this.cwd = opts.cwd ?? REPO;
   }
 
   static async start(opts: TuiRunOptions = {}): Promise<TuiRun> {
@@ -185,17 +194,21 @@ export class TuiRun {
     const run = new TuiRun(opts);
     try {
       run.basePort = opts.basePort ?? (await freeLabBase());
-      const env = { RSL_RUN_ROOT: run.runRoot, RSL_CONFIG_DIR: run.configDir, ...opts.env };
+      // tsx reads tsconfig.json (react-jsx) from the working directory unless told where it is.
+      const tsconfig = run.entry.endsWith('.ts') ? { TSX_TSCONFIG_PATH: join(REPO, 'tsconfig.json') } : {};
+      const env = { RSL_RUN_ROOT: run.runRoot, RSL_CONFIG_DIR: run.configDir, ...tsconfig, ...opts.env };
       // Colours on (NO_COLOR unset) so the real escape sequences are written and measured.
       const assignments = ['-u NO_COLOR', ...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`)].join(' ');
-      const loader = run.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-      const app = [process.execPath, ...loader, run.entry, '--sandbox', '--base-port', String(run.basePort)]
+      // tsx by its resolved URL: a bare `--import tsx` resolves from the working directory, which may be a temp dir.
+      const loader = run.entry.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+      const mode = opts.sandbox === false ? [] : ['--sandbox'];
+      const app = [process.execPath, ...loader, run.entry, ...mode, '--base-port', String(run.basePort)]
         .concat(opts.args ?? [])
         .map(shellQuote)
         .join(' ');
       // After the app: a marker with its exit code and the tty's line discipline (icanon/echo are back when the
       // app restored cooked mode). The shell then idles, so the pane (cursor, screen mode) can still be inspected.
-      const script = `cd ${shellQuote(REPO)} && env ${assignments} ${app}; rc=$?; printf '\\n${EXIT_MARK} rc=%s tty=%s\\n' "$rc" "$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ,)"; exec sleep 3600`;
+      const script = `cd ${shellQuote(run.cwd)} && env ${assignments} ${app}; rc=$?; printf '\\n${EXIT_MARK} rc=%s tty=%s\\n' "$rc" "$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ,)"; exec sleep 3600`;
       run.tmux(['new-session', '-d', '-s', 's', '-x', String(run.columns), '-y', String(run.rows), script]);
       run.tmux(['set-option', '-t', 's', 'remain-on-exit', 'on']);
       run.tmux(['set-option', '-t', 's', 'history-limit', '0']);

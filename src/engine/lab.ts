@@ -300,16 +300,15 @@ export class Lab<D extends Deployment = Deployment> {
     return { node: master, members };
   }
 
-  /** Writes the run's history (JSON Lines) and a short Markdown report into `dir`. */
+  /**
+   * Writes the run's history (JSON Lines) and a short Markdown report into `dir`: faults, Sentinel events and
+   * failover timelines always; the ledger sections only when a workload ran and was stopped (its verdict).
+   */
   async exportRun(dir: string): Promise<{ jsonl: string; markdown: string }> {
     const s = this.store.getState();
     const verdict = s.workload.verdict;
-    if (!verdict) {
-      throw new UserError('There is no ledger verdict to export yet.', {
-        hint: 'Start a write workload, break something, heal it, then stop the workload: the verdict is what gets exported.',
-      });
-    }
     const { faultOps, pairFaults, writeRunExport } = await import('../ledger/export.js');
+    const { formatTimeline, timelineTitle } = await import('../cluster/observe/failover-timeline.js');
     const t = this.topology;
     // The workload's history file holds every op of its run; the store keeps only the latest (LIMITS.history),
     // but also faults noted after the workload stopped. Faults come from both, once each.
@@ -330,9 +329,12 @@ export class Lab<D extends Deployment = Deployment> {
         channel: e.channel,
         payload: e.payload,
       })),
-      verdict,
-      counts: s.workload.counts,
-      startedAt: s.workload.startedAt ?? s.startedAt,
+      failovers: s.failovers.map((f) => ({ at: f.startedAt, title: timelineTitle(f), lines: formatTimeline(f) })),
+      ...(verdict ? { verdict, counts: s.workload.counts } : {}),
+      ...(!verdict && s.workload.running
+        ? { noVerdictNote: 'The workload is still running: stopping it reads the final set and checks every write.' }
+        : {}),
+      startedAt: verdict ? (s.workload.startedAt ?? s.startedAt) : s.startedAt,
       history,
       baseName: `redis-sentinel-lab-${this.runId}`,
     });

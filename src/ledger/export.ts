@@ -19,12 +19,22 @@ export interface ReportSentinelEvent {
   payload: string;
 }
 
+/** A failover as the lab's timeline recorded it, already in words (cluster/observe/failover-timeline.ts). */
+export interface ReportFailover {
+  at: number;
+  title: string;
+  /** One line per phase, e.g. `+odown  1.20 s  (down-after 1.00 s)`. */
+  lines: readonly string[];
+}
+
 export interface ReportInput {
   title: string;
   /** One or a few lines, e.g. "5 Redis (redis-1 master) · 3 Sentinels, quorum 2 · min-replicas-to-write 0". */
   topologySummary: string;
   faults: readonly ReportFault[];
   sentinelEvents: readonly ReportSentinelEvent[];
+  /** The failovers of the run, oldest first (none: no section). */
+  failovers?: readonly ReportFailover[];
   verdict: LedgerVerdict;
   counts: LedgerCounts;
   /** Origin of every relative time in the report. */
@@ -34,7 +44,18 @@ export interface ReportInput {
 /** A history in memory, or a JSON Lines history file written by `HistoryFile`. */
 export type HistorySource = readonly HistoryOp[] | { file: string };
 
-export interface RunExportData extends ReportInput {
+/**
+ * A report of any run: the ledger verdict and its counts only when a workload ran and was stopped (without them the
+ * report has no ledger sections), e.g. a lesson that never started the workload.
+ */
+export type RunReportInput = Omit<ReportInput, 'verdict' | 'counts'> & {
+  verdict?: LedgerVerdict;
+  counts?: LedgerCounts;
+  /** Why there is no verdict although writes were made (a workload still running), said where the ledger would be. */
+  noVerdictNote?: string;
+};
+
+export interface RunExportData extends RunReportInput {
   history: HistorySource;
   /** File name without extension; default `run-<ISO time of startedAt>`. */
   baseName?: string;
@@ -80,13 +101,13 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-export function renderReport(input: ReportInput): string {
+export function renderReport(input: RunReportInput): string {
   const { verdict: v, counts: c, startedAt } = input;
   const lines: string[] = [];
   lines.push(`# ${input.title}`, '');
   lines.push(input.topologySummary.trim(), '');
   lines.push(
-    `Run started ${new Date(startedAt).toISOString()}; final read on ${v.finalMaster} ${relTime(v.at, startedAt)}.`,
+    `Run started ${new Date(startedAt).toISOString()}${v ? `; final read on ${v.finalMaster} ${relTime(v.at, startedAt)}` : ''}.`,
   );
   lines.push('');
 
@@ -99,11 +120,25 @@ export function renderReport(input: ReportInput): string {
   for (const e of input.sentinelEvents) {
     timeline.push({ at: e.at, text: `${e.sentinelId} \`${e.channel}\` ${e.payload}` });
   }
-  timeline.push({ at: v.at, text: `final read on ${v.finalMaster}: ${v.finalCount} members` });
+  if (v) timeline.push({ at: v.at, text: `final read on ${v.finalMaster}: ${v.finalCount} members` });
   timeline.sort((a, b) => a.at - b.at);
   lines.push('| time | what |', '|---:|---|');
   for (const t of timeline) lines.push(`| ${relTime(t.at, startedAt)} | ${cell(t.text)} |`);
   lines.push('');
+
+  if (input.failovers?.length) {
+    lines.push('## Failovers', '');
+    for (const f of input.failovers) {
+      lines.push(`### ${f.title} (${relTime(f.at, startedAt)})`, '', '```');
+      lines.push(...f.lines, '```', '');
+    }
+  }
+
+  // The ledger sections exist only when a workload ran and was checked.
+  if (!v || !c) {
+    if (input.noVerdictNote) lines.push('## Ledger verdict', '', input.noVerdictNote, '');
+    return lines.join('\n');
+  }
 
   lines.push('## Ledger verdict', '');
   lines.push('| writes | count |', '|---|---:|');
@@ -159,7 +194,7 @@ function anomalyNotes(v: LedgerVerdict): string {
 }
 
 /** The reference point for loss times: the last fault that began at or before the first lost ack. */
-function lossOrigin(input: ReportInput, firstLostAt: number): { at: number; label: string } {
+function lossOrigin(input: RunReportInput, firstLostAt: number): { at: number; label: string } {
   const before = input.faults.filter((f) => f.at <= firstLostAt).sort((a, b) => b.at - a.at)[0];
   return before
     ? { at: before.at, label: `after "${before.description}" began` }
@@ -167,9 +202,10 @@ function lossOrigin(input: ReportInput, firstLostAt: number): { at: number; labe
 }
 
 /** One or two plain sentences: how much was lost, by whom and when, plus what refusals and unknowns mean. */
-export function interpret(input: ReportInput): string {
+export function interpret(input: RunReportInput): string {
   const v = input.verdict;
   const out: string[] = [];
+  if (!v) return '';
   if (v.acknowledged === 0) {
     out.push('No write was acknowledged, so none could be lost.');
   } else if (v.lost === 0) {
@@ -189,7 +225,7 @@ export function interpret(input: ReportInput): string {
   }
   const refused = v.failedAbsent + v.failedPresent;
   if (refused > 0) {
-    const top = Object.entries(input.counts.errors).sort((a, b) => b[1] - a[1])[0];
+    const top = Object.entries(input.counts?.errors ?? {}).sort((a, b) => b[1] - a[1])[0];
     out.push(
       `${refused} writes were refused${top ? ` (most common error: ${top[0]})` : ''}: the client was told, so they are not losses.`,
     );

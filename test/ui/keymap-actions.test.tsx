@@ -27,29 +27,30 @@ async function pressAll(tui: { press(k: string): Promise<void> }, ...keys: strin
 }
 
 describe('node actions act on the selected node', () => {
-  it('x kills, s stops, z freezes, R restarts the selected node', async () => {
+  it('x kills, s stops, z freezes, R restarts the selected node (j/↓ go to the row below)', async () => {
     const { tui, performed } = app(healthyState());
     await tui.waitForFrame('redis-1');
+    // Rows by host: redis-1, sentinel-1 (host-1), redis-2, sentinel-2 (host-2), …
     await pressAll(tui, 'x', 'j', 's', 'j', 'z', 'down', 'R');
     assert.deepEqual(performed(), [
       { kind: 'kill', node: 'redis-1' },
-      { kind: 'stop', node: 'redis-2' },
-      { kind: 'freeze', node: 'redis-3' },
-      { kind: 'restart', node: 'redis-4' },
+      { kind: 'stop', node: 'sentinel-1' },
+      { kind: 'freeze', node: 'redis-2' },
+      { kind: 'restart', node: 'sentinel-2' },
     ] satisfies LabAction[]);
   });
 
   it('z thaws a frozen node and k/up move back', async () => {
     const { tui, performed } = app(frozenReplicaState());
     await tui.waitForFrame('redis-1');
-    await pressAll(tui, 'j', 'j', 'k', 'z');
+    await pressAll(tui, 'j', 'j', 'j', 'k', 'z');
     assert.deepEqual(performed(), [{ kind: 'thaw', node: 'redis-2' }]);
   });
 
-  it('selection wraps from the last Sentinel to redis-1 and shows in the node pane', async () => {
+  it('selection wraps from the last row (redis-5, on host-5) to redis-1 and shows in the node pane', async () => {
     const { tui } = app(healthyState(), { columns: 160, rows: 45 });
     await pressAll(tui, 'up');
-    await tui.waitForFrame('Node sentinel-3');
+    await tui.waitForFrame('Node redis-5');
     await pressAll(tui, 'down');
     await tui.waitForFrame('Node redis-1');
   });
@@ -164,13 +165,77 @@ describe('client and cluster actions', () => {
     assert.equal(calls.filter((c) => c.method === 'quit').length, 0);
   });
 
-  it('g starts the workload as the current client and stops it when running', async () => {
+  it('g asks the rate (Enter: 200/s) as the current client, and stops a running workload at once', async () => {
     const a = app(healthyState());
     await a.tui.press('g');
-    assert.deepEqual(a.performed(), [{ kind: 'workload-start', client: 'A' }]);
+    await a.tui.waitForFrame('workload as client A (Tab: client B) — writes per second [200]');
+    assert.deepEqual(a.performed(), [], 'nothing starts before Enter');
+    await a.tui.press('enter');
+    assert.deepEqual(a.performed(), [{ kind: 'workload-start', client: 'A', ratePerSec: 200 }]);
     const b = app(frozenReplicaState());
     await b.tui.press('g');
     assert.deepEqual(b.performed(), [{ kind: 'workload-stop' }]);
+  });
+
+  it('g: a rate of its own, Tab for the other client; a bad rate is refused with why, and nothing starts', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('g');
+    await tui.press('tab');
+    await tui.waitForFrame('workload as client B (Tab: client A)');
+    await tui.type('5000');
+    await tui.press('enter');
+    await tui.waitForFrame('✗ ratePerSec must be at most 1000');
+    assert.deepEqual(performed(), []);
+    for (let i = 0; i < 4; i++) await tui.press('backspace');
+    await tui.type('4');
+    await tui.press('enter');
+    assert.deepEqual(performed(), [{ kind: 'workload-start', client: 'B', ratePerSec: 4 }]);
+  });
+
+  it('W writes, then WAITs on the same connection: key, value, then replicas and timeout (Enter: 1 1000)', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('c');
+    await tui.press('W');
+    await tui.waitForFrame('client B SET (then WAIT) — key');
+    await tui.type('order');
+    await tui.press('enter');
+    await tui.type('1');
+    await tui.press('enter');
+    await tui.waitForFrame('client B SET order 1, then WAIT numreplicas timeout-ms [1 1000]');
+    await tui.type('2 x');
+    await tui.press('enter');
+    await tui.waitForFrame('✗ two whole numbers');
+    await tui.press('backspace');
+    await tui.type('1000');
+    await tui.press('enter');
+    await tui.press('W');
+    await tui.type('k');
+    await tui.press('enter');
+    await tui.type('v');
+    await tui.press('enter');
+    await tui.press('enter');
+    assert.deepEqual(performed(), [
+      { kind: 'wait', client: 'B', key: 'order', value: '1', replicas: 2, timeoutMs: 1000 },
+      { kind: 'wait', client: 'B', key: 'k', value: 'v', replicas: 1, timeoutMs: 1000 },
+    ]);
+  });
+
+  it('keys typed in one burst ("age\\r222\\r", as fast typing or a paste delivers them) are each taken', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('w');
+    await tui.press('age\r');
+    await tui.press('22x\x7f2\r');
+    assert.deepEqual(performed(), [{ kind: 'write', client: 'A', key: 'age', value: '222' }]);
+  });
+
+  it('an empty key is refused in place, the prompt stays open', async () => {
+    const { tui, performed } = app(healthyState());
+    await tui.press('w');
+    await tui.press('enter');
+    await tui.waitForFrame('✗ a key is required');
+    await tui.type('k');
+    await tui.waitFor((f) => !f.includes('a key is required'));
+    assert.deepEqual(performed(), []);
   });
 
   it('f asks Sentinel for a failover; m cycles min-replicas-to-write', async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import stringWidth from 'string-width';
 import { calculateLayout, paneInnerSize } from '../../src/ui/layout.js';
 import { formatBytes } from '../../src/ui/lib/format.js';
-import { type LagRow, lagColumns, lagRowWidth, lagTable } from '../../src/ui/panes/LagPane.js';
+import { ackText, type LagRow, lagBytesText, lagColumns, lagRowWidth, lagTable } from '../../src/ui/panes/LagPane.js';
 import { frozenReplicaState, lessonState, replicaObs } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
 
@@ -110,7 +110,7 @@ describe('replication pane rows', () => {
         const master = '(?:⇐redis-1 +)?';
         assert.match(r2, new RegExp(`│redis-2 +${master}✓ up +152\\.6 KB +ack 123s +${spark}✗ not good`), f);
         // The down time goes first when the row is too narrow for it (the topology row shows it).
-        assert.match(r3, new RegExp(`│redis-3 +${master}✗ down(?: 123s)? +147\\.5 KB +ack 0s +${spark}✓ good`), f);
+        assert.match(r3, new RegExp(`│redis-3 +${master}✗ down(?: 123s)? +147\\.5 KB +ack ≤1s +${spark}✓ good`), f);
         if (columns >= 120) assert.ok(r3.includes('✗ down 123s'), r3);
         // The columns line up: each figure starts in the same display column in both rows.
         const at = (l: string, needle: string) => stringWidth(l.slice(0, l.indexOf(needle)));
@@ -125,4 +125,37 @@ describe('replication pane rows', () => {
       });
     }
   }
+});
+
+describe('idle figures hold still', () => {
+  it('lag under 4 KB reads "<4 KB" and an ACK of 0 or 1 s "ack ≤1s"; real lag and late ACKs are exact', () => {
+    assert.equal(lagBytesText(0), '<4 KB');
+    assert.equal(lagBytesText(402), '<4 KB');
+    assert.equal(lagBytesText(3999), '<4 KB');
+    assert.equal(lagBytesText(4000), '4.0 KB');
+    assert.equal(lagBytesText(152_600), '152.6 KB');
+    assert.equal(ackText(0), 'ack ≤1s');
+    assert.equal(ackText(1), 'ack ≤1s');
+    assert.equal(ackText(2), 'ack 2s');
+    assert.equal(ackText(undefined), 'ack -');
+  });
+
+  it('an idle cluster whose offsets move by a Sentinel hello draws the same rows', () => {
+    const a = lagTable(frozenReplicaState(), 60, 10, 'redis-1');
+    const s = frozenReplicaState();
+    const m = s.redis['redis-1'];
+    if (m?.replication?.role !== 'master') throw new Error('fixture: redis-1 is the master');
+    // redis-3 acknowledged 250 bytes less and one second later: the hello noise of an idle cluster.
+    m.replication = {
+      ...m.replication,
+      replicas: m.replication.replicas.map((e) =>
+        e.nodeId === 'redis-3' ? { ...e, ackOffset: e.ackOffset - 250, ackAgeSec: 1 } : e,
+      ),
+    };
+    const b = lagTable(s, 60, 10, 'redis-1');
+    assert.deepEqual(
+      b.rows.find((r) => r.id === 'redis-3'),
+      a.rows.find((r) => r.id === 'redis-3'),
+    );
+  });
 });

@@ -3,22 +3,15 @@
 // hint must be visible in full, no line may end in a cut word, and no raw Markdown table rule may show.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import stringWidth from 'string-width';
-import { describeEntry } from '../../src/lessons/describe.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
-import { fillStepText } from '../../src/lessons/placeholders.js';
 import { startLesson } from '../../src/lessons/runner.js';
 import type { Lesson } from '../../src/lessons/schema.js';
 import type { LessonRunState } from '../../src/lessons/types.js';
-import { calculateLayout } from '../../src/ui/layout.js';
 import { inlineSpans, lineText } from '../../src/ui/lib/markdown.js';
-import { graphemes } from '../../src/ui/lib/text-wrap.js';
 import { healthyState } from '../fixtures/ui-states.js';
+import { cutWords, knownWords, lessonPane, RAW_TABLE_RULE, squash } from '../helpers/lesson-screen.js';
 import { renderApp } from './setup.js';
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-/** Runs of CJK letters (not their punctuation, which stays glued to the word before it). */
-const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/u;
 const DETAIL = 'sentinel-1, sentinel-2 and sentinel-3 name redis-2; redis-1 does not answer yet';
 
 /** The step as a learner sees it with everything open: goal met (explanation shown), every hint, the solution. */
@@ -38,58 +31,6 @@ function stepState(lesson: Lesson, index: number): LessonRunState {
     completed: index === base.steps.length - 1,
   };
 }
-
-/** Display columns [from, to) of a frame line (wide characters count two). */
-function sliceColumns(line: string, from: number, to: number): string {
-  let at = 0;
-  let out = '';
-  for (const g of graphemes(line)) {
-    const w = stringWidth(g);
-    if (at >= from && at + w <= to) out += g;
-    at += w;
-  }
-  return out;
-}
-
-interface PaneView {
-  top: number;
-  below: number;
-  lines: string[];
-}
-
-/** The lesson pane's inner lines and its scroll position (from the ▲/▼ badge in its top border). */
-function lessonPane(frame: string, columns: number, rows: number, lessonFull?: boolean): PaneView {
-  const layout = calculateLayout({ columns, rows, sandbox: false, lessonFull });
-  assert.equal(layout.kind, 'panes');
-  if (layout.kind !== 'panes') throw new Error('unreachable');
-  let x = 0;
-  for (const col of layout.body) {
-    let y = layout.headerHeight;
-    for (const slot of col.slots) {
-      if (slot.panes.includes('lesson')) {
-        const all = frame.split('\n');
-        const border = sliceColumns(all[y] ?? '', x, x + col.width);
-        assert.match(border, /Lesson: /, 'the lesson pane is where the layout puts it');
-        const lines = all.slice(y + 1, y + slot.height - 1).map((l) => sliceColumns(l, x + 1, x + col.width - 1));
-        return {
-          top: Number(/▲(\d+)/.exec(border)?.[1] ?? 0),
-          below: Number(/▼(\d+)/.exec(border)?.[1] ?? 0),
-          lines,
-        };
-      }
-      y += slot.height;
-    }
-    x += col.width;
-  }
-  throw new Error('no lesson pane in the layout');
-}
-
-/** Words as a reader compares them: without surrounding punctuation and Markdown marks. */
-function bare(token: string): string {
-  return token.replace(/^[`*_([{"'“‘<>]+/, '').replace(/[`*_)\]}"'”’.,:;!?<>]+$/, '');
-}
-
-const squash = (s: string) => s.replace(/\s+/g, '');
 
 let lessons: Lesson[] = [];
 before(async () => {
@@ -152,46 +93,13 @@ for (const [columns, rows, lessonFull] of [
           }
           assert.ok(!text.includes('{{'), `${where}: a placeholder shown unfilled\n${text}`);
           // A raw GFM table rule is `|---|---|`; the split-brain diagram's `|------+--` is a drawing, not a rule.
-          assert.ok(!/\|\s*:?-{3,}:?\s*\|/.test(text), `${where}: raw table rule\n${text}`);
+          assert.ok(!RAW_TABLE_RULE.test(text), `${where}: raw table rule\n${text}`);
           assert.ok(!text.includes('`'), `${where}: raw code-span backticks`);
 
           // A line may end only after a whole word of the step (or of the pane's own wording).
-          const known = new Set<string>();
-          // The text as the pane shows it, placeholders filled from the lab's topology.
-          const shown = fillStepText({ ...step, goalText: run.steps[index]?.goalText ?? '' }, state.topology);
-          const sources = [
-            shown.prose,
-            shown.explain ?? '',
-            ...shown.hints,
-            shown.goalText,
-            DETAIL,
-            ...step.solution.map((e) => describeEntry(e)),
-            `${lesson.title} Step Goal: met not yet Hint more hints hint: press i Solution (P plays it): (nothing to do: watch and wait) Lesson complete. e exports the run, q quits.`,
-          ];
-          // Code-span backticks and emphasis stars are Markdown, not text: the pane shows the words without them.
-          // A line may also break between a CJK character and a Latin word ("…redis2是" / "slave。"), as Chinese
-          // text breaks between characters: the Latin run beside CJK is a whole word too.
-          for (const src of sources) {
-            for (const t of src.replace(/[`*]/g, '').split(/[\s|]+/)) {
-              known.add(bare(t));
-              for (const part of t.split(CJK_RUN)) known.add(bare(part));
-            }
-          }
-          for (const [i, l] of doc.entries()) {
-            const last =
-              l
-                .split(/[\s|]+/)
-                .filter(Boolean)
-                .at(-1) ?? '';
-            const w = bare(last);
-            if (!w || CJK.test(w) || !/[A-Za-z0-9]/.test(w)) continue;
-            if (doc[i + 1]?.trimStart().startsWith('↪')) continue; // code continues, marked
-            if (/^\d+\/\d+:?$/.test(w) || /^[\d.]+$/.test(w)) continue;
-            assert.ok(
-              known.has(w) || [...known].some((k) => k.split(/[\s]/).includes(w)),
-              `${where}: line ${i} ends in "${last}", not a word of the step\n${text}`,
-            );
-          }
+          const known = knownWords(step, run.steps[index]?.goalText ?? '', state.topology, [DETAIL, lesson.title]);
+          const cut = cutWords(doc, known);
+          assert.deepEqual(cut, [], `${where}: ${cut.join('; ')}, not a word of the step\n${text}`);
           checkedSteps++;
         }
         tui.unmount();

@@ -1,11 +1,14 @@
-// Top row: run status (phase, start-up time, ports), who is master, active fault count, lesson progress.
+// Top row: run status (phase, start-up time, ports), who is master (selectMastership, also during a split), the
+// faults in force (killed, stopped and frozen nodes as well as network faults), lesson progress.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import stringWidth from 'string-width';
 import { redisNodes, sentinelNodes } from '../../cluster/topology.js';
-import { selectMasters } from '../../state/selectors.js';
-import { useLab } from '../hooks/use-lab.js';
+import { listing, type Mastership, selectMastership } from '../../state/selectors.js';
+import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
+import { faultSummary } from '../lib/cluster-view.js';
 import { Spinner } from './Spinner.js';
 
 function range(ports: number[]): string {
@@ -15,14 +18,26 @@ function range(ports: number[]): string {
   return lo === hi ? `${lo}` : `${lo}-${hi}`;
 }
 
+/** "master redis-2"; "⚠ redis-1 and redis-3 claim master (Sentinels: redis-3)"; "no master". */
+export function masterSummary(m: Pick<Mastership, 'master' | 'claims'>): { text: string; split: boolean } {
+  if (m.claims.length > 1) {
+    const named = m.master ? ` (Sentinels: ${m.master})` : ' (no Sentinel majority)';
+    return { text: `⚠ ${listing(m.claims)} claim master${named}`, split: true };
+  }
+  return { text: m.master ? `master ${m.master}` : 'no master', split: false };
+}
+
 export const Header = memo(function Header({ width }: { width: number }) {
   const theme = useTheme();
   const phase = useLab((s) => s.phase);
   const readyMs = useLab((s) => s.readyMs);
   const moved = useLab((s) => s.portsMoved);
   const topology = useLab((s) => s.topology);
-  const faults = useLab((s) => s.faults.length);
-  const masters = useLab((s) => selectMasters(s).join(', '));
+  const faults = useLabView((s) => {
+    const f = faultSummary(s);
+    return { total: f.total, text: f.text };
+  });
+  const master = useLabView((s) => masterSummary(selectMastership(s)));
   const lessonStep = useLab((s) => (s.lesson ? `${s.lesson.stepIndex + 1}/${s.lesson.steps.length}` : ''));
   const quitting = useUi((s) => s.quitting?.processes);
 
@@ -52,7 +67,14 @@ export const Header = memo(function Header({ width }: { width: number }) {
   const ports = moved
     ? `ports moved to ${moved.to} because ${moved.from} is busy`
     : `redis ${range(redisNodes(topology).map((n) => n.port))} · sentinels ${range(sentinelNodes(topology).map((n) => n.port))}`;
-  const masterText = masters.includes(',') ? `⚠ masters ${masters}` : masters ? `master ${masters}` : 'master ?';
+  const lessonText = lessonStep ? `lesson step ${lessonStep}` : 'sandbox';
+  // Named faults when the row has room for them, else how many.
+  const full = faults.total ? `╳ ${faults.text}` : 'no faults';
+  const short = `╳ ${faults.total} fault${faults.total === 1 ? '' : 's'}`;
+  const fixed = ['redis-sentinel-lab', status, master.text, lessonText]
+    .map((t) => stringWidth(t))
+    .reduce((a, b) => a + b, 0);
+  const faultText = faults.total && fixed + 3 * 4 + (busy ? 2 : 0) + stringWidth(full) > width ? short : full;
   return (
     <Box width={width} height={1} flexShrink={0}>
       <Text wrap="truncate-end">
@@ -65,13 +87,11 @@ export const Header = memo(function Header({ width }: { width: number }) {
         ) : null}
         <Text {...theme.style(statusToken)}>{status}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
-        <Text {...theme.style(masters.includes(',') ? 'status.error' : 'role.master')}>{masterText}</Text>
+        <Text {...theme.style(master.split ? 'status.error' : 'role.master')}>{master.text}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
-        <Text {...theme.style(faults ? 'status.warn' : 'status.muted')}>
-          {faults ? `╳ ${faults} active fault${faults > 1 ? 's' : ''}` : 'no faults'}
-        </Text>
+        <Text {...theme.style(faults.total ? 'status.warn' : 'status.muted')}>{faultText}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
-        {lessonStep ? <Text>lesson step {lessonStep}</Text> : <Text {...theme.style('status.muted')}>sandbox</Text>}
+        {lessonStep ? <Text>{lessonText}</Text> : <Text {...theme.style('status.muted')}>{lessonText}</Text>}
         <Text {...theme.style('status.muted')}> │ </Text>
         <Text {...theme.style(moved ? 'status.warn' : 'status.muted')}>{ports}</Text>
       </Text>

@@ -43,6 +43,7 @@ export const StatusLine = memo(function StatusLine({ width, layout }: { width: n
         <Text {...theme.style('text.key')}>{modal.label}: </Text>
         <Text>{modal.text}</Text>
         <Text {...theme.style('selection')}>{theme.mode === 'none' ? '_' : ' '}</Text>
+        {modal.error ? <Text {...theme.style('status.error')}> ✗ {modal.error}</Text> : null}
       </Text>
     );
   } else if (modal?.kind === 'confirm') {

@@ -3,12 +3,14 @@
 // catalog actions names their kinds in `performs`: when the deployment lacks a capability one of them requires
 // (src/actions/catalog.ts), the key is dimmed with the reason and pressing it explains instead of failing.
 import type { ActionKind } from '../../actions/catalog.js';
+import { predictionOpen } from '../../lessons/runner.js';
 import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
 import { writeGuard } from '../lib/cluster-view.js';
-import { lessonWindow } from '../lib/lesson-doc.js';
+import { lessonWindow, predictKeys, revealScroll } from '../lib/lesson-doc.js';
 import { entryAt, entryCount, misconfigureMenu } from '../lib/misconfigure.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
+import { solutionRunFor } from '../lib/solution-note.js';
 import { type ModalKind, uiOps } from '../state/ui-store.js';
 import { type ActionContext, attempt, performAction, track, type WhenContext } from './context.js';
 import {
@@ -21,11 +23,13 @@ import {
   moveNode,
   notQuitting,
   openPrompt,
+  openWorkloadPrompt,
   page,
   quit,
   selectedState,
   setSide,
   submitPrompt,
+  toggleWorkloadClient,
 } from './handlers.js';
 
 export type Scope = 'global' | `modal:${ModalKind}` | PaneId;
@@ -57,6 +61,8 @@ export interface ActionSpec {
   scope: Scope;
   /** Word shown in the footer (the footer lists only actions that have one and are enabled). */
   footer?: string;
+  /** How the footer writes the keys, when not the first two of `keys` (e.g. "1–3" for a prediction's choices). */
+  footerKeys?: (ctx: WhenContext) => string;
   /** Also active while a modal is open (only Ctrl+C). */
   always?: boolean;
   /** Also active on the "terminal too small" screen. */
@@ -73,7 +79,7 @@ export interface ActionSpec {
 }
 
 /** The lesson pane's scroll window as the current layout shows it (undefined: no lesson on screen). */
-const lessonWin = (c: WhenContext) => lessonWindow(c.lab, c.layout, c.ui.scroll.lesson ?? 0);
+const lessonWin = (c: WhenContext) => lessonWindow(c.lab, c.layout, c.ui.scroll.lesson ?? 0, c.ui.solutionRun);
 /** Moves the lesson window by `rows` (negative: up), within the document. */
 function scrollLesson(c: ActionContext, rows: number): void {
   const w = lessonWin(c);
@@ -86,7 +92,51 @@ function focusBinds(c: WhenContext, key: string): boolean {
   );
 }
 
+/** The current step's prediction while it waits for an answer (or a changed one), else undefined. */
+function openPrediction(c: WhenContext) {
+  const lesson = c.lab.lesson;
+  if (!hasLesson(c) || !lesson || !predictionOpen(lesson)) return undefined;
+  return lesson.steps[lesson.stepIndex]?.predict;
+}
+
 export const actions = {
+  // ── Predict, then observe: only while the step's question waits (first, so the footer always has room) ─
+  'lesson.predict': {
+    title: "Answer the step's prediction (choice 1–4)",
+    group: 'Lesson',
+    keys: ['1', '2', '3', '4'],
+    scope: 'global',
+    footer: 'predict',
+    footerKeys: (c) => predictKeys(openPrediction(c)?.choices.length ?? 4),
+    when: (c) => openPrediction(c) !== undefined,
+    run: (c) => {
+      const n = Number(c.key) - 1;
+      const choices = openPrediction(c)?.choices.length ?? 0;
+      if (!Number.isInteger(n) || n < 0) return;
+      if (n >= choices) {
+        uiOps.notice(c.uiStore, 'info', `this prediction has ${choices} choices: press ${predictKeys(choices)}`);
+        return;
+      }
+      // Never an answer to a question the learner cannot see: first bring it into view (or say where it is).
+      const w = lessonWin(c);
+      const q = w?.doc.sections.predict;
+      if (!w || !q) {
+        uiOps.notice(c.uiStore, 'info', 'Predict first: the question is in the lesson (L shows it).');
+        return;
+      }
+      if (q.start < w.top || q.end > w.top + w.rows) {
+        uiOps.scrollTo(c.uiStore, 'lesson', Math.min(w.max, revealScroll(w.top, q, w.rows)));
+        uiOps.notice(
+          c.uiStore,
+          'info',
+          `Predict first: here is the question; press ${predictKeys(choices)} to answer.`,
+        );
+        return;
+      }
+      attempt(c.uiStore, 'prediction', () => c.controller.lesson?.predict(n));
+    },
+  },
+
   // ── Lesson view and text (first, so the footer keeps them at 80 columns) ─
   'lessonView.toggle': {
     title: 'Lesson full width ⇄ cluster view',
@@ -249,18 +299,30 @@ export const actions = {
     run: (c) => c.uiStore.setState({ client: c.ui.client === 'A' ? 'B' : 'A' }),
   },
   'workload.toggle': {
-    title: 'Start / stop the write workload',
+    title: 'Start the write workload (asks the rate and client) / stop it',
     group: 'Client',
     keys: ['g'],
     scope: 'global',
     footer: 'workload',
     performs: ['workload-start', 'workload-stop'],
     when: notQuitting,
+    run: (c) => (c.lab.workload.running ? performAction(c, { kind: 'workload-stop' }) : openWorkloadPrompt(c)),
+  },
+  'client.wait': {
+    title: 'Write a key, then WAIT for replicas (same connection)',
+    group: 'Client',
+    keys: ['W'],
+    scope: 'global',
+    performs: ['wait'],
+    when: notQuitting,
     run: (c) =>
-      performAction(
-        c,
-        c.lab.workload.running ? { kind: 'workload-stop' } : { kind: 'workload-start', client: c.ui.client },
-      ),
+      openPrompt(c, {
+        kind: 'prompt',
+        purpose: 'wait-key',
+        label: `client ${c.ui.client} SET (then WAIT) — key`,
+        text: '',
+        client: c.ui.client,
+      }),
   },
 
   // ── Cluster ───────────────────────────────────────────────────────────────
@@ -339,7 +401,18 @@ export const actions = {
     keys: ['P'],
     scope: 'global',
     when: (c) => hasLesson(c) && c.lab.lesson?.playingSolution !== true,
-    run: (c) => track(c.uiStore, 'playing the solution…', async () => c.controller.lesson?.playSolution()),
+    run: (c) => {
+      // Remembered so that, should the goal still not be met when it ends, the lesson pane can say why.
+      const run = solutionRunFor(c.lab);
+      c.uiStore.setState({ solutionRun: run });
+      track(c.uiStore, 'playing the solution…', async () => {
+        try {
+          await c.controller.lesson?.playSolution();
+        } finally {
+          c.uiStore.setState((s) => (run && s.solutionRun === run ? { solutionRun: { ...run, finished: true } } : s));
+        }
+      });
+    },
   },
   'lesson.reset': {
     title: 'Reset the lesson (fresh cluster)',
@@ -561,6 +634,15 @@ export const actions = {
     scope: 'modal:prompt',
     footer: 'ok',
     run: submitPrompt,
+  },
+  'prompt.client': {
+    title: 'Workload prompt: the other client',
+    group: 'Text prompt',
+    keys: ['tab'],
+    scope: 'modal:prompt',
+    footer: 'client A/B',
+    when: (c) => c.ui.modal?.kind === 'prompt' && c.ui.modal.purpose === 'workload-rate',
+    run: toggleWorkloadClient,
   },
   'prompt.cancel': {
     title: 'Cancel',

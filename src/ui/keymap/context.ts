@@ -5,7 +5,8 @@ import { actionBusy, type LabAction } from '../../actions/catalog.js';
 import { errorMessage } from '../../errors.js';
 import type { LabController } from '../../state/controller.js';
 import type { LabState } from '../../state/store.js';
-import type { Layout, PaneId } from '../layout.js';
+import { type Layout, type PaneId, paneInnerSize } from '../layout.js';
+import { topologyPlan } from '../lib/topology-plan.js';
 import { type UiState, type UiStore, uiOps } from '../state/ui-store.js';
 
 export interface ActionContext {
@@ -18,6 +19,8 @@ export interface ActionContext {
   layout: Layout;
   /** Unmounts Ink (after quit); an error makes runTui reject with it. */
   exit: (error?: Error) => void;
+  /** The key name that triggered the action (for actions bound to several keys that mean different things: 1–4). */
+  key?: string;
 }
 
 /** Only what `when` predicates may look at (also used to filter the footer and help). */
@@ -81,11 +84,14 @@ export function attempt(uiStore: UiStore, what: string, call: () => void): void 
   }
 }
 
-/** Node ids in display order (data nodes, then Sentinels). */
-export function nodeOrder(lab: LabState): string[] {
-  const redis = lab.topology.nodes.filter((n) => n.kind === 'redis').map((n) => n.id);
-  const sentinels = lab.topology.nodes.filter((n) => n.kind === 'sentinel').map((n) => n.id);
-  return [...redis, ...sentinels];
+/**
+ * Node ids in the order the topology pane shows their rows at this layout (lib/topology-plan.ts): by host when the
+ * host headings fit (redis-1, sentinel-1, redis-2, …), else data nodes then Sentinels. ↑/↓ walk it, so the next
+ * node is always the row below (an order of its own skipped sentinel-1, the row under redis-1).
+ */
+export function nodeOrder(lab: LabState, layout?: Layout): string[] {
+  const size = layout ? paneInnerSize(layout, 'topology') : undefined;
+  return topologyPlan(lab, size).order;
 }
 
 export function visiblePanes(layout: Layout): PaneId[] {

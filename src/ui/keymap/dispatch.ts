@@ -78,12 +78,13 @@ export function resolveKey(name: string, ctx: WhenContext): Resolution {
 
 /** Handles one Ink input callback. `ctxFor` is called per key so batched keys see each other's effects. */
 export function dispatchInput(input: string, key: Key, ctxFor: () => ActionContext): void {
-  for (const name of keyNames(input, key)) {
+  const names = keyNames(input, key);
+  for (const name of names) {
     const ctx = ctxFor();
     const r = resolveKey(name, ctx);
     if (r.kind === 'run') {
       try {
-        r.entry.spec.run(ctx);
+        r.entry.spec.run({ ...ctx, key: name });
       } catch (err) {
         // A bug in one action must not take the screen (and the user's way out) down with it.
         uiOps.notice(ctx.uiStore, 'error', `${r.entry.spec.title} failed: ${errorMessage(err)}`);
@@ -92,10 +93,11 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
     }
     const m = ctx.ui.modal;
     if (m?.kind === 'prompt' && ctx.layout.kind === 'panes') {
-      // Text prompts take every key no action claimed; the whole batch is typed at once.
-      const text = editText(m.text, input, key);
-      if (text !== m.text) uiOps.patchModal(ctx.uiStore, 'prompt', { text });
-      return;
+      // Text prompts take every key no action claimed. A batch ("222\r": typed fast, pasted, or sent by a test
+      // driver) goes one key at a time, so the Enter at its end still submits what came before it.
+      const text = names.length > 1 ? typeKey(m.text, name) : editText(m.text, input, key);
+      if (text !== m.text) uiOps.patchModal(ctx.uiStore, 'prompt', { text, error: undefined });
+      continue;
     }
     if (r.kind === 'unavailable') {
       uiOps.notice(
@@ -110,6 +112,14 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
+}
+
+/** One key of a batch typed into a prompt: a character, a space, or Backspace. */
+export function typeKey(text: string, name: string): string {
+  if (name === 'backspace') return text.slice(0, -1);
+  if (name === 'space') return `${text} `.slice(0, 200);
+  if ([...name].length === 1 && name >= ' ' && name !== '\x7f') return (text + name).slice(0, 200);
+  return text;
 }
 
 /** Line editing for prompts: printable text appends, Backspace/Delete remove, Ctrl+U clears. */

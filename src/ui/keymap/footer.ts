@@ -25,7 +25,7 @@ export function footerHints(ctx: WhenContext): FooterHint[] {
     if (!why && !isEnabled(spec, ctx)) continue;
     seen.add(spec.footer);
     out.push({
-      keys: spec.keys.slice(0, 2).map(formatKey).join('/'),
+      keys: spec.footerKeys?.(ctx) ?? spec.keys.slice(0, 2).map(formatKey).join('/'),
       label: spec.footer,
       ...(why ? { dimmed: true } : {}),
     });

@@ -1,6 +1,9 @@
 // What registry actions do beyond one call: moving selection and focus, paging, picker edits, prompt submission
 // and quitting. Kept apart so actions.ts stays a readable table of keys.
+import { ActionSchema, type LabAction } from '../../actions/catalog.js';
+import { DEFAULT_WORKLOAD_RATE } from '../../actions/client.js';
 import type { ProcessState } from '../../cluster/events.js';
+import type { ClientName } from '../../cluster/topology.js';
 import { errorMessage } from '../../errors.js';
 import { type PaneId, paneInnerHeight } from '../layout.js';
 import { type Modal, uiOps } from '../state/ui-store.js';
@@ -17,7 +20,7 @@ export const actionRows = (c: WhenContext) =>
   c.lab.actions.length + c.lab.notices.length + c.ui.notices.filter((n) => n.level !== 'info').length;
 
 export function moveNode(ctx: ActionContext, dir: 1 | -1): void {
-  const order = nodeOrder(ctx.lab);
+  const order = nodeOrder(ctx.lab, ctx.layout);
   const i = order.indexOf(ctx.ui.selectedNode);
   const next = order[(i + dir + order.length) % order.length];
   if (next) ctx.uiStore.setState({ selectedNode: next });
@@ -67,34 +70,115 @@ export function openPrompt(ctx: ActionContext, modal: Extract<Modal, { kind: 'pr
   uiOps.openModal(ctx.uiStore, modal);
 }
 
+/** Defaults the prompts offer: Enter on an empty prompt takes them. */
+export const PROMPT_DEFAULTS = { workloadRate: DEFAULT_WORKLOAD_RATE, waitArgs: '1 1000' } as const;
+
+export function workloadPromptLabel(client: ClientName): string {
+  return `workload as client ${client} (Tab: client ${client === 'A' ? 'B' : 'A'}) — writes per second [${PROMPT_DEFAULTS.workloadRate}]`;
+}
+
+/** Opens the workload prompt (rate, client) as the current client. */
+export function openWorkloadPrompt(ctx: ActionContext): void {
+  openPrompt(ctx, {
+    kind: 'prompt',
+    purpose: 'workload-rate',
+    label: workloadPromptLabel(ctx.ui.client),
+    text: '',
+    client: ctx.ui.client,
+  });
+}
+
+/** Tab in the workload prompt: the other client. */
+export function toggleWorkloadClient(ctx: ActionContext): void {
+  const m = ctx.ui.modal;
+  if (m?.kind !== 'prompt' || m.purpose !== 'workload-rate') return;
+  const client: ClientName = m.client === 'B' ? 'A' : 'B';
+  uiOps.patchModal(ctx.uiStore, 'prompt', { client, label: workloadPromptLabel(client), error: undefined });
+}
+
+/** A built action checked against the catalog's schema: the action, or the schema's words for what is wrong. */
+function validated(raw: unknown): { action: LabAction } | { error: string } {
+  const r = ActionSchema.safeParse(raw);
+  return r.success ? { action: r.data } : { error: r.error.issues.map((i) => i.message).join('; ') };
+}
+
 export function submitPrompt(ctx: ActionContext): void {
   const m = ctx.ui.modal;
   if (m?.kind !== 'prompt') return;
-  const text = m.text.trim();
-  const client = ctx.ui.client;
-  if (m.purpose === 'filter') {
-    ctx.uiStore.setState({ eventFilter: text, modal: undefined });
+  const next = promptOutcome(m, ctx.ui.client);
+  if ('error' in next) {
+    uiOps.patchModal(ctx.uiStore, 'prompt', { error: next.error });
+  } else if ('prompt' in next) {
+    openPrompt(ctx, next.prompt);
+  } else if ('filter' in next) {
+    ctx.uiStore.setState({ eventFilter: next.filter, modal: undefined });
     uiOps.scrollTo(ctx.uiStore, 'events', 0);
     uiOps.focus(ctx.uiStore, 'events');
-  } else if (m.purpose === 'write-key' || m.purpose === 'read-key') {
-    const verb = m.purpose === 'write-key' ? 'SET' : 'GET';
-    if (!text) {
-      uiOps.patchModal(ctx.uiStore, 'prompt', { label: `client ${client} ${verb} — key (required)` });
-    } else if (m.purpose === 'write-key') {
-      openPrompt(ctx, {
-        kind: 'prompt',
-        purpose: 'write-value',
-        label: `client ${client} SET ${text} — value`,
-        text: '',
-        key: text,
-      });
-    } else {
-      uiOps.closeModal(ctx.uiStore);
-      performAction(ctx, { kind: 'read', client, key: text });
-    }
   } else {
+    const v = validated(next.raw);
+    if ('error' in v) {
+      uiOps.patchModal(ctx.uiStore, 'prompt', { error: v.error });
+      return;
+    }
     uiOps.closeModal(ctx.uiStore);
-    performAction(ctx, { kind: 'write', client, key: m.key ?? '', value: m.text });
+    performAction(ctx, v.action);
+  }
+}
+
+type Prompt = Extract<Modal, { kind: 'prompt' }>;
+
+/** What Enter in a prompt leads to (pure): a refusal, the next prompt, an event filter, or an action to check and run. */
+export function promptOutcome(
+  m: Prompt,
+  current: ClientName,
+): { error: string } | { prompt: Prompt } | { filter: string } | { raw: unknown } {
+  const text = m.text.trim();
+  const client = m.client ?? current;
+  switch (m.purpose) {
+    case 'filter':
+      return { filter: text };
+    case 'write-key':
+    case 'read-key':
+    case 'wait-key':
+      if (!text) return { error: 'a key is required' };
+      if (m.purpose === 'read-key') return { raw: { kind: 'read', client, key: text } };
+      return {
+        prompt: {
+          kind: 'prompt',
+          purpose: m.purpose === 'wait-key' ? 'wait-value' : 'write-value',
+          label: `client ${client} SET ${text} — value`,
+          text: '',
+          key: text,
+          client,
+        },
+      };
+    case 'write-value':
+      return { raw: { kind: 'write', client, key: m.key ?? '', value: m.text } };
+    case 'wait-value':
+      return {
+        prompt: {
+          kind: 'prompt',
+          purpose: 'wait-args',
+          label: `client ${client} SET ${m.key ?? ''} ${m.text}, then WAIT numreplicas timeout-ms [${PROMPT_DEFAULTS.waitArgs}]`,
+          text: '',
+          key: m.key,
+          value: m.text,
+          client,
+        },
+      };
+    case 'wait-args': {
+      const words = (text || PROMPT_DEFAULTS.waitArgs).split(/\s+/);
+      const [replicas, timeoutMs] = words.map(Number);
+      if (words.length !== 2 || !Number.isInteger(replicas) || !Number.isInteger(timeoutMs)) {
+        return { error: 'two whole numbers: replicas, then the timeout in ms (e.g. 2 1000)' };
+      }
+      return { raw: { kind: 'wait', client, key: m.key ?? '', value: m.value ?? '', replicas, timeoutMs } };
+    }
+    case 'workload-rate': {
+      const ratePerSec = text ? Number(text) : PROMPT_DEFAULTS.workloadRate;
+      if (!Number.isFinite(ratePerSec)) return { error: 'a number of writes per second, e.g. 4' };
+      return { raw: { kind: 'workload-start', client, ratePerSec } };
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import type { LessonRunState } from '../../lessons/types.js';
 import type { LabState } from '../../state/store.js';
 import { type Layout, paneInnerSize } from '../layout.js';
 import { inlineSpans, lineText, type MdLine, renderInline, renderMarkdown, type Span, wrapSpans } from './markdown.js';
+import { type SolutionNote, type SolutionRun, solutionNote } from './solution-note.js';
 
 const STEP_MARK = { pending: '·', active: '▶', met: '✓', done: '✓' } as const;
 
@@ -54,6 +55,8 @@ export interface LessonDocOptions {
   completionHint?: string;
   /** Extra sections (e.g. a prediction), placed before the section named in `before` (default: the goal). */
   extra?: Array<DocSection & { before?: SectionId }>;
+  /** The solution played to its end without meeting the goal: why, under the goal (lib/solution-note.ts). */
+  played?: SolutionNote;
 }
 
 const span = (text: string, style: Span['style']): Span => ({ text, style });
@@ -80,6 +83,8 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
     },
     { id: 'prose', lines: renderMarkdown(step.prose, width, md) },
   ];
+  const predict = predictLines(lesson, step, width, md);
+  if (predict.length) out.push({ id: 'predict', lines: predict });
   // The verdict ends the goal sentence, whole (no-break spaces), on the next line when it does not fit there.
   const verdict = lesson.goalMet ? span('✓\u00a0met', 'ok') : span('✗\u00a0not\u00a0yet', 'error');
   const goalLines = wrapSpans([...inlineSpans(step.goalText), span(' ', 'plain'), verdict], width, {
@@ -89,6 +94,12 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
   if (lesson.goalDetail)
     goalLines.push(...wrapSpans([span(lesson.goalDetail, 'muted')], width, { first: INDENT, rest: INDENT }));
   out.push({ id: 'goal', lines: goalLines });
+  if (opts.played) {
+    const played = wrapSpans([span(`⚠ ${opts.played.headline}`, 'warn')], width, { rest: INDENT });
+    for (const r of opts.played.refused)
+      played.push(...wrapSpans([span(`✗ ${r}`, 'error')], width, { first: INDENT, rest: [span('    ', 'plain')] }));
+    out.push({ id: 'played', lines: played });
+  }
   if (lesson.goalMet && step.explain) out.push({ id: 'explain', lines: renderMarkdown(step.explain, width, md) });
 
   const hints: MdLine[] = [];
@@ -135,6 +146,72 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
   return out.filter((s) => s.lines.length > 0);
 }
 
+/** Keys that answer a prediction with `n` choices: "1–3". */
+export function predictKeys(n: number): string {
+  return n <= 1 ? '1' : `1–${n}`;
+}
+
+/**
+ * Predict, then observe (the step's `predict` block): before the outcome, the question and numbered choices (the
+ * learner's pick marked); once the goal is met, what they said beside what happened (the goal check's words at that
+ * moment) and the explanation.
+ */
+function predictLines(
+  lesson: LessonRunState,
+  step: LessonRunState['steps'][number],
+  width: number,
+  md: { blockWidth?: number },
+): MdLine[] {
+  const p = step.predict;
+  if (!p) return [];
+  const i = lesson.stepIndex;
+  const answer = lesson.predictions[i];
+  const outcomeIn = lesson.goalMet || lesson.status[i] === 'met' || answer?.resolved === true;
+  const lines: MdLine[] = [];
+  const choiceText = (n: number) => p.choices[n]?.text ?? '';
+  if (!outcomeIn) {
+    lines.push(...renderInline(p.question, width, { first: [span('Predict first: ', 'title')], rest: INDENT }));
+    for (const [n, c] of p.choices.entries()) {
+      const picked = answer?.choice === n;
+      const mark = `${picked ? '▸' : ' '} ${n + 1}  `;
+      lines.push(
+        ...renderInline(picked ? `${c.text}  ← your prediction` : c.text, width, {
+          first: [span(mark, picked ? 'info' : 'title')],
+          rest: [span(' '.repeat(mark.length), 'plain')],
+        }),
+      );
+    }
+    const keys = predictKeys(p.choices.length);
+    const prompt = answer
+      ? `You predicted ${answer.choice + 1}. Now do the step and see (${keys} changes your answer).`
+      : `Press ${keys} for what you expect, then do the step and see.`;
+    lines.push(...wrapSpans([span(prompt, answer ? 'muted' : 'warn')], width, { rest: INDENT }));
+    return lines;
+  }
+  lines.push(...renderInline(p.question, width, { first: [span('Prediction: ', 'title')], rest: INDENT }));
+  const right = p.choices.filter((c) => c.correct).map((c) => c.text);
+  if (answer) {
+    const verdict = answer.correct ? span('✓ as you said', 'ok') : span('✗ not what happened', 'error');
+    lines.push(
+      ...wrapSpans([...inlineSpans(choiceText(answer.choice)), span(' — ', 'plain'), verdict], width, {
+        first: [span('You said: ', 'info')],
+        rest: INDENT,
+      }),
+    );
+  } else {
+    lines.push(...wrapSpans([span('You did not predict this one.', 'muted')], width, { rest: INDENT }));
+  }
+  const observed = answer?.outcome ?? lesson.goalDetail;
+  if (observed) {
+    lines.push(...wrapSpans([span(observed, 'plain')], width, { first: [span('Observed: ', 'info')], rest: INDENT }));
+  }
+  if (!answer?.correct && right.length) {
+    lines.push(...renderInline(right.join(' / '), width, { first: [span('What happens: ', 'info')], rest: INDENT }));
+  }
+  lines.push(...renderMarkdown(p.explain, width, md));
+  return lines;
+}
+
 /** Sections joined into one document, one blank line between sections (none between head and prose). */
 export function lessonDocument(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): LessonDoc {
   const lines: MdLine[] = [];
@@ -160,7 +237,7 @@ const docs = new WeakMap<LessonRunState, Map<string, CachedDoc>>();
  * ask for the same document, and the lesson state object changes only when the lesson does.
  */
 export function cachedLessonDocument(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): LessonDoc {
-  if (opts.extra) return lessonDocument(lesson, width, opts);
+  if (opts.extra || opts.played) return lessonDocument(lesson, width, opts);
   let byKey = docs.get(lesson);
   if (!byKey) {
     byKey = new Map();
@@ -207,9 +284,10 @@ export function paneLessonDocument(
   lesson: LessonRunState,
   topology: Topology | undefined,
   innerWidth: number,
+  played?: SolutionNote,
 ): LessonDoc {
   const c = lessonColumns(innerWidth);
-  return cachedLessonDocument(lesson, c.text, { topology, blockWidth: c.block });
+  return cachedLessonDocument(lesson, c.text, { topology, blockWidth: c.block, ...(played ? { played } : {}) });
 }
 
 export interface LessonWindow {
@@ -223,14 +301,15 @@ export interface LessonWindow {
 
 /** The lesson document as the layout shows it, or undefined when no lesson is open or the layout hides it. */
 export function lessonWindow(
-  lab: Pick<LabState, 'lesson' | 'topology'>,
+  lab: Pick<LabState, 'lesson' | 'topology'> & Partial<Pick<LabState, 'actions' | 'clientResults'>>,
   layout: Layout,
   scroll: number,
+  run?: SolutionRun,
 ): LessonWindow | undefined {
   const size = paneInnerSize(layout, 'lesson');
   const lesson = lab.lesson;
   if (!lesson || !size) return undefined;
-  const doc = paneLessonDocument(lesson, lab.topology, size.width);
+  const doc = paneLessonDocument(lesson, lab.topology, size.width, solutionNote(lab, run));
   const max = maxScroll(doc.lines.length, size.height);
   return { doc, rows: size.height, top: Math.max(0, Math.min(scroll, max)), max };
 }

@@ -2,22 +2,43 @@
 // master's min-replicas guard: how many replicas are good, how many are needed, and whether writes are refused.
 // The per-replica figures change on every probe, so they redraw at most once a second.
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import stringWidth from 'string-width';
 import { redisNodes } from '../../cluster/topology.js';
-import { selectLags } from '../../state/selectors.js';
+import { listing, selectLags } from '../../state/selectors.js';
 import type { LabState } from '../../state/store.js';
 import { Pane } from '../components/Pane.js';
 import { useLabThrottled, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
-import { writeGuard } from '../lib/cluster-view.js';
+import { type ReplicationFocus, replicationFocus, writeGuard } from '../lib/cluster-view.js';
 import { formatBytes, PROCESS_SYMBOL, pad, sparkline } from '../lib/format.js';
+import { lineText, wrapSpans } from '../lib/text-wrap.js';
 import type { Token } from '../theme/tokens.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
 // An idle cluster still replicates Sentinel hellos and PINGs (a few hundred bytes between ACKs); that noise
 // should draw a flat line, not a saw tooth.
 export const SPARK_FLOOR_BYTES = 4096;
+/**
+ * Below the noise floor a healthy replica's lag reads "<4 KB": the exact figure moves with every hello a Sentinel
+ * publishes (a few hundred bytes between ACKs), says nothing to the reader and would redraw the screen on every probe.
+ */
+export function lagBytesText(bytes: number): string {
+  return bytes < LAG_NOISE_BYTES ? '<4 KB' : formatBytes(bytes);
+}
+
+/** Lag under this is noise on an idle cluster (see SPARK_FLOOR_BYTES). */
+export const LAG_NOISE_BYTES = 4000;
+
+/**
+ * A replica ACKs every second, so an age of 0 or 1 s is the normal rhythm ("ack ≤1s", steady); from 2 s on the
+ * seconds count (a frozen replica, compared with min-replicas-max-lag).
+ */
+export function ackText(ackAgeSec: number | undefined): string {
+  if (ackAgeSec === undefined) return 'ack -';
+  return ackAgeSec <= 1 ? 'ack ≤1s' : `ack ${ackAgeSec}s`;
+}
+
 /** Lag figures redraw at most this often. */
 export const LAG_REFRESH_MS = 1000;
 
@@ -107,22 +128,44 @@ export function lagRowWidth(c: LagColumns): number {
 export interface LagTable {
   rows: LagRow[];
   columns: LagColumns;
+  /**
+   * Replicas of another node that claims master (a split brain), by that master: listed under their own master
+   * in one line, never as rows under this one's header.
+   */
+  elsewhere: Array<{ masterId: string; replicas: string[] }>;
 }
 
-/** One row per replica (nodes that are not the master): live replicas first, then those that cannot replicate. */
-export function lagTable(s: LabState, cols: number, maxLagSec: number, masterId: string | undefined): LagTable {
+/**
+ * One row per replica of `masterId` (the master the pane follows, cluster-view.ts replicationFocus), live replicas
+ * first, then nodes that cannot replicate. Nodes that claim master themselves, and replicas of another claimant,
+ * get no row: those are listed in `elsewhere`.
+ */
+export function lagTable(
+  s: LabState,
+  cols: number,
+  maxLagSec: number,
+  masterId: string | undefined,
+  others: readonly string[] = [],
+): LagTable {
   const lags = selectLags(s);
   const live: LagRow[] = [];
   const dead: LagRow[] = [];
+  const elsewhere = new Map<string, string[]>();
+  const claimant = (id: string) => id === masterId || others.includes(id);
   for (const n of redisNodes(s.topology)) {
     const id = n.id;
-    if (id === masterId || s.redis[id]?.replication?.role === 'master') continue;
+    if (claimant(id) || s.redis[id]?.replication?.role === 'master') continue;
     const lag = lags.find((l) => l.replicaId === id);
+    const upstream = lag?.masterId ?? s.redis[id]?.masterId;
+    if (upstream !== undefined && upstream !== masterId && others.includes(upstream)) {
+      elsewhere.set(upstream, [...(elsewhere.get(upstream) ?? []), id]);
+      continue;
+    }
     if (!lag) {
       // No computable lag: the replica's master is gone, or the replica itself is down.
       const r = s.redis[id]?.replication;
       const state = s.processes[id]?.state ?? 'starting';
-      const upstream = s.redis[id]?.masterId ?? (r?.masterHost ? `${r.masterHost}:${r.masterPort}` : undefined);
+      const named = s.redis[id]?.masterId ?? (r?.masterHost ? `${r.masterHost}:${r.masterPort}` : undefined);
       const since =
         r?.masterLinkDownSinceSec !== undefined && r.masterLinkDownSinceSec >= 0 ? ` ${r.masterLinkDownSinceSec}s` : '';
       const row: LagRow = {
@@ -130,8 +173,8 @@ export function lagTable(s: LabState, cols: number, maxLagSec: number, masterId:
         id,
         token: r ? 'status.error' : 'status.muted',
         text:
-          r?.role === 'replica' && upstream
-            ? `⇐ ${upstream} ✗ link down${since}${cols >= 56 ? ' (master unreachable)' : ''}`
+          r?.role === 'replica' && named
+            ? `⇐ ${named} ✗ link down${since}${cols >= 56 ? ' (master unreachable)' : ''}`
             : `${PROCESS_SYMBOL[state]} · not replicating`,
       };
       (r ? live : dead).push(row);
@@ -143,8 +186,8 @@ export function lagTable(s: LabState, cols: number, maxLagSec: number, masterId:
       masterId: lag.masterId,
       link: lag.syncing ? '⟳ sync' : lag.linkUp ? '✓ up' : `✗ down${lag.linkDownSec ? ` ${lag.linkDownSec}s` : ''}`,
       linkUp: lag.linkUp,
-      bytes: formatBytes(lag.lagBytes),
-      ack: lag.ackAgeSec !== undefined ? `ack ${lag.ackAgeSec}s` : 'ack -',
+      bytes: lagBytesText(lag.lagBytes),
+      ack: ackText(lag.ackAgeSec),
       ackLate: lag.ackAgeSec !== undefined && lag.ackAgeSec > maxLagSec,
       spark: '',
       good: lag.isGood,
@@ -164,7 +207,36 @@ export function lagTable(s: LabState, cols: number, maxLagSec: number, masterId:
     if (row.kind === 'lag' && sparkWidth)
       row.spark = sparkline(s.lagHistory[row.id] ?? [], sparkWidth, SPARK_FLOOR_BYTES);
   }
-  return { rows, columns };
+  return {
+    rows,
+    columns,
+    elsewhere: others.filter((m) => elsewhere.has(m)).map((m) => ({ masterId: m, replicas: elsewhere.get(m) ?? [] })),
+  };
+}
+
+/** "redis-2 replicates from redis-1, the other master" for the replicas a split hides from the table. */
+export function elsewhereText(e: LagTable['elsewhere'][number]): string {
+  const verb = e.replicas.length === 1 ? 'replicates' : 'replicate';
+  return `${listing(e.replicas)} ${verb} from ${e.masterId}, the other master`;
+}
+
+/**
+ * During a split: which nodes claim master and which one the rows belong to, in as few lines as fit the pane (one,
+ * two, two in short words), else wrapped; never cut.
+ */
+export function splitNote(focus: ReplicationFocus, cols: number): string[] {
+  if (!focus.split) return [];
+  const forms = [
+    [`⚠ ${focus.split}; ${focus.showing}`],
+    [`⚠ ${focus.split}`, `  ${focus.showing}`],
+    [`⚠ ${focus.split}`, `  ${focus.showingShort}`],
+  ];
+  const fits = forms.find((f) => f.every((l) => stringWidth(l) <= cols));
+  if (fits) return fits;
+  return wrapSpans([{ text: `${focus.split}; ${focus.showingShort}`, style: 'plain' }], cols, {
+    first: [{ text: '⚠ ', style: 'plain' }],
+    rest: [{ text: '  ', style: 'plain' }],
+  }).map(lineText);
 }
 
 export const LagPane = memo(function LagPane({ width, height, focused, tabs }: PaneFrameProps) {
@@ -172,10 +244,13 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
   const cols = innerCols(width);
   const rowsAvail = innerRows(height);
   const guard = useLabView((s) => writeGuard(s, selectLags(s)));
-  const { rows: replicaRows, columns: col } = useLabThrottled(
-    (s) => lagTable(s, cols, guard.maxLagSec, guard.masterId),
-    LAG_REFRESH_MS,
-  );
+  // The master the selector names; while two nodes claim master, which one is shown and why (one line).
+  const focus = useLabView(replicationFocus);
+  const {
+    rows: replicaRows,
+    columns: col,
+    elsewhere,
+  } = useLabThrottled((s) => lagTable(s, cols, guard.maxLagSec, focus.masterId, focus.others), LAG_REFRESH_MS);
 
   const guardText =
     guard.toWrite > 0
@@ -185,27 +260,36 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
     guard.toWrite > 0
       ? `good ${guard.good}/${guard.toWrite}${cols >= 48 ? ' needed' : ''} → ${guard.refusing ? 'writes refused (NOREPLICAS)' : 'writes accepted'}`
       : `good ${guard.good}/${guard.replicas} → writes accepted`;
-  const tight = rowsAvail < replicaRows.length + 2;
-  const rows = tight
-    ? [
-        <Text key="good" wrap="truncate-end" {...theme.style(guard.refusing ? 'status.error' : 'status.ok')}>
-          {guard.refusing ? '✗ ' : '✓ '}
-          {goodText}
-          <Text {...theme.style('status.muted')}>
-            {/* The setting the verdict depends on, in as few characters as it takes. */}
-            {guard.toWrite > 0 ? ` (max-lag ${guard.maxLagSec}s)` : ' (guard off)'}
-          </Text>
-        </Text>,
-      ]
-    : [
-        <Text key="guard" wrap="truncate-end">
-          <Text {...theme.style('status.muted')}>{guardText}</Text>
-        </Text>,
-        <Text key="good" wrap="truncate-end" {...theme.style(guard.refusing ? 'status.error' : 'status.ok')}>
-          {guard.refusing ? '✗ ' : '✓ '}
-          {goodText}
-        </Text>,
-      ];
+  const splitLines = splitNote(focus, cols);
+  const notes = splitLines.length + elsewhere.length;
+  const tight = rowsAvail < replicaRows.length + 2 + notes;
+  const rows: ReactNode[] = splitLines.map((l) => (
+    <Text key={l} wrap="truncate-end" {...theme.style('status.error')}>
+      {l}
+    </Text>
+  ));
+  rows.push(
+    ...(tight
+      ? [
+          <Text key="good" wrap="truncate-end" {...theme.style(guard.refusing ? 'status.error' : 'status.ok')}>
+            {guard.refusing ? '✗ ' : '✓ '}
+            {goodText}
+            <Text {...theme.style('status.muted')}>
+              {/* The setting the verdict depends on, in as few characters as it takes. */}
+              {guard.toWrite > 0 ? ` (max-lag ${guard.maxLagSec}s)` : ' (guard off)'}
+            </Text>
+          </Text>,
+        ]
+      : [
+          <Text key="guard" wrap="truncate-end">
+            <Text {...theme.style('status.muted')}>{guardText}</Text>
+          </Text>,
+          <Text key="good" wrap="truncate-end" {...theme.style(guard.refusing ? 'status.error' : 'status.ok')}>
+            {guard.refusing ? '✗ ' : '✓ '}
+            {goodText}
+          </Text>,
+        ]),
+  );
   for (const row of replicaRows) {
     if (row.kind === 'none') {
       rows.push(
@@ -225,6 +309,14 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
         <Text {...theme.style(row.ackLate ? 'status.error' : 'status.muted')}>{pad(row.ack, col.ack)}</Text>
         {col.spark ? <Text {...theme.style('status.info')}>{pad(row.spark, col.spark)}</Text> : null}
         <Text {...theme.style(row.good ? 'status.ok' : 'status.warn')}>{row.good ? VERDICT.good : VERDICT.bad}</Text>
+      </Text>,
+    );
+  }
+  // Last, so they are the lines a short pane drops first.
+  for (const e of elsewhere) {
+    rows.push(
+      <Text key={`elsewhere-${e.masterId}`} wrap="truncate-end" {...theme.style('status.warn')}>
+        {elsewhereText(e)}
       </Text>,
     );
   }

@@ -8,19 +8,22 @@ import { memo } from 'react';
 import { CheatSheet } from '../components/CheatSheet.js';
 import { MdLineView } from '../components/MdLineView.js';
 import { Pane } from '../components/Pane.js';
-import { useLab } from '../hooks/use-lab.js';
+import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useUi } from '../hooks/use-ui.js';
 import { lessonColumns, maxScroll, paneLessonDocument } from '../lib/lesson-doc.js';
+import { solutionNote } from '../lib/solution-note.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
 export const LessonPane = memo(function LessonPane({ width, height, focused, tabs }: PaneFrameProps) {
   const lesson = useLab((s) => s.lesson);
   const topology = useLab((s) => s.topology);
   const stored = useUi((s) => s.scroll.lesson ?? 0);
+  const run = useUi((s) => s.solutionRun);
+  const played = useLabView((s) => solutionNote(s, run));
   const { columns } = useWindowSize();
   const cols = innerCols(width);
   const rows = innerRows(height);
-  const doc = lesson ? paneLessonDocument(lesson, topology, cols) : undefined;
+  const doc = lesson ? paneLessonDocument(lesson, topology, cols, played) : undefined;
   const max = doc ? maxScroll(doc.lines.length, rows) : 0;
   const top = Math.max(0, Math.min(stored, max));
 

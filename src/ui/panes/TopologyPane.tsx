@@ -2,11 +2,12 @@
 // Says so in words when Sentinels disagree or two nodes both claim to be master.
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
-import { useShallow } from 'zustand/shallow';
 import { selectDisagreement, selectMasters, selectSettings } from '../../state/selectors.js';
 import { Pane } from '../components/Pane.js';
-import { useLab } from '../hooks/use-lab.js';
+import { useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
+import { faultSummary } from '../lib/cluster-view.js';
+import { topologyPlan } from '../lib/topology-plan.js';
 import { HostRow } from './HostRow.js';
 import { NodeRow } from './NodeRow.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
@@ -19,20 +20,11 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
   const theme = useTheme();
   const rowsAvail = innerRows(height);
   const cols = innerCols(width);
-  const hosts = useLab(
-    useShallow((s) =>
-      s.topology.hosts
-        .map((h) => h.id)
-        .filter(
-          (h) =>
-            s.topology.nodes.some((n) => n.host === h) ||
-            s.topology.clients.A.host === h ||
-            s.topology.clients.B.host === h,
-        ),
-    ),
-  );
+  const plan = useLabView((s) => topologyPlan(s, { width: cols, height: rowsAvail }));
+  const { roomy, hosts } = plan;
   const nodesByHost = useLab((s) => s.topology.nodes);
   const faults = useLab((s) => s.faults);
+  const faultCount = useLab((s) => faultSummary(s).total);
   // In force now (re-read from the Sentinels every probe round): a SENTINEL SET from outside shows here too.
   const settings = useLab(selectSettings);
   const disagree = useLab(selectDisagreement);
@@ -61,9 +53,6 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
     </Text>
   ));
 
-  const nodeCount = nodesByHost.length;
-  const wideCount = hosts.length + nodeCount + faultRows.length + warnings.length;
-  const roomy = wideCount <= rowsAvail && cols >= 50;
   const rows: ReactNode[] = [];
   if (roomy) {
     for (const h of hosts) {
@@ -73,13 +62,9 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       }
     }
   } else {
-    const ordered = [
-      ...nodesByHost.filter((n) => n.kind === 'redis'),
-      ...nodesByHost.filter((n) => n.kind === 'sentinel'),
-    ];
-    for (const n of ordered) {
+    for (const id of plan.order) {
       // Hosts only matter to the reader while a network fault is active.
-      rows.push(<NodeRow key={n.id} id={n.id} width={cols} showHost={faults.length > 0} showPort={cols >= 60} />);
+      rows.push(<NodeRow key={id} id={id} width={cols} showHost={faults.length > 0} showPort={cols >= 60} />);
     }
   }
   rows.push(...warnings, ...faultRows);
@@ -104,7 +89,8 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       );
     }
   }
-  const badge = faults.length ? `${faults.length} fault${faults.length > 1 ? 's' : ''}` : undefined;
+  // Every fault in force, nodes as well as the network (the header names them).
+  const badge = faultCount ? `${faultCount} fault${faultCount > 1 ? 's' : ''}` : undefined;
   return (
     <Pane width={width} height={height} focused={focused} title="Topology" tabs={tabs} badge={badge}>
       <Box flexDirection="column" flexShrink={0}>

@@ -5,12 +5,34 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CutMode } from '../../cluster/fabric/plan.js';
 import type { ClientName } from '../../cluster/topology.js';
 import type { PaneId } from '../layout.js';
+import type { SolutionRun } from '../lib/solution-note.js';
 
-export type PromptPurpose = 'write-key' | 'write-value' | 'read-key' | 'filter';
+export type PromptPurpose =
+  | 'write-key'
+  | 'write-value'
+  | 'read-key'
+  | 'filter'
+  /** `g`: the workload's rate (writes per second); Tab picks the client. */
+  | 'workload-rate'
+  /** `W`: SET key value, then WAIT numreplicas timeout, on one connection. */
+  | 'wait-key'
+  | 'wait-value'
+  | 'wait-args';
 
 export type Modal =
   | { kind: 'help'; scroll: number }
-  | { kind: 'prompt'; purpose: PromptPurpose; label: string; text: string; key?: string }
+  | {
+      kind: 'prompt';
+      purpose: PromptPurpose;
+      label: string;
+      text: string;
+      key?: string;
+      value?: string;
+      /** The client the prompt acts as (the workload prompt lets Tab change it). */
+      client?: ClientName;
+      /** Why the last Enter was refused (shown after the label). */
+      error?: string;
+    }
   | {
       kind: 'partition';
       cursor: number;
@@ -65,6 +87,8 @@ export interface UiState {
   lastResult?: { text: string; ok: boolean; info?: boolean };
   /** Failures and messages raised by the UI itself (rejected promises, unavailable keys). */
   notices: UiNotice[];
+  /** The last time P played a step's solution (lib/solution-note.ts: why the goal is still not met). */
+  solutionRun?: SolutionRun;
   /** Set once quit was requested: how many processes are being stopped. */
   quitting?: { processes: number };
   seq: number;

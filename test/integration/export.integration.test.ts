@@ -1,0 +1,40 @@
+// `e` at the end of any lesson: a real lab with no workload is killed over and exported; the report holds the fault,
+// the Sentinel events and the failover timeline, and no ledger section (the ledger only follows a workload).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { LocalLab } from '../../src/engine/lab.js';
+import { startTestLab } from '../helpers/lab.js';
+
+let lab: LocalLab;
+let cleanup: () => Promise<void>;
+const out = mkdtempSync(join(tmpdir(), 'rsl-export-'));
+
+before(async () => {
+  ({ lab, cleanup } = await startTestLab({ redis: 3, sentinels: 3 }));
+});
+after(async () => {
+  await cleanup();
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe('exporting a run without a workload', () => {
+  it('writes the history and a report with the failover timeline, without a ledger section', async () => {
+    assert.ok((await lab.perform({ kind: 'kill', node: 'redis-1' })).ok);
+    await lab.waitFor(
+      (s) => s.failovers.some((f) => f.phases['switch-master'] !== undefined),
+      30_000,
+      'a failover that switched master',
+    );
+    const paths = await lab.exportRun(out);
+    const md = readFileSync(paths.markdown, 'utf8');
+    assert.match(md, /fault: kill redis-1/);
+    assert.match(md, /## Failovers\n\n### failover of redis-1 -> redis-\d/);
+    assert.match(md, /\+switch-master {2}\d+\.\d\d s/);
+    assert.doesNotMatch(md, /Ledger verdict|acknowledged/);
+    // The history file is written too: every line (if any) one JSON object.
+    for (const l of readFileSync(paths.jsonl, 'utf8').split('\n').filter(Boolean)) JSON.parse(l);
+  });
+});
