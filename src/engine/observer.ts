@@ -48,7 +48,10 @@ export class Observer {
     }
     for (const n of sentinelNodes(t)) {
       const a = opts.addresses.admin(n.id);
-      const password = auth(n.id)?.password ?? t.sentinelAuth?.password;
+      // Credentials from the addresses are a gateway's (a deployment the lab did not start): it authenticates the
+      // connection once and refuses any further AUTH. The lab's own Sentinels get the topology's password.
+      const gateway = auth(n.id);
+      const password = gateway?.password ?? t.sentinelAuth?.password;
       this.sentinels.set(
         n.id,
         new SentinelProbe({
@@ -57,6 +60,7 @@ export class Observer {
           port: a.port,
           masterName: t.sentinel.masterName,
           ...(password !== undefined ? { password } : {}),
+          checkPasswordless: gateway === undefined,
           intervalMs: opts.intervalMs,
           resolve,
           onObservation: (o) => opts.emitter.emit('sentinel-probed', o),

@@ -26,6 +26,12 @@ export interface SentinelProbeOptions {
    * restarted without its password from the others.
    */
   password?: string;
+  /**
+   * Whether the per-connection AUTH that tells a passwordless Sentinel apart is sent (default true). False behind a
+   * gateway that authenticates the connection itself and lets no second AUTH through (a deployment the lab did not
+   * start).
+   */
+  checkPasswordless?: boolean;
   intervalMs: number;
   /** Cadence once nothing changes (default 4 × intervalMs). */
   idleIntervalMs?: number;
@@ -131,7 +137,8 @@ export class SentinelProbe {
       intervalMs: o.intervalMs,
       idleIntervalMs: o.idleIntervalMs,
       query: async (client, at, fresh) => {
-        const obs = await querySentinel(client, o.id, o.masterName, at, o.resolve, fresh, o.password);
+        const check = o.checkPasswordless === false ? undefined : o.password;
+        const obs = await querySentinel(client, o.id, o.masterName, at, o.resolve, fresh, check);
         if (fresh) ids = { runId: obs.runId, myId: obs.myId, passwordless: obs.passwordless };
         else {
           if (ids.runId !== undefined) obs.runId = ids.runId;
