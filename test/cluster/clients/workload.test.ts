@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { benchWorkload } from '../../../src/cluster/clients/bench.js';
 import { ClientActor } from '../../../src/cluster/clients/client-actor.js';
 import { Workload } from '../../../src/cluster/clients/workload.js';
 import type { HistoryOp } from '../../../src/cluster/events.js';
@@ -202,7 +201,7 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
     }
   });
 
-  it('recording: false runs the same loop and keeps nothing; the benchmark reaches the targets', async () => {
+  it('recording: false runs the same loop and keeps nothing', async () => {
     const port = ports[2] as number;
     const plain = new Workload({
       actor: pinned('redis-y', port),
@@ -220,10 +219,6 @@ describe('Workload against real Redis', { timeout: 40_000 }, () => {
     } finally {
       await plain.close();
     }
-    const r = await benchWorkload({ port, password: PASSWORD, durationMs: 900 });
-    console.log(`bench: ${JSON.stringify(r)}`);
-    assert.ok(r.recordingOpsPerSec >= 5000, `recording ${r.recordingOpsPerSec} ops/s`);
-    // The <= 15% target is measured by scripts/bench-workload.ts; here only a loose bound, as CI load is noisy.
-    assert.ok(r.overheadRatio <= 0.4, `overhead ${r.overheadRatio}`);
+    // Throughput and the recording overhead are figures of `npm run bench` (scripts/bench-workload.ts), not tests.
   });
 });
