@@ -46,7 +46,11 @@ describe('clientLatest', () => {
 
   it('needs a result newer than the step’s start', () => {
     const r = check({ clientLatest: { client: 'B', errorPrefix: 'READONLY' } }, s, markOf(s));
-    assert.deepEqual(r, { met: false, detail: 'client B has sent nothing since the step started' });
+    assert.deepEqual(r, {
+      met: false,
+      detail: 'client B has sent nothing since the step started',
+      measured: [{ predicate: 'clientLatest', client: 'B', ok: null, text: null, node: null }],
+    });
   });
 
   it('says what it checks', () => {

@@ -33,7 +33,7 @@ describe('colour modes', () => {
       const rawPlain = plain.tui.rawFrame();
       assert.equal(rawPlain.includes('\x1b['), false, 'NO_COLOR output has no escape codes at all');
       // Meaning survives without colour: role tags, state symbols, selection and focus marks.
-      for (const text of ['[M]', '[R]', '[S]', '▶ [R] redis-2', '╔═', '✗']) assert.ok(rawPlain.includes(text), text);
+      for (const text of ['[M]', '[R]', '[S]', '▶ [S] sentinel-1', '╔═', '✗']) assert.ok(rawPlain.includes(text), text);
     });
   }
 });

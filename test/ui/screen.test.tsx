@@ -203,8 +203,8 @@ describe('help overlay', () => {
     await tui.waitFor((f) => !f.includes('Esc or ? closes'));
   });
 
-  it('fits at 160x45 without scrolling', async () => {
-    const { tui } = app(healthyState(), { columns: 160, rows: 45 });
+  it('fits at 200x60 without scrolling', async () => {
+    const { tui } = app(healthyState(), { columns: 200, rows: 60 });
     await tui.press('?');
     const f = await tui.waitForFrame('Esc or ? closes');
     assert.ok(!f.includes('scroll (rows'));

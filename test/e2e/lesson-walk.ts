@@ -1,0 +1,374 @@
+// The learner's path, proved in the real app: tmux runs `redis-sentinel-lab --lesson <id>` over a real cluster and
+// this test walks every step of every lesson, switching the terminal between 120x35 and 160x45 on each step (one
+// cluster run per lesson serves both sizes). On every step, at both sizes, the lesson pane must show the goal and
+// the first hint in full after `i` (and again after the resize), and the whole step, paged through with PgUp/PgDn
+// once its goal is met, must have no raw `|---|` table rule, no unfilled placeholder, no raw backticks and no line
+// that ends in a cut word. Predictions are answered with a number key and their outcome must show; `P` plays the
+// solution, `n` moves on, and at the end `e` exports the run. Then noreplicas is completed from the screen alone:
+// no P, no v; the keys, nodes, keys and values come from the step text and first hint as captured.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { buildTopology, type Topology } from '../../src/cluster/topology.js';
+import { detectNetworkMode } from '../../src/deployments/loopback.js';
+import { loadAllLessons } from '../../src/lessons/loader.js';
+import { fillPlaceholders, fillStepText } from '../../src/lessons/placeholders.js';
+import { startLesson } from '../../src/lessons/runner.js';
+import type { Lesson } from '../../src/lessons/schema.js';
+import { isWaitFor } from '../../src/lessons/schema.js';
+import { lessonShape } from '../../src/lessons/shape.js';
+import {
+  cutWords,
+  findLessonPane,
+  knownWords,
+  liveDetailLines,
+  type PaneView,
+  plain,
+  RAW_TABLE_RULE,
+  squash,
+} from '../helpers/lesson-screen.js';
+import { EXIT_MARK, hasTmux, TuiRun } from './tui-driver.js';
+
+const SIZES = [
+  [120, 35],
+  [160, 45],
+] as const;
+type Size = (typeof SIZES)[number];
+
+const lessons = await loadAllLessons();
+const mode = await detectNetworkMode();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const runs: TuiRun[] = [];
+const dirs: string[] = [];
+after(async () => {
+  for (const r of runs) await r.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** One lesson in the real app, in a temp working directory (where `e` writes the export). */
+async function open(lesson: Lesson, size: Size): Promise<{ run: TuiRun; cwd: string; topology: Topology }> {
+  if (!hasTmux()) assert.fail('tmux is not installed; this test drives the real TUI in tmux (apt-get install tmux)');
+  const cwd = mkdtempSync(join(tmpdir(), 'rsl-e2e-cwd-'));
+  dirs.push(cwd);
+  const run = await TuiRun.start({
+    columns: size[0],
+    rows: size[1],
+    sandbox: false,
+    args: ['--lesson', lesson.id],
+    cwd,
+  });
+  runs.push(run);
+  const topology = buildTopology(lessonShape(lesson.topology), run.basePort, mode);
+  await run.waitFor(
+    (s) => s.includes('● ready') && (findLessonPane(s, size[0], size[1])?.lines.join('\n') ?? '').includes('Step 1/'),
+    90_000,
+    `${lesson.id} ready, on its first step`,
+  );
+  return { run, cwd, topology };
+}
+
+/** The terminal to this size, and the app redrawn for it (its lesson pane where the layout puts it). */
+async function resize(run: TuiRun, size: Size): Promise<string> {
+  run.tmux(['resize-window', '-t', 's', '-x', String(size[0]), '-y', String(size[1])]);
+  return run.waitFor(
+    (s) => {
+      const lines = s.split('\n');
+      return lines.length >= size[1] && findLessonPane(s, size[0], size[1]) !== undefined;
+    },
+    10_000,
+    `the app redrawn at ${size[0]}x${size[1]}`,
+  );
+}
+
+const pane = (run: TuiRun, size: Size): PaneView | undefined => findLessonPane(run.capture(), size[0], size[1]);
+const windowText = (v: PaneView | undefined) => (v ? v.lines.join('\n') : '');
+
+async function waitPane(run: TuiRun, size: Size, ok: (text: string, v: PaneView) => boolean, ms: number, what: string) {
+  let last: PaneView | undefined;
+  await run.waitFor(
+    (s) => {
+      last = findLessonPane(s, size[0], size[1]);
+      return last !== undefined && ok(windowText(last), last);
+    },
+    ms,
+    what,
+  );
+  return last as PaneView;
+}
+
+/** Pages through the whole step (PgUp to its top, then PgDn), each page placed at its offset. */
+async function wholeStep(run: TuiRun, size: Size, where: string): Promise<string[]> {
+  let v = await waitPane(run, size, () => true, 5000, `${where}: the lesson pane`);
+  for (let i = 0; v.top > 0; i++) {
+    assert.ok(i < 60, `${where}: PgUp never reached the top`);
+    const before = v.top;
+    run.send('PPage');
+    v = await waitPane(run, size, (_, x) => x.top !== before, 5000, `${where}: PgUp`);
+  }
+  const doc: string[] = [];
+  for (let page = 0; ; page++) {
+    for (const [i, l] of v.lines.entries()) doc[v.top + i] = l.trimEnd();
+    if (v.below === 0) break;
+    assert.ok(page < 60, `${where}: endless paging`);
+    const before = v.top;
+    run.send('NPage');
+    v = await waitPane(run, size, (_, x) => x.top !== before, 5000, `${where}: PgDn`);
+  }
+  assert.ok(
+    doc.every((l) => l !== undefined),
+    `${where}: a line was never shown`,
+  );
+  return doc;
+}
+
+/** The whole-step checks: nothing raw, nothing unfilled, no line ending in a cut word. */
+function checkDocument(doc: string[], known: ReadonlySet<string>, where: string): void {
+  const text = doc.join('\n');
+  assert.ok(!RAW_TABLE_RULE.test(text), `${where}: raw table rule\n${text}`);
+  assert.ok(!text.includes('{{'), `${where}: a placeholder shown unfilled\n${text}`);
+  assert.ok(!text.includes('`'), `${where}: raw code-span backticks\n${text}`);
+  const cut = cutWords(doc, known, liveDetailLines(doc));
+  assert.deepEqual(cut, [], `${where}: ${cut.join('; ')}, not a word of the step\n${text}`);
+}
+
+/** Longest a step's solution may take: its waits, plus time for Sentinel and the machine. */
+function solutionBudgetMs(lesson: Lesson, index: number): number {
+  const step = lesson.steps[index];
+  const waits = (step?.solution ?? []).reduce((n, e) => n + (isWaitFor(e) ? e.timeoutMs : 0), 0);
+  return waits + (step?.timeoutMs ?? 0) + 60_000;
+}
+
+/** Walks every `of`-th lesson, starting at `shard` (the lessons are split over several files, each within the
+ * runner's per-file timeout; interleaved so the long ones spread out). */
+export function walkLessons(shard: number, of: number): void {
+  for (const lesson of lessons.filter((_, i) => i % of === shard)) {
+    describe(`lesson ${lesson.id} in the real TUI at 120x35 and 160x45`, () => {
+      const budget = lesson.steps.reduce((n, _, i) => n + solutionBudgetMs(lesson, i) + 20_000, 120_000);
+      it('every step: goal and first hint in full, nothing raw or cut, predictions answered, then exported', {
+        timeout: budget,
+      }, async () => {
+        const { run, cwd, topology } = await open(lesson, SIZES[0]);
+        const views = startLesson(lesson).steps;
+        for (const [index, step] of lesson.steps.entries()) {
+          // Alternate which size comes first, so each size sees both the fresh step and the resize.
+          const [first, second] = index % 2 === 0 ? [SIZES[0], SIZES[1]] : [SIZES[1], SIZES[0]];
+          const where = (size: Size) => `${lesson.id}/${step.id} (step ${index + 1}) at ${size[0]}x${size[1]}`;
+          await resize(run, first);
+          const head = squash(`Step ${index + 1}/${lesson.steps.length}: ${fillPlaceholders(step.title, topology)}`);
+          await waitPane(run, first, (t) => squash(t).includes(head), 60_000, `${where(first)}: its head`);
+
+          const goalText = views[index]?.goalText ?? '';
+          const shown = fillStepText({ ...step, goalText }, topology);
+          const goal = `Goal:${squash(plain(shown.goalText))}`;
+          const hint = shown.hints[0] ? `Hint1:${squash(plain(shown.hints[0]))}` : undefined;
+          if (step.predict) {
+            // The first press brings the question into view when it is not (then a second one answers).
+            run.send('1');
+            await waitPane(run, first, (t) => t.includes('Predict first:'), 10_000, `${where(first)}: the question`);
+            const answered = (t: string) => squash(t).includes('←yourprediction');
+            await run.waitFor(
+              (s) =>
+                /Predict first: here is the question/.test(s) ||
+                answered(windowText(findLessonPane(s, first[0], first[1]))),
+              5000,
+              `${where(first)}: 1 answers or shows the question`,
+            );
+            if (!answered(windowText(pane(run, first)))) run.send('1');
+            await waitPane(run, first, answered, 10_000, `${where(first)}: answer 1`);
+          }
+          if (hint) run.send('i');
+          // After i: the goal and the first hint, whole, in the window (the pane brings them into view).
+          const visible = (t: string) => squash(t).includes(goal) && (!hint || squash(t).includes(hint));
+          let v = await waitPane(run, first, visible, 10_000, `${where(first)}: goal and first hint visible`);
+          assert.ok(!RAW_TABLE_RULE.test(windowText(v)), `${where(first)}: raw table rule`);
+          // Resized: the same lines stay in view.
+          await resize(run, second);
+          v = await waitPane(run, second, visible, 10_000, `${where(second)}: goal and first hint still visible`);
+
+          run.send('P');
+          v = await waitPane(
+            run,
+            second,
+            (t) => squash(t).includes('✓met'),
+            solutionBudgetMs(lesson, index),
+            `${where(second)}: the goal met after P`,
+          );
+          if (step.predict) {
+            // Brought into view with the goal's verdict (the autoscroll follows the frame that showed ✓ met).
+            v = await waitPane(run, second, (t) => /You said:/.test(t), 5000, `${where(second)}: the outcome`);
+          }
+          const known = knownWords(step, goalText, topology, [lesson.title]);
+          for (const size of [second, first]) {
+            if (size !== second) await resize(run, size);
+            checkDocument(await wholeStep(run, size, where(size)), known, where(size));
+          }
+          if (index < lesson.steps.length - 1) run.send('n');
+        }
+
+        // The end of every lesson: e exports the run (the failover timelines; the ledger only after a workload).
+        await waitPane(run, SIZES[0], (t) => t.includes('✓ Lesson complete.'), 10_000, `${lesson.id}: complete`);
+        run.send('e');
+        const done = await run.waitFor((s) => /exporting the run: wrote /.test(s), 20_000, `${lesson.id}: exported`);
+        assert.doesNotMatch(done, /exporting the run failed/);
+        const md = readdirSync(cwd).find((f) => f.endsWith('.md'));
+        assert.ok(md, `${lesson.id}: a Markdown report in ${cwd}`);
+        assert.match(readFileSync(join(cwd, md), 'utf8'), /## Timeline/);
+
+        run.send('q');
+        const screen = await run.waitExited(60_000);
+        assert.match(screen.split('\n').find((l) => l.startsWith(EXIT_MARK)) ?? '', / rc=0 /, screen);
+        const left = run.leftovers();
+        assert.deepEqual(left.processes, [], `${lesson.id}: processes left in ${run.runRoot}`);
+        assert.deepEqual(left.runDirs, [], `${lesson.id}: run directory left`);
+      });
+    });
+  }
+}
+
+// ── noreplicas from the screen alone ───────────────────────────────────────────────────────────────────────────
+
+/** A node's row in the topology pane: `▶ [R] redis-3    ■ stopped …`. */
+function nodeRow(screen: string, id: string): string {
+  return screen.split('\n').find((l) => new RegExp(`\\[[MRS?]\\] ${id} `).test(l)) ?? '';
+}
+
+const selectedNode = (screen: string) => /▶ \[[MRS?]\] ((?:redis|sentinel)-\d+)/.exec(screen)?.[1];
+
+/** What a hint or step text asks for, read the way a learner reads it. */
+interface Instructions {
+  /** "Stop redis-3, redis-4 and redis-5 (s on each)": the key and the nodes. */
+  nodes?: { key: string; ids: string[] };
+  write?: { client: 'A' | 'B'; key?: string; value?: string };
+  read?: { client: 'A' | 'B'; key: string };
+}
+
+export function readInstructions(text: string): Instructions {
+  const t = text.replace(/\s+/g, ' ');
+  const out: Instructions = {};
+  const nodes = /((?:redis-\d+(?:, | and )?)+) \((\S) on each\)/.exec(t);
+  if (nodes?.[1] && nodes[2]) out.nodes = { key: nodes[2], ids: nodes[1].match(/redis-\d+/g) ?? [] };
+  const write = /\bwrite as client ([AB])/i.exec(t);
+  if (write?.[1]) {
+    const client = write[1] as 'A' | 'B';
+    const kv = /\bkey (\S+) and value (\S+?)[.,;]?(?: |$)/.exec(t) ?? /\b(\w+) = (\w+)\b/.exec(t);
+    out.write = { client, ...(kv?.[1] && kv[2] ? { key: kv[1], value: kv[2] } : {}) };
+  }
+  const read = /\bRead (\S+) as client ([AB])/.exec(t);
+  if (read?.[1] && read[2]) out.read = { key: read[1], client: read[2] as 'A' | 'B' };
+  return out;
+}
+
+/** noreplicas completed from the screen alone, and the instruction reader it uses. */
+export function noreplicasFromScreen(): void {
+  describe('noreplicas, from what the screen says (no P, no v)', () => {
+    it('every step finished with the keys and literals the step text and first hint show', {
+      timeout: 300_000,
+    }, async () => {
+      const lesson = lessons.find((l) => l.id === 'noreplicas');
+      assert.ok(lesson, 'the noreplicas lesson');
+      const size = SIZES[1];
+      const { run } = await open(lesson, size);
+      let lastKey: string | undefined;
+      let lastValue: string | undefined;
+
+      const select = async (id: string) => {
+        for (let i = 0; i < 12 && selectedNode(run.capture()) !== id; i++) {
+          const before = selectedNode(run.capture());
+          run.send('j');
+          await run.waitFor((s) => selectedNode(s) !== before, 5000, `selection moves from ${before}`);
+        }
+        assert.equal(selectedNode(run.capture()), id, `${id} selected`);
+      };
+      /** Types into the prompt the key opened, as the learner would, after checking it acts as `client`. */
+      const command = async (keyName: 'w' | 'r', client: 'A' | 'B', key: string, value?: string) => {
+        const verb = keyName === 'w' ? 'SET' : 'GET';
+        run.send(keyName);
+        let s = await run.waitFor((x) => new RegExp(`client [AB] ${verb} — key`).test(x), 5000, `${verb} prompt`);
+        if (!s.includes(`client ${client} ${verb} — key`)) {
+          run.send('Escape');
+          await run.waitFor((x) => !x.includes(`${verb} — key`), 5000, 'prompt closed');
+          run.send('c');
+          await sleep(200);
+          run.send(keyName);
+          s = await run.waitFor((x) => x.includes(`client ${client} ${verb} — key`), 5000, `client ${client} prompt`);
+        }
+        run.send(key, true);
+        run.send('Enter');
+        if (value !== undefined) {
+          await run.waitFor((x) => x.includes(`SET ${key} — value`), 5000, 'value prompt');
+          run.send(value, true);
+          run.send('Enter');
+        }
+        await run.waitFor((x) => !/— (key|value)/.test(x.split('\n').at(-2) ?? ''), 5000, 'prompt closed');
+      };
+      const met = () => squash(windowText(pane(run, size))).includes('✓met');
+
+      for (const [index] of lesson.steps.entries()) {
+        const where = `noreplicas step ${index + 1}`;
+        await waitPane(run, size, (t) => squash(t).includes(`Step${index + 1}/`), 60_000, `${where}: shown`);
+        // A prediction first: any answer will do; it is the learner's guess.
+        let text = windowText(pane(run, size));
+        if (/Predict first:/.test(text)) {
+          run.send('2');
+          await waitPane(run, size, (t) => squash(t).includes('←yourprediction'), 10_000, `${where}: answered`);
+        }
+        run.send('i');
+        const v = await waitPane(run, size, (t) => /Hint 1:/.test(t), 10_000, `${where}: first hint`);
+        text = windowText(v);
+        const hint = text.slice(text.indexOf('Hint 1:')).replace(/\d+ more hints?: press i[\s\S]*$/, '');
+        const todo = readInstructions(hint);
+        assert.ok(todo.nodes || todo.write || todo.read, `${where}: the hint says what to do:\n${hint}`);
+
+        if (todo.nodes) {
+          for (const id of todo.nodes.ids) {
+            await select(id);
+            const before = nodeRow(run.capture(), id);
+            run.send(todo.nodes.key);
+            await run.waitFor((s) => nodeRow(s, id) !== before, 15_000, `${where}: ${todo.nodes.key} on ${id}`);
+          }
+        }
+        const deadline = Date.now() + 60_000;
+        while (!met()) {
+          assert.ok(Date.now() < deadline, `${where}: not met after following "${hint}"\n${run.capture()}`);
+          if (todo.write) {
+            lastKey = todo.write.key ?? lastKey;
+            lastValue = todo.write.value ?? lastValue;
+            assert.ok(lastKey && lastValue, `${where}: a key and value to write, from the screen`);
+            await command('w', todo.write.client, lastKey, lastValue);
+          } else if (todo.read) {
+            lastKey = todo.read.key;
+            await command('r', todo.read.client, todo.read.key);
+          }
+          // As the hints say: keep writing until the master's answer changes.
+          for (let i = 0; i < 20 && !met(); i++) await sleep(100);
+        }
+        if (index < lesson.steps.length - 1) run.send('n');
+      }
+      await waitPane(run, size, (t) => t.includes('✓ Lesson complete.'), 10_000, 'noreplicas complete');
+      run.send('q');
+      await run.waitExited(60_000);
+      assert.deepEqual(run.leftovers().processes, []);
+    });
+  });
+
+  describe('reading instructions off the screen', () => {
+    it('finds the key, nodes, client, key and value a hint names', () => {
+      assert.deepEqual(readInstructions('Hint 1: Write as client A (w) with key age and value 222. With four…'), {
+        write: { client: 'A', key: 'age', value: '222' },
+      });
+      assert.deepEqual(
+        readInstructions(
+          'Hint 1: Stop redis-3, redis-4 and redis-5 (s on each), then write as client A again, for\n  example age = 333.',
+        ),
+        {
+          nodes: { key: 's', ids: ['redis-3', 'redis-4', 'redis-5'] },
+          write: { client: 'A', key: 'age', value: '333' },
+        },
+      );
+      assert.deepEqual(readInstructions('Hint 1: Read age as client A (r).'), { read: { key: 'age', client: 'A' } });
+    });
+  });
+}

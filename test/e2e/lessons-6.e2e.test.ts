@@ -1,0 +1,4 @@
+// The learner's path in the real app, part 6 of 6: see lesson-walk.ts.
+import { walkLessons } from './lesson-walk.js';
+
+walkLessons(5, 6);
