@@ -362,6 +362,12 @@ const Step = z.object({
   detail: z.string().describe('The goal’s sentence.'),
   measured: z.array(Measured).optional().describe('What the goal measured (absent when not evaluated).'),
   skipped: z.boolean().optional().describe('Not run: an earlier step failed.'),
+  events: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'A failed step only: its Sentinel events, one line each (`+4.2 s  +sdown redis-2  (sentinel-1, sentinel-3)`, time from the step’s start), at most 60, the newest kept.',
+    ),
 });
 
 export const LessonReport = z

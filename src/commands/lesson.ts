@@ -134,6 +134,10 @@ function printReport(r: LessonReport, lesson: Lesson, json: boolean): void {
     out(
       `    ${s.skipped ? '-' : s.passed ? '✓' : '✗'} ${s.id.padEnd(22)} ${(s.ms / 1000).toFixed(1).padStart(5)} s  ${s.detail}\n`,
     );
+    if (s.events) {
+      out(`        Sentinel events since the step started:${s.events.length ? '' : ' none'}\n`);
+      for (const line of s.events) out(`          ${line}\n`);
+    }
   }
   if (r.error) out(`    error: ${r.error}\n`);
 }

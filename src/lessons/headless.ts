@@ -1,6 +1,7 @@
 // Headless lesson check (`lesson check --run`): start the lesson's cluster, and for each step perform its setup,
 // require that the goal does NOT hold yet, play the solution, and require the goal (with holdMs) within a timeout.
 import type { ActionOutcome, LabAction } from '../actions/catalog.js';
+import { appendToGroups } from '../cluster/observe/event-groups.js';
 import type { TopologyShape } from '../cluster/topology.js';
 import { errorMessage } from '../errors.js';
 import type { LabStore } from '../state/store.js';
@@ -9,6 +10,7 @@ import type { Measurement } from './measured.js';
 import { DEFAULT_POLL_MS, playEntries, waitForGoal } from './play.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type Lesson, type LessonStep } from './schema.js';
 import { lessonShape } from './shape.js';
+import type { StepMark } from './types.js';
 
 /** What the headless checker needs from a running lab; the engine's Lab satisfies it. */
 export interface HeadlessLab {
@@ -40,6 +42,30 @@ export interface StepReport {
   measured?: Measurement[];
   /** Not run because an earlier step failed. */
   skipped?: boolean;
+  /**
+   * A failed step's Sentinel events since the step started, one line per event (the same event from several
+   * Sentinels within 1.5 s is one line naming them all), oldest first; at most STEP_EVENT_LINES, the newest kept.
+   */
+  events?: string[];
+}
+
+/** How many event lines a failed step's report keeps. */
+export const STEP_EVENT_LINES = 60;
+
+/**
+ * The Sentinel events of a step, briefly: `+4.2 s  +slave-reconf-sent redis-1  (sentinel-3)`, the time counted
+ * from the step's start. What a failed `lesson check --run` prints, so a failure on a CI machine can be read.
+ */
+export function stepEventLines(store: LabStore, since: StepMark, limit = STEP_EVENT_LINES): string[] {
+  const events = store.getState().events.filter((e) => e.seq > since.eventSeq);
+  const groups = appendToGroups([], events, { windowMs: 1500, limit: Number.MAX_SAFE_INTEGER });
+  const lines = groups.map((g) => {
+    const t = ((g.firstAt - since.at) / 1000).toFixed(1);
+    const about = g.subjectId ?? g.payload;
+    return `+${t} s  ${g.channel}${about ? ` ${about}` : ''}  (${g.sentinelIds.join(', ')})`;
+  });
+  if (lines.length <= limit) return lines;
+  return [`… ${lines.length - limit + 1} earlier event(s) left out`, ...lines.slice(lines.length - limit + 1)];
 }
 
 export interface LessonReport {
@@ -125,11 +151,16 @@ async function runStep(
     );
   }
 
+  // A failed step says what the Sentinels did meanwhile: its detail names only the unmet part of the goal.
+  const failed = (detail: string, measured?: Measurement[]): StepReport => ({
+    ...report(false, detail, measured),
+    events: stepEventLines(lab.store, since),
+  });
   const played = await playEntries(step.solution, lab, { since, now: o.now, pollMs: o.pollMs });
-  if (!played.ok) return report(false, `solution failed: ${played.detail}`);
+  if (!played.ok) return failed(`solution failed: ${played.detail}`);
 
   const remaining = Math.max(0, o.timeoutMs - (o.now() - since.at));
   const result = await waitForGoal(lab.store, step.goal, { since, now: o.now, pollMs: o.pollMs, timeoutMs: remaining });
-  if (!result.met) return report(false, `goal not met within ${o.timeoutMs} ms: ${result.detail}`, result.measured);
+  if (!result.met) return failed(`goal not met within ${o.timeoutMs} ms: ${result.detail}`, result.measured);
   return report(true, result.detail, result.measured);
 }

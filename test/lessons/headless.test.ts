@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
 import type { TopologyShape } from '../../src/cluster/topology.js';
-import { type HeadlessLab, runLessonHeadless, type StepReport } from '../../src/lessons/headless.js';
+import { markStep } from '../../src/lessons/checks.js';
+import { type HeadlessLab, runLessonHeadless, type StepReport, stepEventLines } from '../../src/lessons/headless.js';
 import type { LabState } from '../../src/state/store.js';
 import { testLabStore } from '../helpers/store.js';
 
@@ -146,6 +147,49 @@ describe('runLessonHeadless', () => {
     assert.equal(report.steps[0]?.detail, 'goal not met within 150 ms: redis-1 is the master');
     assert.ok((report.steps[0]?.ms ?? 0) >= 150);
     assert.equal(lab.shutdowns, 1);
+  });
+
+  it("lists a failed step's Sentinel events, one line per event however many Sentinels sent it", async () => {
+    const lesson = makeLesson([
+      {
+        goal: { eventSeen: { channel: '+convert-to-slave', subject: 'redis-1' } },
+        solution: [{ kind: 'restart', node: 'redis-1' }],
+      },
+    ]);
+    const lab = fakeLab({
+      restart: (_, store) => {
+        later(store, 10, (s) => {
+          const at = Date.now();
+          for (const id of ['sentinel-1', 'sentinel-3']) {
+            s.events.push(event('+sdown', { sentinelId: id, subjectId: 'redis-2', payload: 'master x', at }));
+          }
+          s.events.push(event('+slave-reconf-sent', { sentinelId: 'sentinel-3', subjectId: 'redis-1', at }));
+        });
+        return undefined;
+      },
+    });
+    const report = await runLessonHeadless(lesson, start(lab), { pollMs: 5, stepTimeoutMs: 150 });
+    const lines = report.steps[0]?.events ?? [];
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[0] ?? '', /^\+0\.\d s {2}\+sdown redis-2 {2}\(sentinel-1, sentinel-3\)$/);
+    assert.match(lines[1] ?? '', /^\+0\.\d s {2}\+slave-reconf-sent redis-1 {2}\(sentinel-3\)$/);
+  });
+
+  it('keeps only the newest event lines of a busy step', () => {
+    const store = testLabStore(healthy());
+    const at = Date.now();
+    const events = Array.from({ length: 10 }, (_, i) =>
+      event(`+e${i}`, { subjectId: `redis-${i}`, at: at + i * 2000 }),
+    );
+    store.setState({ ...store.getState(), events }, true);
+    const since = { ...markStep(store.getState(), at), eventSeq: (events[0]?.seq ?? 0) - 1 };
+    const lines = stepEventLines(store, since, 4);
+    assert.deepEqual(lines, [
+      '… 7 earlier event(s) left out',
+      '+14.0 s  +e7 redis-7  (sentinel-1)',
+      '+16.0 s  +e8 redis-8  (sentinel-1)',
+      '+18.0 s  +e9 redis-9  (sentinel-1)',
+    ]);
   });
 
   it("prefers the step's own timeout", async () => {
