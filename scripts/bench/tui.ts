@@ -2,7 +2,7 @@
 // this module drives it from outside — screen captures, key presses, the TUI process's /proc figures and the
 // bytes it writes to the terminal. The e2e test and `benchTui` (CPU, RSS, key → visible latency, idle output)
 // share it. Linux only (/proc); needs tmux.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,11 +212,29 @@ export class TuiRun {
       run.tmux(['new-session', '-d', '-s', 's', '-x', String(run.columns), '-y', String(run.rows), script]);
       run.tmux(['set-option', '-t', 's', 'remain-on-exit', 'on']);
       run.tmux(['set-option', '-t', 's', 'history-limit', '0']);
+      run.watchdog();
     } catch (err) {
       await run.stop();
       throw err;
     }
     return run;
+  }
+
+  /**
+   * If this process dies without stop() (a test runner's timeout kills the file, a crash), the app must not run on in
+   * tmux: a detached watcher waits for this process to go, then ends the tmux server (the app gets SIGHUP and stops
+   * its cluster like on Ctrl+C), waits for the app to be gone and removes the temp root. (`[-]-base-port`: a pattern
+   * that does not match the watcher's own command line.)
+   */
+  private watchdog(): void {
+    const tmux = `tmux -L ${shellQuote(this.socket)} -f /dev/null`;
+    const script = [
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+      `${tmux} kill-server 2>/dev/null`,
+      `i=0; while [ $i -lt 120 ] && pgrep -f -- ${shellQuote(`[-]-base-port ${this.basePort}( |$)`)} >/dev/null; do sleep 0.5; i=$((i+1)); done`,
+      `rm -rf ${shellQuote(this.root)}`,
+    ].join('; ');
+    spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
   }
 
   tmux(args: string[]): string {
