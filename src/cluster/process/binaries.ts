@@ -12,7 +12,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { userCacheDir } from '../../cache-dir.js';
 import { UserError } from '../../errors.js';
 
@@ -189,6 +188,8 @@ export interface VersionProbe {
  * child keeps the output pipe open) is killed at the deadline with everything it started, and nothing is left.
  */
 export async function probeServerVersion(path: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<VersionProbe> {
+  // Loaded here: a start whose binary's version is remembered never runs it (nor loads execa).
+  const { execa } = await import('execa');
   const sp = execa(path, ['--version'], {
     reject: false,
     timeout: timeoutMs,
