@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // Entry point. Checks the Node version before importing anything that needs Node 22 (execa 10 crashes at import on 20).
+import module from 'node:module';
+import { join } from 'node:path';
+import { userCacheDir } from './cache-dir.js';
+
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
@@ -9,6 +13,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
+enableCompileCache();
 // React (under Ink) checks NODE_ENV; development mode costs CPU and memory the lab has no use for.
 process.env.NODE_ENV ??= 'production';
 const { main } = await import('./main.js');
@@ -16,3 +21,18 @@ process.exitCode = await main(process.argv.slice(2));
 // Everything is cleaned up by now; a socket still closing (an ioredis reconnect timer, a half-closed probe) must not
 // keep a finished command alive: scripts wait for it (`watch` ends within a second of Ctrl+C).
 setTimeout(() => process.exit(), 200).unref();
+
+/**
+ * V8's compiled code for the lab's modules, kept between runs (Node >= 22.1): a start then skips compiling what it
+ * loads (README "Performance"). In the user's own cache directory, not the shared temp directory Node would pick.
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off; any failure just means compiling as before.
+ */
+function enableCompileCache(): void {
+  if (typeof module.enableCompileCache !== 'function' || process.env.NODE_DISABLE_COMPILE_CACHE) return;
+  try {
+    const dir = userCacheDir();
+    if (dir) module.enableCompileCache(join(dir, 'node-compile-cache'));
+  } catch {
+    // no cache: compile as before
+  }
+}

@@ -1,5 +1,6 @@
 // Parses the command line and runs one command; every error becomes an exit code in commands/exit.ts.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ACTION_KINDS } from './actions/catalog.js';
 import { actionUsage } from './actions/cli.js';
@@ -12,10 +13,11 @@ import { addSentinelOptions, type SentinelFlags } from './commands/sentinel-opti
 import { upCommand } from './commands/up.js';
 import { installUsageErrors } from './commands/usage.js';
 import { UserError } from './errors.js';
+import { packageRoot } from './package-root.js';
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
     return pkg.version;
   } catch {
     return '0.0.0';

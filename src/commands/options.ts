@@ -1,6 +1,6 @@
 // Option parsing helpers shared by the commands (validation turns bad values into usage errors).
 import { InvalidArgumentError } from 'commander';
-import { resolveServerBinary, type ServerBinary } from '../cluster/process/binaries.js';
+import { defaultVersionCache, resolveServerBinary, type ServerBinary } from '../cluster/process/binaries.js';
 
 export interface CommonOptions {
   redisServer?: string;
@@ -29,5 +29,10 @@ export function parsePositiveInt(name: string) {
 }
 
 export function findBinary(opts: CommonOptions): Promise<ServerBinary> {
-  return resolveServerBinary({ flag: opts.redisServer, env: process.env.REDIS_SERVER, pathEnv: process.env.PATH });
+  return resolveServerBinary({
+    flag: opts.redisServer,
+    env: process.env.REDIS_SERVER,
+    pathEnv: process.env.PATH,
+    versionCache: defaultVersionCache(),
+  });
 }

@@ -2,8 +2,8 @@
 // reads the Markdown its steps reference, refusing any file that resolves outside its lesson folder.
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { lessonContentProblems } from './content.js';
 import { formatProblem, type LessonProblem } from './issues.js';
 import type { Lesson, LessonDoc, LessonStep } from './schema.js';
@@ -25,7 +25,7 @@ export class LessonValidationError extends UserError {
 
 /** `lessons/` of this package: next to `src/` in development, next to `dist/` when installed. */
 export function defaultLessonsRoot(): string {
-  return fileURLToPath(new URL('../../lessons/', import.meta.url));
+  return join(packageRoot(), 'lessons');
 }
 
 export interface LessonCheck {

@@ -1,7 +1,18 @@
 // Finds the redis-server (or valkey-server) binary and checks its version. Sentinel runs as `<server> <conf> --sentinel`.
-import { accessSync, constants, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
+import { userCacheDir } from '../../cache-dir.js';
 import { UserError } from '../../errors.js';
 
 export type ServerFlavor = 'redis' | 'valkey';
@@ -54,6 +65,80 @@ export interface ResolveInput {
   pathEnv?: string | undefined;
   /** How long `<binary> --version` may take (default 5 s). */
   versionTimeoutMs?: number;
+  /**
+   * A file remembering each binary's version by its identity (device, inode, size, mtime, ctime): the same file is
+   * not run again (`--version` costs tens of ms of every start). Any change to the file runs it again; scripts and
+   * unsupported versions are never remembered.
+   */
+  versionCache?: string | undefined;
+}
+
+/** The lab's version cache in the user's cache directory (undefined: no cache). */
+export function defaultVersionCache(): string | undefined {
+  const dir = userCacheDir();
+  return dir ? join(dir, 'server-versions.json') : undefined;
+}
+
+type VersionCacheFile = Record<string, { id: string; version: ParsedVersion }>;
+
+/** The identity of the file at `path` now: replacing or rewriting it changes at least one of these. */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+  } catch {
+    return undefined;
+  }
+}
+
+function readVersionCache(file: string): VersionCacheFile {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as VersionCacheFile) : {};
+  } catch {
+    return {};
+  }
+}
+
+function cachedVersion(file: string, path: string): ParsedVersion | undefined {
+  const e = readVersionCache(file)[path];
+  const id = fileIdentity(path);
+  if (!e || !id || e.id !== id) return undefined;
+  const v = e.version;
+  if (!v || (v.flavor !== 'redis' && v.flavor !== 'valkey') || typeof v.version !== 'string') return undefined;
+  // Derived again from the version string, so a hand-edited entry cannot claim a different major.
+  return parseServerVersion(`${v.flavor === 'valkey' ? 'Valkey' : 'Redis'} server v=${v.version}`);
+}
+
+/** Scripts (`#!`) are never remembered: what a wrapper runs can change while the wrapper stays the same. */
+function isScript(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      return readSync(fd, head, 0, 2, 0) === 2 && head.toString('latin1') === '#!';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return true;
+  }
+}
+
+function rememberVersion(file: string, path: string, version: ParsedVersion): void {
+  if (!isSupportedVersion(version) || isScript(path)) return;
+  const id = fileIdentity(path);
+  if (!id) return;
+  try {
+    const all = readVersionCache(file);
+    all[path] = { id, version };
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(all), { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    // no cache: the next start runs --version again
+  }
 }
 
 /** How long `<binary> --version` may run before it is killed (with anything it started). */
@@ -103,6 +188,8 @@ export interface VersionProbe {
  * child keeps the output pipe open) is killed at the deadline with everything it started, and nothing is left.
  */
 export async function probeServerVersion(path: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<VersionProbe> {
+  // Loaded here: a start whose binary's version is remembered never runs it (nor loads execa).
+  const { execa } = await import('execa');
   const sp = execa(path, ['--version'], {
     reject: false,
     timeout: timeoutMs,
@@ -144,8 +231,10 @@ export async function resolveServerBinary(input: ResolveInput): Promise<ServerBi
     }
     found = true;
     const timeoutMs = input.versionTimeoutMs ?? VERSION_TIMEOUT_MS;
-    const probe = await probeServerVersion(c.path, timeoutMs);
+    const known = input.versionCache ? cachedVersion(input.versionCache, c.path) : undefined;
+    const probe = known ? { version: known, timedOut: false } : await probeServerVersion(c.path, timeoutMs);
     const v = probe.version;
+    if (v && !known && input.versionCache) rememberVersion(input.versionCache, c.path, v);
     if (!v) {
       throw new UserError(
         probe.timedOut

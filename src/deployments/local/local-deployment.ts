@@ -82,6 +82,7 @@ export class LocalDeployment implements Deployment {
   /** Pre-seeded Sentinel myids by node id (events and votes name Sentinels by myid). */
   private sentinelIds: Record<string, string> = {};
   private closed = false;
+  private manifestQueued = false;
   /** Host id -> the gateway address an outside client can use to be on that host (only those that listen). */
   private gatewayByHost: Record<string, string> = {};
   private readonly onNodeState = (e: { id: string; state: string }) => {
@@ -112,7 +113,7 @@ export class LocalDeployment implements Deployment {
     this.supervisor = new Supervisor({
       binary: args.opts.binary.path,
       emitter: this.events,
-      onPidsChanged: () => this.saveManifest(),
+      onPidsChanged: () => this.scheduleManifest(),
     });
     const hosts = args.topology.networkMode === 'hosts';
     this.capabilities = {
@@ -209,6 +210,19 @@ export class LocalDeployment implements Deployment {
         password: n.kind === 'redis' ? t.password : t.sentinelAuth.password,
       });
     }
+  }
+
+  /**
+   * Pids change in bursts (every node spawned in the same tick at start, every exit at shutdown): one manifest write
+   * per burst, on the next turn of the event loop, instead of one per process (each a write and a rename).
+   */
+  private scheduleManifest(): void {
+    if (this.manifestQueued) return;
+    this.manifestQueued = true;
+    setImmediate(() => {
+      this.manifestQueued = false;
+      this.saveManifest();
+    });
   }
 
   private saveManifest(): void {

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -70,5 +79,41 @@ describe('finding redis-server', () => {
     writeFileSync(vk, '#!/bin/sh\necho "Valkey server v=8.0.1 sha=0"\n');
     chmodSync(vk, 0o755);
     assert.equal((await resolveServerBinary({ pathEnv: valkeyDir })).flavor, 'valkey');
+  });
+
+  it('remembers the version of a binary file by its identity, never of a script', async (t) => {
+    const real = binaryCandidates({ pathEnv: process.env.PATH }).find((c) => {
+      try {
+        return statSync(c.path).isFile() && !readFileSync(c.path).subarray(0, 2).equals(Buffer.from('#!'));
+      } catch {
+        return false;
+      }
+    });
+    if (!real) {
+      t.skip('no redis-server or valkey-server binary on PATH');
+      return;
+    }
+    const bin = join(dir, 'copied-server');
+    copyFileSync(real.path, bin);
+    chmodSync(bin, 0o755);
+    const cache = join(dir, 'cache', 'server-versions.json');
+    const first = await resolveServerBinary({ flag: bin, versionCache: cache });
+    const entries = JSON.parse(readFileSync(cache, 'utf8')) as Record<
+      string,
+      { id: string; version: { version: string } }
+    >;
+    assert.equal(entries[bin]?.version.version, first.version);
+    // The same file is not run again: what the cache says is what the lab reports.
+    const entry = entries[bin]!;
+    entry.version.version = '7.2.99';
+    writeFileSync(cache, JSON.stringify(entries));
+    assert.equal((await resolveServerBinary({ flag: bin, versionCache: cache })).version, '7.2.99');
+    // Any change to the file (here its mtime) runs it again.
+    utimesSync(bin, new Date(), new Date(Date.now() - 60_000));
+    assert.equal((await resolveServerBinary({ flag: bin, versionCache: cache })).version, first.version);
+    // A script is always asked: what it runs can change while it stays the same.
+    const script = fakeServer('script-server', 'Redis server v=7.2.4 sha=0');
+    await resolveServerBinary({ flag: script, versionCache: cache });
+    assert.equal((JSON.parse(readFileSync(cache, 'utf8')) as Record<string, unknown>)[script], undefined);
   });
 });
