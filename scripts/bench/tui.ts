@@ -3,7 +3,16 @@
 // bytes it writes to the terminal. The e2e test and `benchTui` (CPU, RSS, key → visible latency, idle output)
 // share it. Linux only (/proc); needs tmux.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,8 +158,7 @@ export interface TuiRunOptions {
   /** Open the sandbox (default); false leaves the choice to `args` (e.g. `--lesson tour`). */
   sandbox?: boolean;
   /**
-   * Working directory of the app (default: the repository). Where `e` writes its export, so a test that exports
-   * passes a temp dir.
+   * Working directory of the app (default: a directory in this run's temp root). Where `e` writes its export.
    */
   cwd?: string;
   /** The app's entry point: default src/cli.ts (run through tsx); a built dist/cli.js runs under plain node. */
@@ -181,7 +189,9 @@ export class TuiRun {
     this.configDir = join(this.root, 'config');
     this.socket = `rsl-tui-${process.pid}-${Date.now().toString(36)}`;
     this.entry = opts.entry ?? CLI;
-    this.cwd = opts.cwd ?? REPO;
+    // Not the repository: the app writes its export (e) into its working directory.
+    this.cwd = opts.cwd ?? join(this.root, 'cwd');
+    mkdirSync(this.cwd, { recursive: true });
   }
 
   static async start(opts: TuiRunOptions = {}): Promise<TuiRun> {
