@@ -311,6 +311,8 @@ function foldGathered(s: LabState, g: Gathered): LabState {
     const last = g.events[g.events.length - 1];
     const now = Math.max(g.tickAt ?? 0, last?.at ?? 0);
     failovers = settleTimelines(failovers, now, ctx);
+    // A lab left running for days keeps its latest timelines only (the export and lesson checks use recent ones).
+    if (failovers.length > LIMITS.failovers) failovers = failovers.slice(-LIMITS.failovers);
     if (g.events.length) {
       next = {
         ...next,

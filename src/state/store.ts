@@ -97,6 +97,7 @@ export const LIMITS = {
   logLines: 300,
   lagSamples: 60,
   notifications: 200,
+  failovers: 100,
 } as const;
 
 export function emptyCounts(): LedgerCounts {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { LabEmitter } from '../../src/cluster/events.js';
 import { buildTopology } from '../../src/cluster/topology.js';
 import { bindLab, type Fold, reduceBatch } from '../../src/state/bind-lab.js';
-import { initialLabState, type LabState } from '../../src/state/store.js';
+import { initialLabState, type LabState, LIMITS } from '../../src/state/store.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const topology = buildTopology({ redis: 2, sentinels: 1 }, 6379, 'hosts');
@@ -187,5 +187,20 @@ describe('failover timelines use the settings in force', () => {
     assert.equal(s2, s1, 'too early: nothing changes, not even the state object');
     const s3 = reduceBatch(s1, [{ kind: 'tick', args: [{ at: 6000 }] }], { now: 6000 });
     assert.equal(s3.failovers[0]?.outcome, 'no-quorum');
+  });
+
+  it('keeps the latest LIMITS.failovers timelines only', () => {
+    let s = reduceBatch(initialLabState(t3), [probed('sentinel-1', 1000)], { now: 0 });
+    // Outages far apart, each closed by a tick as "no quorum": one timeline each.
+    const n = LIMITS.failovers + 5;
+    for (let i = 0; i < n; i++) {
+      const at = 1000 + i * 60_000;
+      const down = sdown('sentinel-1', at, 2 * i + 1);
+      const up = sdown('sentinel-1', at + 40_000, 2 * i + 2);
+      up.args[0] = { ...(up.args[0] as object), channel: '-sdown' } as never;
+      s = reduceBatch(s, [down, { kind: 'tick', args: [{ at: at + 30_000 }] }, up], { now: at + 40_000 });
+    }
+    assert.equal(s.failovers.length, LIMITS.failovers);
+    assert.equal(s.failovers.at(-1)?.startedAt, 1000 + (n - 1) * 60_000);
   });
 });
