@@ -4,12 +4,11 @@
 import type { RemoteDeployment } from '../deployments/remote/remote-deployment.js';
 import { endpointText } from '../diagnosis/snapshot.js';
 import type { Lab } from '../engine/lab.js';
-import { formatSummary, summarizeView } from '../engine/view-summary.js';
 import { guardLab } from './lifecycle.js';
 import type { CommonOptions } from './options.js';
 import { discover, openRemoteLab } from './remote-lab.js';
 import type { SentinelFlags } from './sentinel-options.js';
-import { reportFailover } from './watch.js';
+import { streamLab } from './watch.js';
 
 export async function watchRemote(opts: CommonOptions & SentinelFlags): Promise<number> {
   const d = await discover(opts);
@@ -44,40 +43,17 @@ export async function watchRemote(opts: CommonOptions & SentinelFlags): Promise<
         { type: 'status', attached: true, remote: true, deployment: dep.label, runId: lab.runId, nodes },
         `attached read-only to ${dep.label}: ${nodes.map((n) => `${n.id} ${n.address}`).join(', ')}`,
       );
-      lab.emitter.on('sentinel-event', (e) =>
-        print(
-          master,
-          {
-            type: 'event',
-            sentinel: e.sentinelId,
-            channel: e.channel,
-            payload: e.payload,
-            gloss: e.gloss,
-            severity: e.severity,
-          },
-          `${time()} ${e.sentinelId} ${e.channel} ${e.payload}\n             ${e.gloss}`,
-        ),
-      );
-      let lastView = '';
+      unsubscribe.push(streamLab(lab, (rec, human) => print(master, rec, human), time, { now: true }));
       let noticeSeq = 0;
-      const seenPhases = new Map<string, string>();
-      const onState = () => {
-        const s = lab.store.getState();
-        const v = summarizeView(s);
-        const key = JSON.stringify(v);
-        if (key !== lastView) {
-          lastView = key;
-          print(master, { type: 'view', view: v }, `${time()} view: ${formatSummary(v)}`);
-        }
-        for (const f of s.failovers) reportFailover(f, seenPhases, (rec, human) => print(master, rec, human));
-        for (const n of s.notices) {
+      const onNotices = () => {
+        for (const n of lab.store.getState().notices) {
           if (n.seq <= noticeSeq) continue;
           noticeSeq = n.seq;
           print(master, { type: 'notice', level: n.level, text: n.text }, `${time()} ${n.level}: ${n.text}`);
         }
       };
-      unsubscribe.push(lab.store.subscribe(onState));
-      onState();
+      unsubscribe.push(lab.store.subscribe(onNotices));
+      onNotices();
     }
     await guard.signalled;
     return 0;

@@ -4,12 +4,13 @@
 // through its control socket: it shows node processes as that lab sees them (a kill from outside is "exited" with
 // its signal) and ends with a `detached` record and exit 0 as soon as the lab stops.
 import type { z } from 'zod';
-import type { ActionRecord, NodeExit, NodeStateChange } from '../cluster/events.js';
+import type { ActionRecord, NodeExit, NodeStateChange, SentinelEvent } from '../cluster/events.js';
 import type { ActiveFault } from '../cluster/fabric/plan.js';
 import { failoverRecord, formatTimeline } from '../cluster/observe/failover-timeline.js';
 import type { FailoverTimeline } from '../cluster/observe/types.js';
 import { isAlive } from '../cluster/process/proc.js';
 import { redisNodes } from '../cluster/topology.js';
+import type { Deployment } from '../deployments/deployment.js';
 import type { NodeFacts } from '../engine/control.js';
 import { Lab } from '../engine/lab.js';
 import { formatSummary, summarizeView } from '../engine/view-summary.js';
@@ -83,34 +84,7 @@ export async function watchCommand(
         : 'starting a cluster of its own…',
     );
     if (live) cleanups.push(...(await followAttached(lab, live.dir, live.manifest.labPid, (why) => detach?.(why))));
-    lab.emitter.on('sentinel-event', (e) =>
-      print(
-        {
-          type: 'event',
-          sentinel: e.sentinelId,
-          channel: e.channel,
-          payload: e.payload,
-          gloss: e.gloss,
-          severity: e.severity,
-          subject: e.subjectId ?? null,
-        },
-        `${time()} ${e.sentinelId} ${e.channel} ${e.payload}\n             ${e.gloss}`,
-      ),
-    );
-    let lastView = '';
-    const seen = new Map<string, string>();
-    const onState = () => {
-      const s = lab.store.getState();
-      const v = summarizeView(s);
-      const key = JSON.stringify(v);
-      if (key !== lastView) {
-        lastView = key;
-        print({ type: 'view', view: v }, `${time()} view: ${formatSummary(v)}`);
-      }
-      for (const f of s.failovers) reportFailover(f, seen, print);
-    };
-    const unsub = lab.store.subscribe(onState);
-    cleanups.push(unsub);
+    cleanups.push(streamLab(lab, print, time));
     if (!live) {
       const started = lab.start();
       const first = await Promise.race([started.then(() => 'ready' as const), guard.signalled]);
@@ -134,6 +108,52 @@ export async function watchCommand(
     stopWatchingReader();
     guard.dispose();
   }
+}
+
+/**
+ * The records every watch prints for one lab — each Sentinel event, the view when it changes, each failover timeline
+ * when it changes — for `watch` and `watch --sentinel` alike (`now`: the current view at once). Returns the
+ * unsubscribe.
+ */
+export function streamLab(
+  lab: Lab<Deployment>,
+  print: (rec: Body<Rec>, human: string) => void,
+  time: () => string,
+  opts: { now?: boolean } = {},
+): () => void {
+  const onEvent = (e: SentinelEvent) =>
+    print(
+      {
+        type: 'event',
+        sentinel: e.sentinelId,
+        channel: e.channel,
+        payload: e.payload,
+        gloss: e.gloss,
+        severity: e.severity,
+        subject: e.subjectId ?? null,
+      },
+      `${time()} ${e.sentinelId} ${e.channel} ${e.payload}\n             ${e.gloss}`,
+    );
+  lab.emitter.on('sentinel-event', onEvent);
+  let lastView = '';
+  const seen = new Map<string, string>();
+  const onState = () => {
+    const s = lab.store.getState();
+    const v = summarizeView(s);
+    const key = JSON.stringify(v);
+    if (key !== lastView) {
+      lastView = key;
+      print({ type: 'view', view: v }, `${time()} view: ${formatSummary(v)}`);
+    }
+    for (const f of s.failovers) reportFailover(f, seen, print);
+  };
+  const unsub = lab.store.subscribe(onState);
+  // An attached remote lab already has a view to show; a starting lab shows it after its `ready` record.
+  if (opts.now) onState();
+  return () => {
+    unsub();
+    lab.emitter.off('sentinel-event', onEvent);
+  };
 }
 
 /**
