@@ -1,4 +1,4 @@
-// `tsx scripts/bench-tui.ts [--idle-ms N] [--presses N] [--size 160x45] [--entry dist/cli.js] [--production]`:
+// `tsx scripts/bench-tui.ts [--idle-ms N] [--settle-ms N] [--presses N] [--size 160x45] [--entry dist/cli.js] [--production]`:
 // the real TUI in tmux with the cluster idle — CPU and RSS of the TUI process, key → visible latency, bytes written
 // to the terminal — as JSON on stdout. Default entry: src/cli.ts through tsx; --production sets NODE_ENV=production.
 import { resolve } from 'node:path';
@@ -10,6 +10,7 @@ function arg(name: string): string | undefined {
 }
 
 const idleMs = Number(arg('--idle-ms') ?? 30_000);
+const settleMs = Number(arg('--settle-ms') ?? 20_000);
 const presses = Number(arg('--presses') ?? 20);
 const [columns, rows] = (arg('--size') ?? '160x45').split('x').map(Number);
 const targets = { cpuPercent: '<= 2', rssMb: '<= 120', keyToVisibleMsMedian: '<= 100', idle: 'no full redraw' };
@@ -17,6 +18,7 @@ try {
   const entry = arg('--entry');
   const r = await benchTui({
     idleMs,
+    settleMs,
     presses,
     columns,
     rows,

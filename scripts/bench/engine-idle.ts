@@ -9,7 +9,9 @@ import { cpuSeconds, rssMb } from './tui.js';
 
 export interface EngineIdle {
   cpuPercent: number;
+  /** Median of VmRSS sampled once a second during the idle window (as benchTui). */
   rssMb: number;
+  rssMaxMb: number;
   idleMs: number;
 }
 
@@ -19,6 +21,8 @@ export async function benchEngineIdle(o: {
   entry: string;
   basePort: number;
   idleMs: number;
+  /** Ready -> start of the idle window, as in benchTui. */
+  settleMs: number;
   node?: string;
 }): Promise<EngineIdle> {
   if (process.platform !== 'linux') throw new Error('the engine idle figure reads /proc (Linux only)');
@@ -43,18 +47,25 @@ export async function benchEngineIdle(o: {
     });
     if (!ready) throw new Error('up --json exited before it was ready');
     // Start-up work (first probe rounds, discovery) settles first, as in the TUI benchmark.
-    await sleep(3000);
+    await sleep(o.settleMs);
     const c0 = cpuSeconds(pid);
     const t0 = performance.now();
-    let rss = rssMb(pid);
+    const rss = [rssMb(pid)];
     while (performance.now() - t0 < o.idleMs) {
       await sleep(1000);
-      rss = Math.max(rss, rssMb(pid));
+      rss.push(rssMb(pid));
     }
     const cpuPercent = ((cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
     proc.kill('SIGTERM');
     await exited;
-    return { cpuPercent: Math.round(cpuPercent * 100) / 100, rssMb: Math.round(rss * 10) / 10, idleMs: o.idleMs };
+    const sorted = [...rss].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    return {
+      cpuPercent: Math.round(cpuPercent * 100) / 100,
+      rssMb: Math.round(median * 10) / 10,
+      rssMaxMb: Math.round(Math.max(...rss) * 10) / 10,
+      idleMs: o.idleMs,
+    };
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });

@@ -375,8 +375,14 @@ const HELP_TITLE = 'Esc or ? closes';
 export interface TuiBenchResult {
   /** utime+stime of the TUI process over the idle window, % of one core. */
   cpuPercent: number;
-  /** Largest VmRSS seen during the idle window. */
+  /** Median of VmRSS sampled once a second during the idle window. */
   rssMb: number;
+  /** Largest VmRSS seen during the idle window. */
+  rssMaxMb: number;
+  /** Largest VmRSS seen from ready until the idle window (start-up work, and garbage V8 has not returned yet). */
+  rssStartupPeakMb: number;
+  /** The idle window starts this long after ready (see TuiBenchOptions.settleMs). */
+  settleMs: number;
   /** `?` → the help overlay's title on screen, polled with capture-pane every ~5 ms (includes tmux's own latency). */
   keyToVisibleMsMedian: number;
   keyToVisibleMsP95: number;
@@ -408,6 +414,11 @@ export interface TuiBenchResult {
 
 export interface TuiBenchOptions {
   idleMs: number;
+  /**
+   * Ready -> start of the idle window. The first seconds after ready are not idle: Sentinels discover each other and
+   * the replicas, the lag history fills, and V8 returns start-up garbage only when its memory reducer runs.
+   */
+  settleMs: number;
   presses: number;
   columns?: number;
   rows?: number;
@@ -427,8 +438,13 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
     const readyMs = Date.now() - t0;
     const pid = run.appPid();
     if (!pid) throw new Error('could not find the TUI process under the tmux pane');
-    // Let start-up work (first probes, discovery events) settle before the idle window.
-    await sleep(3000);
+    // Start-up work settles before the idle window (see settleMs); the resident peak meanwhile is reported too.
+    let rssStartupPeak = rssMb(pid);
+    const settleEnd = performance.now() + opts.settleMs;
+    while (performance.now() < settleEnd) {
+      await sleep(Math.min(1000, Math.max(0, settleEnd - performance.now())));
+      rssStartupPeak = Math.max(rssStartupPeak, rssMb(pid));
+    }
 
     const pipe = run.pipeOutput();
     const fullScreenBytes = Buffer.byteLength(run.captureRaw());
@@ -437,7 +453,7 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
     const cpu0 = cpuSeconds(pid);
     const w0 = performance.now();
     const b0 = pipe.bytes();
-    let rss = rssMb(pid);
+    const rssSamples = [rssMb(pid)];
     let frames = 0;
     let fullRedraws = 0;
     let maxBurst = 0;
@@ -458,7 +474,7 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
       lastSize = size;
       if (performance.now() - lastCapture > 1000) {
         lastCapture = performance.now();
-        rss = Math.max(rss, rssMb(pid));
+        rssSamples.push(rssMb(pid));
         const now = run.capture().split('\n');
         now.forEach((line, i) => {
           if (line !== rowsBefore[i]) changed.set(i, line);
@@ -505,7 +521,10 @@ export async function benchTui(opts: TuiBenchOptions): Promise<TuiBenchResult> {
     ];
     const result: TuiBenchResult = {
       cpuPercent: round(cpuPercent),
-      rssMb: round(rss),
+      rssMb: round(median(rssSamples)),
+      rssMaxMb: round(Math.max(...rssSamples)),
+      rssStartupPeakMb: round(rssStartupPeak),
+      settleMs: opts.settleMs,
       keyToVisibleMsMedian: round(median(shown)),
       keyToVisibleMsP95: round(percentile(shown, 95)),
       keyToHiddenMsMedian: round(median(hidden)),

@@ -11,9 +11,10 @@ import { buildTopology, DEFAULT_SHAPE, redisNodes, sentinelNodes, type Topology 
 import { UserError } from '../errors.js';
 import { performRemote } from './control-client.js';
 import { EXIT } from './exit.js';
-import { type DoResult, SCHEMA_VERSION } from './json-schemas.js';
+import type { DoResult } from './json-schemas.js';
 import type { CommonOptions } from './options.js';
 import { out } from './output.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 import { selectLab } from './select-lab.js';
 
 function refsOf(t: Topology): TopologyRefs {

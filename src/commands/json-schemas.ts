@@ -9,9 +9,9 @@ import { z } from 'zod';
 import type { FailoverRecord } from '../cluster/observe/failover-timeline.js';
 import type { VerdictFacts } from '../ledger/check.js';
 import type { Measurement } from '../lessons/measured.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 
-/** Bumped only when a field changes meaning, type or name (never for additions). */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
 
 const version = z.literal(SCHEMA_VERSION).describe('Version of this JSON shape (see "Stability").');
 const iso = (what: string) => z.string().describe(`${what} (ISO 8601, UTC)`);

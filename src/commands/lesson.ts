@@ -13,15 +13,11 @@ import { checkAllLessons, LessonValidationError, loadAllLessons, loadLesson } fr
 import { exportProgress, loadProgress, resetProgress } from '../lessons/progress.js';
 import type { Lesson } from '../lessons/schema.js';
 import { EXIT } from './exit.js';
-import {
-  type LessonCheck,
-  type LessonEntry,
-  type LessonReport as LessonReportJson,
-  SCHEMA_VERSION,
-} from './json-schemas.js';
+import type { LessonCheck, LessonEntry, LessonReport as LessonReportJson } from './json-schemas.js';
 import { guardLab, STOP_SIGNALS, type StopReason } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 import { onOutputClosed, out } from './output.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 
 /** The exit code after a stop: 0 when the reader of the output went away (nothing failed), 130 after a signal. */
 const exitFor = (why: StopReason) => (why === 'output-closed' ? EXIT.ok : EXIT.interrupted);

@@ -5,10 +5,11 @@ import type { z } from 'zod';
 import { publicAddress, redisCliLine } from '../cluster/topology.js';
 import { Lab, type LocalLab } from '../engine/lab.js';
 import type { LabState } from '../state/store.js';
-import { SCHEMA_VERSION, type UpReady, type UpStopped } from './json-schemas.js';
+import type { UpReady, UpStopped } from './json-schemas.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 import { out, watchOutputReader } from './output.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 import { type ServedControl, serveControl } from './serve-control.js';
 
 export interface NodeRow {

@@ -16,18 +16,11 @@ import { Lab } from '../engine/lab.js';
 import { formatSummary, summarizeView } from '../engine/view-summary.js';
 import { errorMessage } from '../errors.js';
 import { followLab } from './control-client.js';
-import {
-  SCHEMA_VERSION,
-  type WatchDetached,
-  type WatchEvent,
-  type WatchFailover,
-  type WatchReady,
-  type WatchStatus,
-  type WatchView,
-} from './json-schemas.js';
+import type { WatchDetached, WatchEvent, WatchFailover, WatchReady, WatchStatus, WatchView } from './json-schemas.js';
 import { guardLab } from './lifecycle.js';
 import { type CommonOptions, findBinary } from './options.js';
 import { out, watchOutputReader } from './output.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 import { selectLab } from './select-lab.js';
 import type { SentinelFlags } from './sentinel-options.js';
 

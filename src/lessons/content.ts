@@ -187,7 +187,7 @@ function hasDuration(text: string, ms: number): boolean {
 /** Node ids the text names, ranges like `redis-3..redis-5` or `redis-2 … redis-5` included. */
 function mentionedNodes(text: string): Set<string> {
   const out = new Set<string>();
-  const re = /\b(redis|sentinel)-(\d+)(?:\s*(?:\.\.|…|–|\bto\b)\s*(?:(?:redis|sentinel)-)?(\d+))?/g;
+  const re = /\b(redis|sentinel)-(\d+)(?:\s*(?:\.\.|\u2026|\u2013|\bto\b)\s*(?:(?:redis|sentinel)-)?(\d+))?/g;
   for (const m of text.matchAll(re)) {
     const kind = m[1] ?? 'redis';
     const from = Number(m[2]);

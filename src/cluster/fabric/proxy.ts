@@ -454,7 +454,3 @@ function normalizeIp(ip: string | undefined): string | undefined {
 }
 
 function ignore(): void {}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}

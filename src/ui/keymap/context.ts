@@ -58,7 +58,7 @@ export function track(
   }
   promise.then(
     (outcome) => {
-      const done = busy.replace(/…$/, '');
+      const done = busy.replace(/\u2026$/, '');
       if (outcome && !outcome.ok) {
         uiOps.end(uiStore, id, { text: `${done} failed: ${outcome.text}`, ok: false });
         if (!opts.recorded) uiOps.notice(uiStore, 'error', `${done} failed: ${outcome.text}`);
@@ -68,7 +68,7 @@ export function track(
     },
     (err: unknown) => {
       // Nothing recorded a rejection (a bug, or a call outside the catalog): the notice is its one row.
-      const done = busy.replace(/…$/, '');
+      const done = busy.replace(/\u2026$/, '');
       uiOps.end(uiStore, id, { text: `${done} failed: ${errorMessage(err)}`, ok: false });
       uiOps.notice(uiStore, 'error', `${done} failed: ${errorMessage(err)}`);
     },

@@ -417,8 +417,8 @@ function inline(tokens: readonly Token[] | undefined, base: SpanStyle): Span[] {
 // ── CJK quotations on their own lines ──────────────────────────────────────────────────────────────────────
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const QUOTE = /(["“「])([^"”」\n]*)(["”」])/g;
-const TRAILING_PUNCT = /^[.,:;!?)\]。，：；！？）]*/;
+const QUOTE = /(["\u201c\u300c])([^"\u201d\u300d\n]*)(["\u201d\u300d])/g;
+const TRAILING_PUNCT = /^[.,:;!?)\]\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09]*/;
 
 /**
  * Puts each long CJK quotation on lines of its own: a forced break before it (unless it starts the text) and

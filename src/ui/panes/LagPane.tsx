@@ -198,7 +198,7 @@ export function lagTable(
   if (lagRowWidth(columns) > cols) {
     // Too narrow for everything (80 columns, a link down for minutes): the link says "✗ down" without how long
     // (the topology pane's row has it) rather than push the verdict off the row.
-    for (const row of rows) if (row.kind === 'lag') row.link = row.link.replace(/^(✗ down) \d+s$/, '$1');
+    for (const row of rows) if (row.kind === 'lag') row.link = row.link.replace(/^(\u2717 down) \d+s$/, '$1');
     columns = lagColumns(cols, rows);
   }
   // The sparkline's width depends on the other columns, so it is drawn once they are known.
