@@ -5,12 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.js';
 import { cpuSeconds, rssMb } from './tui.js';
 
 export interface EngineIdle {
   cpuPercent: number;
   /** Median of VmRSS sampled once a second during the idle window (as benchTui). */
   rssMb: number;
+  /** Largest VmRSS seen during the idle window. */
   rssMaxMb: number;
   idleMs: number;
 }
@@ -58,11 +60,9 @@ export async function benchEngineIdle(o: {
     const cpuPercent = ((cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
     proc.kill('SIGTERM');
     await exited;
-    const sorted = [...rss].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
     return {
       cpuPercent: Math.round(cpuPercent * 100) / 100,
-      rssMb: Math.round(median * 10) / 10,
+      rssMb: Math.round(median(rss) * 10) / 10,
       rssMaxMb: Math.round(Math.max(...rss) * 10) / 10,
       idleMs: o.idleMs,
     };
