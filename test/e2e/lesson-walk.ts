@@ -5,7 +5,8 @@
 // once its goal is met, must have no raw `|---|` table rule, no unfilled placeholder, no raw backticks and no line
 // that ends in a cut word. Predictions are answered with a number key and their outcome must show; `P` plays the
 // solution, `n` moves on, and at the end `e` exports the run. Then noreplicas is completed from the screen alone:
-// no P, no v; the keys, nodes, keys and values come from the step text and first hint as captured.
+// no P, no v; the keys, nodes, keys and values come from the step text and first hint as captured. A walk that
+// fails adds every Sentinel's event lines from its log to the error: the timeline a timing failure needs.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,81 +152,117 @@ export function walkLessons(shard: number, of: number): void {
         timeout: budget,
       }, async () => {
         const { run, cwd, topology } = await open(lesson, SIZES[0]);
-        const views = startLesson(lesson).steps;
-        for (const [index, step] of lesson.steps.entries()) {
-          // Alternate which size comes first, so each size sees both the fresh step and the resize.
-          const [first, second] = index % 2 === 0 ? [SIZES[0], SIZES[1]] : [SIZES[1], SIZES[0]];
-          const where = (size: Size) => `${lesson.id}/${step.id} (step ${index + 1}) at ${size[0]}x${size[1]}`;
-          await resize(run, first);
-          const head = squash(`Step ${index + 1}/${lesson.steps.length}: ${fillPlaceholders(step.title, topology)}`);
-          await waitPane(run, first, (t) => squash(t).includes(head), 60_000, `${where(first)}: its head`);
-
-          const goalText = views[index]?.goalText ?? '';
-          const shown = fillStepText({ ...step, goalText }, topology);
-          const goal = `Goal:${squash(plain(shown.goalText))}`;
-          const hint = shown.hints[0] ? `Hint1:${squash(plain(shown.hints[0]))}` : undefined;
-          if (step.predict) {
-            // The first press brings the question into view when it is not (then a second one answers).
-            run.send('1');
-            await waitPane(run, first, (t) => t.includes('Predict first:'), 10_000, `${where(first)}: the question`);
-            const answered = (t: string) => squash(t).includes('←yourprediction');
-            await run.waitFor(
-              (s) =>
-                /Predict first: here is the question/.test(s) ||
-                answered(windowText(findLessonPane(s, first[0], first[1]))),
-              5000,
-              `${where(first)}: 1 answers or shows the question`,
-            );
-            if (!answered(windowText(pane(run, first)))) run.send('1');
-            await waitPane(run, first, answered, 10_000, `${where(first)}: answer 1`);
-          }
-          if (hint) run.send('i');
-          // After i: the goal and the first hint, whole, in the window (the pane brings them into view).
-          const visible = (t: string) => squash(t).includes(goal) && (!hint || squash(t).includes(hint));
-          let v = await waitPane(run, first, visible, 10_000, `${where(first)}: goal and first hint visible`);
-          assert.ok(!RAW_TABLE_RULE.test(windowText(v)), `${where(first)}: raw table rule`);
-          // Resized: the same lines stay in view.
-          await resize(run, second);
-          v = await waitPane(run, second, visible, 10_000, `${where(second)}: goal and first hint still visible`);
-
-          run.send('P');
-          v = await waitPane(
-            run,
-            second,
-            (t) => squash(t).includes('✓met'),
-            solutionBudgetMs(lesson, index),
-            `${where(second)}: the goal met after P`,
-          );
-          if (step.predict) {
-            // Brought into view with the goal's verdict (the autoscroll follows the frame that showed ✓ met).
-            v = await waitPane(run, second, (t) => /You said:/.test(t), 5000, `${where(second)}: the outcome`);
-          }
-          const known = knownWords(step, goalText, topology, [lesson.title]);
-          for (const size of [second, first]) {
-            if (size !== second) await resize(run, size);
-            checkDocument(await wholeStep(run, size, where(size)), known, where(size));
-          }
-          if (index < lesson.steps.length - 1) run.send('n');
+        try {
+          await walk(lesson, run, cwd, topology);
+        } catch (err) {
+          // Sentinel's own account of what happened, for a failure that depends on its timing.
+          // The reporter prints the stack, which was fixed when the error was made: add it there.
+          if (err instanceof Error) err.stack = `${err.stack ?? err.message}\n\n${sentinelTimeline(run.runRoot)}`;
+          throw err;
         }
-
-        // The end of every lesson: e exports the run (the failover timelines; the ledger only after a workload).
-        await waitPane(run, SIZES[0], (t) => t.includes('✓ Lesson complete.'), 10_000, `${lesson.id}: complete`);
-        run.send('e');
-        const done = await run.waitFor((s) => /exporting the run: wrote /.test(s), 20_000, `${lesson.id}: exported`);
-        assert.doesNotMatch(done, /exporting the run failed/);
-        const md = readdirSync(cwd).find((f) => f.endsWith('.md'));
-        assert.ok(md, `${lesson.id}: a Markdown report in ${cwd}`);
-        assert.match(readFileSync(join(cwd, md), 'utf8'), /## Timeline/);
-
-        run.send('q');
-        const screen = await run.waitExited(60_000);
-        assert.match(screen.split('\n').find((l) => l.startsWith(EXIT_MARK)) ?? '', / rc=0 /, screen);
-        const left = run.leftovers();
-        assert.deepEqual(left.processes, [], `${lesson.id}: processes left in ${run.runRoot}`);
-        assert.deepEqual(left.runDirs, [], `${lesson.id}: run directory left`);
       });
     });
   }
+}
+
+async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology): Promise<void> {
+  const views = startLesson(lesson).steps;
+  for (const [index, step] of lesson.steps.entries()) {
+    // Alternate which size comes first, so each size sees both the fresh step and the resize.
+    const [first, second] = index % 2 === 0 ? [SIZES[0], SIZES[1]] : [SIZES[1], SIZES[0]];
+    const where = (size: Size) => `${lesson.id}/${step.id} (step ${index + 1}) at ${size[0]}x${size[1]}`;
+    await resize(run, first);
+    const head = squash(`Step ${index + 1}/${lesson.steps.length}: ${fillPlaceholders(step.title, topology)}`);
+    await waitPane(run, first, (t) => squash(t).includes(head), 60_000, `${where(first)}: its head`);
+
+    const goalText = views[index]?.goalText ?? '';
+    const shown = fillStepText({ ...step, goalText }, topology);
+    const goal = `Goal:${squash(plain(shown.goalText))}`;
+    const hint = shown.hints[0] ? `Hint1:${squash(plain(shown.hints[0]))}` : undefined;
+    if (step.predict) {
+      // The first press brings the question into view when it is not (then a second one answers).
+      run.send('1');
+      await waitPane(run, first, (t) => t.includes('Predict first:'), 10_000, `${where(first)}: the question`);
+      const answered = (t: string) => squash(t).includes('←yourprediction');
+      await run.waitFor(
+        (s) =>
+          /Predict first: here is the question/.test(s) || answered(windowText(findLessonPane(s, first[0], first[1]))),
+        5000,
+        `${where(first)}: 1 answers or shows the question`,
+      );
+      if (!answered(windowText(pane(run, first)))) run.send('1');
+      await waitPane(run, first, answered, 10_000, `${where(first)}: answer 1`);
+    }
+    if (hint) run.send('i');
+    // After i: the goal and the first hint, whole, in the window (the pane brings them into view).
+    const visible = (t: string) => squash(t).includes(goal) && (!hint || squash(t).includes(hint));
+    let v = await waitPane(run, first, visible, 10_000, `${where(first)}: goal and first hint visible`);
+    assert.ok(!RAW_TABLE_RULE.test(windowText(v)), `${where(first)}: raw table rule`);
+    // Resized: the same lines stay in view.
+    await resize(run, second);
+    v = await waitPane(run, second, visible, 10_000, `${where(second)}: goal and first hint still visible`);
+
+    run.send('P');
+    v = await waitPane(
+      run,
+      second,
+      (t) => squash(t).includes('✓met'),
+      solutionBudgetMs(lesson, index),
+      `${where(second)}: the goal met after P`,
+    );
+    if (step.predict) {
+      // Brought into view with the goal's verdict (the autoscroll follows the frame that showed ✓ met).
+      v = await waitPane(run, second, (t) => /You said:/.test(t), 5000, `${where(second)}: the outcome`);
+    }
+    const known = knownWords(step, goalText, topology, [lesson.title]);
+    for (const size of [second, first]) {
+      if (size !== second) await resize(run, size);
+      checkDocument(await wholeStep(run, size, where(size)), known, where(size));
+    }
+    if (index < lesson.steps.length - 1) run.send('n');
+  }
+
+  // The end of every lesson: e exports the run (the failover timelines; the ledger only after a workload).
+  await waitPane(run, SIZES[0], (t) => t.includes('✓ Lesson complete.'), 10_000, `${lesson.id}: complete`);
+  run.send('e');
+  const done = await run.waitFor((s) => /exporting the run: wrote /.test(s), 20_000, `${lesson.id}: exported`);
+  assert.doesNotMatch(done, /exporting the run failed/);
+  const md = readdirSync(cwd).find((f) => f.endsWith('.md'));
+  assert.ok(md, `${lesson.id}: a Markdown report in ${cwd}`);
+  assert.match(readFileSync(join(cwd, md), 'utf8'), /## Timeline/);
+
+  run.send('q');
+  const screen = await run.waitExited(60_000);
+  assert.match(screen.split('\n').find((l) => l.startsWith(EXIT_MARK)) ?? '', / rc=0 /, screen);
+  const left = run.leftovers();
+  assert.deepEqual(left.processes, [], `${lesson.id}: processes left in ${run.runRoot}`);
+  assert.deepEqual(left.runDirs, [], `${lesson.id}: run directory left`);
+}
+
+/**
+ * Every Sentinel's event lines (`+sdown`, `+switch-master`, `+convert-to-slave`…: the `#` and `*` lines of its log)
+ * in each lab run under `runRoot`, the last `tail` of each.
+ */
+function sentinelTimeline(runRoot: string, tail = 60): string {
+  const list = (dir: string): string[] => {
+    try {
+      return readdirSync(dir).sort();
+    } catch {
+      return [];
+    }
+  };
+  const out: string[] = [];
+  for (const runDir of list(runRoot)) {
+    for (const s of list(join(runRoot, runDir)).filter((n) => n.startsWith('sentinel-'))) {
+      let text = '';
+      try {
+        text = readFileSync(join(runRoot, runDir, s, 'log.txt'), 'utf8');
+      } catch {}
+      const events = text.split('\n').filter((l) => / [#*] [+-]/.test(l));
+      out.push(`--- ${s} (${runDir}), its last ${Math.min(tail, events.length)} events:`, ...events.slice(-tail));
+    }
+  }
+  return out.length ? out.join('\n') : `(no Sentinel logs under ${runRoot})`;
 }
 
 // ── noreplicas from the screen alone ───────────────────────────────────────────────────────────────────────────
