@@ -10,8 +10,9 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { listRunDirs } from '../../src/cluster/process/run-dir.js';
 import { buildTopology, type Topology } from '../../src/cluster/topology.js';
 import { detectNetworkMode } from '../../src/deployments/loopback.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
@@ -244,22 +245,25 @@ async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology
  * in each lab run under `runRoot`, the last `tail` of each.
  */
 function sentinelTimeline(runRoot: string, tail = 60): string {
-  const list = (dir: string): string[] => {
-    try {
-      return readdirSync(dir).sort();
-    } catch {
-      return [];
-    }
-  };
   const out: string[] = [];
-  for (const runDir of list(runRoot)) {
-    for (const s of list(join(runRoot, runDir)).filter((n) => n.startsWith('sentinel-'))) {
+  for (const runDir of listRunDirs(runRoot)) {
+    let nodes: string[] = [];
+    try {
+      nodes = readdirSync(runDir)
+        .filter((n) => n.startsWith('sentinel-'))
+        .sort();
+    } catch {}
+    for (const s of nodes) {
       let text = '';
       try {
-        text = readFileSync(join(runRoot, runDir, s, 'log.txt'), 'utf8');
+        // Where the lab's supervisor writes each node's output (src/deployments/local/local-deployment.ts).
+        text = readFileSync(join(runDir, s, 'log.txt'), 'utf8');
       } catch {}
       const events = text.split('\n').filter((l) => / [#*] [+-]/.test(l));
-      out.push(`--- ${s} (${runDir}), its last ${Math.min(tail, events.length)} events:`, ...events.slice(-tail));
+      out.push(
+        `--- ${s} (${basename(runDir)}), its last ${Math.min(tail, events.length)} events:`,
+        ...events.slice(-tail),
+      );
     }
   }
   return out.length ? out.join('\n') : `(no Sentinel logs under ${runRoot})`;
