@@ -7,14 +7,7 @@
 // indexed by n, in pages of 4096 created as n grows. Anything else (another run's value, a non-canonical number, an
 // n far beyond the pages, a time or node that does not fit its column) falls back to a Map, so any history at all
 // gets the same verdict; only the workload's own values are compact.
-import {
-  attemptKey,
-  type CheckOptions,
-  type ElementFacts,
-  type FinalRead,
-  type Outcome,
-  verdictFrom,
-} from './check.js';
+import { type CheckOptions, type ElementFacts, type FinalRead, type Outcome, verdictFrom } from './check.js';
 import type { HistoryOp, LedgerAnomalies, LedgerVerdict } from './types.js';
 
 const PAGE_BITS = 12;
@@ -54,43 +47,38 @@ interface FallbackElement {
   rank: number;
 }
 
-/** Which attempts (by `attemptKey`) completed: one bit per opId/seq per process, a Set for odd numbers. */
-class CompletedAttempts {
-  readonly #byProcess = new Map<string, { op: IdSet; seq: IdSet }>();
+/** An invoke whose completion has not come yet. */
+interface Attempt {
+  value?: string;
+  node?: string;
+}
 
-  #sets(op: HistoryOp): IdSet {
-    let p = this.#byProcess.get(op.process);
-    if (!p) {
-      p = { op: new IdSet(), seq: new IdSet() };
-      this.#byProcess.set(op.process, p);
-    }
-    return op.opId !== undefined ? p.op : p.seq;
-  }
-
-  #id(op: HistoryOp): number {
-    return op.opId ?? op.seq;
-  }
-
-  has(op: HistoryOp): boolean {
-    return this.#sets(op).has(this.#id(op));
-  }
-  add(op: HistoryOp): void {
-    this.#sets(op).add(this.#id(op));
-  }
-  delete(op: HistoryOp): void {
-    this.#sets(op).delete(this.#id(op));
-  }
+/**
+ * One process's attempts, named as `attemptKey` names them: by opId, or by seq when the op has none (two name
+ * spaces). A Map keyed by the number treats two numbers as one key exactly when their text is the same (0 and -0,
+ * NaN), so no key string is built per op.
+ */
+interface ProcessAttempts {
+  openByOp: Map<number, Attempt>;
+  openBySeq: Map<number, Attempt>;
+  /** Attempts that completed: one bit per id, a Set for odd numbers. */
+  doneByOp: IdSet;
+  doneBySeq: IdSet;
 }
 
 /** A set of numbers as `attemptKey` spells them: a paged bitmap for non-negative safe integers, else their text. */
 class IdSet {
   static readonly #PAGE_BITS = 15; // 32768 ids = 4 KB a page
+  static readonly #PAGE_WORDS = 2 ** IdSet.#PAGE_BITS / 32;
   readonly #pages = new Map<number, Uint32Array>();
   readonly #other = new Set<string>();
+  // The last page used: a process numbers its attempts upwards, so most ids fall on it.
+  #lastIndex = -1;
+  #lastPage: Uint32Array | undefined;
 
   has(id: number): boolean {
     if (!IdSet.#bitmapped(id)) return this.#other.has(String(id));
-    const page = this.#pages.get(Math.floor(id / 2 ** IdSet.#PAGE_BITS));
+    const page = this.#page(id, false);
     const bit = id % 2 ** IdSet.#PAGE_BITS;
     return page !== undefined && ((page[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
@@ -99,12 +87,7 @@ class IdSet {
       this.#other.add(String(id));
       return;
     }
-    const p = Math.floor(id / 2 ** IdSet.#PAGE_BITS);
-    let page = this.#pages.get(p);
-    if (!page) {
-      page = new Uint32Array(2 ** IdSet.#PAGE_BITS / 32);
-      this.#pages.set(p, page);
-    }
+    const page = this.#page(id, true) as Uint32Array;
     const bit = id % 2 ** IdSet.#PAGE_BITS;
     page[bit >>> 5] = (page[bit >>> 5] ?? 0) | (1 << (bit & 31));
   }
@@ -113,9 +96,22 @@ class IdSet {
       this.#other.delete(String(id));
       return;
     }
-    const page = this.#pages.get(Math.floor(id / 2 ** IdSet.#PAGE_BITS));
+    const page = this.#page(id, false);
     const bit = id % 2 ** IdSet.#PAGE_BITS;
     if (page) page[bit >>> 5] = (page[bit >>> 5] ?? 0) & ~(1 << (bit & 31));
+  }
+  #page(id: number, create: boolean): Uint32Array | undefined {
+    const index = Math.floor(id / 2 ** IdSet.#PAGE_BITS);
+    if (index === this.#lastIndex) return this.#lastPage;
+    let page = this.#pages.get(index);
+    if (!page) {
+      if (!create) return undefined;
+      page = new Uint32Array(IdSet.#PAGE_WORDS);
+      this.#pages.set(index, page);
+    }
+    this.#lastIndex = index;
+    this.#lastPage = page;
+    return page;
   }
   // -0 counts as 0, as String(-0) does in attemptKey.
   static #bitmapped(id: number): boolean {
@@ -137,8 +133,10 @@ export class LedgerRecorder {
   readonly #nodes: string[] = [];
   readonly #nodeIndex = new Map<string, number>();
   /** Attempts whose invoke came and whose completion did not yet. */
-  readonly #open = new Map<string, { value?: string; node?: string }>();
-  readonly #completed = new CompletedAttempts();
+  readonly #attempts = new Map<string, ProcessAttempts>();
+  /** The last process's attempts: a workload's ops all come from one. */
+  #lastProcess: string | undefined;
+  #lastAttempts: ProcessAttempts | undefined;
   #atBase: number | undefined;
   #rank = 0;
   #elements = 0;
@@ -161,28 +159,44 @@ export class LedgerRecorder {
     return n;
   }
 
-  /** Folds one op in; exactly what `checkLedger` does with it, in the same order. */
+  /** Folds one op in; exactly what `checkLedger` does with it, in the same order (by `attemptKey`). */
   add(op: HistoryOp): void {
     if (op.f !== 'add') return;
-    const key = attemptKey(op);
+    const p = this.#attemptsOf(op.process);
+    const byOp = op.opId !== undefined;
+    const id = byOp ? (op.opId as number) : op.seq;
+    const open = byOp ? p.openByOp : p.openBySeq;
+    const done = byOp ? p.doneByOp : p.doneBySeq;
     if (op.type === 'invoke') {
       if (op.value !== undefined) this.#invoked(op.value);
       // A second invoke under the same key replaces the attempt, completed or not (as in checkLedger).
-      this.#completed.delete(op);
-      this.#open.set(key, { value: op.value, node: op.node });
+      done.delete(id);
+      open.set(id, { value: op.value, node: op.node });
       return;
     }
-    const attempt = this.#open.get(key);
+    const attempt = open.get(id);
     if (!attempt) {
-      if (this.#completed.has(op)) {
+      if (done.has(id)) {
         this.#anomalies.duplicateCompletions++;
         return;
       }
       this.#anomalies.completionsWithoutInvoke++;
-    } else this.#open.delete(key);
-    this.#completed.add(op);
+    } else open.delete(id);
+    done.add(id);
     const value = attempt?.value ?? op.value;
     if (value !== undefined) this.#settle(value, op.type, op.at, op.node ?? attempt?.node);
+  }
+
+  #attemptsOf(process: string): ProcessAttempts {
+    if (process === this.#lastProcess && this.#lastAttempts) return this.#lastAttempts;
+    let p = this.#attempts.get(process);
+    if (!p) {
+      p = { openByOp: new Map(), openBySeq: new Map(), doneByOp: new IdSet(), doneBySeq: new IdSet() };
+      this.#attempts.set(process, p);
+    }
+    this.#lastProcess = process;
+    this.#lastAttempts = p;
+    return p;
   }
 
   /** The verdict for a final read; the recorder is left as it was, so more ops and another verdict may follow. */
@@ -190,10 +204,14 @@ export class LedgerRecorder {
     // Invokes still open may or may not have been applied: unknown (checkLedger settles them as `info`).
     const pending = new Set<string>();
     let pendingInvokes = 0;
-    for (const a of this.#open.values()) {
-      if (a.value === undefined) continue;
-      pendingInvokes++;
-      pending.add(a.value);
+    for (const p of this.#attempts.values()) {
+      for (const open of [p.openByOp, p.openBySeq]) {
+        for (const a of open.values()) {
+          if (a.value === undefined) continue;
+          pendingInvokes++;
+          pending.add(a.value);
+        }
+      }
     }
     // Which elements the final read holds: a bit per table slot, the rest by value.
     const presentBits = new Map<number, Uint8Array>();
@@ -205,8 +223,8 @@ export class LedgerRecorder {
         continue;
       }
       const n = this.#number(m);
-      const page = n === undefined ? undefined : this.#pages[n >>> PAGE_BITS];
-      if (n === undefined || !page || ((page.status[n & SLOT_MASK] ?? 0) & OUTCOME_MASK) === NONE) {
+      const page = n < 0 ? undefined : this.#pages[n >>> PAGE_BITS];
+      if (n < 0 || !page || ((page.status[n & SLOT_MASK] ?? 0) & OUTCOME_MASK) === NONE) {
         presentOther.add(m);
         continue;
       }
@@ -288,38 +306,41 @@ export class LedgerRecorder {
     return v === 0 ? undefined : this.#nodes[v - 1];
   }
 
-  /** n for a canonical `<runTag>-<n>` (no sign, no leading zero), else undefined. */
-  #number(value: string): number | undefined {
+  /** n for a canonical `<runTag>-<n>` (ASCII digits, no sign, no leading zero, at most MAX_N), else -1. */
+  #number(value: string): number {
     const prefix = this.#prefix;
-    if (prefix === undefined || !value.startsWith(prefix)) return undefined;
-    const digits = value.slice(prefix.length);
-    if (!/^(0|[1-9]\d{0,9})$/.test(digits)) return undefined;
-    const n = Number(digits);
-    return n <= MAX_N ? n : undefined;
+    if (prefix === undefined) return -1;
+    const from = prefix.length;
+    const digits = value.length - from;
+    if (digits < 1 || digits > 10 || !value.startsWith(prefix)) return -1;
+    if (digits > 1 && value.charCodeAt(from) === 0x30) return -1;
+    let n = 0;
+    for (let i = from; i < value.length; i++) {
+      const d = value.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n <= MAX_N ? n : -1;
   }
 
-  /** Where an element lives: its fallback entry, its table slot, or nowhere yet. */
-  #find(value: string): FallbackElement | { page: Page; slot: number; n: number } | undefined {
+  /**
+   * Finds or creates the element (checkLedger's `record`): its table number n (its slot in the pages), or its
+   * fallback entry.
+   */
+  #record(value: string): number | FallbackElement {
     if (this.#fallback.size > 0) {
       const f = this.#fallback.get(value);
       if (f) return f;
     }
     const n = this.#number(value);
-    if (n === undefined) return undefined;
-    const page = this.#pages[n >>> PAGE_BITS];
-    if (!page || ((page.status[n & SLOT_MASK] ?? 0) & OUTCOME_MASK) === NONE) return undefined;
-    return { page, slot: n & SLOT_MASK, n };
-  }
-
-  /** Finds or creates the element (checkLedger's `record`). */
-  #record(value: string): FallbackElement | { page: Page; slot: number; n: number } {
-    const found = this.#find(value);
-    if (found) return found;
+    if (n >= 0) {
+      const page = this.#pages[n >>> PAGE_BITS];
+      if (page && ((page.status[n & SLOT_MASK] ?? 0) & OUTCOME_MASK) !== NONE) return n;
+    }
     this.#elements++;
     const rank = this.#rank++;
-    const n = this.#number(value);
     // A table page is made only next to the ones there are, so a stray huge n cannot allocate a sparse table.
-    if (n !== undefined && n >>> PAGE_BITS <= this.#pages.length + 1) {
+    if (n >= 0 && n >>> PAGE_BITS <= this.#pages.length + 1) {
       const p = n >>> PAGE_BITS;
       let page = this.#pages[p];
       if (!page) {
@@ -335,7 +356,7 @@ export class LedgerRecorder {
       const slot = n & SLOT_MASK;
       page.status[slot] = SEEN;
       page.rank[slot] = rank;
-      return { page, slot, n };
+      return n;
     }
     const f: FallbackElement = { invokes: 0, rank };
     this.#fallback.set(value, f);
@@ -344,18 +365,20 @@ export class LedgerRecorder {
 
   #invoked(value: string): void {
     const e = this.#record(value);
-    if ('page' in e) {
-      const status = e.page.status[e.slot] ?? 0;
+    if (typeof e === 'number') {
+      const page = this.#pages[e >>> PAGE_BITS] as Page;
+      const slot = e & SLOT_MASK;
+      const status = page.status[slot] ?? 0;
       const invokes = (status & INVOKES_MASK) >>> INVOKE_SHIFT;
       if (invokes === 1) this.#anomalies.duplicateElements++;
-      if (invokes < 2) e.page.status[e.slot] = (status & ~INVOKES_MASK) | ((invokes + 1) << INVOKE_SHIFT);
+      if (invokes < 2) page.status[slot] = (status & ~INVOKES_MASK) | ((invokes + 1) << INVOKE_SHIFT);
     } else if (++e.invokes === 2) this.#anomalies.duplicateElements++;
   }
 
   /** checkLedger's `settle`: the strongest outcome wins; the first ack keeps its time and node. */
   #settle(value: string, outcome: Outcome, at: number, node: string | undefined): void {
     const e = this.#record(value);
-    if (!('page' in e)) {
+    if (typeof e !== 'number') {
       if (e.outcome === undefined || CODE[outcome] > CODE[e.outcome]) e.outcome = outcome;
       if (outcome === 'ok' && e.ackAt === undefined) {
         e.ackAt = at;
@@ -363,7 +386,9 @@ export class LedgerRecorder {
       }
       return;
     }
-    const { page, slot, n } = e;
+    const n = e;
+    const page = this.#pages[n >>> PAGE_BITS] as Page;
+    const slot = n & SLOT_MASK;
     const status = page.status[slot] ?? 0;
     const code = status & OUTCOME_MASK;
     if (CODE[outcome] <= code) return; // an ok is final, so its ack time and node are already set
