@@ -2,7 +2,14 @@
 // the real command it stands for, whether it can cause a failover, the deployment capability it needs, how a lesson
 // cross-checks it and how it is carried out. The catalog (catalog.ts) lists them; everything else derives from it.
 import type { z } from 'zod';
-import { type ClientName, type NodeSpec, nodeById, redisCliLine, type Topology } from '../cluster/topology.js';
+import {
+  type ClientName,
+  cliProgram,
+  type NodeSpec,
+  nodeById,
+  redisCliLine,
+  type Topology,
+} from '../cluster/topology.js';
 import type { Capabilities, Capability } from '../deployments/deployment.js';
 
 /** Result of performing one action: ok with a short text, or why it failed. */
@@ -126,5 +133,6 @@ export function unknownNode(id: string): string {
 /** `redis-cli -h … -p … [-a …]` for a node of the topology; a placeholder for a node it does not have. */
 export function cliLine(t: Topology, id: string): string {
   if (nodeById(t, id)) return redisCliLine(t, id);
-  return id.startsWith('sentinel') ? 'redis-cli -p <sentinel port>' : 'redis-cli -p <port> -a <password>';
+  const cli = cliProgram(t);
+  return id.startsWith('sentinel') ? `${cli} -p <sentinel port>` : `${cli} -p <port> -a <password>`;
 }

@@ -2,7 +2,7 @@
 // +switch-master, on READONLY and when its connection drops), or pins it to one data node's address, as a client
 // configured with a plain host and port is. Needs the deployment's traffic capability.
 import { z } from 'zod';
-import { publicAddress } from '../cluster/topology.js';
+import { cliProgram, publicAddress } from '../cluster/topology.js';
 import { redisRef } from '../tokens.js';
 import { asIs, defineAction } from './action.js';
 
@@ -25,10 +25,11 @@ export const clientTarget = defineAction({
   busy: (a) => `reconfiguring client ${a.client}…`,
   equivalent(a, t) {
     if (a.target === 'sentinel') {
-      return `redis-cli -h $(redis-cli -p <sentinel> SENTINEL GET-MASTER-ADDR-BY-NAME ${t.sentinel.masterName} | head -1) -a ${t.password}   # ask again after +switch-master, READONLY or a lost connection`;
+      const cli = cliProgram(t);
+      return `${cli} -h $(${cli} -p <sentinel> SENTINEL GET-MASTER-ADDR-BY-NAME ${t.sentinel.masterName} | head -1) -a ${t.password}   # ask again after +switch-master, READONLY or a lost connection`;
     }
     const { host, port } = publicAddress(t, a.target);
-    return `redis-cli -h ${host} -p ${port} -a ${t.password}   # a fixed address: no Sentinel involved`;
+    return `${cliProgram(t)} -h ${host} -p ${port} -a ${t.password}   # a fixed address: no Sentinel involved`;
   },
   check(a, refs, report) {
     if (a.target !== 'sentinel' && !refs.redis.has(a.target)) report(['target'], `unknown node "${a.target}"`);

@@ -2,7 +2,7 @@
 // final set back and checks every acknowledged write, see ledger/). They need the deployment's traffic capability:
 // the lab only sends application traffic where it may.
 import { z } from 'zod';
-import { type ClientName, publicAddress, type Topology } from '../cluster/topology.js';
+import { type ClientName, cliProgram, publicAddress, type Topology } from '../cluster/topology.js';
 import { commandToken } from '../tokens.js';
 import { asIs, defineAction } from './action.js';
 
@@ -16,9 +16,10 @@ export function clientCli(t: Topology, c: ClientName): string {
   const spec = t.clients[c];
   if (spec.target.kind === 'node') {
     const { host, port } = publicAddress(t, spec.target.node);
-    return `redis-cli -h ${host} -p ${port} -a ${t.password}`;
+    return `${cliProgram(t)} -h ${host} -p ${port} -a ${t.password}`;
   }
-  return `redis-cli -h $(redis-cli -p <sentinel> SENTINEL GET-MASTER-ADDR-BY-NAME ${t.sentinel.masterName} | head -1) -a ${t.password}`;
+  const cli = cliProgram(t);
+  return `${cli} -h $(${cli} -p <sentinel> SENTINEL GET-MASTER-ADDR-BY-NAME ${t.sentinel.masterName} | head -1) -a ${t.password}`;
 }
 
 export const write = defineAction({

@@ -1,7 +1,7 @@
 // Config actions on data nodes: the min-replicas write guard and masterauth. Both CONFIG SET the running node and
 // CONFIG REWRITE its file, so a restart keeps the change; they need the deployment's reconfigure capability.
 import { z } from 'zod';
-import { redisNodes } from '../cluster/topology.js';
+import { cliProgram, redisNodes } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
 import { count, redisRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, unknownNode } from './action.js';
@@ -23,7 +23,7 @@ export const minReplicas = defineAction({
     `min-replicas-to-write ${a.toWrite}${a.maxLagSec !== undefined ? `, max-lag ${a.maxLagSec} s` : ''}${a.node ? ` on ${a.node}` : ''}`,
   busy: (a) => `setting min-replicas-to-write ${a.toWrite}…`,
   equivalent: (a, t) =>
-    `${a.node ? cliLine(t, a.node) : 'redis-cli -a redis'} CONFIG SET min-replicas-to-write ${a.toWrite}   # old name: min-slaves-to-write; and CONFIG SET min-replicas-max-lag ${a.maxLagSec ?? t.replication.minReplicasMaxLagSec}`,
+    `${a.node ? cliLine(t, a.node) : `${cliProgram(t)}${t.password ? ` -a ${t.password}` : ''}`} CONFIG SET min-replicas-to-write ${a.toWrite}   # old name: min-slaves-to-write; and CONFIG SET min-replicas-max-lag ${a.maxLagSec ?? t.replication.minReplicasMaxLagSec}`,
   check(a, refs, report) {
     if (a.node !== undefined && !refs.redis.has(a.node)) report(['node'], unknownNode(a.node));
     if (a.toWrite > refs.replicas) {

@@ -1,6 +1,7 @@
 // Node actions: kill, stop, freeze, thaw and restart one node (a data node or a Sentinel). They need the
 // deployment's runtime (kill, stop, restart) or pause (freeze, thaw) capability.
 import { z } from 'zod';
+import { serverProgram } from '../cluster/topology.js';
 import { nodeRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
 
@@ -96,7 +97,7 @@ export const restart = defineAction({
   equivalent(a, t, f) {
     const conf = f.configPath(a.node) ?? '<conf>';
     const sentinel = t.nodes.find((n) => n.id === a.node)?.kind === 'sentinel';
-    return sentinel ? `redis-server ${conf} --sentinel` : `redis-server ${conf}`;
+    return sentinel ? `${serverProgram(t)} ${conf} --sentinel` : `${serverProgram(t)} ${conf}`;
   },
   check: checkNode,
   async execute(a, env) {

@@ -4,6 +4,7 @@
 // takes anyone. Its config keeps everything else Sentinel saved (known replicas and Sentinels, epochs). Needs the
 // deployment's reconfigure capability (which restarts the process with the edited file).
 import { z } from 'zod';
+import { serverProgram } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
 import { sentinelRef } from '../tokens.js';
 import { asIs, defineAction, unknownNode } from './action.js';
@@ -23,7 +24,7 @@ export const sentinelPassword = defineAction({
     const edit = a.enabled
       ? `printf 'requirepass "${pw}"\\nsentinel sentinel-pass "${pw}"\\n' >> ${conf}`
       : `sed -i '/^requirepass/d; /^sentinel sentinel-pass/d; /^user default/d' ${conf}`;
-    return `kill -TERM ${f.pid(a.sentinel) ?? '<pid>'}; ${edit}; redis-server ${conf} --sentinel`;
+    return `kill -TERM ${f.pid(a.sentinel) ?? '<pid>'}; ${edit}; ${serverProgram(t)} ${conf} --sentinel`;
   },
   check(a, refs, report) {
     if (!refs.sentinels.has(a.sentinel)) report(['sentinel'], unknownNode(a.sentinel));

@@ -2,7 +2,7 @@
 // a majority be reached?) and SENTINEL SET on every Sentinel. Failover and CKQUORUM need the deployment's failover
 // capability; SENTINEL SET changes settings, so it needs reconfigure.
 import { z } from 'zod';
-import { sentinelNodes, type Topology } from '../cluster/topology.js';
+import { cliProgram, sentinelNodes, type Topology } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
 import { MAX_MS, sentinelRef } from '../tokens.js';
 import { asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
@@ -93,7 +93,8 @@ export const sentinelSet = defineAction({
   title: (a) => `SENTINEL SET ${a.option} ${a.value}`,
   line: (a) => `SENTINEL SET ${a.option} ${a.value}`,
   busy: (a) => `SENTINEL SET ${a.option} ${a.value} on every Sentinel…`,
-  equivalent: (a, t) => `redis-cli -p <each sentinel> SENTINEL SET ${t.sentinel.masterName} ${a.option} ${a.value}`,
+  equivalent: (a, t) =>
+    `${cliProgram(t)} -p <each sentinel> SENTINEL SET ${t.sentinel.masterName} ${a.option} ${a.value}`,
   check(a, refs, report) {
     needSentinels('sentinel-set', refs, report);
     if (a.option === 'quorum' && a.value > refs.sentinels.size) {

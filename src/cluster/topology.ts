@@ -123,6 +123,10 @@ export interface Topology {
   replication: ReplicationSettings;
   clients: Record<'A' | 'B', ClientSpec>;
   sentinelAuth: SentinelAuth;
+  /** The command-line client copy-paste lines name (`valkey-cli` where only Valkey's is installed); redis-cli if absent. */
+  cli?: 'redis-cli' | 'valkey-cli';
+  /** The server program the processes run, as copy-paste lines name it; redis-server if absent. */
+  server?: 'redis-server' | 'valkey-server';
 }
 
 /** The note's block: master 6379, replicas 6380–6383, sentinels 6479–6481. */
@@ -323,14 +327,40 @@ export function nodeIdByAddress(t: Topology, ip: string, port: number): string |
   return undefined;
 }
 
+/** The topology a run's manifest describes: what commands and views attached to a running lab work with. */
+export function manifestTopology(m: {
+  shape?: TopologyShape;
+  basePort: number;
+  networkMode?: NetworkMode;
+  cli?: unknown;
+  server?: unknown;
+}): Topology {
+  const t: Topology = buildTopology(m.shape ?? DEFAULT_SHAPE, m.basePort, m.networkMode ?? 'hosts');
+  // The manifest is read from disk: only known program names are taken.
+  if (m.cli === 'valkey-cli' || m.cli === 'redis-cli') t.cli = m.cli;
+  if (m.server === 'valkey-server' || m.server === 'redis-server') t.server = m.server;
+  return t;
+}
+
+/** The command-line client to name in a copy-paste line: `redis-cli`, or `valkey-cli` where only that is installed. */
+export function cliProgram(t: Pick<Topology, 'cli'>): string {
+  return t.cli ?? 'redis-cli';
+}
+
+/** The server program to name in a copy-paste line: `redis-server`, or `valkey-server` when the lab runs Valkey. */
+export function serverProgram(t: Pick<Topology, 'server'>): string {
+  return t.server ?? 'redis-server';
+}
+
 /** The copy-paste redis-cli line for a node, as the source note writes them (a Sentinel's only with its password). */
 export function redisCliLine(t: Topology, nodeId: string): string {
   const node = nodeById(t, nodeId);
   const { host, port } = publicAddress(t, nodeId);
+  const cli = cliProgram(t);
   if (node?.kind !== 'sentinel') {
     // No password in the topology (a deployment the lab did not start): redis-cli takes it from REDISCLI_AUTH.
-    return t.password ? `redis-cli -h ${host} -p ${port} -a ${t.password}` : `redis-cli -h ${host} -p ${port}`;
+    return t.password ? `${cli} -h ${host} -p ${port} -a ${t.password}` : `${cli} -h ${host} -p ${port}`;
   }
   const pw = t.sentinelAuth?.password;
-  return pw ? `redis-cli -h ${host} -p ${port} -a ${pw}` : `redis-cli -h ${host} -p ${port}`;
+  return pw ? `${cli} -h ${host} -p ${port} -a ${pw}` : `${cli} -h ${host} -p ${port}`;
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { TopologyRefs } from '../actions/action.js';
 import { checkAction, type LabAction } from '../actions/catalog.js';
 import { parseActionArgs } from '../actions/cli.js';
-import { buildTopology, DEFAULT_SHAPE, redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
+import { manifestTopology, redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
 import { UserError } from '../errors.js';
 import { performRemote } from './control-client.js';
 import { EXIT } from './exit.js';
@@ -49,7 +49,7 @@ export async function doCommand(
   const lab = selectLab({ basePort: opts.basePort, run: opts.run });
   if (!lab) throw new UserError('No lab of yours is running.');
   const m = lab.manifest;
-  const topology = buildTopology(m.shape ?? DEFAULT_SHAPE, m.basePort, m.networkMode ?? 'hosts');
+  const topology = manifestTopology(m);
   checkAgainst(topology, action);
   const reply = await performRemote(lab.dir, action);
   if (reply.invalid !== undefined) {

@@ -247,7 +247,7 @@ const NodeRow = z.object({
   ip: z.string().describe('Public address (through the fabric).'),
   port: z.number(),
   pid: z.number().nullable(),
-  cli: z.string().describe('The redis-cli line that reaches it.'),
+  cli: z.string().describe('The redis-cli line that reaches it (valkey-cli where only that client is installed).'),
 });
 
 const HostRow = z.object({

@@ -191,7 +191,13 @@ export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: 
   const interrupts: Interrupts = { busy: false };
   const unguard = guardCommand(interrupts, cfg);
   let failed = 0;
+  let server = 'real Redis';
   try {
+    // Named up front, so a log says which server the proofs ran against (Redis or Valkey, and which build).
+    const binary = await findBinary(opts);
+    server = `real ${binary.flavor === 'valkey' ? 'Valkey' : 'Redis'} ${binary.version}`;
+    if (!opts.json)
+      out(`Replaying ${lessons.length} lesson(s) against ${binary.flavor} ${binary.version} (${binary.path}).\n\n`);
     for (const lesson of lessons) {
       const r = await runLessonHeadless(lesson, { startLab: headlessStarter(opts, interrupts) });
       printReport(r, lesson, Boolean(opts.json));
@@ -201,7 +207,7 @@ export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: 
     unguard();
   }
   if (!opts.json)
-    out(failed ? `\n${failed} lesson(s) failed.\n` : `\nEvery lesson's solution works against real Redis.\n`);
+    out(failed ? `\n${failed} lesson(s) failed.\n` : `\nEvery lesson's solution works against ${server}.\n`);
   return failed ? 1 : 0;
 }
 

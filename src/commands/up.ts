@@ -2,7 +2,7 @@
 // outside app uses to be on that host), serve the control socket `do` and `watch` use, stay until SIGINT/SIGTERM
 // (or until the reader of its output goes away). Progress goes to stderr; stdout carries only the requested output.
 import type { z } from 'zod';
-import { publicAddress, redisCliLine } from '../cluster/topology.js';
+import { cliProgram, publicAddress, redisCliLine } from '../cluster/topology.js';
 import { Lab, type LocalLab } from '../engine/lab.js';
 import type { LabState } from '../state/store.js';
 import type { UpReady, UpStopped } from './json-schemas.js';
@@ -58,7 +58,7 @@ export function formatGateways(lab: LocalLab, hosts: readonly HostRow[]): string
   const withGw = hosts.filter((h) => h.gateway);
   if (!first || withGw.length === 0) return '';
   const lines = withGw.map(
-    (h) => `  ${h.id}  ${h.gateway}   e.g. redis-cli -h ${h.gateway} -p ${first.port} -a ${t.password} PING`,
+    (h) => `  ${h.id}  ${h.gateway}   e.g. ${cliProgram(t)} -h ${h.gateway} -p ${first.port} -a ${t.password} PING`,
   );
   return [
     'To be a client on a host (partitioned and delayed with it), connect to its gateway on any node’s port:',

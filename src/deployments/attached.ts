@@ -3,7 +3,7 @@
 // traffic or reset capability. Its node processes are reported as the manifest lists them.
 import type { LabEmitter } from '../cluster/events.js';
 import type { RunManifest } from '../cluster/process/run-dir.js';
-import { buildTopology, DEFAULT_SHAPE, type Topology } from '../cluster/topology.js';
+import { manifestTopology, type Topology } from '../cluster/topology.js';
 import {
   type Addresses,
   CAPABILITIES,
@@ -38,7 +38,7 @@ export class AttachedDeployment implements Deployment {
     this.basePort = m.basePort;
     this.labPid = m.labPid;
     this.label = `the lab process ${m.labPid} (run ${m.runId})`;
-    this.topology = buildTopology(m.shape ?? DEFAULT_SHAPE, m.basePort, m.networkMode ?? 'hosts');
+    this.topology = manifestTopology(m);
     this.addresses = loopbackAddresses(this.topology);
     const why: Unavailable = {
       reason: 'this view is attached to another lab process; act on it there',

@@ -162,6 +162,25 @@ describe('the action catalog', () => {
     assert.equal(actionLine({ kind: 'kill', node: 'redis-1' }), 'kill redis-1');
   });
 
+  it("names the topology's programs in every line (valkey-cli, valkey-server when the lab runs Valkey)", () => {
+    const vk = { ...t, cli: 'valkey-cli' as const, server: 'valkey-server' as const };
+    const facts = { pid: () => 4242, configPath: (id: string) => `/run/${id}/redis.conf` };
+    let named = 0;
+    for (const a of EXAMPLES) {
+      const line = describeAction(a, vk, facts).equivalent;
+      assert.doesNotMatch(line, /redis-(cli|server)/, `${a.kind}: ${line}`);
+      if (/valkey-(cli|server)/.test(line)) named++;
+      // The same action with the default programs names Redis's exactly where the Valkey line names Valkey's.
+      assert.equal(
+        describeAction(a, t, facts).equivalent,
+        line.replaceAll('valkey-cli', 'redis-cli').replaceAll('valkey-server', 'redis-server'),
+        a.kind,
+      );
+    }
+    assert.ok(named >= 5, `only ${named} lines name a client`);
+    assert.match(describeAction({ kind: 'stop', node: 'redis-9' }, vk).equivalent, /valkey-cli -p <port>/);
+  });
+
   it('names the capability each kind needs, and which kinds can cause a failover', () => {
     const needs = Object.fromEntries(EXAMPLES.map((a) => [a.kind, requiredCapability(a.kind)]));
     assert.deepEqual(needs, {

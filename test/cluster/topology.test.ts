@@ -6,6 +6,7 @@ import {
   chooseBasePort,
   DEFAULT_SHAPE,
   initialMaster,
+  manifestTopology,
   nodeIdByAddress,
   privateAddress,
   publicAddress,
@@ -76,5 +77,18 @@ describe('topology', () => {
       chooseBasePort(DEFAULT_SHAPE, cands, () => false),
       undefined,
     );
+  });
+
+  it("a run's manifest names the programs its lines use; anything else in it is ignored", () => {
+    const base = { shape: DEFAULT_SHAPE, basePort: 6379, networkMode: 'hosts' as const };
+    const vk = manifestTopology({ ...base, cli: 'valkey-cli', server: 'valkey-server' });
+    assert.equal(redisCliLine(vk, 'redis-1'), 'valkey-cli -h 127.0.2.1 -p 6379 -a redis');
+    assert.equal(vk.server, 'valkey-server');
+    const old = manifestTopology(base); // written before the manifest named them
+    assert.equal(redisCliLine(old, 'sentinel-1'), 'redis-cli -h 127.0.2.1 -p 6479');
+    const odd = manifestTopology({ ...base, cli: 'rm -rf ~; redis-cli', server: 42 });
+    assert.equal(odd.cli, undefined);
+    assert.equal(odd.server, undefined);
+    assert.equal(redisCliLine(odd, 'redis-2'), 'redis-cli -h 127.0.2.2 -p 6380 -a redis');
   });
 });

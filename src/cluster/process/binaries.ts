@@ -23,7 +23,11 @@ export interface ServerBinary {
   version: string;
   /** Where the path came from: flag, env, PATH. */
   source: 'flag' | 'env' | 'path';
+  /** The command-line client copy-paste lines name (`chooseClient`); redis-cli when absent. */
+  cli?: CliProgram;
 }
+
+export type CliProgram = 'redis-cli' | 'valkey-cli';
 
 export interface ParsedVersion {
   flavor: ServerFlavor;
@@ -166,6 +170,25 @@ export function binaryCandidates(input: ResolveInput): Array<{ path: string; sou
   return out;
 }
 
+/**
+ * Pure: the command-line client the lab's copy-paste lines name. redis-cli when it is on PATH (the source note's
+ * name, and what Redis, Homebrew's and Fedora's Valkey install); else valkey-cli when that is (Debian's and Ubuntu's
+ * Valkey packages install only valkey-cli); else the server's own client.
+ */
+export function chooseClient(flavor: ServerFlavor, onPath: (name: CliProgram) => boolean): CliProgram {
+  if (onPath('redis-cli')) return 'redis-cli';
+  if (onPath('valkey-cli')) return 'valkey-cli';
+  return flavor === 'valkey' ? 'valkey-cli' : 'redis-cli';
+}
+
+/** Whether an executable file of that name is in one of PATH's directories. */
+export function onPath(name: string, pathEnv: string | undefined): boolean {
+  return (pathEnv ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .some((d) => isExecutable(join(d, name)));
+}
+
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -249,7 +272,8 @@ export async function resolveServerBinary(input: ResolveInput): Promise<ServerBi
         { hint: INSTALL_HINT },
       );
     }
-    return { path: c.path, flavor: v.flavor, version: v.version, source: c.source };
+    const cli = chooseClient(v.flavor, (name) => onPath(name, input.pathEnv));
+    return { path: c.path, flavor: v.flavor, version: v.version, source: c.source, cli };
   }
   if (explicit && !found) {
     throw new UserError(`${what} is ${JSON.stringify(given)}, and no executable of that name is on PATH.`, {

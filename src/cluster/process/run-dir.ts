@@ -33,6 +33,10 @@ export interface RunManifest {
   /** What `watch` needs to attach to this run. */
   shape?: import('../topology.js').TopologyShape;
   networkMode?: import('../topology.js').NetworkMode;
+  /** The command-line client the lab's copy-paste lines name (absent in older manifests: redis-cli). */
+  cli?: 'redis-cli' | 'valkey-cli';
+  /** The server program (absent in older manifests: redis-server). */
+  server?: 'redis-server' | 'valkey-server';
 }
 
 /** This process's uid (the owner every lab path must have). */

@@ -153,7 +153,11 @@ export class LocalDeployment implements Deployment {
     const preferred = opts.basePort ?? NOTE_BASE_PORT;
     const ipsFor = (base: number) => buildTopology(shape, base, mode).hosts.flatMap((h) => [h.ip, h.publicIp]);
     const ports = await planPorts(shape, preferred, ipsFor, { strict: opts.strictPorts });
-    const topology = buildTopology(shape, ports.basePort, mode);
+    const topology: Topology = {
+      ...buildTopology(shape, ports.basePort, mode),
+      cli: opts.binary.cli ?? 'redis-cli',
+      server: opts.binary.flavor === 'valkey' ? 'valkey-server' : 'redis-server',
+    };
     const runId = newRunId();
     const runDir = createRunDir(root, runId, { keep: opts.keep });
     try {
@@ -236,6 +240,8 @@ export class LocalDeployment implements Deployment {
         nodes: this.supervisor.pids(),
         shape: this.shape,
         networkMode: this.topology.networkMode,
+        ...(this.topology.cli ? { cli: this.topology.cli } : {}),
+        ...(this.topology.server ? { server: this.topology.server } : {}),
       });
     } catch {
       // the run dir is gone (shutdown raced us); nothing to record

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   chmodSync,
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   binaryCandidates,
+  chooseClient,
   isSupportedVersion,
   parseServerVersion,
   resolveServerBinary,
@@ -79,6 +81,43 @@ describe('finding redis-server', () => {
     writeFileSync(vk, '#!/bin/sh\necho "Valkey server v=8.0.1 sha=0"\n');
     chmodSync(vk, 0o755);
     assert.equal((await resolveServerBinary({ pathEnv: valkeyDir })).flavor, 'valkey');
+  });
+
+  it('names redis-cli in copy-paste lines when it is installed, else valkey-cli when that is, else the server own', () => {
+    const has =
+      (...names: string[]) =>
+      (n: string) =>
+        names.includes(n);
+    assert.equal(chooseClient('redis', has('redis-cli', 'valkey-cli')), 'redis-cli');
+    assert.equal(chooseClient('valkey', has('redis-cli')), 'redis-cli');
+    assert.equal(chooseClient('valkey', has('valkey-cli')), 'valkey-cli');
+    assert.equal(chooseClient('redis', has('valkey-cli')), 'valkey-cli');
+    assert.equal(chooseClient('valkey', has()), 'valkey-cli');
+    assert.equal(chooseClient('redis', has()), 'redis-cli');
+  });
+
+  it('finds the client on PATH when it resolves the server (Debian Valkey: valkey-cli only)', async () => {
+    const onlyValkey = mkdtempSync(join(dir, 'vkcli-'));
+    const scripts: Array<[string, string]> = [
+      ['valkey-server', 'echo "Valkey server v=8.0.1 sha=0"'],
+      ['valkey-cli', 'exit 0'],
+    ];
+    for (const [name, body] of scripts) {
+      writeFileSync(join(onlyValkey, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(onlyValkey, name), 0o755);
+    }
+    assert.equal((await resolveServerBinary({ pathEnv: onlyValkey })).cli, 'valkey-cli');
+    // A redis-cli anywhere on PATH wins: it is the name the source note and most installs use.
+    const withRedisCli = mkdtempSync(join(dir, 'rcli-'));
+    writeFileSync(join(withRedisCli, 'redis-cli'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(withRedisCli, 'redis-cli'), 0o755);
+    assert.equal((await resolveServerBinary({ pathEnv: `${onlyValkey}:${withRedisCli}` })).cli, 'redis-cli');
+    // Not an executable file (a directory named redis-cli) does not count: Valkey's own client is named.
+    const dirOnly = mkdtempSync(join(dir, 'dcli-'));
+    writeFileSync(join(dirOnly, 'valkey-server'), '#!/bin/sh\necho "Valkey server v=8.0.1 sha=0"\n');
+    chmodSync(join(dirOnly, 'valkey-server'), 0o755);
+    mkdirSync(join(dirOnly, 'redis-cli'));
+    assert.equal((await resolveServerBinary({ pathEnv: dirOnly })).cli, 'valkey-cli');
   });
 
   it('remembers the version of a binary file by its identity, never of a script', async (t) => {
