@@ -211,7 +211,7 @@ function nodeConfig(raw: RawNode['config']): NodeConfig {
   if (toWrite !== undefined) out.minReplicasToWrite = toWrite;
   const maxLag = num(pick('min-replicas-max-lag', 'min-slaves-max-lag'));
   if (maxLag !== undefined) out.minReplicasMaxLagSec = maxLag;
-  // Valkey reports its canonical name `primaryauth` when asked for everything.
+  // Valkey answers to both names (`primaryauth` is its own; CONFIG GET * lists both), Redis only to masterauth.
   const auth = pick('masterauth', 'primaryauth');
   if (auth !== undefined) out.hasMasterauth = auth !== '';
   const prio = num(pick('replica-priority', 'slave-priority'));

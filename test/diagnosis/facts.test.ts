@@ -82,10 +82,12 @@ describe('facts from a raw snapshot', () => {
     });
   }
 
-  it('Valkey: server_mode instead of redis_mode, primaryauth, and the extra replication fields do not disturb', () => {
+  it('Valkey (recorded on 8.0.1): server_name, a frozen redis_version, server_mode and its own fields do not disturb', () => {
     const raw = snapshot('valkey-8.0.1-healthy');
     const info = raw.nodes[0]?.infoServer;
-    assert.ok(info?.ok && String(info.value).includes('server_mode:standalone'));
+    assert.ok(info?.ok);
+    for (const line of ['server_mode:standalone', 'redis_version:7.2.4', 'server_name:valkey', 'availability_zone:'])
+      assert.ok(String(info.value).includes(line), line);
     const f = factsFrom(raw);
     assert.equal(node(f, 'redis-2').replicationFields?.replicas_waiting_psync, '0');
   });
