@@ -124,10 +124,15 @@ export interface Topology {
   clients: Record<'A' | 'B', ClientSpec>;
   sentinelAuth: SentinelAuth;
   /** The command-line client copy-paste lines name (`valkey-cli` where only Valkey's is installed); redis-cli if absent. */
-  cli?: 'redis-cli' | 'valkey-cli';
+  cli?: CliProgram;
   /** The server program the processes run, as copy-paste lines name it; redis-server if absent. */
-  server?: 'redis-server' | 'valkey-server';
+  server?: ServerProgram;
 }
+
+/** The command-line clients a copy-paste line may name. */
+export type CliProgram = 'redis-cli' | 'valkey-cli';
+/** The server programs a copy-paste line may name. */
+export type ServerProgram = 'redis-server' | 'valkey-server';
 
 /** The note's block: master 6379, replicas 6380–6383, sentinels 6479–6481. */
 export const NOTE_BASE_PORT = 6379;
@@ -343,12 +348,12 @@ export function manifestTopology(m: {
 }
 
 /** The command-line client to name in a copy-paste line: `redis-cli`, or `valkey-cli` where only that is installed. */
-export function cliProgram(t: Pick<Topology, 'cli'>): string {
+export function cliProgram(t: Pick<Topology, 'cli'>): CliProgram {
   return t.cli ?? 'redis-cli';
 }
 
 /** The server program to name in a copy-paste line: `redis-server`, or `valkey-server` when the lab runs Valkey. */
-export function serverProgram(t: Pick<Topology, 'server'>): string {
+export function serverProgram(t: Pick<Topology, 'server'>): ServerProgram {
   return t.server ?? 'redis-server';
 }
 

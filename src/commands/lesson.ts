@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import type { ServerBinary } from '../cluster/process/binaries.js';
 import type { TopologyShape } from '../cluster/topology.js';
 import { Lab } from '../engine/lab.js';
 import { UserError } from '../errors.js';
@@ -56,13 +57,19 @@ interface Interrupts {
 }
 
 /** The lab a headless lesson uses: its own run directory, removed afterwards, signals handled. */
-function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: false }) {
+/** Starts each lesson's lab with `binary` when given (resolved once for many lessons), else the one opts name. */
+function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: false }, binary?: ServerBinary) {
   return async (shape: TopologyShape) => {
     interrupts.busy = true;
     let lab: Lab;
     try {
-      const binary = await findBinary(opts);
-      lab = await Lab.create({ binary, shape, basePort: opts.basePort, keep: opts.keep, flushMs: 50 });
+      lab = await Lab.create({
+        binary: binary ?? (await findBinary(opts)),
+        shape,
+        basePort: opts.basePort,
+        keep: opts.keep,
+        flushMs: 50,
+      });
     } catch (err) {
       interrupts.busy = false;
       if (interrupts.signal) process.exit(exitFor(interrupts.signal));
@@ -199,7 +206,7 @@ export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: 
     if (!opts.json)
       out(`Replaying ${lessons.length} lesson(s) against ${binary.flavor} ${binary.version} (${binary.path}).\n\n`);
     for (const lesson of lessons) {
-      const r = await runLessonHeadless(lesson, { startLab: headlessStarter(opts, interrupts) });
+      const r = await runLessonHeadless(lesson, { startLab: headlessStarter(opts, interrupts, binary) });
       printReport(r, lesson, Boolean(opts.json));
       if (!r.passed) failed++;
     }

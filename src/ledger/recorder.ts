@@ -132,7 +132,7 @@ export class LedgerRecorder {
   readonly #wideNode = new Map<number, string>();
   readonly #nodes: string[] = [];
   readonly #nodeIndex = new Map<string, number>();
-  /** Attempts whose invoke came and whose completion did not yet. */
+  /** Every process's attempts: open (invoked, not completed yet) and completed. */
   readonly #attempts = new Map<string, ProcessAttempts>();
   /** The last process's attempts: a workload's ops all come from one. */
   #lastProcess: string | undefined;
@@ -386,7 +386,7 @@ export class LedgerRecorder {
       }
       return;
     }
-    const n = e;
+    const n = e; // the element's number in the table
     const page = this.#pages[n >>> PAGE_BITS] as Page;
     const slot = n & SLOT_MASK;
     const status = page.status[slot] ?? 0;

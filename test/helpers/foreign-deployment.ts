@@ -15,6 +15,8 @@ import { eventually, freeBase } from './wait.js';
 const HOST = '127.0.0.1';
 
 export interface ForeignOptions {
+  /** The server binary every process runs; default $REDIS_SERVER, else redis-server on PATH. */
+  serverBinary?: string;
   replicas?: number;
   sentinels?: number;
   masterName?: string;
@@ -203,7 +205,7 @@ export async function startForeignDeployment(o: ForeignOptions = {}): Promise<Fo
   const spawnNode = (n: ForeignNode) => {
     const conf = join(n.dir, n.kind === 'redis' ? 'redis.conf' : 'sentinel.conf');
     const proc = spawn(
-      process.env.REDIS_SERVER ?? 'redis-server',
+      o.serverBinary ?? process.env.REDIS_SERVER ?? 'redis-server',
       n.kind === 'sentinel' ? [conf, '--sentinel'] : [conf],
       {
         stdio: 'ignore',

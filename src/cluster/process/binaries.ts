@@ -14,6 +14,7 @@ import {
 import { delimiter, join } from 'node:path';
 import { userCacheDir } from '../../cache-dir.js';
 import { UserError } from '../../errors.js';
+import type { CliProgram } from '../topology.js';
 
 export type ServerFlavor = 'redis' | 'valkey';
 
@@ -26,8 +27,6 @@ export interface ServerBinary {
   /** The command-line client copy-paste lines name (`chooseClient`); redis-cli when absent. */
   cli?: CliProgram;
 }
-
-export type CliProgram = 'redis-cli' | 'valkey-cli';
 
 export interface ParsedVersion {
   flavor: ServerFlavor;
@@ -182,7 +181,7 @@ export function chooseClient(flavor: ServerFlavor, onPath: (name: CliProgram) =>
 }
 
 /** Whether an executable file of that name is in one of PATH's directories. */
-export function onPath(name: string, pathEnv: string | undefined): boolean {
+function onPath(name: string, pathEnv: string | undefined): boolean {
   return (pathEnv ?? '')
     .split(delimiter)
     .filter(Boolean)

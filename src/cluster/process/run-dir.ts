@@ -34,9 +34,9 @@ export interface RunManifest {
   shape?: import('../topology.js').TopologyShape;
   networkMode?: import('../topology.js').NetworkMode;
   /** The command-line client the lab's copy-paste lines name (absent in older manifests: redis-cli). */
-  cli?: 'redis-cli' | 'valkey-cli';
+  cli?: import('../topology.js').CliProgram;
   /** The server program (absent in older manifests: redis-server). */
-  server?: 'redis-server' | 'valkey-server';
+  server?: import('../topology.js').ServerProgram;
 }
 
 /** This process's uid (the owner every lab path must have). */
