@@ -362,6 +362,12 @@ const Step = z.object({
   detail: z.string().describe('The goal’s sentence.'),
   measured: z.array(Measured).optional().describe('What the goal measured (absent when not evaluated).'),
   skipped: z.boolean().optional().describe('Not run: an earlier step failed.'),
+  attempts: z
+    .number()
+    .optional()
+    .describe(
+      'How many times the step was tried, when more than once: a step whose outcome a race decides (`attempts` in its lesson) is tried again on a fresh cluster; `detail` names each miss.',
+    ),
   events: z
     .array(z.string())
     .optional()

@@ -76,6 +76,7 @@ export function lessonContentProblems(lesson: Lesson): LessonProblem[] {
     }
     trapProblems(step, i, yamlFile, report);
     solutionProblems(step, i, yamlFile, report);
+    attemptProblems(step, i, yamlFile, report);
   });
   if (!lesson.steps.some((s) => s.predict)) {
     report({
@@ -380,6 +381,33 @@ function trapProblems(step: LessonStep, i: number, file: string, report: Report)
       file,
       path: formatPath(['steps', i, 'goal', ...path]),
       message: `the text asks for client ${clients[0]}'s workload; add client: ${clients[0]} so the goal checks it`,
+    });
+  }
+}
+
+/**
+ * A step tried more than once (`attempts`) is tried again on a fresh cluster: the lesson's reset (ctrl+r) brings the
+ * learner back to the first step, and a step whose setup starts with `reset` is fresh whenever it is entered. Its
+ * hints must tell the learner how to try again, since the outcome may not come.
+ */
+function attemptProblems(step: LessonStep, i: number, file: string, report: Report): void {
+  if (step.attempts <= 1) return;
+  const first = step.setup[0];
+  const resets = first !== undefined && !isWaitFor(first) && first.kind === 'reset';
+  if (i > 0 && !resets) {
+    report({
+      file,
+      path: formatPath(['steps', i, 'attempts']),
+      message:
+        'a step tried again needs a fresh cluster each time: put it first in the lesson (ctrl+r resets to the first step) or start its setup with { kind: reset }',
+    });
+  }
+  const how = i === 0 ? /ctrl\+r/ : /\bp\b.*\bn\b|ctrl\+r/;
+  if (!step.hints.some((h) => how.test(h))) {
+    report({
+      file,
+      path: formatPath(['steps', i, 'hints']),
+      message: `the outcome may not come (attempts: ${step.attempts}); add a hint that says how to try again (${i === 0 ? 'ctrl+r resets the lesson' : 'p then n enters the step again'})`,
     });
   }
 }

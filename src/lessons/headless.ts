@@ -1,5 +1,6 @@
 // Headless lesson check (`lesson check --run`): start the lesson's cluster, and for each step perform its setup,
 // require that the goal does NOT hold yet, play the solution, and require the goal (with holdMs) within a timeout.
+// A step with `attempts` (its outcome decided by a race) is tried again after the lesson's reset when it misses.
 import type { ActionOutcome, LabAction } from '../actions/catalog.js';
 import { appendToGroups } from '../cluster/observe/event-groups.js';
 import type { TopologyShape } from '../cluster/topology.js';
@@ -8,7 +9,7 @@ import type { LabStore } from '../state/store.js';
 import { evaluateGoal, markStep } from './checks.js';
 import type { Measurement } from './measured.js';
 import { DEFAULT_POLL_MS, playEntries, waitForGoal } from './play.js';
-import { DEFAULT_STEP_TIMEOUT_MS, type Lesson, type LessonStep } from './schema.js';
+import { DEFAULT_STEP_TIMEOUT_MS, isWaitFor, type Lesson, type LessonStep } from './schema.js';
 import { lessonShape } from './shape.js';
 import type { StepMark } from './types.js';
 
@@ -42,6 +43,8 @@ export interface StepReport {
   measured?: Measurement[];
   /** Not run because an earlier step failed. */
   skipped?: boolean;
+  /** How many times the step was tried, when more than once (a step with `attempts`; the detail names each miss). */
+  attempts?: number;
   /**
    * A failed step's Sentinel events since the step started, one line per event (the same event from several
    * Sentinels within 1.5 s is one line naming them all), oldest first; at most STEP_EVENT_LINES, the newest kept.
@@ -103,7 +106,37 @@ export async function runLessonHeadless(
   try {
     for (const step of lesson.steps) {
       const timeoutMs = step.timeoutMs ?? lesson.stepTimeoutMs ?? opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-      const report = await runStep(step, lab, { now, timeoutMs, pollMs: opts.pollMs ?? DEFAULT_POLL_MS });
+      const o = { now, timeoutMs, pollMs: opts.pollMs ?? DEFAULT_POLL_MS };
+      const stepStart = now();
+      let report = await runStep(step, lab, o);
+      // A step whose outcome a race decides is tried again on a fresh cluster, as its hint tells the learner to.
+      const misses: string[] = [];
+      for (let attempt = 2; !report.passed && attempt <= step.attempts; attempt++) {
+        const first = step.setup[0];
+        if (first === undefined || isWaitFor(first) || first.kind !== 'reset') {
+          const reset = await lab.perform({ kind: 'reset' });
+          if (!reset.ok) {
+            report = {
+              ...report,
+              detail: `${report.detail}; the reset before attempt ${attempt} failed: ${reset.text}`,
+            };
+            break;
+          }
+        }
+        misses.push(`attempt ${attempt - 1}: ${report.detail}`);
+        report = await runStep(step, lab, o);
+      }
+      if (misses.length) {
+        const tried = misses.length + 1;
+        report = {
+          ...report,
+          ms: now() - stepStart,
+          attempts: tried,
+          detail: report.passed
+            ? `${report.detail} (on attempt ${tried} of ${step.attempts}; ${misses.join('; ')})`
+            : `attempt ${tried}: ${report.detail} (missed ${tried} times; ${misses.join('; ')})`,
+        };
+      }
       steps.push(report);
       opts.onStep?.(report);
       if (!report.passed) break;

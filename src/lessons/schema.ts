@@ -354,6 +354,12 @@ export const StepSchema = z.strictObject({
   /** A question the learner answers before acting; the goal's outcome answers it. */
   predict: PredictSchema.optional(),
   timeoutMs: ms('timeoutMs', 1000, MAX_MS).optional(),
+  /**
+   * A race in Redis or Sentinel decides whether the step's outcome comes at all (lesson 18's 300 ms). The headless
+   * check tries the step up to this many times, each after the lesson's reset (a fresh cluster), as a hint tells
+   * the learner to do with ctrl+r; so only on the first step, or on one whose setup starts with `reset`.
+   */
+  attempts: count('attempts', 1, 5).default(1),
 });
 export type StepDoc = z.infer<typeof StepSchema>;
 

@@ -148,7 +148,7 @@ function solutionBudgetMs(lesson: Lesson, index: number): number {
 export function walkLessons(shard: number, of: number): void {
   for (const lesson of lessons.filter((_, i) => i % of === shard)) {
     describe(`lesson ${lesson.id} in the real TUI at 120x35 and 160x45`, () => {
-      const budget = lesson.steps.reduce((n, _, i) => n + solutionBudgetMs(lesson, i) + 20_000, 120_000);
+      const budget = lesson.steps.reduce((n, s, i) => n + (solutionBudgetMs(lesson, i) + 20_000) * s.attempts, 120_000);
       it('every step: goal and first hint in full, nothing raw or cut, predictions answered, then exported', {
         timeout: budget,
       }, async () => {
@@ -180,20 +180,7 @@ async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology
     const shown = fillStepText({ ...step, goalText }, topology);
     const goal = `Goal:${squash(plain(shown.goalText))}`;
     const hint = shown.hints[0] ? `Hint1:${squash(plain(shown.hints[0]))}` : undefined;
-    if (step.predict) {
-      // The first press brings the question into view when it is not (then a second one answers).
-      run.send('1');
-      await waitPane(run, first, (t) => t.includes('Predict first:'), 10_000, `${where(first)}: the question`);
-      const answered = (t: string) => squash(t).includes('←yourprediction');
-      await run.waitFor(
-        (s) =>
-          /Predict first: here is the question/.test(s) || answered(windowText(findLessonPane(s, first[0], first[1]))),
-        5000,
-        `${where(first)}: 1 answers or shows the question`,
-      );
-      if (!answered(windowText(pane(run, first)))) run.send('1');
-      await waitPane(run, first, answered, 10_000, `${where(first)}: answer 1`);
-    }
+    if (step.predict) await answerPrediction(run, first, where(first));
     if (hint) run.send('i');
     // After i: the goal and the first hint, whole, in the window (the pane brings them into view).
     const visible = (t: string) => squash(t).includes(goal) && (!hint || squash(t).includes(hint));
@@ -203,14 +190,7 @@ async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology
     await resize(run, second);
     v = await waitPane(run, second, visible, 10_000, `${where(second)}: goal and first hint still visible`);
 
-    run.send('P');
-    v = await waitPane(
-      run,
-      second,
-      (t) => squash(t).includes('✓met'),
-      solutionBudgetMs(lesson, index),
-      `${where(second)}: the goal met after P`,
-    );
+    v = await playUntilMet(run, lesson, index, second, where(second));
     if (step.predict) {
       // Brought into view with the goal's verdict (the autoscroll follows the frame that showed ✓ met).
       v = await waitPane(run, second, (t) => /You said:/.test(t), 5000, `${where(second)}: the outcome`);
@@ -238,6 +218,60 @@ async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology
   const left = run.leftovers();
   assert.deepEqual(left.processes, [], `${lesson.id}: processes left in ${run.runRoot}`);
   assert.deepEqual(left.runDirs, [], `${lesson.id}: run directory left`);
+}
+
+/** Answers the step's prediction with choice 1 (the first press brings the question into view when it is not). */
+async function answerPrediction(run: TuiRun, size: Size, where: string): Promise<void> {
+  run.send('1');
+  await waitPane(run, size, (t) => t.includes('Predict first:'), 10_000, `${where}: the question`);
+  const answered = (t: string) => squash(t).includes('←yourprediction');
+  await run.waitFor(
+    (s) => /Predict first: here is the question/.test(s) || answered(windowText(findLessonPane(s, size[0], size[1]))),
+    5000,
+    `${where}: 1 answers or shows the question`,
+  );
+  if (!answered(windowText(pane(run, size)))) run.send('1');
+  await waitPane(run, size, answered, 10_000, `${where}: answer 1`);
+}
+
+/**
+ * P, then the goal met. A step whose outcome a race decides (`attempts`, the first step of its lesson) is tried
+ * again the way its hint tells the learner: ctrl+r resets the lesson to a fresh cluster, then P again.
+ */
+async function playUntilMet(run: TuiRun, lesson: Lesson, index: number, size: Size, where: string) {
+  const step = lesson.steps[index];
+  const attempts = step?.attempts ?? 1;
+  for (let attempt = 1; ; attempt++) {
+    run.send('P');
+    try {
+      return await waitPane(
+        run,
+        size,
+        (t) => squash(t).includes('✓met'),
+        solutionBudgetMs(lesson, index),
+        `${where}: the goal met after P (attempt ${attempt} of ${attempts})`,
+      );
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+    assert.equal(index, 0, `${where}: only a first step is tried again (ctrl+r resets to step 1)`);
+    run.send('C-r');
+    await run.waitFor((s) => s.includes('Reset the lesson?'), 5000, `${where}: the reset question`);
+    run.send('y');
+    // Done: the status line says so, the cluster is ready on its first master again, and step 1 is not met.
+    await run.waitFor(
+      (s) =>
+        s.includes('resetting the lesson: done') &&
+        s.includes('● ready') &&
+        /\bmaster redis-1\b.*\blesson step 1\//.test(s.split('\n')[0] ?? '') &&
+        !squash(windowText(findLessonPane(s, size[0], size[1]))).includes('✓met'),
+      90_000,
+      `${where}: the lesson reset`,
+    );
+    if (step?.predict && !squash(windowText(pane(run, size))).includes('←yourprediction')) {
+      await answerPrediction(run, size, where);
+    }
+  }
 }
 
 /**

@@ -182,6 +182,31 @@ describe('no traps', () => {
   });
 });
 
+describe('a step tried again (attempts)', () => {
+  it('must be first (ctrl+r returns there) or reset in its setup, and a hint must say how to try again', async () => {
+    const { doc, files } = noreplicas();
+    doc.steps[0].goal = { clientResult: { client: 'A', command: 'write', key: 'age', value: '222', ok: true } };
+    doc.steps[0].hints = ['Write age = 222 as client A.'];
+    doc.steps[1].attempts = 3;
+    files['write.md'] = '# Write something\n\nWrite age = 222 as client A.\n';
+    files['freeze.md'] = '# Freeze them\n\nFreeze redis-3 and redis-5, then write as client A until NOREPLICAS.\n';
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[1].attempts: a step tried again needs a fresh cluster each time: put it first in the lesson (ctrl+r resets to the first step) or start its setup with { kind: reset }',
+      '01-guard/lesson.yaml: steps[1].hints: the outcome may not come (attempts: 3); add a hint that says how to try again (p then n enters the step again)',
+    ]);
+    doc.steps[1].setup = [{ kind: 'reset' }];
+    doc.steps[1].hints.push('No NOREPLICAS? Press p then n to enter this step again on a fresh cluster.');
+    assert.deepEqual(await problemsOf(doc, files), []);
+    // The first step: ctrl+r is how.
+    doc.steps[0].attempts = 2;
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-guard/lesson.yaml: steps[0].hints: the outcome may not come (attempts: 2); add a hint that says how to try again (ctrl+r resets the lesson)',
+    ]);
+    doc.steps[0].hints.push('Nothing? Reset the lesson (ctrl+r) and try again.');
+    assert.deepEqual(await problemsOf(doc, files), []);
+  });
+});
+
 describe('references the learner does not have', () => {
   const good = () => {
     const { doc, files } = noreplicas();

@@ -139,6 +139,65 @@ describe('runLessonHeadless', () => {
     assert.equal(report.passed, true);
   });
 
+  describe('a step whose outcome a race decides (attempts)', () => {
+    // The race: the first kill is followed by no failover (the store never changes); after a reset the next one is.
+    const racy = (attempts: number) =>
+      makeLesson([{ goal: { masterIsNot: 'redis-1' }, solution: [{ kind: 'kill', node: 'redis-1' }], attempts }]);
+    const reset = (_: LabAction, store: LabStore) => {
+      store.setState(healthy(), true);
+      return undefined;
+    };
+    const labWithRace = () => {
+      let kills = 0;
+      return fakeLab({ kill: (a, store) => (++kills >= 2 ? killMaster(a, store) : undefined), reset });
+    };
+
+    it('tries again after the reset and passes, naming the miss', async () => {
+      const lab = labWithRace();
+      const report = await runLessonHeadless(racy(3), start(lab), { pollMs: 5, stepTimeoutMs: 150 });
+      assert.equal(report.passed, true, JSON.stringify(report));
+      assert.deepEqual(lab.performed, ['kill redis-1', 'reset', 'kill redis-1']);
+      assert.equal(report.steps[0]?.attempts, 2);
+      assert.equal(
+        report.steps[0]?.detail,
+        'redis-2 is the master (on attempt 2 of 3; attempt 1: goal not met within 150 ms: redis-1 is the master)',
+      );
+      assert.ok((report.steps[0]?.ms ?? 0) >= 150, 'the time of both attempts');
+      assert.equal(lab.shutdowns, 1);
+    });
+
+    it('without attempts the same step fails, and nothing resets', async () => {
+      const lab = labWithRace();
+      const report = await runLessonHeadless(racy(1), start(lab), { pollMs: 5, stepTimeoutMs: 150 });
+      assert.equal(report.passed, false);
+      assert.deepEqual(lab.performed, ['kill redis-1']);
+      assert.equal(report.steps[0]?.attempts, undefined);
+    });
+
+    it('fails after its last attempt, with every miss in the detail', async () => {
+      const lab = fakeLab({ reset });
+      const report = await runLessonHeadless(racy(2), start(lab), { pollMs: 5, stepTimeoutMs: 100 });
+      assert.equal(report.passed, false);
+      assert.equal(report.steps[0]?.attempts, 2);
+      assert.equal(
+        report.steps[0]?.detail,
+        'attempt 2: goal not met within 100 ms: redis-1 is the master (missed 2 times; attempt 1: goal not met within 100 ms: redis-1 is the master)',
+      );
+      assert.deepEqual(lab.performed, ['kill redis-1', 'reset', 'kill redis-1']);
+    });
+
+    it('stops trying when the reset fails, and says so', async () => {
+      const lab = fakeLab({ reset: () => ({ ok: false, text: 'redis-3 did not start' }) });
+      const report = await runLessonHeadless(racy(3), start(lab), { pollMs: 5, stepTimeoutMs: 100 });
+      assert.equal(report.passed, false);
+      assert.deepEqual(lab.performed, ['kill redis-1', 'reset']);
+      assert.equal(
+        report.steps[0]?.detail,
+        'goal not met within 100 ms: redis-1 is the master; the reset before attempt 2 failed: redis-3 did not start',
+      );
+    });
+  });
+
   it('fails with a timeout when the goal is never met', async () => {
     const lesson = makeLesson([{ goal: { masterIsNot: 'redis-1' }, solution: [{ kind: 'kill', node: 'redis-1' }] }]);
     const lab = fakeLab();

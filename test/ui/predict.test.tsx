@@ -4,6 +4,7 @@
 // says why (the goal's live detail and the refused commands).
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { markStep } from '../../src/lessons/checks.js';
 import type { LessonRunState, PredictionAnswer } from '../../src/lessons/types.js';
 import type { LabState } from '../../src/state/store.js';
 import { docText, lessonDocument } from '../../src/ui/lib/lesson-doc.js';
@@ -207,14 +208,18 @@ describe('P played the solution and the goal is still not met', () => {
     await tui.waitFor((fr) => !fr.includes('The solution has run'));
   });
 
-  it('solutionNote: nothing before P finished, while playing, after an error, or on another step', () => {
+  it('solutionNote: nothing before P finished, while playing, after an error, on another step or entry', () => {
     const s = predictLesson();
-    const run = { lessonId: 'kill-the-master', step: 1, actionSeq: -1, clientSeq: -1, finished: true };
+    const l = s.lesson;
+    assert.ok(l);
+    const enteredAt = l.since?.at;
+    const run = { lessonId: 'kill-the-master', step: 1, enteredAt, actionSeq: -1, clientSeq: -1, finished: true };
     assert.ok(solutionNote(s, run));
     assert.equal(solutionNote(s, { ...run, finished: false }), undefined);
     assert.equal(solutionNote(s, { ...run, step: 0 }), undefined);
-    const l = s.lesson;
-    assert.ok(l);
+    // The same step entered again (ctrl+r resets to step 1, or p then n): the note was about the earlier entry.
+    const again = { ...l, since: markStep(s, (enteredAt ?? 0) + 5000) };
+    assert.equal(solutionNote({ ...s, lesson: again }, run), undefined);
     assert.equal(solutionNote({ ...s, lesson: { ...l, playingSolution: true } }, run), undefined);
     assert.equal(solutionNote({ ...s, lesson: { ...l, solutionError: 'kill failed' } }, run), undefined);
     assert.equal(solutionNote({ ...s, lesson: { ...l, goalMet: true } }, run), undefined);

@@ -8,6 +8,8 @@ import type { LabState } from '../../state/store.js';
 export interface SolutionRun {
   lessonId: string;
   step: number;
+  /** When that step was entered (its mark): a reset or p/n enters it again, and the note no longer applies. */
+  enteredAt: number | undefined;
   /** Highest action record and client result seq before the solution started (-1: none). */
   actionSeq: number;
   clientSeq: number;
@@ -24,6 +26,7 @@ export function solutionRunFor(lab: Pick<LabState, 'lesson' | 'actions' | 'clien
   return {
     lessonId: lesson.lessonId,
     step: lesson.stepIndex,
+    enteredAt: lesson.since?.at,
     actionSeq: highestSeq(lab.actions),
     clientSeq: highestSeq(lab.clientResults),
     finished: false,
@@ -48,6 +51,7 @@ export function solutionNote(
   const lesson = lab.lesson;
   if (!lesson || !run?.finished) return undefined;
   if (run.lessonId !== lesson.lessonId || run.step !== lesson.stepIndex) return undefined;
+  if (run.enteredAt !== lesson.since?.at) return undefined;
   if (lesson.goalMet || lesson.playingSolution || lesson.solutionError !== undefined) return undefined;
   const refused = (lab.clientResults ?? [])
     .filter((r) => r.seq > run.clientSeq && !r.ok)
