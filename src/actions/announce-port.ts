@@ -2,7 +2,8 @@
 // (`replica-announce-port`, sent to its master as REPLCONF listening-port, so it shows up in the master's INFO where
 // Sentinel discovers replicas); a Sentinel announces it in its hello messages (`SENTINEL CONFIG SET announce-port`).
 // A replica only introduces itself when it connects, so the action also drops its link to the master (CLIENT KILL
-// TYPE master), which it re-opens at once with a partial resync. `published: false` announces its own port again.
+// TYPE master), which it re-opens at once with a partial resync; a replica still syncing is waited for first (the
+// deployment's reconnectReplica). `published: false` announces its own port again.
 // Needs the deployment's reconfigure capability.
 import { z } from 'zod';
 import { natPort, nodeById, publicAddress, type Topology } from '../cluster/topology.js';

@@ -89,7 +89,10 @@ export interface Reconfigure {
   sentinelReset(sentinel: string): Promise<number>;
   /** SENTINEL CONFIG SET name value on one Sentinel (its global settings: announce-ip, announce-port, …). */
   sentinelConfigSet?(sentinel: string, name: string, value: string | number): Promise<void>;
-  /** CLIENT KILL TYPE master on a replica: it reconnects at once and introduces itself again (REPLCONF). */
+  /**
+   * CLIENT KILL TYPE master on a replica: it reconnects at once and introduces itself again (REPLCONF). A replica
+   * still connecting or syncing has no such link yet; this waits (bounded) until one is dropped.
+   */
   reconnectReplica?(node: string): Promise<void>;
   /**
    * Turns the append-only file on or off on one data node (CONFIG SET appendonly + CONFIG REWRITE); turning it on

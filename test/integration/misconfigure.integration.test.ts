@@ -1,7 +1,8 @@
 // The misconfigure family and the clients' actions against real Redis 7 processes: a host behind the lab's NAT as a
 // third party sees it (the redis-cli line built from what a Sentinel hands out fails, then works after announce-port),
 // Sentinels with a password and one restarted without it, persistence surviving a restart, a node removed without
-// SENTINEL RESET, and a client repointed from a pinned address to the Sentinels.
+// SENTINEL RESET, a client repointed from a pinned address to the Sentinels, and announce-port on a replica that
+// is still syncing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
@@ -121,6 +122,32 @@ describe('a host behind the NAT, as a third party sees it', () => {
 });
 
 describe('Sentinels with a password, a data-node ACL user, persistence, removal and clients', () => {
+  it('announce-port while the replica is still syncing (its master just restarted) still reaches the master', async () => {
+    // The replica's link is a client only once its sync is done; until then CLIENT KILL TYPE master drops nothing,
+    // and the handshake in flight announced the old port. The action waits for a link to drop. redis-1 restarts
+    // with repl-diskless-sync-delay 5, which holds redis-2 in wait_bgsave for 5 s: the window, made wide.
+    const l = await lab({ redis: 2, sentinels: 3, sentinel: { failoverTimeoutMs: 5000 } });
+    const r1 = publicAddress(l.topology, 'redis-1');
+    const published = natPort(l.topology.nodes.find((n) => n.id === 'redis-2')?.port ?? 0);
+    const onR1 = (...argv: string[]) => redisCli(['-h', r1.host, '-p', String(r1.port), '-a', 'redis', ...argv]);
+    assert.equal((await onR1('CONFIG', 'SET', 'repl-diskless-sync-delay', '5')).out, 'OK');
+    assert.equal((await onR1('CONFIG', 'REWRITE')).out, 'OK');
+    assert.ok((await l.perform({ kind: 'stop', node: 'redis-1' })).ok);
+    assert.ok((await l.perform({ kind: 'restart', node: 'redis-1' })).ok);
+    const end = Date.now() + 10_000;
+    while (!/slave0:.*state=wait_bgsave/.test((await onR1('INFO', 'replication')).out)) {
+      assert.ok(Date.now() < end, 'redis-2 waiting for its full sync from redis-1');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok((await l.perform({ kind: 'announce-port', node: 'redis-2', published: true })).ok);
+    await l.waitFor(
+      (s) =>
+        s.redis['redis-1']?.replication?.replicas.some((r) => r.port === published && r.state === 'online') === true,
+      20_000,
+      `redis-1 to list redis-2 at port ${published}`,
+    );
+  });
+
   it('a Sentinel restarted without the password sees the others down; they still reach it', async () => {
     const l = await lab({
       redis: 3,

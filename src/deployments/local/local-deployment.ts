@@ -436,9 +436,7 @@ export class LocalDeployment implements Deployment {
       sentinelConfigSet: async (sentinel, name, value) => {
         await adminCommand(this.addresses.admin(sentinel), sentinelPw, ['SENTINEL', 'CONFIG', 'SET', name, value]);
       },
-      reconnectReplica: async (node) => {
-        await config(node, ['CLIENT', 'KILL', 'TYPE', 'master']);
-      },
+      reconnectReplica: (node) => this.reconnectReplica(node),
       persistence: async (node, enabled) => {
         await config(node, ['CONFIG', 'SET', 'appendonly', enabled ? 'yes' : 'no']);
         await config(node, ['CONFIG', 'REWRITE']);
@@ -464,6 +462,28 @@ export class LocalDeployment implements Deployment {
         await s.start(sentinel);
       },
     };
+  }
+
+  /**
+   * Drops a replica's link to its master so that it reconnects and introduces itself again (REPLCONF
+   * listening-port). The link is a client only once a sync has finished: while the replica is still connecting or
+   * loading (just after its master restarted, say) CLIENT KILL TYPE master drops nothing and answers 0, and the
+   * handshake in flight may have announced the old port. So it waits (bounded) for a link to drop. A node that
+   * replicates from nobody has nothing to drop; it introduces itself when it becomes a replica.
+   */
+  private async reconnectReplica(node: string, timeoutMs = 15_000): Promise<void> {
+    const ask = (argv: string[]) => adminCommand(this.addresses.admin(node), this.topology.password, argv);
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (Number(await ask(['CLIENT', 'KILL', 'TYPE', 'master'])) > 0) return;
+      if (/^role:master/m.test(String(await ask(['INFO', 'replication'])))) return;
+      if (Date.now() > end) {
+        throw new UserError(`${node} had no link to its master to drop for ${timeoutMs / 1000} s`, {
+          hint: 'its master may be down or still sending it a full sync; try again once the link is up',
+        });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Waits (bounded) until the rewrite that `appendonly yes` starts has put the whole dataset into the AOF. */
