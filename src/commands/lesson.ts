@@ -56,8 +56,10 @@ interface Interrupts {
   busy: boolean;
 }
 
-/** The lab a headless lesson uses: its own run directory, removed afterwards, signals handled. */
-/** Starts each lesson's lab with `binary` when given (resolved once for many lessons), else the one opts name. */
+/**
+ * The lab a headless lesson uses: its own run directory, removed afterwards, signals handled. It runs `binary` when
+ * given (resolved once for many lessons), else the server `opts` name.
+ */
 function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: false }, binary?: ServerBinary) {
   return async (shape: TopologyShape) => {
     interrupts.busy = true;

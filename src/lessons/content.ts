@@ -14,7 +14,7 @@ import type { LessonProblem } from './issues.js';
 import { formatPath } from './issues.js';
 import { placeholderProblems } from './placeholders.js';
 import type { Goal, Lesson, LessonStep } from './schema.js';
-import { isWaitFor } from './schema.js';
+import { isWaitFor, startsWithReset } from './schema.js';
 import { humanMs } from './tokens.js';
 import { LESSON_FILE } from './validate.js';
 
@@ -392,9 +392,7 @@ function trapProblems(step: LessonStep, i: number, file: string, report: Report)
  */
 function attemptProblems(step: LessonStep, i: number, file: string, report: Report): void {
   if (step.attempts <= 1) return;
-  const first = step.setup[0];
-  const resets = first !== undefined && !isWaitFor(first) && first.kind === 'reset';
-  if (i > 0 && !resets) {
+  if (i > 0 && !startsWithReset(step)) {
     report({
       file,
       path: formatPath(['steps', i, 'attempts']),

@@ -9,7 +9,7 @@ import type { LabStore } from '../state/store.js';
 import { evaluateGoal, markStep } from './checks.js';
 import type { Measurement } from './measured.js';
 import { DEFAULT_POLL_MS, playEntries, waitForGoal } from './play.js';
-import { DEFAULT_STEP_TIMEOUT_MS, isWaitFor, type Lesson, type LessonStep } from './schema.js';
+import { DEFAULT_STEP_TIMEOUT_MS, type Lesson, type LessonStep, startsWithReset } from './schema.js';
 import { lessonShape } from './shape.js';
 import type { StepMark } from './types.js';
 
@@ -106,37 +106,7 @@ export async function runLessonHeadless(
   try {
     for (const step of lesson.steps) {
       const timeoutMs = step.timeoutMs ?? lesson.stepTimeoutMs ?? opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-      const o = { now, timeoutMs, pollMs: opts.pollMs ?? DEFAULT_POLL_MS };
-      const stepStart = now();
-      let report = await runStep(step, lab, o);
-      // A step whose outcome a race decides is tried again on a fresh cluster, as its hint tells the learner to.
-      const misses: string[] = [];
-      for (let attempt = 2; !report.passed && attempt <= step.attempts; attempt++) {
-        const first = step.setup[0];
-        if (first === undefined || isWaitFor(first) || first.kind !== 'reset') {
-          const reset = await lab.perform({ kind: 'reset' });
-          if (!reset.ok) {
-            report = {
-              ...report,
-              detail: `${report.detail}; the reset before attempt ${attempt} failed: ${reset.text}`,
-            };
-            break;
-          }
-        }
-        misses.push(`attempt ${attempt - 1}: ${report.detail}`);
-        report = await runStep(step, lab, o);
-      }
-      if (misses.length) {
-        const tried = misses.length + 1;
-        report = {
-          ...report,
-          ms: now() - stepStart,
-          attempts: tried,
-          detail: report.passed
-            ? `${report.detail} (on attempt ${tried} of ${step.attempts}; ${misses.join('; ')})`
-            : `attempt ${tried}: ${report.detail} (missed ${tried} times; ${misses.join('; ')})`,
-        };
-      }
+      const report = await runAttempts(step, lab, { now, timeoutMs, pollMs: opts.pollMs ?? DEFAULT_POLL_MS });
       steps.push(report);
       opts.onStep?.(report);
       if (!report.passed) break;
@@ -151,6 +121,41 @@ export async function runLessonHeadless(
     }
   }
   return finish(error);
+}
+
+/**
+ * runStep, and for a step with `attempts` (its outcome decided by a race) again on a fresh cluster after each miss:
+ * the lesson's reset, unless the step's own setup starts with one. The report names every miss.
+ */
+async function runAttempts(
+  step: LessonStep,
+  lab: HeadlessLab,
+  o: { now: () => number; timeoutMs: number; pollMs: number },
+): Promise<StepReport> {
+  const start = o.now();
+  let report = await runStep(step, lab, o);
+  const misses: string[] = [];
+  for (let attempt = 2; !report.passed && attempt <= step.attempts; attempt++) {
+    if (!startsWithReset(step)) {
+      const reset = await lab.perform({ kind: 'reset' });
+      if (!reset.ok) {
+        report = { ...report, detail: `${report.detail}; the reset before attempt ${attempt} failed: ${reset.text}` };
+        break;
+      }
+    }
+    misses.push(`attempt ${attempt - 1}: ${report.detail}`);
+    report = await runStep(step, lab, o);
+  }
+  if (!misses.length) return report;
+  const tried = misses.length + 1;
+  return {
+    ...report,
+    ms: o.now() - start,
+    attempts: tried,
+    detail: report.passed
+      ? `${report.detail} (on attempt ${tried} of ${step.attempts}; ${misses.join('; ')})`
+      : `attempt ${tried}: ${report.detail} (missed ${tried} times; ${misses.join('; ')})`,
+  };
 }
 
 async function runStep(

@@ -300,6 +300,12 @@ export function isWaitFor(e: SolutionEntry): e is WaitForEntry {
   return 'waitFor' in e;
 }
 
+/** Whether entering the step resets the lab first (its setup starts with `reset`): the step then starts afresh. */
+export function startsWithReset(step: Pick<StepDoc, 'setup'>): boolean {
+  const first = step.setup[0];
+  return first !== undefined && !isWaitFor(first) && first.kind === 'reset';
+}
+
 /** One answer a learner can pick before the step's decisive action (number keys 1–4 in the lesson pane). */
 export const PredictChoiceSchema = z.strictObject({
   text: line('choice text', 160),
