@@ -75,8 +75,13 @@ export class ClientActor {
   readonly #commandTimeout: number;
   readonly #connectTimeout: number;
   #conn: Conn | undefined;
-  /** Sentinel mode: the master must be asked for again before the next request. */
-  #stale = true;
+  /**
+   * Sentinel mode: bumped whenever the master may have changed (+switch-master, a failed request); #askedAt is its
+   * value when the last successful resolve began. They differ (stale: ask again before the next request) also when
+   * the master changed while a resolve was in flight, whose answer may be from before the change.
+   */
+  #changes = 0;
+  #askedAt = -1;
   #resolving: Promise<Conn> | undefined;
   readonly #sentinelConns = new Map<number, Conn>();
   #closed = false;
@@ -104,10 +109,14 @@ export class ClientActor {
     return this.#o.target.kind === 'node' ? this.#o.target.nodeId : this.#stale ? undefined : this.#conn?.nodeId;
   }
 
+  get #stale(): boolean {
+    return this.#askedAt !== this.#changes;
+  }
+
   /** Called by the engine on `+switch-master`: ask the Sentinels again (now, and before the next request). */
   masterChanged(): void {
     if (this.#o.target.kind !== 'sentinel' || this.#closed) return;
-    this.#stale = true;
+    this.#changes++;
     this.#resolve().catch(() => {});
   }
 
@@ -237,7 +246,7 @@ export class ClientActor {
   }
 
   #markStale(): void {
-    if (this.#o.target.kind === 'sentinel') this.#stale = true;
+    if (this.#o.target.kind === 'sentinel') this.#changes++;
   }
 
   /** A ready connection to the node to talk to, or a NotSent error saying why not. */
@@ -302,7 +311,8 @@ export class ClientActor {
         await Promise.race([conn.redis.connect(), timeout]);
       } catch (err) {
         conn.redis.disconnect();
-        this.#markStale();
+        // The master's address may be old; a Sentinel that cannot be reached says nothing about it.
+        if (conn === this.#conn) this.#markStale();
         if (err instanceof NotSent) throw err;
         throw new NotSent(connectFailure(conn, err));
       } finally {
@@ -319,6 +329,7 @@ export class ClientActor {
     this.#resolving ??= (async () => {
       const t = this.#o.target;
       if (t.kind !== 'sentinel') throw new Error('not a sentinel client');
+      const asked = this.#changes;
       const problems: string[] = [];
       for (const [i, s] of t.sentinels.entries()) {
         let addr: { ip: string; port: number } | undefined;
@@ -333,7 +344,7 @@ export class ClientActor {
           continue;
         }
         if (this.#closed) throw new NotSent('CLOSED client closed');
-        this.#stale = false;
+        this.#askedAt = asked;
         const cur = this.#conn;
         if (cur && cur.host === addr.ip && cur.port === addr.port) return cur;
         const nodeId = this.#o.resolveNode(addr.ip, addr.port) ?? `${addr.ip}:${addr.port}`;

@@ -1,6 +1,8 @@
 // Real Redis: how a ClientActor classifies outcomes (ok / fail / unknown), that it connects from its host's
 // source IP, and that the Sentinel-aware mode follows a real SENTINEL FAILOVER.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClientActor, type ClientActorOptions } from '../../../src/cluster/clients/client-actor.js';
 import type { HistoryOp } from '../../../src/cluster/events.js';
@@ -23,7 +25,7 @@ const actors: ClientActor[] = [];
 let ports: number[] = [];
 
 before(async () => {
-  ports = await freePorts(27340, 27399, 9);
+  ports = await freePorts(27340, 27399, 12);
 });
 after(async () => {
   await Promise.all(actors.map((a) => a.close()));
@@ -248,6 +250,51 @@ describe('ClientActor against real Redis', { timeout: 45_000 }, () => {
     } finally {
       r.disconnect();
       s.disconnect();
+    }
+  });
+
+  it('a master change while a Sentinel is still answering is not lost: the next request asks again', async () => {
+    // A Sentinel that answers GET-MASTER-ADDR-BY-NAME only when released, so the change lands mid-resolve.
+    const [aPort, bPort, sPort] = [port(9), port(10), port(11)];
+    procs.push(await startRedis('mc-a', aPort));
+    procs.push(await startRedis('mc-b', bPort));
+    let master = aPort;
+    const held: Array<() => void> = [];
+    const sentinel = createServer((sock: Socket) => {
+      sock.on('data', (buf) => {
+        // Every command of the chunk in order (ioredis pipelines HELLO, CLIENT SETNAME and SETINFO on connect).
+        for (const cmd of buf.toString().split(/\r\n(?=\*\d+\r\n\$)/)) {
+          if (/^\*\d+\r\n\$5\r\nhello/i.test(cmd)) sock.write('%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n');
+          else if (!/GET-MASTER-ADDR-BY-NAME/i.test(cmd)) sock.write('+OK\r\n');
+          else {
+            const answer = String(master);
+            held.push(() => sock.write(`*2\r\n$9\r\n127.0.0.1\r\n$${answer.length}\r\n${answer}\r\n`));
+          }
+        }
+      });
+    });
+    sentinel.listen(sPort, '127.0.0.1');
+    await once(sentinel, 'listening');
+    try {
+      const names: Record<number, string> = { [aPort]: 'redis-a', [bPort]: 'redis-b' };
+      const a = actor({
+        target: { kind: 'sentinel', sentinels: [{ host: '127.0.0.1', port: sPort }], masterName: 'mymaster' },
+        resolveNode: (_ip, p) => names[p],
+      });
+      const first = a.write('k', '1');
+      await waitFor('the actor to ask the Sentinel', async () => held.length === 1);
+      // The failover happens now: the Sentinel's next answer names b, and the engine tells the actor.
+      master = bPort;
+      a.masterChanged();
+      held.shift()?.();
+      assert.equal((await first).node, 'redis-a', 'the request in flight used the answer it was given');
+      const next = a.write('k', '2');
+      await waitFor('the actor to ask again', async () => held.length === 1);
+      held.shift()?.();
+      assert.equal((await next).node, 'redis-b');
+    } finally {
+      sentinel.close();
+      for (const release of held) release();
     }
   });
 
