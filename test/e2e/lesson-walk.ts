@@ -103,6 +103,17 @@ async function waitPane(run: TuiRun, size: Size, ok: (text: string, v: PaneView)
 
 /** Pages through the whole step (PgUp to its top, then PgDn), each page placed at its offset. */
 async function wholeStep(run: TuiRun, size: Size, where: string): Promise<string[]> {
+  // A live line (a goal's running count: "9 NOREPLICAS errors" becoming "10") can rewrap while the pages are read,
+  // moving every line below it. Pages read across such a change do not fit together: start again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    const doc = await readPages(run, size, where);
+    if (doc) return doc;
+    assert.ok(attempt < 5, `${where}: the step kept changing length while it was paged through`);
+  }
+}
+
+/** One pass from the top to the bottom; undefined when the document's length changed on the way. */
+async function readPages(run: TuiRun, size: Size, where: string): Promise<string[] | undefined> {
   let v = await waitPane(run, size, () => true, 5000, `${where}: the lesson pane`);
   for (let i = 0; v.top > 0; i++) {
     assert.ok(i < 60, `${where}: PgUp never reached the top`);
@@ -110,8 +121,11 @@ async function wholeStep(run: TuiRun, size: Size, where: string): Promise<string
     run.send('PPage');
     v = await waitPane(run, size, (_, x) => x.top !== before, 5000, `${where}: PgUp`);
   }
+  const length = (x: PaneView) => x.top + x.lines.length + x.below;
+  const total = length(v);
   const doc: string[] = [];
   for (let page = 0; ; page++) {
+    if (length(v) !== total) return undefined;
     for (const [i, l] of v.lines.entries()) doc[v.top + i] = l.trimEnd();
     if (v.below === 0) break;
     assert.ok(page < 60, `${where}: endless paging`);
