@@ -323,6 +323,7 @@ export class Lab<D extends Deployment = Deployment> {
       title: `redis-sentinel-lab run ${this.runId}`,
       topologySummary: `${redisNodes(t).length} Redis · ${sentinelNodes(t).length} Sentinels, quorum ${t.sentinel.quorum}, down-after ${t.sentinel.downAfterMs} ms · min-replicas-to-write ${t.replication.minReplicasToWrite}, max-lag ${t.replication.minReplicasMaxLagSec} s`,
       faults: [...faults, ...nodeFaults].sort((a, b) => a.at - b.at),
+      resets: s.resets.map((r) => r.at),
       sentinelEvents: s.events.map((e) => ({
         at: e.at,
         sentinelId: e.sentinelId,

@@ -33,6 +33,8 @@ export interface ReportInput {
   topologySummary: string;
   faults: readonly ReportFault[];
   sentinelEvents: readonly ReportSentinelEvent[];
+  /** When the cluster was reset (fresh configs and Sentinel state): a line in the timeline, never a fault. */
+  resets?: readonly number[];
   /** The failovers of the run, oldest first (none: no section). */
   failovers?: readonly ReportFailover[];
   verdict: LedgerVerdict;
@@ -117,6 +119,7 @@ export function renderReport(input: RunReportInput): string {
     timeline.push({ at: f.at, text: `fault: ${f.description}` });
     if (f.healedAt !== undefined) timeline.push({ at: f.healedAt, text: `healed: ${f.description}` });
   }
+  for (const at of input.resets ?? []) timeline.push({ at, text: 'cluster reset: fresh configs and Sentinel state' });
   for (const e of input.sentinelEvents) {
     timeline.push({ at: e.at, text: `${e.sentinelId} \`${e.channel}\` ${e.payload}` });
   }

@@ -182,7 +182,16 @@ export function reduceBatch(
         // What was gathered of the old cluster is folded first, so none of it lands after the clearing.
         next = foldGathered(next, gathered);
         gathered = emptyGathered();
-        patch({ redis: {}, sentinels: {}, lagHistory: {}, failovers: [], faults: [], nat: {}, clientTargets: {} });
+        patch({
+          redis: {},
+          sentinels: {},
+          lagHistory: {},
+          failovers: [],
+          faults: [],
+          nat: {},
+          clientTargets: {},
+          resets: appendBounded(next.resets, [{ at: ctx.now, afterSeq: next.events.at(-1)?.seq ?? 0 }], LIMITS.resets),
+        });
         break;
       case 'node-state': {
         const e = q.args[0];
@@ -320,6 +329,8 @@ function foldGathered(s: LabState, g: Gathered): LabState {
         eventGroups: appendToGroups(next.eventGroups, g.events, {
           windowMs: GROUP_WINDOW_MS,
           limit: LIMITS.eventGroups,
+          // Nothing of a fresh cluster joins an event from before its reset.
+          closedUpToSeq: next.resets.at(-1)?.afterSeq ?? 0,
         }),
         failovers,
       };

@@ -66,6 +66,11 @@ export interface LabState extends LabStateSlots {
   /** Raw events, bounded, oldest first. */
   events: SentinelEvent[];
   eventGroups: EventGroup[];
+  /**
+   * Each reset of the cluster (fresh configs and Sentinel state), oldest first, bounded: when, and the seq of the last
+   * event from before it. The event log outlives a reset; this is where the events pane draws the line.
+   */
+  resets: ClusterReset[];
   failovers: FailoverTimeline[];
   faults: ActiveFault[];
   actions: ActionRecord[];
@@ -84,12 +89,19 @@ export interface LabState extends LabStateSlots {
   clientTargets: Partial<Record<ClientName, ClientSpec['target']>>;
 }
 
+export interface ClusterReset {
+  at: number;
+  /** The seq of the last event before the reset (0 when there was none); later events are of the fresh cluster. */
+  afterSeq: number;
+}
+
 /** The lab store as everyone but its writer sees it: read and subscribe, no setter. */
 export type LabStore = Pick<StoreApi<LabState>, 'getState' | 'getInitialState' | 'subscribe'>;
 
 export const LIMITS = {
   events: 1000,
   eventGroups: 300,
+  resets: 50,
   actions: 200,
   notices: 50,
   clientResults: 100,
@@ -127,6 +139,7 @@ export function initialLabState(topology: Topology, runId = 'test', cliLine?: (i
     lagHistory: {},
     events: [],
     eventGroups: [],
+    resets: [],
     failovers: [],
     faults: [],
     actions: [],

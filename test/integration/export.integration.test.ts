@@ -37,4 +37,16 @@ describe('exporting a run without a workload', () => {
     // The history file is written too: every line (if any) one JSON object.
     for (const l of readFileSync(paths.jsonl, 'utf8').split('\n').filter(Boolean)) JSON.parse(l);
   });
+
+  it("after a reset: a line for it in the timeline, after the old cluster's events, and it is no fault", async () => {
+    const lastBefore = lab.store.getState().events.at(-1)?.seq ?? 0;
+    await lab.reset();
+    const [reset] = lab.store.getState().resets;
+    assert.equal(reset?.afterSeq, lastBefore, 'the reset names the last event of the old cluster');
+    const md = readFileSync((await lab.exportRun(out)).markdown, 'utf8');
+    const rows = md.split('\n');
+    const at = rows.findIndex((l) => l.includes('cluster reset: fresh configs and Sentinel state'));
+    assert.ok(at > rows.findIndex((l) => l.includes('`+switch-master`')), md);
+    assert.doesNotMatch(md, /fault: cluster reset/);
+  });
 });

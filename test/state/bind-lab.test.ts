@@ -83,6 +83,19 @@ describe('bindLab and reduceBatch', () => {
     assert.deepEqual(next.redis, {}, 'cleared by the reset');
     assert.deepEqual(next.lagHistory, {});
     assert.equal(next.events.length, 1, 'the old event is in the log (folded before the reset, not after)');
+    assert.deepEqual(next.resets, [{ at: 5, afterSeq: 1 }], 'the reset, and the last event before it');
+    // The same +sdown from another Sentinel, after the reset: a group of its own, not a join with the old cluster's.
+    const later = reduceBatch(
+      next,
+      [{ kind: 'sentinel-event', args: [{ ...event, seq: 2, at: 6, sentinelId: 'sentinel-2' }] }],
+      {
+        now: 7,
+      },
+    );
+    assert.deepEqual(
+      later.eventGroups.map((g) => g.sentinelIds),
+      [['sentinel-1'], ['sentinel-2']],
+    );
   });
 
   it('runs a fold: its inputs in order with the facts before them, and afterBatch after every batch', () => {

@@ -7,7 +7,7 @@ import stringWidth from 'string-width';
 import type { LabState } from '../../src/state/store.js';
 import { fitTabs } from '../../src/ui/components/Pane.js';
 import { fitHeadline, fitPhases, TIMELINE_MARK, timelineHeadline } from '../../src/ui/lib/timeline.js';
-import { glossBody } from '../../src/ui/panes/EventsPane.js';
+import { eventRows, glossBody } from '../../src/ui/panes/EventsPane.js';
 import { LAG_REFRESH_MS } from '../../src/ui/panes/LagPane.js';
 import { compactLogLine } from '../../src/ui/panes/NodePane.js';
 import { group, healthyState, masterKilledState, T0 } from '../fixtures/ui-states.js';
@@ -102,6 +102,47 @@ describe('events pane', () => {
       assert.match(line(f, '+failover-state'), /\+failover-state-\S*… s1 +tells redis-3/);
       tui.unmount();
     }
+  });
+
+  it("a reset draws a line between the old cluster's events and the fresh one's", async () => {
+    const s = healthyState();
+    const old = group('+sdown', 'sentinel-1: redis-4 looks down', 'warning', ['sentinel-1'], 9000);
+    const fresh = group('+odown', 'sentinel-2: quorum agrees', 'warning', ['sentinel-2'], 20_000);
+    s.eventGroups.push(old, fresh);
+    s.resets = [{ at: T0 + 15_000, afterSeq: old.seqs[0] ?? 0 }];
+    const { tui } = app(s, { columns: 160, rows: 45 });
+    const f = await tui.waitForFrame('cluster reset');
+    const at = (needle: string) => lines(f).findIndex((l) => l.includes(needle));
+    assert.ok(at('redis-4 looks down') < at('cluster reset'), f);
+    assert.ok(at('cluster reset') < at('quorum agrees'), f);
+    assert.match(line(f, 'cluster reset'), /│── cluster reset: the events above are older ─+│/);
+  });
+
+  it('eventRows: a line only with events above it; resets with nothing between them share one', () => {
+    const a = group('+sdown', 'a', 'warning', ['sentinel-1'], 1000);
+    const b = group('+sdown', 'b', 'warning', ['sentinel-1'], 2000);
+    const first = a.seqs[0] ?? 0;
+    const kinds = (rows: ReturnType<typeof eventRows>) =>
+      rows.map((r) => (r.kind === 'group' ? r.group.gloss : `reset@${r.at}`));
+    assert.deepEqual(kinds(eventRows([a, b], [])), ['a', 'b']);
+    assert.deepEqual(kinds(eventRows([a, b], [{ at: 1, afterSeq: 0 }])), ['a', 'b'], 'nothing above: no line');
+    assert.deepEqual(
+      kinds(
+        eventRows(
+          [a, b],
+          [
+            { at: 1, afterSeq: first },
+            { at: 2, afterSeq: first },
+          ],
+        ),
+      ),
+      ['a', 'reset@2', 'b'],
+    );
+    assert.deepEqual(
+      kinds(eventRows([a, b], [{ at: 3, afterSeq: b.seqs[0] ?? 0 }])),
+      ['a', 'b', 'reset@3'],
+      'no new event yet',
+    );
   });
 
   it('the gloss does not repeat the Sentinels the row already names', async () => {

@@ -9,6 +9,8 @@ export interface GroupOptions {
   windowMs: number;
   /** Keep at most this many (newest) groups. */
   limit: number;
+  /** Groups whose first event has this seq or a lower one take no new events (the cluster was reset after it). */
+  closedUpToSeq?: number;
 }
 
 function groupGloss(sentinelIds: readonly string[], body: string): string {
@@ -61,6 +63,7 @@ export function appendToGroups(
       const g = next[i];
       if (!g) continue;
       if (e.at - g.firstAt > opts.windowMs) break;
+      if (opts.closedUpToSeq !== undefined && (g.seqs[0] ?? 0) <= opts.closedUpToSeq) break;
       if (g.channel === e.channel && g.payload === e.payload && !g.sentinelIds.includes(e.sentinelId)) {
         next[i] = joinGroup(g, e);
         joined = true;

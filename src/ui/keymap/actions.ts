@@ -436,14 +436,14 @@ export const actions = {
     keys: ['pageup'],
     scope: 'events',
     footer: 'scroll',
-    run: (c) => page(c, 'events', 1, c.lab.eventGroups.length),
+    run: (c) => page(c, 'events', 1, c.lab.eventGroups.length + c.lab.resets.length),
   },
   'events.pageDown': {
     title: 'Scroll events forward',
     group: 'Scroll',
     keys: ['pagedown'],
     scope: 'events',
-    run: (c) => page(c, 'events', -1, c.lab.eventGroups.length),
+    run: (c) => page(c, 'events', -1, c.lab.eventGroups.length + c.lab.resets.length),
   },
   'events.newest': {
     title: 'Jump to the newest event',

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { memo, type ReactNode, useMemo } from 'react';
 import { formatTimeline } from '../../cluster/observe/failover-timeline.js';
 import type { EventGroup } from '../../cluster/observe/types.js';
+import type { ClusterReset } from '../../state/store.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
@@ -19,9 +20,34 @@ export function glossBody(g: Pick<EventGroup, 'gloss' | 'sentinelIds'>): string 
   return g.gloss.startsWith(prefix) ? g.gloss.slice(prefix.length) : g.gloss;
 }
 
+const RESET_LINE = '── cluster reset: the events above are older ';
+
+/** A row of the pane: an event group, or the line where the cluster was reset (events above it are of the old one). */
+export type EventRow = { kind: 'group'; group: EventGroup } | { kind: 'reset'; at: number; key: string };
+
+/**
+ * The groups, with a line at each reset that has events above it; resets with no event between them share one line
+ * (the latest). Pure; exported for tests.
+ */
+export function eventRows(groups: readonly EventGroup[], resets: readonly ClusterReset[]): EventRow[] {
+  const rows: EventRow[] = [];
+  let r = 0;
+  for (const group of groups) {
+    let line: ClusterReset | undefined;
+    while (r < resets.length && (resets[r]?.afterSeq ?? 0) < (group.seqs[0] ?? 0)) line = resets[r++];
+    if (line && rows.length) rows.push({ kind: 'reset', at: line.at, key: `reset-${line.afterSeq}-${line.at}` });
+    rows.push({ kind: 'group', group });
+  }
+  const last = resets[resets.length - 1];
+  if (r < resets.length && last && rows.length)
+    rows.push({ kind: 'reset', at: last.at, key: `reset-${last.afterSeq}-${last.at}` });
+  return rows;
+}
+
 export const EventsPane = memo(function EventsPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
   const groups = useLab((s) => s.eventGroups);
+  const resets = useLab((s) => s.resets);
   const failover = useLab((s) => s.failovers[s.failovers.length - 1]);
   const startedAt = useLab((s) => s.startedAt);
   const filter = useUi((s) => s.eventFilter);
@@ -36,6 +62,7 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
       `${g.channel} ${g.gloss} ${g.payload} ${g.subjectId ?? ''} ${g.sentinelIds.join(' ')}`.toLowerCase().includes(f),
     );
   }, [groups, filter]);
+  const items = useMemo(() => eventRows(shown, resets), [shown, resets]);
 
   const top: ReactNode[] = [];
   if (failover) {
@@ -87,7 +114,7 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
       }
     }
   }
-  const scrolledBack = Math.min(offset, Math.max(0, shown.length - 1));
+  const scrolledBack = Math.min(offset, Math.max(0, items.length - 1));
   if (filter || scrolledBack > 0) {
     const parts: string[] = [];
     if (filter) parts.push(`filter "${filter}": ${shown.length} of ${groups.length} (Esc clears)`);
@@ -99,8 +126,9 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
     );
   }
   const room = Math.max(0, rowsAvail - top.length);
-  const end = shown.length - scrolledBack;
-  const slice = shown.slice(Math.max(0, end - room), end);
+  const end = items.length - scrolledBack;
+  const visible = items.slice(Math.max(0, end - room), end);
+  const slice = visible.flatMap((i) => (i.kind === 'group' ? [i.group] : []));
   const narrow = cols < 40;
   const showTime = cols >= 60;
   const wide = cols >= 90;
@@ -109,21 +137,33 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
   const chanWidth = narrow ? 0 : Math.min(chanCap, Math.max(10, ...slice.map((g) => g.channel.length + 1)));
   const who = (ids: readonly string[]) => ids.map(shortSentinel).join(',');
   const whoWidth = Math.max(2, ...slice.map((g) => who(g.sentinelIds).length)) + 1;
-  const rows = slice.map((g) => (
-    <Text key={g.key} wrap="truncate-end">
-      {showTime ? <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text> : null}
-      <Text {...theme.style(severityToken(g.severity))}>
-        {narrow ? `${g.channel} ` : pad(truncate(g.channel, chanWidth - 1), chanWidth)}
+  const rows = visible.map((i) => {
+    if (i.kind === 'reset') {
+      return (
+        <Text key={i.key} wrap="truncate-end" {...theme.style('status.info')}>
+          {showTime ? pad(sinceStart(i.at, startedAt), 7) : ''}
+          {RESET_LINE}
+          {'─'.repeat(Math.max(0, cols - (showTime ? 7 : 0) - RESET_LINE.length))}
+        </Text>
+      );
+    }
+    const g = i.group;
+    return (
+      <Text key={g.key} wrap="truncate-end">
+        {showTime ? <Text {...theme.style('status.muted')}>{pad(sinceStart(g.firstAt, startedAt), 7)}</Text> : null}
+        <Text {...theme.style(severityToken(g.severity))}>
+          {narrow ? `${g.channel} ` : pad(truncate(g.channel, chanWidth - 1), chanWidth)}
+        </Text>
+        <Text {...theme.style('role.sentinel')}>
+          {narrow
+            ? `${g.sentinelIds.length > 1 ? `×${g.sentinelIds.length}` : who(g.sentinelIds)} `
+            : pad(who(g.sentinelIds), whoWidth)}
+        </Text>
+        <Text {...(g.known ? {} : theme.style('status.muted'))}>{glossBody(g)}</Text>
+        {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}
       </Text>
-      <Text {...theme.style('role.sentinel')}>
-        {narrow
-          ? `${g.sentinelIds.length > 1 ? `×${g.sentinelIds.length}` : who(g.sentinelIds)} `
-          : pad(who(g.sentinelIds), whoWidth)}
-      </Text>
-      <Text {...(g.known ? {} : theme.style('status.muted'))}>{glossBody(g)}</Text>
-      {wide ? <Text {...theme.style('status.muted')}> {g.payload}</Text> : null}
-    </Text>
-  ));
+    );
+  });
   if (!rows.length && room > 0) {
     rows.push(
       <Text key="empty" wrap="truncate-end" {...theme.style('status.muted')}>

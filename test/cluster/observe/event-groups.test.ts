@@ -17,6 +17,21 @@ const opts = { windowMs: 1500, limit: 100 };
 const SDOWN = 'master mymaster 127.0.2.1 6379';
 
 describe('appendToGroups', () => {
+  it('after a reset, an event of the fresh cluster never joins a group from before it', () => {
+    const before = appendToGroups([], [ev('sentinel-1', '+sdown', SDOWN, 1000)], opts);
+    const lastSeq = seq;
+    const after = ev('sentinel-2', '+sdown', SDOWN, 1100);
+    assert.equal(appendToGroups(before, [after], opts).length, 1, 'without the reset it joins');
+    const g = appendToGroups(before, [after], { ...opts, closedUpToSeq: lastSeq });
+    assert.deepEqual(
+      g.map((x) => x.sentinelIds),
+      [['sentinel-1'], ['sentinel-2']],
+    );
+    // Within the fresh cluster, events still group.
+    const g2 = appendToGroups(g, [ev('sentinel-3', '+sdown', SDOWN, 1150)], { ...opts, closedUpToSeq: lastSeq });
+    assert.deepEqual(g2[1]?.sentinelIds, ['sentinel-2', 'sentinel-3']);
+  });
+
   it('merges the same channel+payload from different Sentinels within the window', () => {
     const g = appendToGroups(
       [],
