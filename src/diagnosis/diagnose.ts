@@ -26,9 +26,13 @@ export const DOWN_AFTER_MAX_MS = 60_000;
 /** Clock differences smaller than this (beyond what the round trips leave open) are not worth a word. */
 export const CLOCK_SKEW_MS = 500;
 
-/** `redis-cli -h H -p P`; the password comes from REDISCLI_AUTH, never from the lab. */
-function cli(e: Endpoint): string {
-  return `redis-cli -h ${e.host} -p ${e.port}`;
+/**
+ * The command-line client the fix lines name: `valkey-cli` when every server that answered is Valkey, else
+ * `redis-cli`. Both take the password from REDISCLI_AUTH, never from the lab.
+ */
+export function cliTool(f: Facts): 'redis-cli' | 'valkey-cli' {
+  const names = [...f.sentinels, ...f.nodes].flatMap((x) => (x.server ? [x.server.name] : []));
+  return names.length > 0 && names.every((n) => n === 'valkey') ? 'valkey-cli' : 'redis-cli';
 }
 
 function fields(i: SentinelInstanceInfo, ...names: string[]): string {
@@ -56,6 +60,8 @@ interface MasterContext {
   reference?: Endpoint;
   master?: NodeFact;
   label(e: Endpoint): string;
+  /** `redis-cli -h H -p P` (or `valkey-cli`, see cliTool). */
+  cli(e: Endpoint): string;
 }
 
 function context(f: Facts, m: MasterFact): MasterContext {
@@ -65,12 +71,14 @@ function context(f: Facts, m: MasterFact): MasterContext {
   });
   const reference = namedMaster(f, m.name);
   const master = nodeAtEndpoint(f, reference);
+  const tool = cliTool(f);
   return {
     m,
     views,
     ...(reference ? { reference } : {}),
     ...(master ? { master } : {}),
     label: (e) => nodeLabel(m, e),
+    cli: (e) => `${tool} -h ${e.host} -p ${e.port}`,
   };
 }
 
@@ -137,9 +145,9 @@ function disagreement(f: Facts, c: MasterContext): Finding[] {
   const quorum = c.views.find(({ v }) => ref && v.named && sameEndpoint(v.named, ref))?.v.master?.quorum ?? 2;
   const fix = ref
     ? dissenters.flatMap(({ s }) => [
-        `${cli(s.endpoint)} SENTINEL REMOVE ${c.m.name}`,
-        `${cli(s.endpoint)} SENTINEL MONITOR ${c.m.name} ${ref.host} ${ref.port} ${quorum}`,
-        `${cli(s.endpoint)} SENTINEL SET ${c.m.name} auth-pass <password>   # and the other per-master settings the rest use (down-after-milliseconds, failover-timeout)`,
+        `${c.cli(s.endpoint)} SENTINEL REMOVE ${c.m.name}`,
+        `${c.cli(s.endpoint)} SENTINEL MONITOR ${c.m.name} ${ref.host} ${ref.port} ${quorum}`,
+        `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} auth-pass <password>   # and the other per-master settings the rest use (down-after-milliseconds, failover-timeout)`,
       ])
     : [
         `# Decide which node holds the data and should be the master, then on every Sentinel that names another one:`,
@@ -176,7 +184,7 @@ function masterDown(c: MasterContext): Finding[] {
         saw: `flags ${v.master?.flags.join(',')}${v.master?.fields['s-down-time'] ? `, s-down-time ${v.master.fields['s-down-time']} ms` : ''}, last-ok-ping-reply ${v.master?.fields['last-ok-ping-reply'] ?? '?'} ms ago`,
       })),
       fix: [
-        `${cli(c.reference)} PING   # does it answer? A process, network or auth-pass problem keeps Sentinel's PINGs unanswered`,
+        `${c.cli(c.reference)} PING   # does it answer? A process, network or auth-pass problem keeps Sentinel's PINGs unanswered`,
         `# Sentinel fails over once ${c.views[0]?.v.master?.quorum ?? 'quorum'} Sentinels agree (o_down) and a majority elects a leader`,
       ],
       lesson: 'failover',
@@ -267,7 +275,7 @@ function addresses(f: Facts, c: MasterContext): Finding[] {
             `# If it will come back: start it again. If it was removed for good, Sentinel never forgets it by itself:`,
             ...c.views.map(
               ({ s }) =>
-                `${cli(s.endpoint)} SENTINEL RESET ${c.m.name}   # one Sentinel at a time; wait until it lists the live replicas again`,
+                `${c.cli(s.endpoint)} SENTINEL RESET ${c.m.name}   # one Sentinel at a time; wait until it lists the live replicas again`,
             ),
           ],
           lesson: 'stale-state',
@@ -344,7 +352,7 @@ function mismatch(c: MasterContext, e: Endpoint, where: string, saw: string, oth
       `replica-announce-port <port>`,
       ...c.views.map(
         ({ s }) =>
-          `${cli(s.endpoint)} SENTINEL RESET ${c.m.name}   # afterwards, one Sentinel at a time, to forget the old address`,
+          `${c.cli(s.endpoint)} SENTINEL RESET ${c.m.name}   # afterwards, one Sentinel at a time, to forget the old address`,
       ),
     ],
     lesson: 'announce',
@@ -410,8 +418,8 @@ function links(f: Facts, c: MasterContext): Finding[] {
         title: `Replica ${c.label(e)} cannot replicate: it has no masterauth and the master requires a password (NOAUTH)`,
         evidence,
         fix: [
-          `${cli(e)} CONFIG SET masterauth <password>   # Valkey: primaryauth (masterauth is accepted too)`,
-          `${cli(e)} CONFIG REWRITE   # or add "masterauth <password>" to its redis.conf`,
+          `${c.cli(e)} CONFIG SET masterauth <password>   # Valkey: primaryauth (masterauth is accepted too)`,
+          `${c.cli(e)} CONFIG REWRITE   # or add "masterauth <password>" to its redis.conf`,
           `# Set masterauth on every data node, the master included: after a failover the old master becomes a replica`,
         ],
         lesson: 'masterauth',
@@ -432,7 +440,7 @@ function links(f: Facts, c: MasterContext): Finding[] {
       title: `Replica ${c.label(e)} is not replicating: its link to ${r.masterHost}:${r.masterPort} is down`,
       evidence,
       fix: [
-        `${cli(e)} INFO replication   # master_link_status, and the replica's log: "MASTER aborted replication", "Unable to AUTH to MASTER", "Error condition on socket for SYNC"`,
+        `${c.cli(e)} INFO replication   # master_link_status, and the replica's log: "MASTER aborted replication", "Unable to AUTH to MASTER", "Error condition on socket for SYNC"`,
         `# Check that the replica reaches ${r.masterHost}:${r.masterPort} and that its masterauth (and masteruser) match the master's password`,
         `# A replica whose link has been down too long is never promoted (redis.io: replica selection)`,
       ],
@@ -485,7 +493,7 @@ function quorum(f: Facts, c: MasterContext): Finding[] {
         : `Only ${usable} Sentinel${usable === 1 ? '' : 's'} can vote the master down, and the quorum is ${q}: no failover`,
       evidence,
       fix: tooHigh
-        ? withMaster.map(({ s }) => `${cli(s.endpoint)} SENTINEL SET ${c.m.name} quorum ${majority}`)
+        ? withMaster.map(({ s }) => `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} quorum ${majority}`)
         : [
             ...bringBack,
             '# Run at least three Sentinels on machines that fail independently, with quorum at most a majority of them',
@@ -563,7 +571,7 @@ function staleSentinels(f: Facts, c: MasterContext): Finding[] {
         ],
         fix: [
           `# If it will come back: start it again. If it was removed for good, it still counts towards the majority a failover needs; on every other Sentinel, one after the other, at least 30 s apart:`,
-          ...c.views.map(({ s }) => `${cli(s.endpoint)} SENTINEL RESET ${c.m.name}`),
+          ...c.views.map(({ s }) => `${c.cli(s.endpoint)} SENTINEL RESET ${c.m.name}`),
         ],
         lesson: 'stale-state',
       });
@@ -592,7 +600,7 @@ function settings(f: Facts, c: MasterContext): Finding[] {
       evidence: ev(low),
       fix: low.map(
         ({ s }) =>
-          `${cli(s.endpoint)} SENTINEL SET ${c.m.name} down-after-milliseconds 5000   # 1000 or more; Redis's default is 30000`,
+          `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} down-after-milliseconds 5000   # 1000 or more; Redis's default is 30000`,
       ),
       lesson: 'timing',
     });
@@ -606,7 +614,7 @@ function settings(f: Facts, c: MasterContext): Finding[] {
       evidence: ev(high),
       fix: high.map(
         ({ s }) =>
-          `${cli(s.endpoint)} SENTINEL SET ${c.m.name} down-after-milliseconds 30000   # Redis's default; lower means faster failover`,
+          `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} down-after-milliseconds 30000   # Redis's default; lower means faster failover`,
       ),
       lesson: 'timing',
     });
@@ -624,8 +632,8 @@ function settings(f: Facts, c: MasterContext): Finding[] {
         title: `min-replicas-to-write is 0 on the master ${c.label(ref)}: a master cut off from its replicas keeps accepting writes that a failover then throws away (loss unbounded)`,
         evidence: [{ where: `${c.label(ref)} CONFIG GET min-replicas-to-write`, saw: '0' }],
         fix: [
-          `${cli(ref)} CONFIG SET min-replicas-to-write 1`,
-          `${cli(ref)} CONFIG SET min-replicas-max-lag 10`,
+          `${c.cli(ref)} CONFIG SET min-replicas-to-write 1`,
+          `${c.cli(ref)} CONFIG SET min-replicas-max-lag 10`,
           `# the same two lines in every data node's redis.conf (any of them may become master); writes then stop when no replica acknowledged for 10 s`,
         ],
         lesson: 'bounded-loss',
@@ -657,11 +665,11 @@ function settings(f: Facts, c: MasterContext): Finding[] {
             : []),
         ],
         fix: [
-          `${cli(ref)} CONFIG SET appendonly yes   # then CONFIG REWRITE, or appendonly yes in redis.conf`,
+          `${c.cli(ref)} CONFIG SET appendonly yes   # then CONFIG REWRITE, or appendonly yes in redis.conf`,
           ...(hasRebootSetting
             ? c.views.map(
                 ({ s }) =>
-                  `${cli(s.endpoint)} SENTINEL SET ${c.m.name} master-reboot-down-after-period 30000   # or: treat a rebooted master as down (Valkey: primary-reboot-down-after-period)`,
+                  `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} master-reboot-down-after-period 30000   # or: treat a rebooted master as down (Valkey: primary-reboot-down-after-period)`,
               )
             : [
                 '# (Sentinel before 7.0 has no master-reboot-down-after-period: persistence, or no automatic restart of the master, is the protection)',
@@ -712,7 +720,7 @@ function settings(f: Facts, c: MasterContext): Finding[] {
           };
         }),
         fix: [
-          `${cli(prios[0]?.e ?? ref)} CONFIG SET replica-priority 100   # on at least one replica (a lower number is preferred; 0 means never)`,
+          `${c.cli(prios[0]?.e ?? ref)} CONFIG SET replica-priority 100   # on at least one replica (a lower number is preferred; 0 means never)`,
           '# and replica-priority 100 in its redis.conf',
         ],
         lesson: 'no-good-replica',

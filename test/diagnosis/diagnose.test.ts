@@ -2,7 +2,7 @@
 // found with its evidence, its exact fix and its lesson — and nothing else found alongside it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { cliTool, diagnose } from '../../src/diagnosis/diagnose.js';
 import type { Facts } from '../../src/diagnosis/facts.js';
 import { FINDING_IDS, type Finding, LESSON_IDS, unhealthy } from '../../src/diagnosis/findings.js';
 import { endpointText } from '../../src/diagnosis/snapshot.js';
@@ -271,6 +271,19 @@ describe('diagnose', () => {
       `redis-cli -h ${addr(f, 'redis-1').replace(':', ' -p ')} CONFIG SET min-replicas-to-write 1`,
       `redis-cli -h ${addr(f, 'redis-1').replace(':', ' -p ')} CONFIG SET min-replicas-max-lag 10`,
     ]);
+    // On a deployment where every server that answered is Valkey, the fix names valkey-cli; a mixed one, redis-cli.
+    const v = facts('valkey-8.0.1-healthy');
+    node(v, 'redis-1').config.minReplicasToWrite = 0;
+    assert.equal(cliTool(v), 'valkey-cli');
+    assert.equal(
+      only(v, 'min-replicas-off').fix[0],
+      `valkey-cli -h ${addr(v, 'redis-1').replace(':', ' -p ')} CONFIG SET min-replicas-to-write 1`,
+    );
+    const server = sentinel(v, 'sentinel-2').server;
+    assert.ok(server);
+    server.name = 'redis';
+    assert.equal(cliTool(v), 'redis-cli');
+    assert.equal(cliTool({ ...v, sentinels: [], nodes: [] }), 'redis-cli', 'nothing answered: the usual name');
   });
 
   it('persistence-off: the fix offers master-reboot-down-after-period on 7.0 and later, not on 6.2', () => {
