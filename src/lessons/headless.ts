@@ -123,15 +123,18 @@ export async function runLessonHeadless(
   return finish(error);
 }
 
+/** How a step is run: the clock, the step's time limit and how often its goal is checked. */
+interface StepRunOptions {
+  now: () => number;
+  timeoutMs: number;
+  pollMs: number;
+}
+
 /**
  * runStep, and for a step with `attempts` (its outcome decided by a race) again on a fresh cluster after each miss:
  * the lesson's reset, unless the step's own setup starts with one. The report names every miss.
  */
-async function runAttempts(
-  step: LessonStep,
-  lab: HeadlessLab,
-  o: { now: () => number; timeoutMs: number; pollMs: number },
-): Promise<StepReport> {
+async function runAttempts(step: LessonStep, lab: HeadlessLab, o: StepRunOptions): Promise<StepReport> {
   const start = o.now();
   let report = await runStep(step, lab, o);
   const misses: string[] = [];
@@ -158,11 +161,7 @@ async function runAttempts(
   };
 }
 
-async function runStep(
-  step: LessonStep,
-  lab: HeadlessLab,
-  o: { now: () => number; timeoutMs: number; pollMs: number },
-): Promise<StepReport> {
+async function runStep(step: LessonStep, lab: HeadlessLab, o: StepRunOptions): Promise<StepReport> {
   const start = o.now();
   const report = (passed: boolean, detail: string, measured?: Measurement[]): StepReport => ({
     id: step.id,

@@ -32,15 +32,17 @@ export type EventRow = { kind: 'group'; group: EventGroup } | { kind: 'reset'; a
 export function eventRows(groups: readonly EventGroup[], resets: readonly ClusterReset[]): EventRow[] {
   const rows: EventRow[] = [];
   let r = 0;
-  for (const group of groups) {
+  // The latest of the resets before `seq` not yet drawn; only drawn below at least one row.
+  const resetBefore = (seq: number) => {
     let line: ClusterReset | undefined;
-    while (r < resets.length && (resets[r]?.afterSeq ?? 0) < (group.seqs[0] ?? 0)) line = resets[r++];
+    while (r < resets.length && (resets[r]?.afterSeq ?? 0) < seq) line = resets[r++];
     if (line && rows.length) rows.push({ kind: 'reset', at: line.at, key: `reset-${line.afterSeq}-${line.at}` });
+  };
+  for (const group of groups) {
+    resetBefore(group.seqs[0] ?? 0);
     rows.push({ kind: 'group', group });
   }
-  const last = resets[resets.length - 1];
-  if (r < resets.length && last && rows.length)
-    rows.push({ kind: 'reset', at: last.at, key: `reset-${last.afterSeq}-${last.at}` });
+  resetBefore(Number.POSITIVE_INFINITY);
   return rows;
 }
 
