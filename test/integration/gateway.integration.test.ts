@@ -8,15 +8,15 @@ import type { TopologyShape } from '../../src/cluster/topology.js';
 import type { LocalLab } from '../../src/engine/lab.js';
 import { selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
-import { eventually } from '../helpers/wait.js';
+import { eventually, twoVoterFailoverMs } from '../helpers/wait.js';
 
+// Two Sentinels elect the leader here (sentinel-3 is cut off with host-3): the failover wait covers split votes.
+const TIMING = { downAfterMs: 2000, failoverTimeoutMs: 5000 };
 const SHAPE: TopologyShape = {
   redis: 3,
   sentinels: 3,
   master: 'redis-3',
-  // Two Sentinels elect the leader here (sentinel-3 is cut off with host-3). When both ask for votes at once each
-  // votes for itself and nobody wins; the retry waits 2 x failover-timeout: 10 s at 5000 (the wait below covers it).
-  sentinel: { downAfterMs: 2000, failoverTimeoutMs: 5000 },
+  sentinel: TIMING,
   replication: { replTimeoutSec: 5 },
 };
 
@@ -59,8 +59,8 @@ describe('an outside client on host-3 through its gateway', () => {
         const m = selectSentinelMasters(s)['sentinel-1'];
         return (m === 'redis-1' || m === 'redis-2') && s.redis[m]?.replication?.role === 'master';
       },
-      35_000,
-      'the majority to fail over (a split vote retried once included)',
+      twoVoterFailoverMs(TIMING),
+      'the majority to fail over (split votes retried included)',
     );
     // Split brain: the isolated old master still acknowledges the outside client's writes.
     assert.equal(await cli(gw, 'SET', 'during', 'y'), 'OK');
