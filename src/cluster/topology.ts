@@ -155,6 +155,27 @@ export const DEFAULT_SENTINEL_SETTINGS: SentinelSettings = {
   preseedState: true,
 };
 
+/**
+ * An upper bound on the time from a master that stops answering to `+switch-master` on every Sentinel, when
+ * `splitVotes` elections end without a winner first. Candidates that ask for votes at the same moment each vote for
+ * themselves, and nobody has the majority; a Sentinel then tries the same master again only two times
+ * failover-timeout after its attempt began (redis.io, Sentinel: the `failover-timeout` option). It happens with
+ * three voters too: in 25 kills of the master at down-after 1000 and failover-timeout 10000 (2026-12-01), the
+ * switch reached the lab's store after 2.3-4.3 s 23 times, and after 23.1 and 23.3 s twice.
+ */
+export function failoverBoundMs(
+  s: Pick<SentinelSettings, 'downAfterMs' | 'failoverTimeoutMs'>,
+  splitVotes: number,
+): number {
+  // SDOWN: down-after plus up to one PING period (1 s); ODOWN: the next round of is-master-down-by-addr (each second).
+  const detectMs = s.downAfterMs + 2000;
+  // Each attempt starts up to 1 s late, at random, so that the Sentinels do not all ask at once.
+  const desyncMs = 1000;
+  // The election, SLAVEOF NO ONE, the promotion seen in INFO (each second during a failover), +switch-master on all.
+  const finishMs = 5000;
+  return detectMs + desyncMs + splitVotes * (2 * s.failoverTimeoutMs + desyncMs) + finishMs;
+}
+
 export const DEFAULT_REPLICATION_SETTINGS: ReplicationSettings = {
   minReplicasToWrite: 0,
   minReplicasMaxLagSec: 10,

@@ -7,9 +7,10 @@
 //  - no line of Markdown starts with "+ ": a plus sign wrapped to the start of a line ("… max-lag)\n+ 1 s") turns
 //    into a list bullet and disappears (CommonMark: a bullet list may interrupt a paragraph); lists use "-";
 //  - solutions do only what the keys can do (the workload key has no rate);
+//  - a solution that waits for a failover right after causing it allows for one split vote (failoverBoundMs);
 //  - predict, then observe: every lesson asks at least one prediction, never on a step whose outcome is already in.
 // Pure: it reads a loaded Lesson and returns problems naming the file and the field.
-import { redisId, sentinelId } from '../cluster/topology.js';
+import { DEFAULT_SENTINEL_SETTINGS, failoverBoundMs, redisId, sentinelId } from '../cluster/topology.js';
 import type { LessonProblem } from './issues.js';
 import { formatPath } from './issues.js';
 import { placeholderProblems } from './placeholders.js';
@@ -76,6 +77,7 @@ export function lessonContentProblems(lesson: Lesson): LessonProblem[] {
     }
     trapProblems(step, i, yamlFile, report);
     solutionProblems(step, i, yamlFile, report);
+    failoverWaitProblems(lesson, step, i, yamlFile, report);
     attemptProblems(step, i, yamlFile, report);
   });
   if (!lesson.steps.some((s) => s.predict)) {
@@ -408,6 +410,33 @@ function attemptProblems(step: LessonStep, i: number, file: string, report: Repo
       message: `the outcome may not come (attempts: ${step.attempts}); add a hint that says how to try again (${i === 0 ? 'ctrl+r resets the lesson' : 'p then n enters the step again'})`,
     });
   }
+}
+
+/** Actions after which a solution may wait for the failover they cause. */
+const FAILOVER_CAUSES: ReadonlySet<string> = new Set(['kill', 'stop', 'isolate', 'partition', 'cut']);
+/** Goals that hold only once a failover is over. */
+const FAILOVER_GOAL = /"masterIs(?:Not)?"|"\+(?:switch-master|promoted-slave|selected-slave)"/;
+
+/**
+ * A wait for a failover right after the action that causes it must allow for one split vote, or `lesson check`
+ * fails whenever the Sentinels' first election has no winner (the retry comes 2 x failover-timeout later).
+ */
+function failoverWaitProblems(lesson: Lesson, step: LessonStep, i: number, file: string, report: Report): void {
+  const timing = {
+    downAfterMs: lesson.topology.downAfterMs ?? DEFAULT_SENTINEL_SETTINGS.downAfterMs,
+    failoverTimeoutMs: lesson.topology.failoverTimeoutMs ?? DEFAULT_SENTINEL_SETTINGS.failoverTimeoutMs,
+  };
+  const needMs = failoverBoundMs(timing, 1);
+  step.solution.forEach((e, j) => {
+    const before = step.solution[j - 1];
+    if (!isWaitFor(e) || before === undefined || isWaitFor(before) || !FAILOVER_CAUSES.has(before.kind)) return;
+    if (!FAILOVER_GOAL.test(JSON.stringify(e.waitFor)) || e.timeoutMs >= needMs) return;
+    report({
+      file,
+      path: formatPath(['steps', i, 'solution', j, 'timeoutMs']),
+      message: `this waits for a failover for ${humanMs(e.timeoutMs)}; allow ${humanMs(needMs)}: when the first election splits the vote, Sentinel tries again 2 x failover-timeout (${humanMs(timing.failoverTimeoutMs)}) later`,
+    });
+  });
 }
 
 function solutionProblems(step: LessonStep, i: number, file: string, report: Report): void {

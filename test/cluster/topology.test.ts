@@ -5,6 +5,7 @@ import {
   candidateBasePorts,
   chooseBasePort,
   DEFAULT_SHAPE,
+  failoverBoundMs,
   initialMaster,
   manifestTopology,
   nodeIdByAddress,
@@ -90,5 +91,16 @@ describe('topology', () => {
     assert.equal(odd.cli, undefined);
     assert.equal(odd.server, undefined);
     assert.equal(redisCliLine(odd, 'redis-2'), 'redis-cli -h 127.0.2.2 -p 6380 -a redis');
+  });
+});
+
+describe('failoverBoundMs', () => {
+  it('adds 2 x failover-timeout (and the 1 s desync) per split vote to a failover without one', () => {
+    const s = { downAfterMs: 1000, failoverTimeoutMs: 10_000 };
+    // Measured: 2.3-4.3 s without a split vote, 23.1-23.3 s with one (see the function's comment).
+    assert.equal(failoverBoundMs(s, 0), 9000);
+    assert.equal(failoverBoundMs(s, 1), 30_000);
+    assert.equal(failoverBoundMs(s, 2) - failoverBoundMs(s, 1), 21_000);
+    assert.equal(failoverBoundMs({ downAfterMs: 30_000, failoverTimeoutMs: 180_000 }, 1), 30_000 + 8000 + 361_000);
   });
 });

@@ -182,6 +182,44 @@ describe('no traps', () => {
   });
 });
 
+describe('a wait for a failover', () => {
+  function killLesson(timeoutMs: number, before: Doc = { kind: 'kill', node: 'redis-1' }): Doc {
+    return {
+      format: 1,
+      id: 'kill',
+      title: 'Kill',
+      summary: 'The master dies.',
+      topology: { redis: 3, sentinels: 3, downAfterMs: 1500, failoverTimeoutMs: 10000 },
+      steps: [
+        {
+          id: 'kill',
+          title: 'Kill redis-1',
+          text: 'kill.md',
+          goal: { masterIsNot: 'redis-1' },
+          hints: ['Kill redis-1.'],
+          predict: PREDICT,
+          solution: [before, { waitFor: { all: [{ masterIsNot: 'redis-1' }, { sentinelsAgree: true }] }, timeoutMs }],
+        },
+      ],
+    };
+  }
+  const files = { 'kill.md': '# Kill\n\nKill redis-1 and watch.\n' };
+
+  it('right after the kill, allows for one split vote (2 x failover-timeout more), naming the field', async () => {
+    assert.deepEqual(await problemsOf(killLesson(20000), files), [
+      '01-kill/lesson.yaml: steps[0].solution[1].timeoutMs: this waits for a failover for 20 s; allow 30.5 s: when the first election splits the vote, Sentinel tries again 2 x failover-timeout (10 s) later',
+    ]);
+    assert.deepEqual(await problemsOf(killLesson(30500), files), []);
+  });
+
+  it('leaves waits alone that follow no fault, or wait for something else than the failover', async () => {
+    assert.deepEqual(await problemsOf(killLesson(5000, { kind: 'restart', node: 'redis-2' }), files), []);
+    const doc = killLesson(5000);
+    doc.steps[0].solution[1].waitFor = { roleOf: { node: 'redis-2', role: 'replica' } };
+    assert.deepEqual(await problemsOf(doc, files), []);
+  });
+});
+
 describe('a step tried again (attempts)', () => {
   it('must be first (ctrl+r returns there) or reset in its setup, and a hint must say how to try again', async () => {
     const { doc, files } = noreplicas();
