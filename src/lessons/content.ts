@@ -16,6 +16,7 @@ import { formatPath } from './issues.js';
 import { placeholderProblems } from './placeholders.js';
 import type { Goal, Lesson, LessonStep } from './schema.js';
 import { isWaitFor, startsWithReset } from './schema.js';
+import { lessonShape } from './shape.js';
 import { humanMs } from './tokens.js';
 import { LESSON_FILE } from './validate.js';
 
@@ -414,23 +415,30 @@ function attemptProblems(step: LessonStep, i: number, file: string, report: Repo
 
 /** Actions after which a solution may wait for the failover they cause. */
 const FAILOVER_CAUSES: ReadonlySet<string> = new Set(['kill', 'stop', 'isolate', 'partition', 'cut']);
-/** Goals that hold only once a failover is over. */
-const FAILOVER_GOAL = /"masterIs(?:Not)?"|"\+(?:switch-master|promoted-slave|selected-slave)"/;
+/** Channels that a failover publishes only once it is under way. */
+const FAILOVER_CHANNELS: ReadonlySet<string> = new Set(['+switch-master', '+promoted-slave', '+selected-slave']);
+
+/** Whether the goal holds only once a failover happened (a predicate under `not` waits for the opposite). */
+function awaitsFailover(g: Goal): boolean {
+  if (g.all) return g.all.some(awaitsFailover);
+  if (g.any) return g.any.some(awaitsFailover);
+  if (g.masterIs !== undefined || g.masterIsNot !== undefined) return true;
+  const channel = g.eventSeen?.channel;
+  return channel !== undefined && FAILOVER_CHANNELS.has(channel);
+}
 
 /**
  * A wait for a failover right after the action that causes it must allow for one split vote, or `lesson check`
  * fails whenever the Sentinels' first election has no winner (the retry comes 2 x failover-timeout later).
  */
 function failoverWaitProblems(lesson: Lesson, step: LessonStep, i: number, file: string, report: Report): void {
-  const timing = {
-    downAfterMs: lesson.topology.downAfterMs ?? DEFAULT_SENTINEL_SETTINGS.downAfterMs,
-    failoverTimeoutMs: lesson.topology.failoverTimeoutMs ?? DEFAULT_SENTINEL_SETTINGS.failoverTimeoutMs,
-  };
+  // The settings the lab runs the lesson with: the engine's defaults under the lesson's own (as buildTopology does).
+  const timing = { ...DEFAULT_SENTINEL_SETTINGS, ...lessonShape(lesson.topology).sentinel };
   const needMs = failoverBoundMs(timing, 1);
   step.solution.forEach((e, j) => {
     const before = step.solution[j - 1];
     if (!isWaitFor(e) || before === undefined || isWaitFor(before) || !FAILOVER_CAUSES.has(before.kind)) return;
-    if (!FAILOVER_GOAL.test(JSON.stringify(e.waitFor)) || e.timeoutMs >= needMs) return;
+    if (!awaitsFailover(e.waitFor) || e.timeoutMs >= needMs) return;
     report({
       file,
       path: formatPath(['steps', i, 'solution', j, 'timeoutMs']),

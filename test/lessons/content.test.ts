@@ -212,10 +212,26 @@ describe('a wait for a failover', () => {
     assert.deepEqual(await problemsOf(killLesson(30500), files), []);
   });
 
+  it("finds the failover inside all/any and in its channels, and uses the engine's timing where the lesson has none", async () => {
+    const doc = killLesson(20000);
+    delete doc.topology.downAfterMs;
+    delete doc.topology.failoverTimeoutMs;
+    doc.steps[0].solution[1].waitFor = {
+      any: [{ tilt: { sentinel: 'sentinel-1', on: true } }, { eventSeen: { channel: '+switch-master' } }],
+    };
+    // Defaults: down-after 1000, failover-timeout 10000.
+    assert.deepEqual(await problemsOf(doc, files), [
+      '01-kill/lesson.yaml: steps[0].solution[1].timeoutMs: this waits for a failover for 20 s; allow 30 s: when the first election splits the vote, Sentinel tries again 2 x failover-timeout (10 s) later',
+    ]);
+  });
+
   it('leaves waits alone that follow no fault, or wait for something else than the failover', async () => {
     assert.deepEqual(await problemsOf(killLesson(5000, { kind: 'restart', node: 'redis-2' }), files), []);
     const doc = killLesson(5000);
     doc.steps[0].solution[1].waitFor = { roleOf: { node: 'redis-2', role: 'replica' } };
+    assert.deepEqual(await problemsOf(doc, files), []);
+    // Waiting for no switch (a failover that must not happen) is not waiting for a failover.
+    doc.steps[0].solution[1].waitFor = { not: { eventSeen: { channel: '+switch-master' } } };
     assert.deepEqual(await problemsOf(doc, files), []);
   });
 });
