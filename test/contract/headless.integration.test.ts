@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { z } from 'zod';
 import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
+import { DEFAULT_SENTINEL_SETTINGS } from '../../src/cluster/topology.js';
 import {
   DoResult,
   UpReady,
@@ -22,7 +23,10 @@ import {
   WatchView,
 } from '../../src/commands/json-schemas.js';
 import { type CliChild, killAllClis, runCli, startCli } from '../helpers/cli.js';
-import { eventually, freeBase } from '../helpers/wait.js';
+import { eventually, failoverWaitMs, freeBase } from '../helpers/wait.js';
+
+// The failover below runs at the down-after this test sets from outside (3000).
+const FAILOVER_WAIT_MS = failoverWaitMs({ ...DEFAULT_SENTINEL_SETTINGS, downAfterMs: 3000 });
 
 const root = mkdtempSync(join(tmpdir(), 'rsl-headless-'));
 after(() => {
@@ -152,7 +156,10 @@ describe('up, watch and do tell the exact truth', () => {
     // The failover record: the cause, each phase in ms since it, and the down-after in force when it began.
     const failover = WatchFailover.parse(
       JSON.parse(
-        await w.waitLine((l) => l.includes('"type":"failover"') && l.includes('"status":"completed"'), 40_000),
+        await w.waitLine(
+          (l) => l.includes('"type":"failover"') && l.includes('"status":"completed"'),
+          FAILOVER_WAIT_MS,
+        ),
       ),
     ).failover;
     assert.equal(failover.cause, 'kill redis-1');

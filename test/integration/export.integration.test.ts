@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalLab } from '../../src/engine/lab.js';
 import { startTestLab } from '../helpers/lab.js';
+import { failoverWaitMs } from '../helpers/wait.js';
 
 let lab: LocalLab;
 let cleanup: () => Promise<void>;
@@ -25,7 +26,7 @@ describe('exporting a run without a workload', () => {
     assert.ok((await lab.perform({ kind: 'kill', node: 'redis-1' })).ok);
     await lab.waitFor(
       (s) => s.failovers.some((f) => f.phases['switch-master'] !== undefined),
-      30_000,
+      failoverWaitMs(lab.topology.sentinel),
       'a failover that switched master',
     );
     const paths = await lab.exportRun(out);

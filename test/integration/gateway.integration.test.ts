@@ -8,7 +8,7 @@ import type { TopologyShape } from '../../src/cluster/topology.js';
 import type { LocalLab } from '../../src/engine/lab.js';
 import { selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
-import { eventually, twoVoterFailoverMs } from '../helpers/wait.js';
+import { eventually, failoverWaitMs } from '../helpers/wait.js';
 
 // Two Sentinels elect the leader here (sentinel-3 is cut off with host-3): the failover wait covers split votes.
 const TIMING = { downAfterMs: 2000, failoverTimeoutMs: 5000 };
@@ -59,7 +59,7 @@ describe('an outside client on host-3 through its gateway', () => {
         const m = selectSentinelMasters(s)['sentinel-1'];
         return (m === 'redis-1' || m === 'redis-2') && s.redis[m]?.replication?.role === 'master';
       },
-      twoVoterFailoverMs(TIMING),
+      failoverWaitMs(TIMING),
       'the majority to fail over (split votes retried included)',
     );
     // Split brain: the isolated old master still acknowledges the outside client's writes.

@@ -7,6 +7,7 @@ import { privateAddress } from '../../src/cluster/topology.js';
 import type { LocalLab } from '../../src/engine/lab.js';
 import { selectMasters, selectMastership, selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
+import { failoverWaitMs } from '../helpers/wait.js';
 
 let lab: LocalLab;
 let cleanup: () => Promise<void>;
@@ -69,7 +70,7 @@ describe('lab engine with the default topology', () => {
           Object.values(selectSentinelMasters(s)).every((x) => x === m.master)
         );
       },
-      30_000,
+      failoverWaitMs(lab.topology.sentinel),
       'a new master named by every Sentinel',
     );
     const switched = state().events.filter((e) => e.channel === '+switch-master');
@@ -89,7 +90,7 @@ describe('lab engine with the default topology', () => {
           s.redis['redis-1']?.masterId === m.master
         );
       },
-      30_000,
+      failoverWaitMs(lab.topology.sentinel),
       'redis-1 a replica of the master every Sentinel names',
     );
     // A Sentinel converted it (+convert-to-slave), or the leader of a second failover repointed it with the other

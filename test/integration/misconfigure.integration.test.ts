@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { natPort, publicAddress } from '../../src/cluster/topology.js';
 import type { LocalLab } from '../../src/engine/lab.js';
 import { startTestLab } from '../helpers/lab.js';
+import { failoverWaitMs } from '../helpers/wait.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => {
@@ -99,7 +100,11 @@ describe('a host behind the NAT, as a third party sees it', () => {
 
     // After a failover, the address GET-MASTER-ADDR-BY-NAME hands out is the published one, and it answers.
     assert.ok((await l.perform({ kind: 'kill', node: 'redis-1' })).ok);
-    await l.waitFor((s) => s.sentinels['sentinel-1']?.masterId === 'redis-2', 30_000, 'the switch to redis-2');
+    await l.waitFor(
+      (s) => s.sentinels['sentinel-1']?.masterId === 'redis-2',
+      failoverWaitMs(l.topology.sentinel),
+      'the switch to redis-2',
+    );
     const addr = await redisCli([
       '-h',
       s1.host,

@@ -12,6 +12,7 @@ import type { LocalLab } from '../../src/engine/lab.js';
 import { selectGoodReplicas, selectMastership, selectSentinelMasters } from '../../src/state/selectors.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
+import { failoverWaitMs } from '../helpers/wait.js';
 
 let lab: LocalLab;
 let cleanup: () => Promise<void>;
@@ -91,7 +92,7 @@ describe('observation of a real cluster', () => {
         const f = s.failovers[0];
         return f !== undefined && SENTINELS.every((id) => f.switchedBy[id] !== undefined) && f.done;
       },
-      45_000,
+      failoverWaitMs(lab.topology.sentinel),
       'every Sentinel switching and the leader ending the failover',
     );
     await lab.waitFor(

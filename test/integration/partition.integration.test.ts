@@ -14,7 +14,7 @@ import { selectSentinelMasters } from '../../src/state/selectors.js';
 import type { LabState } from '../../src/state/store.js';
 import { startTestLab } from '../helpers/lab.js';
 import { guardLab, type LabGuard } from '../helpers/lab-guard.js';
-import { twoVoterFailoverMs } from '../helpers/wait.js';
+import { failoverWaitMs } from '../helpers/wait.js';
 
 // Two Sentinels elect the leader (sentinel-3 is cut off with host-3): the failover wait covers split votes.
 const TIMING = { downAfterMs: 2000, failoverTimeoutMs: 10_000 };
@@ -73,7 +73,7 @@ async function runSplitBrain(lab: LocalLab): Promise<SplitBrainRun> {
         newMaster = splitBrainObserved(s);
         return newMaster !== undefined;
       },
-      twoVoterFailoverMs(TIMING),
+      failoverWaitMs(TIMING),
       'sentinel-1 and sentinel-2 naming a new master on the majority side while sentinel-3 still names redis-3',
     );
     const splitAt = Date.now();

@@ -6,12 +6,12 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LocalLab } from '../../src/engine/lab.js';
 import { startTestLab } from '../helpers/lab.js';
-import { twoVoterFailoverMs } from '../helpers/wait.js';
+import { failoverWaitMs } from '../helpers/wait.js';
 
 let lab: LocalLab;
 let cleanup: () => Promise<void>;
 let outside: ChildProcess | undefined;
-// With sentinel-3 down, two Sentinels elect the leader; the failover wait covers split votes (twoVoterFailoverMs).
+// With sentinel-3 down, two Sentinels elect the leader; the failover wait covers split votes (failoverWaitMs).
 const SHAPE = { redis: 3, sentinels: 3, sentinel: { downAfterMs: 1000, failoverTimeoutMs: 5000 } };
 before(async () => {
   ({ lab, cleanup } = await startTestLab(SHAPE));
@@ -27,7 +27,7 @@ async function missAFailover(l: LocalLab): Promise<number> {
   assert.ok((await l.perform({ kind: 'kill', node: 'redis-1' })).ok);
   await l.waitFor(
     (s) => s.events.some((e) => e.channel === '+switch-master' && e.sentinelId === 'sentinel-1'),
-    twoVoterFailoverMs(SHAPE.sentinel),
+    failoverWaitMs(SHAPE.sentinel),
     'the failover by sentinel-1 and sentinel-2 (split votes retried included)',
   );
   return l.store.getState().events.at(-1)?.seq ?? 0;

@@ -7,8 +7,9 @@ import { after, describe, it } from 'node:test';
 import { isAlive } from '../../src/cluster/process/proc.js';
 import { reapStaleRuns } from '../../src/cluster/process/reaper.js';
 import { listRunDirs, readManifest } from '../../src/cluster/process/run-dir.js';
+import { DEFAULT_SENTINEL_SETTINGS } from '../../src/cluster/topology.js';
 import { killAllClis, startCli } from '../helpers/cli.js';
-import { freeBase } from '../helpers/wait.js';
+import { failoverWaitMs, freeBase } from '../helpers/wait.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rsl-watch-'));
 after(() => {
@@ -64,7 +65,7 @@ describe('watch', () => {
     await w.waitLine((l) => l.includes('"type":"view"') && l.includes('"role":"master"'), 20_000);
     const master = ready.nodes.find((n) => n.id === 'redis-1')!;
     process.kill(master.pid, 'SIGKILL');
-    await w.waitLine((l) => l.includes('"channel":"+switch-master"'), 30_000);
+    await w.waitLine((l) => l.includes('"channel":"+switch-master"'), failoverWaitMs(DEFAULT_SENTINEL_SETTINGS));
     await w.waitLine((l) => l.includes('"type":"failover"'), 10_000);
     w.child.kill('SIGINT');
     assert.equal((await w.exited).code, 0);
