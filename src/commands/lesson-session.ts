@@ -28,48 +28,47 @@ export async function openLesson(ref: string | undefined): Promise<OpenLesson | 
     lesson: chosen,
     shape: lessonShape(chosen.topology),
     attach(lab) {
-      let session: ReturnType<typeof startLessonSession> | undefined;
-      const pending: Array<() => void> = [];
-      const later =
-        <A extends unknown[]>(fn: (s: ReturnType<typeof startLessonSession>, ...a: A) => unknown) =>
-        (...a: A) => {
-          // Keys pressed before the cluster is ready take effect once the lesson has started.
-          if (session) return fn(session, ...a);
-          pending.push(() => fn(session!, ...a));
-          return undefined;
-        };
+      // The lesson is shown at once, so the learner reads its first step while the cluster starts (the tour's
+      // Sentinels take ~10 s to discover the replicas); its steps are entered once the cluster is ready.
+      let ready!: () => void;
+      const clusterReady = new Promise<void>((resolve) => {
+        ready = resolve;
+      });
+      let started = false;
       if (notice) lab.notice('warning', notice);
-      const controls: LessonControls = {
-        next: later((s) => s.next()),
-        previous: later((s) => s.previous()),
-        hint: later((s) => s.hint()),
-        predict: later((s, choiceIndex: number) => s.predict(choiceIndex)),
-        toggleSolution: later((s) => s.toggleSolution()),
-        playSolution: async () => {
-          await (session ? session.playSolution() : Promise.resolve(later((s) => s.playSolution())()));
+      const session = startLessonSession(
+        chosen,
+        {
+          store: lab.store,
+          use: (fold) => lab.use(fold),
+          perform: (a) => lab.perform(a),
+          resetLab: () => lab.reset(),
+          onNotice: (level, text) => lab.notice(level, text),
+          clusterReady,
         },
+        { completedSteps, predictions },
+      );
+      const controls: LessonControls = {
+        next: () => session.next(),
+        previous: () => session.previous(),
+        hint: () => session.hint(),
+        predict: (choiceIndex: number) => session.predict(choiceIndex),
+        toggleSolution: () => session.toggleSolution(),
+        // Waits for the step to be entered, so a P pressed during the start plays once the cluster is ready.
+        playSolution: () => session.playSolution(),
+        // A cluster still starting has nothing to reset.
         reset: async () => {
-          await (session ? session.reset() : Promise.resolve());
+          if (started) await session.reset();
         },
       };
       return {
         controls,
         started() {
-          session = startLessonSession(
-            chosen,
-            {
-              store: lab.store,
-              use: (fold) => lab.use(fold),
-              perform: (a) => lab.perform(a),
-              resetLab: () => lab.reset(),
-              onNotice: (level, text) => lab.notice(level, text),
-            },
-            { completedSteps, predictions },
-          );
-          for (const f of pending.splice(0)) f();
+          started = true;
+          ready();
         },
         dispose() {
-          session?.dispose();
+          session.dispose();
         },
       };
     },

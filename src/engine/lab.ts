@@ -20,11 +20,11 @@ import {
 import { LocalDeployment, type LocalDeploymentOptions } from '../deployments/local/local-deployment.js';
 import { errorMessage, UserError } from '../errors.js';
 import { type Binding, bindLab, type Fold, type FoldChannel } from '../state/bind-lab.js';
+import { isClusterReady, missingForReady, readinessGaps } from '../state/ready.js';
 import { selectConverged, selectMastership } from '../state/selectors.js';
 import { initialLabState, type LabState, type LabStore } from '../state/store.js';
 import { Clients } from './clients.js';
 import { Observer } from './observer.js';
-import { isClusterReady } from './ready.js';
 
 export { aliasHint, detectNetworkMode } from '../deployments/loopback.js';
 
@@ -134,7 +134,13 @@ export class Lab<D extends Deployment = Deployment> {
     await this.deployment.start();
     this.startWatching();
     // A fine poll: readiness is the start-up time users see.
-    await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready', 10);
+    try {
+      await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready', 10);
+    } catch (err) {
+      const missing = missingForReady(readinessGaps(this.store.getState()));
+      if (this.closed || missing === undefined) throw err;
+      throw new UserError(`${errorMessage(err)} ${missing}`, { cause: err });
+    }
     const readyMs = Date.now() - t0;
     this.emitter.emit('started', { readyMs });
     this.phase('ready');

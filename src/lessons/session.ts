@@ -64,6 +64,11 @@ export interface LessonSessionDeps {
     | false;
   /** Problems the UI should show as notices (a setup action failed, progress could not be saved). */
   onNotice?(level: 'info' | 'warning' | 'error', text: string): void;
+  /**
+   * Resolves when the lab's cluster is ready. Until then the lesson is shown but no step is entered: no setup is
+   * played and no goal checked (the TUI opens the lesson while its cluster starts). @default already resolved
+   */
+  clusterReady?: Promise<unknown>;
   /** Re-evaluation period while a goal waits for its holdMs. @default 250 */
   tickMs?: number;
   pollMs?: number;
@@ -135,6 +140,8 @@ export function startLessonSession(
     const mine = ++entry;
     solution?.abort();
     const run = async () => {
+      await deps.clusterReady;
+      if (mine !== entry || disposed) return;
       const state = store.getState().lesson;
       const step = state && lesson.steps[state.stepIndex];
       if (!step) return;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ActionOutcome, LabAction } from '../../src/actions/catalog.js';
 import { LabEmitter } from '../../src/cluster/events.js';
-import { startLessonSession } from '../../src/lessons/session.js';
+import { type LessonSessionDeps, startLessonSession } from '../../src/lessons/session.js';
 import { bindLab } from '../../src/state/bind-lab.js';
 import type { LabState } from '../../src/state/store.js';
 import { down, edit, healthy, makeLesson, masterObs, replicaObs, sentinelObs } from './fixtures.js';
@@ -45,6 +45,7 @@ function setup(
   react: (a: LabAction, engine: Engine) => Promise<ActionOutcome | undefined> | ActionOutcome | undefined = () =>
     undefined,
   opts: Parameters<typeof startLessonSession>[2] = {},
+  more: Pick<LessonSessionDeps, 'clusterReady'> = {},
 ) {
   const emitter = new LabEmitter();
   const binding = bindLab(emitter, healthy(), { flushMs: 1 });
@@ -78,6 +79,7 @@ function setup(
       onNotice: (_, text) => notices.push(text),
       tickMs: 10,
       pollMs: 5,
+      ...more,
     },
     opts,
   );
@@ -157,6 +159,42 @@ describe('lesson session', () => {
     release();
     await wait(20);
     assert.equal(t.store.getState().lesson?.stepIndex, 0, 'the late setup did not start step 2');
+    t.session.dispose();
+  });
+
+  it('shows the lesson while the cluster starts, and enters a step only once the cluster is ready', async () => {
+    let ready: () => void = () => {};
+    const clusterReady = new Promise<void>((r) => {
+      ready = r;
+    });
+    const write = { kind: 'write', client: 'A', key: 'age', value: '222' };
+    const t = setup(
+      [
+        { ...kill, setup: [write] },
+        { ...kill, setup: [write] },
+      ],
+      undefined,
+      {},
+      { clusterReady },
+    );
+    // In the store at once (the pane shows the first step), not entered: no setup played, no goal judged.
+    assert.equal(t.store.getState().lesson?.stepIndex, 0);
+    assert.equal(t.store.getState().lesson?.entered, false);
+    assert.equal(t.store.getState().lesson?.goalDetail, 'setting up the step…');
+    t.engine.report(failedOver(t.engine.state()));
+    await wait(30);
+    assert.equal(t.store.getState().lesson?.goalMet, false, 'a goal true during the start is not judged');
+    assert.deepEqual(t.performed, []);
+    // Keys work meanwhile: the learner may move on before the cluster is ready.
+    t.session.next();
+    assert.equal(t.store.getState().lesson?.stepIndex, 1);
+    await wait(30);
+    assert.deepEqual(t.performed, [], 'no setup before the cluster is ready');
+    ready();
+    await t.session.ready();
+    assert.deepEqual(t.performed, ['write'], 'only the step the learner is on set up, once');
+    assert.equal(t.store.getState().lesson?.entered, true);
+    assert.equal(t.store.getState().lesson?.goalMet, true, 'judged on the state at entry');
     t.session.dispose();
   });
 

@@ -6,6 +6,7 @@ import { redisCliLine } from '../../src/cluster/topology.js';
 import { loadAllLessons } from '../../src/lessons/loader.js';
 import { startLesson } from '../../src/lessons/runner.js';
 import type { LessonRunState } from '../../src/lessons/types.js';
+import { revealsOnChange, type Seen } from '../../src/ui/components/LessonAutoScroll.js';
 import { calculateLayout } from '../../src/ui/layout.js';
 import { lessonWindow } from '../../src/ui/lib/lesson-doc.js';
 import { healthyState } from '../fixtures/ui-states.js';
@@ -129,6 +130,22 @@ describe('lesson pane', () => {
     store.setState({ lesson: { ...tour, stepIndex: 1, hintsShown: 0 } });
     f = await tui.waitFor((x) => x.includes(`Step 2/${tour.steps.length}`));
     assert.equal(topOf(f), 0);
+  });
+
+  it('a goal met as its step is entered (the cluster just ready) reveals nothing; met later, it does', () => {
+    const seen: Seen = {
+      lessonId: 'tour',
+      step: 0,
+      entered: false,
+      hints: 0,
+      met: false,
+      solution: false,
+      played: false,
+    };
+    assert.deepEqual(revealsOnChange(seen, { ...seen, entered: true, met: true }), [], 'entered and met at once');
+    const entered = { ...seen, entered: true };
+    assert.deepEqual(revealsOnChange(entered, { ...entered, met: true })[0]?.at(-1), ['goal'], 'met while reading');
+    assert.deepEqual(revealsOnChange(seen, { ...seen, hints: 1 }), [[['goal', 'played', 'hints'], ['hints']]]);
   });
 
   it('starts a new step at its top even while the 80x24 cluster view hides the lesson', async () => {

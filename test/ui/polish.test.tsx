@@ -286,3 +286,26 @@ describe('idle redraws', () => {
     await tui.waitForFrame('⏸ frozen', 150);
   });
 });
+
+describe('while the cluster starts', () => {
+  it('the status row says what the start is waiting on; a result or a prompt takes the row', async () => {
+    const s = healthyState();
+    s.phase = 'starting';
+    s.readyMs = undefined;
+    for (const o of Object.values(s.sentinels)) o.replicas = [];
+    const { tui, uiStore } = app(s, { columns: 160, rows: 45 });
+    const f = await tui.waitForFrame('Starting:');
+    assert.match(
+      line(f, 'Starting:'),
+      /^Starting: all 3 Sentinels finding the replicas: a Sentinel reads redis-1's INFO when it connects, then every 10 s/,
+    );
+    assert.match(lines(f)[0] ?? '', /starting the cluster…/);
+    uiStore.setState({ lastResult: { ok: true, text: 'age = 222' } });
+    await tui.waitFor((x) => x.includes('✓ age = 222') && !x.includes('Starting:'));
+  });
+
+  it('once ready, the idle hint again', async () => {
+    const f = await app(healthyState(), { columns: 160, rows: 45 }).tui.waitForFrame('? help');
+    assert.ok(!f.includes('Starting:'));
+  });
+});

@@ -1,6 +1,9 @@
 // Keeps the lesson's scroll position meaningful, whether or not the lesson pane is on screen: a new step starts
 // at its top; what just appeared is brought into view (a revealed hint, the goal with its explanation when it is
 // met, the solution when shown); an offset left beyond the end (after a resize) is pulled back. Draws nothing.
+// A goal already met when its step is entered (the step's setup done, or the cluster just ready: the TUI shows the
+// lesson while the cluster starts) is not something that happened while the learner read: the step stays where
+// they are reading.
 // It lives beside the panes rather than in the lesson pane so that a step changed while the 80x24 cluster view
 // hides the lesson still opens at its top.
 import { memo, useEffect, useRef } from 'react';
@@ -11,9 +14,11 @@ import { type LessonDoc, lessonWindow, revealScroll, type SectionId } from '../l
 import { solutionNote } from '../lib/solution-note.js';
 import { uiOps } from '../state/ui-store.js';
 
-interface Seen {
+export interface Seen {
   lessonId: string;
   step: number;
+  /** The step has started (setup done, goals judged): lessons/types.ts `entered`. */
+  entered: boolean;
   hints: number;
   met: boolean;
   solution: boolean;
@@ -25,6 +30,26 @@ interface Seen {
 
 /** Sections brought into view together: from the start of the first present one to the end of the last. */
 type Reveal = readonly SectionId[];
+
+/**
+ * What a change on the same step brings into view, in order: each entry lists candidates, the first of which that
+ * fits the window is shown. Pure.
+ */
+export function revealsOnChange(before: Seen, now: Seen): Reveal[][] {
+  const out: Reveal[][] = [];
+  // Met while the learner is on the step: the outcome beside the prediction (when the step asked one), the goal's
+  // verdict, the explanation. Met as the step is entered: nothing happened while they read.
+  if (now.met && !before.met && before.entered) {
+    out.push([['predict', 'goal', 'explain'], ['predict', 'goal'], ['goal', 'explain'], ['goal']]);
+  }
+  if (now.played && !before.played) out.push([['goal', 'played']]);
+  // An answer: the choices with the pick marked.
+  if (now.answer !== before.answer && now.answer !== undefined) out.push([['predict']]);
+  // A hint with the goal it helps with.
+  if (now.hints > before.hints) out.push([['goal', 'played', 'hints'], ['hints']]);
+  if (now.solution && !before.solution) out.push([['solution']]);
+  return out;
+}
 
 /** Lines a reveal covers in this document (undefined when none of its sections is there). */
 function rangeOf(doc: LessonDoc, reveal: Reveal): { start: number; end: number } | undefined {
@@ -56,6 +81,7 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
     const now: Seen = {
       lessonId: lesson.lessonId,
       step: lesson.stepIndex,
+      entered: lesson.entered,
       hints: lesson.hintsShown,
       met: lesson.goalMet,
       solution: lesson.solutionShown,
@@ -85,17 +111,7 @@ export const LessonAutoScroll = memo(function LessonAutoScroll({ layout }: { lay
       const r = reveal && rangeOf(w.doc, reveal);
       if (r) next = revealScroll(next, r, w.rows);
     };
-    if (before) {
-      // Met: the outcome beside the prediction (when the step asked one), the goal's verdict, the explanation.
-      if (now.met && !before.met)
-        pick(['predict', 'goal', 'explain'], ['predict', 'goal'], ['goal', 'explain'], ['goal']);
-      if (now.played && !before.played) pick(['goal', 'played']);
-      // An answer: the choices with the pick marked.
-      if (now.answer !== before.answer && now.answer !== undefined) pick(['predict']);
-      // A hint with the goal it helps with.
-      if (now.hints > before.hints) pick(['goal', 'played', 'hints'], ['hints']);
-      if (now.solution && !before.solution) pick(['solution']);
-    }
+    if (before) for (const candidates of revealsOnChange(before, now)) pick(...candidates);
     if (reveal) {
       last.current = { reveal, top: Math.max(0, Math.min(next, w.max)), size };
     } else if (last.current && last.current.size !== size && last.current.top === stored) {

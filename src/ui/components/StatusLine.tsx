@@ -1,12 +1,15 @@
 // The feedback row: an open text prompt, "killing redis-1…" with a spinner while the lab works, else the
-// last result (✓/✗), so every key press visibly does something. Before the first result it says what the keys
-// do where the learner is: the arrows select nodes, except in the focused lesson pane, where they scroll it.
+// last result (✓/✗), so every key press visibly does something. While the cluster starts, it says what the start
+// is waiting on (ui/lib/startup.ts). Before the first result it says what the keys do where the learner is: the
+// arrows select nodes, except in the focused lesson pane, where they scroll it.
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
+import { readinessGaps } from '../../state/ready.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { type Layout, type PaneId, paneInnerSize } from '../layout.js';
+import { startupWaitText } from '../lib/startup.js';
 import { Spinner } from './Spinner.js';
 
 /**
@@ -35,6 +38,7 @@ export const StatusLine = memo(function StatusLine({ width, layout }: { width: n
   const quitting = useUi((s) => s.quitting);
   const focus = useUi((s) => s.focus);
   const lessonOpen = useLab((s) => s.lesson !== undefined);
+  const starting = useLab((s) => (s.phase === 'starting' ? startupWaitText(readinessGaps(s), s.topology) : undefined));
 
   let body: ReactNode;
   if (modal?.kind === 'prompt') {
@@ -68,6 +72,12 @@ export const StatusLine = memo(function StatusLine({ width, layout }: { width: n
     body = (
       <Text wrap="truncate-end" {...theme.style(last.info ? 'status.info' : last.ok ? 'status.ok' : 'status.error')}>
         {last.info ? 'ℹ' : last.ok ? '✓' : '✗'} {last.text}
+      </Text>
+    );
+  } else if (starting !== undefined) {
+    body = (
+      <Text wrap="truncate-end" {...theme.style('status.info')}>
+        Starting: {starting}
       </Text>
     );
   } else {

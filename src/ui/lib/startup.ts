@@ -1,0 +1,45 @@
+// Pure: while the cluster starts, what the lab is waiting on, in one line for the status row. The start goes through
+// the readiness gaps in order (state/ready.ts): processes, the master, the replicas' sync, then what each Sentinel
+// sees. Only the first kind still open is named, with the mechanism that closes it where the wait is Sentinel's own
+// timing (a lesson that starts the Sentinels knowing only the master waits ~10 s for the replicas: 01-tour).
+import { initialMaster, redisNodes, sentinelNodes, type Topology } from '../../cluster/topology.js';
+import type { ReadinessGap } from '../../state/ready.js';
+
+/** "all 3 Sentinels" when every one of `all` is named, else the ids. */
+function who(ids: string[], all: string[], plural: string): string {
+  const unique = all.filter((id) => ids.includes(id));
+  return unique.length === all.length && all.length > 1 ? `all ${all.length} ${plural}` : unique.join(', ');
+}
+
+/** `gaps` as readinessGaps lists them: the first kind still open is the one the start is waiting on. */
+export function startupWaitText(gaps: readonly ReadinessGap[], topology: Topology): string | undefined {
+  const kind = gaps[0]?.kind;
+  if (!kind) return undefined;
+  const ids = gaps.filter((g) => g.kind === kind).map((g) => g.node);
+  const master = initialMaster(topology).id;
+  const sentinels = sentinelNodes(topology).map((n) => n.id);
+  const replicas = redisNodes(topology)
+    .map((n) => n.id)
+    .filter((id) => id !== master);
+  switch (kind) {
+    case 'process':
+      return `starting ${who(
+        ids,
+        topology.nodes.map((n) => n.id),
+        'processes',
+      )}`;
+    case 'master':
+      return `waiting for ${master} to answer as master`;
+    case 'replica-sync':
+      return `${who(ids, replicas, 'replicas')} syncing with ${master} (a full sync, then the link is up)`;
+    case 'sentinel':
+      return `waiting for ${who(ids, sentinels, 'Sentinels')} to see ${master}`;
+    case 'sentinel-replicas':
+      return `${who(ids, sentinels, 'Sentinels')} finding the replicas: a Sentinel reads ${master}'s INFO when it connects, then every 10 s`;
+    case 'sentinel-peers': {
+      const all = who(ids, sentinels, 'Sentinels');
+      const whom = all.startsWith('all ') ? 'each other' : 'the other Sentinels';
+      return `${all} finding ${whom}: each Sentinel says hello every 2 s on __sentinel__:hello`;
+    }
+  }
+}
