@@ -28,6 +28,9 @@ import { Observer } from './observer.js';
 
 export { aliasHint, detectNetworkMode } from '../deployments/loopback.js';
 
+/** What an action pressed while the cluster starts gets back. */
+export const STILL_STARTING = 'the cluster is still starting; try again once it is ready';
+
 /** Two probe rounds a second: fresh enough to watch a failover, and the probes stay near 2% of a core. */
 export const DEFAULT_PROBE_INTERVAL_MS = 500;
 
@@ -54,6 +57,8 @@ export class Lab<D extends Deployment = Deployment> {
   private clientsRunning: Clients | undefined;
   private seq = 0;
   private closed = false;
+  /** A start (or the start of a reset) is under way: actions wait for the cluster to be ready (see perform). */
+  private starting = false;
   private readonly env: ActionEnv;
 
   private constructor(deployment: D, emitter: LabEmitter, opts: LabRunOptions) {
@@ -131,15 +136,21 @@ export class Lab<D extends Deployment = Deployment> {
   async start(opts: { timeoutMs?: number } = {}): Promise<{ readyMs: number }> {
     const t0 = Date.now();
     this.phase('starting');
-    await this.deployment.start();
-    this.startWatching();
-    // A fine poll: readiness is the start-up time users see.
+    this.starting = true;
     try {
-      await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready', 10);
-    } catch (err) {
-      const missing = missingForReady(readinessGaps(this.store.getState()));
-      if (this.closed || missing === undefined) throw err;
-      throw new UserError(`${errorMessage(err)} ${missing}`, { cause: err });
+      await this.deployment.start();
+      this.startWatching();
+      // A fine poll: readiness is the start-up time users see.
+      await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready', 10).catch(
+        (err: unknown) => {
+          // Which conditions never came.
+          const missing = missingForReady(readinessGaps(this.store.getState()));
+          if (this.closed || missing === undefined) throw err;
+          throw new UserError(`${errorMessage(err)} ${missing}`, { cause: err });
+        },
+      );
+    } finally {
+      this.starting = false;
     }
     const readyMs = Date.now() - t0;
     this.emitter.emit('started', { readyMs });
@@ -223,9 +234,12 @@ export class Lab<D extends Deployment = Deployment> {
   /**
    * Carries out one action; never throws. A failure comes back as {ok:false} and stays visible as the action's own
    * record (with the hint, if any): one failed action is one row. An action the deployment cannot do is refused
-   * with the reason, and recorded nowhere (nothing was attempted).
+   * with the reason, and recorded nowhere (nothing was attempted). So is every action while the cluster starts: a
+   * node killed or a key written then would only stop the start, or count for no lesson step (a step starts, and
+   * judges what happens, once the cluster is ready).
    */
   async perform(action: LabAction): Promise<ActionOutcome> {
+    if (this.starting) return { ok: false, text: STILL_STARTING };
     const d = this.deployment;
     let described: { def: ReturnType<typeof actionDef>; a: LabAction; title: string; equivalent: string };
     try {

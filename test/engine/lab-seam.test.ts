@@ -6,7 +6,7 @@ import type { LabEmitter } from '../../src/cluster/events.js';
 import type { FaultSpec } from '../../src/cluster/fabric/plan.js';
 import { buildTopology } from '../../src/cluster/topology.js';
 import type { Capabilities, Deployment, MissingCapabilities } from '../../src/deployments/deployment.js';
-import { Lab } from '../../src/engine/lab.js';
+import { Lab, STILL_STARTING } from '../../src/engine/lab.js';
 import { UserError } from '../../src/errors.js';
 
 function fakeDeployment(
@@ -163,6 +163,37 @@ describe('the lab over a deployment', () => {
     assert.deepEqual(
       s.history.map((h) => [h.process, h.f, h.value]),
       [['nemesis', 'fault', 'isolate host-2 (drop)']],
+    );
+  });
+
+  it('refuses every action while the cluster starts, records none, and acts again once the start is over', async () => {
+    const calls: string[] = [];
+    let failStart: (err: Error) => void = () => {};
+    const started = new Promise<void>((_, reject) => {
+      failStart = reject;
+    });
+    const lab = await Lab.open(
+      (events) => ({ ...fakeDeployment(events, { runtime: runtime(calls) }), start: () => started }),
+      { flushMs: 5 },
+    );
+    labs.push(lab);
+    const starting = lab.start();
+    assert.deepEqual(await lab.perform({ kind: 'kill', node: 'redis-1' }), { ok: false, text: STILL_STARTING });
+    assert.deepEqual(await lab.perform({ kind: 'write', client: 'A', key: 'k', value: 'v' }), {
+      ok: false,
+      text: STILL_STARTING,
+    });
+    assert.deepEqual(calls, []);
+    // The start ends (here it fails, so no probe ever connects anywhere); actions are carried out again.
+    failStart(new UserError('redis-1 did not answer PING'));
+    await assert.rejects(starting, /did not answer PING/);
+    assert.equal((await lab.perform({ kind: 'kill', node: 'redis-1' })).ok, true);
+    assert.deepEqual(calls, ['kill redis-1']);
+    await lab.waitFor(() => true, 100);
+    assert.deepEqual(
+      lab.store.getState().actions.map((a) => a.title),
+      ['kill redis-1'],
+      'the refused ones are not in the action log',
     );
   });
 });
