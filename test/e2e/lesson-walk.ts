@@ -88,12 +88,21 @@ async function resize(run: TuiRun, size: Size): Promise<string> {
 const pane = (run: TuiRun, size: Size): PaneView | undefined => findLessonPane(run.capture(), size[0], size[1]);
 const windowText = (v: PaneView | undefined) => (v ? v.lines.join('\n') : '');
 
+/**
+ * The lesson pane once it satisfies `ok` in two captures in a row. A terminal can be captured while a frame is
+ * still being written (the border's ▲ count already new, the lines below still the old page): a page read from
+ * such a capture lands at the wrong offset (seen once in CI: a step's text stitched from two pages).
+ */
 async function waitPane(run: TuiRun, size: Size, ok: (text: string, v: PaneView) => boolean, ms: number, what: string) {
   let last: PaneView | undefined;
+  let previous: string | undefined;
   await run.waitFor(
     (s) => {
       last = findLessonPane(s, size[0], size[1]);
-      return last !== undefined && ok(windowText(last), last);
+      const key = last && ok(windowText(last), last) ? JSON.stringify(last) : undefined;
+      const stable = key !== undefined && key === previous;
+      previous = key;
+      return stable;
     },
     ms,
     what,
