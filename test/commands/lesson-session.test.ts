@@ -9,6 +9,7 @@ import { LabEmitter } from '../../src/cluster/events.js';
 import { openLesson } from '../../src/commands/lesson-session.js';
 import type { Lab } from '../../src/engine/lab.js';
 import { bindLab } from '../../src/state/bind-lab.js';
+import { eventually } from '../helpers/wait.js';
 import { healthy } from '../lessons/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rsl-lesson-session-'));
@@ -52,9 +53,7 @@ describe('the lesson the TUI opens', () => {
     assert.equal(lesson()?.entered, false, 'still waiting for the cluster');
     assert.deepEqual(calls, [], 'no reset, no action before the cluster is ready');
     attached.started();
-    const end = Date.now() + 2000;
-    while (!lesson()?.entered && Date.now() < end) await wait(5);
-    assert.equal(lesson()?.entered, true, 'entered once the cluster is ready');
+    await eventually(() => lesson()?.entered, { timeoutMs: 2000, what: 'the step entered once the cluster is ready' });
     await attached.controls.reset();
     assert.deepEqual(calls, ['reset'], 'a reset once it is ready');
     attached.dispose();

@@ -5,10 +5,11 @@
 import { initialMaster, redisNodes, sentinelNodes, type Topology } from '../../cluster/topology.js';
 import type { ReadinessGap } from '../../state/ready.js';
 
-/** "all 3 Sentinels" when every one of `all` is named, else the ids. */
-function who(ids: string[], all: string[], plural: string): string {
-  const unique = all.filter((id) => ids.includes(id));
-  return unique.length === all.length && all.length > 1 ? `all ${all.length} ${plural}` : unique.join(', ');
+/** Whether `ids` name every one of `all` (more than one), and how to say who they are: "all 3 Sentinels", else the ids. */
+function who(ids: string[], all: string[], plural: string): { everyone: boolean; text: string } {
+  const named = all.filter((id) => ids.includes(id));
+  const everyone = named.length === all.length && all.length > 1;
+  return { everyone, text: everyone ? `all ${all.length} ${plural}` : named.join(', ') };
 }
 
 /** `gaps` as readinessGaps lists them: the first kind still open is the one the start is waiting on. */
@@ -23,23 +24,24 @@ export function startupWaitText(gaps: readonly ReadinessGap[], topology: Topolog
     .filter((id) => id !== master);
   switch (kind) {
     case 'process':
-      return `starting ${who(
-        ids,
-        topology.nodes.map((n) => n.id),
-        'processes',
-      )}`;
+      return `starting ${
+        who(
+          ids,
+          topology.nodes.map((n) => n.id),
+          'processes',
+        ).text
+      }`;
     case 'master':
       return `waiting for ${master} to answer as master`;
     case 'replica-sync':
-      return `${who(ids, replicas, 'replicas')} syncing with ${master} (a full sync, then the link is up)`;
+      return `${who(ids, replicas, 'replicas').text} syncing with ${master} (a full sync, then the link is up)`;
     case 'sentinel':
-      return `waiting for ${who(ids, sentinels, 'Sentinels')} to see ${master}`;
+      return `waiting for ${who(ids, sentinels, 'Sentinels').text} to see ${master}`;
     case 'sentinel-replicas':
-      return `${who(ids, sentinels, 'Sentinels')} finding the replicas: a Sentinel reads ${master}'s INFO when it connects, then every 10 s`;
+      return `${who(ids, sentinels, 'Sentinels').text} finding the replicas: a Sentinel reads ${master}'s INFO when it connects, then every 10 s`;
     case 'sentinel-peers': {
-      const all = who(ids, sentinels, 'Sentinels');
-      const whom = all.startsWith('all ') ? 'each other' : 'the other Sentinels';
-      return `${all} finding ${whom}: each Sentinel says hello every 2 s on __sentinel__:hello`;
+      const w = who(ids, sentinels, 'Sentinels');
+      return `${w.text} finding ${w.everyone ? 'each other' : 'the other Sentinels'}: each Sentinel says hello every 2 s on __sentinel__:hello`;
     }
   }
 }
