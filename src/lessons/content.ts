@@ -403,12 +403,12 @@ function attemptProblems(step: LessonStep, i: number, file: string, report: Repo
         'a step tried again needs a fresh cluster each time: put it first in the lesson (ctrl+r resets to the first step) or start its setup with { kind: reset }',
     });
   }
-  const how = i === 0 ? /ctrl\+r/ : /\bp\b.*\bn\b|ctrl\+r/;
+  const how = i === 0 ? /ctrl\+r/ : /\bb\b.*\bn\b|ctrl\+r/;
   if (!step.hints.some((h) => how.test(h))) {
     report({
       file,
       path: formatPath(['steps', i, 'hints']),
-      message: `the outcome may not come (attempts: ${step.attempts}); add a hint that says how to try again (${i === 0 ? 'ctrl+r resets the lesson' : 'p then n enters the step again'})`,
+      message: `the outcome may not come (attempts: ${step.attempts}); add a hint that says how to try again (${i === 0 ? 'ctrl+r resets the lesson' : 'b then n enters the step again'})`,
     });
   }
 }

@@ -258,8 +258,9 @@ async function answerPrediction(run: TuiRun, size: Size, where: string): Promise
 }
 
 /**
- * P, then the goal met. A step whose outcome a race decides (`attempts`, the first step of its lesson) is tried
- * again the way its hint tells the learner: ctrl+r resets the lesson to a fresh cluster, then P again.
+ * P, then the goal met. A step whose outcome a race decides (`attempts`) is tried again the way its hint tells the
+ * learner: ctrl+r resets the lesson to a fresh cluster (the first step), or b then n enters the step again (a step
+ * whose setup starts with a reset), then P again.
  */
 async function playUntilMet(run: TuiRun, lesson: Lesson, index: number, size: Size, where: string) {
   const step = lesson.steps[index];
@@ -277,7 +278,23 @@ async function playUntilMet(run: TuiRun, lesson: Lesson, index: number, size: Si
     } catch (err) {
       if (attempt >= attempts) throw err;
     }
-    assert.equal(index, 0, `${where}: only a first step is tried again (ctrl+r resets to step 1)`);
+    if (index > 0) {
+      // b then n: the previous step, then this one entered afresh (its setup resets the cluster and waits for it).
+      run.send('b');
+      await waitPane(run, size, (t) => t.includes(`Step ${index}/`), 10_000, `${where}: b, the previous step`);
+      run.send('n');
+      await waitPane(
+        run,
+        size,
+        (t) => t.includes(`Step ${index + 1}/`) && !squash(t).includes('✓met') && !/setting up the step/.test(t),
+        120_000,
+        `${where}: n, the step entered again on a fresh cluster`,
+      );
+      if (step?.predict && !squash(windowText(pane(run, size))).includes('←yourprediction')) {
+        await answerPrediction(run, size, where);
+      }
+      continue;
+    }
     run.send('C-r');
     await run.waitFor((s) => s.includes('Reset the lesson?'), 5000, `${where}: the reset question`);
     run.send('y');

@@ -246,10 +246,10 @@ describe('a step tried again (attempts)', () => {
     files['freeze.md'] = '# Freeze them\n\nFreeze redis-3 and redis-5, then write as client A until NOREPLICAS.\n';
     assert.deepEqual(await problemsOf(doc, files), [
       '01-guard/lesson.yaml: steps[1].attempts: a step tried again needs a fresh cluster each time: put it first in the lesson (ctrl+r resets to the first step) or start its setup with { kind: reset }',
-      '01-guard/lesson.yaml: steps[1].hints: the outcome may not come (attempts: 3); add a hint that says how to try again (p then n enters the step again)',
+      '01-guard/lesson.yaml: steps[1].hints: the outcome may not come (attempts: 3); add a hint that says how to try again (b then n enters the step again)',
     ]);
     doc.steps[1].setup = [{ kind: 'reset' }];
-    doc.steps[1].hints.push('No NOREPLICAS? Press p then n to enter this step again on a fresh cluster.');
+    doc.steps[1].hints.push('No NOREPLICAS? Press b then n to enter this step again on a fresh cluster.');
     assert.deepEqual(await problemsOf(doc, files), []);
     // The first step: ctrl+r is how.
     doc.steps[0].attempts = 2;

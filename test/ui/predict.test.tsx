@@ -217,7 +217,7 @@ describe('P played the solution and the goal is still not met', () => {
     assert.ok(solutionNote(s, run));
     assert.equal(solutionNote(s, { ...run, finished: false }), undefined);
     assert.equal(solutionNote(s, { ...run, step: 0 }), undefined);
-    // The same step entered again (ctrl+r resets to step 1, or p then n): the note was about the earlier entry.
+    // The same step entered again (ctrl+r resets to step 1, or b then n): the note was about the earlier entry.
     const again = { ...l, since: markStep(s, (enteredAt ?? 0) + 5000) };
     assert.equal(solutionNote({ ...s, lesson: again }, run), undefined);
     assert.equal(solutionNote({ ...s, lesson: { ...l, playingSolution: true } }, run), undefined);
