@@ -5,6 +5,7 @@
 import type { ActionEnv } from '../actions/action.js';
 import { type ActionOutcome, actionDef, isNodeAction, type LabAction } from '../actions/catalog.js';
 import { type ActionRecord, type HistoryOp, LabEmitter, type LabPhase } from '../cluster/events.js';
+import { MissedEvents } from '../cluster/observe/sentinel-log.js';
 import type { RunManifest } from '../cluster/process/run-dir.js';
 import { type NodeSpec, nodeById, redisCliLine, redisNodes, sentinelNodes } from '../cluster/topology.js';
 import { adminCommand } from '../deployments/admin.js';
@@ -60,6 +61,8 @@ export class Lab<D extends Deployment = Deployment> {
   /** A start (or the start of a reset) is under way: actions wait for the cluster to be ready (see perform). */
   private starting = false;
   private readonly env: ActionEnv;
+  /** What each Sentinel logged before the lab could subscribe to it (from the logs a local deployment reports). */
+  private readonly missed = new MissedEvents();
 
   private constructor(deployment: D, emitter: LabEmitter, opts: LabRunOptions) {
     this.deployment = deployment;
@@ -73,6 +76,15 @@ export class Lab<D extends Deployment = Deployment> {
     this.binding = bindLab(emitter, initial, { flushMs: opts.flushMs ?? 40 });
     this.store = this.binding.store;
     this.env = this.actionEnv();
+    const sentinels = new Set(sentinelNodes(t).map((n) => n.id));
+    emitter.on('node-state', (e) => {
+      if (e.state === 'starting' && sentinels.has(e.id)) this.missed.started(e.id, e.at);
+    });
+    emitter.on('node-log', (e) => {
+      if (!sentinels.has(e.id)) return;
+      const late = this.missed.line(e.id, e.line);
+      if (late.length) this.observer?.logged(e.id, late);
+    });
   }
 
   /**
@@ -140,15 +152,24 @@ export class Lab<D extends Deployment = Deployment> {
     try {
       await this.deployment.start();
       this.startWatching();
-      // A fine poll: readiness is the start-up time users see.
-      await this.waitFor((s) => isClusterReady(s), opts.timeoutMs ?? 30_000, 'the cluster to become ready', 10).catch(
-        (err: unknown) => {
-          // Which conditions never came.
-          const missing = missingForReady(readinessGaps(this.store.getState()));
-          if (this.closed || missing === undefined) throw err;
-          throw new UserError(`${errorMessage(err)} ${missing}`, { cause: err });
-        },
-      );
+      // A fine poll: readiness is the start-up time users see. Ready includes every Sentinel's event stream, so a
+      // lesson step (entered once the cluster is ready) sees every event from its start.
+      const unsubscribed = () => this.observer?.unsubscribed() ?? [];
+      await this.waitFor(
+        (s) => isClusterReady(s) && unsubscribed().length === 0,
+        opts.timeoutMs ?? 30_000,
+        'the cluster to become ready',
+        10,
+      ).catch((err: unknown) => {
+        // Which conditions never came.
+        const gaps = readinessGaps(this.store.getState());
+        for (const id of unsubscribed()) {
+          gaps.push({ kind: 'sentinel', node: id, text: `the lab is not subscribed to ${id}'s events` });
+        }
+        const missing = missingForReady(gaps);
+        if (this.closed || missing === undefined) throw err;
+        throw new UserError(`${errorMessage(err)} ${missing}`, { cause: err });
+      });
     } finally {
       this.starting = false;
     }
@@ -179,6 +200,7 @@ export class Lab<D extends Deployment = Deployment> {
       nextSeq: () => ++this.seq,
       resolveRunId: (runId) =>
         d.resolveRunId?.(runId) ?? Object.values(this.store.getState().sentinels).find((o) => o.myId === runId)?.id,
+      missed: this.missed,
     });
     this.observer.start();
     // What only time decides (a failover that never reaches ODOWN) needs a clock even when nothing is published.

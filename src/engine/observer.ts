@@ -2,9 +2,10 @@
 // nodes only through the deployment's admin addresses, so it observes any deployment the same way.
 import type { LabEmitter } from '../cluster/events.js';
 import { eventMasterName, parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
+import type { LoggedEvent, MissedEvents } from '../cluster/observe/sentinel-log.js';
 import { RedisProbe } from '../cluster/probes/redis-probe.js';
 import { SentinelProbe } from '../cluster/probes/sentinel-probe.js';
-import { SentinelSubscriber } from '../cluster/probes/sentinel-subscriber.js';
+import { type SentinelMessage, SentinelSubscriber } from '../cluster/probes/sentinel-subscriber.js';
 import { redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
 import type { Addresses } from '../deployments/deployment.js';
 
@@ -16,6 +17,8 @@ export class Observer {
   private readonly redis = new Map<string, RedisProbe>();
   private readonly sentinels = new Map<string, SentinelProbe>();
   private readonly subscribers: SentinelSubscriber[] = [];
+  private readonly deliver = new Map<string, (m: SentinelMessage) => void>();
+  private readonly missed: MissedEvents | undefined;
 
   constructor(opts: {
     topology: Topology;
@@ -26,8 +29,11 @@ export class Observer {
     nextSeq: () => number;
     /** Sentinel myid (40 hex, as events and votes name it) -> node id. */
     resolveRunId?: (runId: string) => string | undefined;
+    /** Events the Sentinels logged before they could be subscribed to (where the deployment has their logs). */
+    missed?: MissedEvents;
   }) {
     this.emitter = opts.emitter;
+    this.missed = opts.missed;
     const t = opts.topology;
     const resolve = (ip: string, port: number) => opts.addresses.nodeAt(ip, port);
     const auth = (id: string) => opts.addresses.auth?.(id);
@@ -66,25 +72,40 @@ export class Observer {
           onObservation: (o) => opts.emitter.emit('sentinel-probed', o),
         }),
       );
+      const deliver = (m: SentinelMessage): void => {
+        // A Sentinel monitoring several masters publishes their events too: keep this topology's master's.
+        const about = eventMasterName(m.channel, m.payload);
+        if (about !== undefined && about !== t.sentinel.masterName) return;
+        const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
+        opts.emitter.emit('sentinel-event', e);
+        if (e.channel === '+switch-master') opts.onSwitchMaster();
+        // Sentinel saw or did something: refresh every view now rather than at the (possibly idle) cadence.
+        this.pollAll();
+      };
+      this.deliver.set(n.id, deliver);
       this.subscribers.push(
         new SentinelSubscriber({
           sentinelId: n.id,
           host: a.host,
           port: a.port,
           ...(password !== undefined ? { password } : {}),
-          onMessage: (m) => {
-            // A Sentinel monitoring several masters publishes their events too: keep this topology's master's.
-            const about = eventMasterName(m.channel, m.payload);
-            if (about !== undefined && about !== t.sentinel.masterName) return;
-            const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
-            opts.emitter.emit('sentinel-event', e);
-            if (e.channel === '+switch-master') opts.onSwitchMaster();
-            // Sentinel saw or did something: refresh every view now rather than at the (possibly idle) cadence.
-            this.pollAll();
-          },
+          onMessage: deliver,
+          onSubscribed: (sentAt) => this.logged(n.id, this.missed?.subscribed(n.id, sentAt) ?? []),
         }),
       );
     }
+  }
+
+  /** Sentinels whose events the lab is not subscribed to yet (PSUBSCRIBE * not active on the current connection). */
+  unsubscribed(): string[] {
+    return this.subscribers.filter((s) => !s.subscribed).map((s) => s.state.sentinelId);
+  }
+
+  /** Events a Sentinel logged but published before it was subscribed to, delivered as if they had arrived then. */
+  logged(sentinelId: string, events: readonly LoggedEvent[]): void {
+    const deliver = this.deliver.get(sentinelId);
+    if (!deliver) return;
+    for (const e of events) deliver({ sentinelId, channel: e.channel, payload: e.payload, at: e.at });
   }
 
   /** A process changed state, a fault was applied or healed, an action ran: the probes look now. */

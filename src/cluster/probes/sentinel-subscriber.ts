@@ -28,6 +28,8 @@ export interface SentinelSubscriberOptions {
   password?: string;
   onMessage(m: SentinelMessage): void;
   onStatus?(s: SubscriberStatus): void;
+  /** A PSUBSCRIBE succeeded (after each connect); `sentAt` is when it was sent: events from then on are delivered. */
+  onSubscribed?(sentAt: number): void;
   /** PING period (default 1000 ms). */
   pingIntervalMs?: number;
   /** Force a reconnect when PINGs stay unanswered this long (default 30 s: longer than a TILT-inducing freeze). */
@@ -94,12 +96,14 @@ export class SentinelSubscriber {
 
   private subscribe(client: Redis): void {
     if (this.client !== client) return;
+    const sentAt = Date.now();
     client.psubscribe('*').then(
       () => {
         if (this.client !== client) return;
         this.subscriptions++;
         this.unansweredSince = undefined;
         this.update({ subscribed: true, responsive: true, error: undefined });
+        this.o.onSubscribed?.(sentAt);
       },
       (err: unknown) => this.update({ subscribed: false, error: errorText(err) }),
     );

@@ -1,0 +1,105 @@
+// Pure: the Sentinel events a subscriber could not have received, recovered from the Sentinel's own log.
+//
+// A Sentinel writes each event to its log and then publishes it (`sentinelEvent` in Redis's sentinel.c), so an
+// event is only delivered to clients already subscribed. A freshly started Sentinel announces `+monitor` at once
+// and often `+slave` for the master's replicas within a few milliseconds of connecting to the master: before any
+// client can have subscribed. Those events are in the log, which the lab reads line by line while the process
+// runs. `MissedEvents` keeps, per Sentinel process, the logged events dated before the lab's PSUBSCRIBE was sent
+// (they were published to no one the lab knows); everything from that moment on arrives by pub/sub. An event
+// logged in the same millisecond as the PSUBSCRIBE was sent may come either way, so it is left to pub/sub: an event
+// is never shown twice, and at worst one from that millisecond is missed, as before.
+
+import { channelSpec } from './sentinel-events.js';
+
+/** One event line of a Sentinel log: `24833:X 01 Dec 2026 21:30:57.339 * +slave slave 127.0.2.2:6380 …`. */
+export interface LoggedEvent {
+  pid: number;
+  /** When the Sentinel logged it: its local wall clock, to the millisecond. */
+  at: number;
+  channel: string;
+  payload: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// pid:role day month year time.ms level-mark message (Redis's and Valkey's default log format).
+const LINE = /^(\d+):[A-Z] (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) [.\-*#] (.*)$/;
+
+/** The pid that starts a Redis log line, if the line is one. */
+export function logLinePid(line: string): number | undefined {
+  const m = /^(\d+):[A-Z] /.exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The event a log line records, when it records one the lab knows (by channel). The time is read as this
+ * machine's local time, as the Sentinel wrote it.
+ */
+export function parseLoggedEvent(line: string): LoggedEvent | undefined {
+  const m = LINE.exec(line);
+  if (!m) return undefined;
+  const [, pid, day, mon, year, hh, mm, ss, ms, message] = m;
+  const month = MONTHS.indexOf(mon ?? '');
+  if (month < 0 || message === undefined) return undefined;
+  const space = message.indexOf(' ');
+  const channel = space < 0 ? message : message.slice(0, space);
+  if (!/^[+-]/.test(channel) || channelSpec(channel) === undefined) return undefined;
+  const at = new Date(Number(year), month, Number(day), Number(hh), Number(mm), Number(ss), Number(ms)).getTime();
+  return { pid: Number(pid), at, channel, payload: space < 0 ? '' : message.slice(space + 1) };
+}
+
+/** Logged events kept per Sentinel while its first subscription is pending; a Sentinel starts with a handful. */
+const MAX_PENDING = 200;
+/** A logged time this much before the process was started is not this process's (a clock the log reads apart). */
+const START_SLACK_MS = 1000;
+
+interface Run {
+  /** When the lab started the process. */
+  startedAt: number;
+  /** The pid its log lines carry (a wrapper script's redis-server has its own); taken from its first line. */
+  pid?: number;
+  /** When the first PSUBSCRIBE on this process was sent; undefined while none succeeded. */
+  subscribedFrom?: number;
+  pending: LoggedEvent[];
+}
+
+export class MissedEvents {
+  private readonly runs = new Map<string, Run>();
+
+  /** The lab (re)started this Sentinel's process: its log is a new story. */
+  started(sentinelId: string, at: number): void {
+    this.runs.set(sentinelId, { startedAt: at, pending: [] });
+  }
+
+  /** One line of the Sentinel's log; returns what to deliver now (a late line from before the subscription). */
+  line(sentinelId: string, line: string): LoggedEvent[] {
+    const run = this.runs.get(sentinelId);
+    if (!run) return [];
+    run.pid ??= logLinePid(line);
+    const e = parseLoggedEvent(line);
+    if (!e || e.pid !== run.pid || !this.before(run, e)) return [];
+    if (run.subscribedFrom === undefined) {
+      if (run.pending.length < MAX_PENDING) run.pending.push(e);
+      return [];
+    }
+    return [e];
+  }
+
+  /**
+   * A PSUBSCRIBE sent at `sentAt` succeeded on this Sentinel. The first one after a start returns what the
+   * process had logged before it; later ones (a reconnect) return nothing.
+   */
+  subscribed(sentinelId: string, sentAt: number): LoggedEvent[] {
+    const run = this.runs.get(sentinelId);
+    if (!run || run.subscribedFrom !== undefined) return [];
+    run.subscribedFrom = sentAt;
+    const out = run.pending.filter((e) => this.before(run, e));
+    run.pending = [];
+    return out;
+  }
+
+  private before(run: Run, e: LoggedEvent): boolean {
+    if (e.at < run.startedAt - START_SLACK_MS) return false;
+    return run.subscribedFrom === undefined || e.at < run.subscribedFrom;
+  }
+}
