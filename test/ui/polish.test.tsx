@@ -158,6 +158,24 @@ describe('events pane', () => {
     assert.equal(glossBody({ gloss: 'raw text', sentinelIds: ['sentinel-3'] }), 'raw text');
   });
 
+  it('the pane counts its rows: 1 event, 2 events', async () => {
+    const s = healthyState();
+    s.eventGroups = [
+      group('+monitor', 'started monitoring master redis-1 (quorum 2)', 'notice', ['sentinel-1', 'sentinel-2'], 400),
+    ];
+    const { tui, store } = app(s, { columns: 160, rows: 45 });
+    let f = await tui.waitForFrame('started monitoring');
+    assert.match(line(f, 'Sentinel events'), /─ 1 event ╮/);
+    store.setState({
+      eventGroups: [
+        ...store.getState().eventGroups,
+        group('+sdown', 'redis-4 looks down', 'warning', ['sentinel-1'], 9000),
+      ],
+    });
+    f = await tui.waitForFrame('looks down');
+    assert.match(line(f, 'Sentinel events'), /─ 2 events ╮/);
+  });
+
   it('80x24: short rows say how many Sentinels reported, without their names twice', async () => {
     const s = healthyState();
     s.eventGroups.push(

@@ -173,7 +173,7 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
       </Text>,
     );
   }
-  const badge = groups.length ? `${groups.length} events` : undefined;
+  const badge = groups.length ? `${groups.length} ${groups.length === 1 ? 'event' : 'events'}` : undefined;
   return (
     <Pane width={width} height={height} focused={focused} title="Sentinel events" tabs={tabs} badge={badge}>
       <Box flexDirection="column" flexShrink={0}>
