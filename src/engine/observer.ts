@@ -17,7 +17,7 @@ export class Observer {
   private readonly redis = new Map<string, RedisProbe>();
   private readonly sentinels = new Map<string, SentinelProbe>();
   private readonly subscribers: SentinelSubscriber[] = [];
-  private readonly deliver = new Map<string, (m: SentinelMessage) => void>();
+  private readonly publish = new Map<string, (m: SentinelMessage) => void>();
   private readonly missed: MissedEvents | undefined;
 
   constructor(opts: {
@@ -72,7 +72,7 @@ export class Observer {
           onObservation: (o) => opts.emitter.emit('sentinel-probed', o),
         }),
       );
-      const deliver = (m: SentinelMessage): void => {
+      const publish = (m: SentinelMessage): void => {
         // A Sentinel monitoring several masters publishes their events too: keep this topology's master's.
         const about = eventMasterName(m.channel, m.payload);
         if (about !== undefined && about !== t.sentinel.masterName) return;
@@ -82,15 +82,17 @@ export class Observer {
         // Sentinel saw or did something: refresh every view now rather than at the (possibly idle) cadence.
         this.pollAll();
       };
-      this.deliver.set(n.id, deliver);
+      this.publish.set(n.id, publish);
       this.subscribers.push(
         new SentinelSubscriber({
           sentinelId: n.id,
           host: a.host,
           port: a.port,
           ...(password !== undefined ? { password } : {}),
-          onMessage: deliver,
-          onSubscribed: (sentAt) => this.logged(n.id, this.missed?.subscribed(n.id, sentAt) ?? []),
+          onMessage: publish,
+          onSubscribing: (sentAt) => this.missed?.subscribing(n.id, sentAt),
+          // What the Sentinel logged before the subscription goes before anything the subscription brings.
+          onSubscribed: () => this.logged(n.id, this.missed?.due(n.id) ?? []),
         }),
       );
     }
@@ -103,9 +105,9 @@ export class Observer {
 
   /** Events a Sentinel logged but published before it was subscribed to, delivered as if they had arrived then. */
   logged(sentinelId: string, events: readonly LoggedEvent[]): void {
-    const deliver = this.deliver.get(sentinelId);
-    if (!deliver) return;
-    for (const e of events) deliver({ sentinelId, channel: e.channel, payload: e.payload, at: e.at });
+    const publish = this.publish.get(sentinelId);
+    if (!publish) return;
+    for (const e of events) publish({ sentinelId, channel: e.channel, payload: e.payload, at: e.at });
   }
 
   /** A process changed state, a fault was applied or healed, an action ran: the probes look now. */

@@ -4,10 +4,10 @@
 // event is only delivered to clients already subscribed. A freshly started Sentinel announces `+monitor` at once
 // and often `+slave` for the master's replicas within a few milliseconds of connecting to the master: before any
 // client can have subscribed. Those events are in the log, which the lab reads line by line while the process
-// runs. `MissedEvents` keeps, per Sentinel process, the logged events dated before the lab's PSUBSCRIBE was sent
-// (they were published to no one the lab knows); everything from that moment on arrives by pub/sub. An event
+// runs. `MissedEvents` keeps, per Sentinel process, the logged events dated before the lab's first PSUBSCRIBE was
+// sent (they were published to no one the lab knows); everything from that moment on arrives by pub/sub. An event
 // logged in the same millisecond as the PSUBSCRIBE was sent may come either way, so it is left to pub/sub: an event
-// is never shown twice, and at worst one from that millisecond is missed, as before.
+// is never shown twice, and at worst one from the PSUBSCRIBE's round trip is missed, as before.
 
 import { channelSpec } from './sentinel-events.js';
 
@@ -48,7 +48,7 @@ export function parseLoggedEvent(line: string): LoggedEvent | undefined {
   return { pid: Number(pid), at, channel, payload: space < 0 ? '' : message.slice(space + 1) };
 }
 
-/** Logged events kept per Sentinel while its first subscription is pending; a Sentinel starts with a handful. */
+/** Logged events kept per Sentinel until they are handed over; a Sentinel starts with a handful. */
 const MAX_PENDING = 200;
 /** A logged time this much before the process was started is not this process's (a clock the log reads apart). */
 const START_SLACK_MS = 1000;
@@ -58,8 +58,13 @@ interface Run {
   startedAt: number;
   /** The pid its log lines carry (a wrapper script's redis-server has its own); taken from its first line. */
   pid?: number;
-  /** When the first PSUBSCRIBE on this process was sent; undefined while none succeeded. */
-  subscribedFrom?: number;
+  /**
+   * When the first PSUBSCRIBE on this process was sent. Any attempt may have taken effect (a reply that timed out
+   * still subscribed), so from then on pub/sub may have delivered: only earlier events are the log's to tell.
+   */
+  cutoff?: number;
+  /** The events before the cutoff were handed over (the subscription is known to work). */
+  handedOver: boolean;
   pending: LoggedEvent[];
 }
 
@@ -68,38 +73,39 @@ export class MissedEvents {
 
   /** The lab (re)started this Sentinel's process: its log is a new story. */
   started(sentinelId: string, at: number): void {
-    this.runs.set(sentinelId, { startedAt: at, pending: [] });
+    this.runs.set(sentinelId, { startedAt: at, handedOver: false, pending: [] });
   }
 
-  /** One line of the Sentinel's log; returns what to deliver now (a late line from before the subscription). */
+  /** One line of the Sentinel's log; returns what to deliver now (a line read after the handover, dated before). */
   line(sentinelId: string, line: string): LoggedEvent[] {
     const run = this.runs.get(sentinelId);
     if (!run) return [];
     run.pid ??= logLinePid(line);
     const e = parseLoggedEvent(line);
-    if (!e || e.pid !== run.pid || !this.before(run, e)) return [];
-    if (run.subscribedFrom === undefined) {
-      if (run.pending.length < MAX_PENDING) run.pending.push(e);
-      return [];
-    }
-    return [e];
+    if (!e || e.pid !== run.pid || e.at < run.startedAt - START_SLACK_MS) return [];
+    if (run.cutoff !== undefined && e.at >= run.cutoff) return [];
+    if (run.handedOver) return [e];
+    if (run.pending.length < MAX_PENDING) run.pending.push(e);
+    return [];
+  }
+
+  /** A PSUBSCRIBE is being sent to this Sentinel at `sentAt`; the first one after a start sets the cutoff. */
+  subscribing(sentinelId: string, sentAt: number): void {
+    const run = this.runs.get(sentinelId);
+    if (run && run.cutoff === undefined) run.cutoff = sentAt;
   }
 
   /**
-   * A PSUBSCRIBE sent at `sentAt` succeeded on this Sentinel. The first one after a start returns what the
-   * process had logged before it; later ones (a reconnect) return nothing.
+   * The subscription works (it was confirmed, or a message came through it): the events logged before the cutoff,
+   * once per process, to be delivered before anything pub/sub brings. Empty on every later call.
    */
-  subscribed(sentinelId: string, sentAt: number): LoggedEvent[] {
+  due(sentinelId: string): LoggedEvent[] {
     const run = this.runs.get(sentinelId);
-    if (!run || run.subscribedFrom !== undefined) return [];
-    run.subscribedFrom = sentAt;
-    const out = run.pending.filter((e) => this.before(run, e));
+    if (!run || run.handedOver || run.cutoff === undefined) return [];
+    run.handedOver = true;
+    const cutoff = run.cutoff;
+    const out = run.pending.filter((e) => e.at < cutoff);
     run.pending = [];
     return out;
-  }
-
-  private before(run: Run, e: LoggedEvent): boolean {
-    if (e.at < run.startedAt - START_SLACK_MS) return false;
-    return run.subscribedFrom === undefined || e.at < run.subscribedFrom;
   }
 }

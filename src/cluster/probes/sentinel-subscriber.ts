@@ -28,8 +28,10 @@ export interface SentinelSubscriberOptions {
   password?: string;
   onMessage(m: SentinelMessage): void;
   onStatus?(s: SubscriberStatus): void;
-  /** A PSUBSCRIBE succeeded (after each connect); `sentAt` is when it was sent: events from then on are delivered. */
-  onSubscribed?(sentAt: number): void;
+  /** A PSUBSCRIBE is sent now (`sentAt`): from then on the Sentinel may deliver events to this subscriber. */
+  onSubscribing?(sentAt: number): void;
+  /** A PSUBSCRIBE succeeded (after each connect); always before the first message it brings. */
+  onSubscribed?(): void;
   /** PING period (default 1000 ms). */
   pingIntervalMs?: number;
   /** Force a reconnect when PINGs stay unanswered this long (default 30 s: longer than a TILT-inducing freeze). */
@@ -46,6 +48,8 @@ export class SentinelSubscriber {
   private pingTimer: NodeJS.Timeout | undefined;
   private unansweredSince: number | undefined;
   private status: SubscriberStatus;
+  /** Confirms the PSUBSCRIBE in flight (see subscribe). */
+  private confirm: (() => void) | undefined;
   /** Successful PSUBSCRIBEs so far (1 after the first connect; +1 after each reconnect). */
   subscriptions = 0;
 
@@ -78,6 +82,9 @@ export class SentinelSubscriber {
     client.on('ready', () => this.subscribe(client));
     client.on('close', () => this.update({ subscribed: false, responsive: false }));
     client.on('pmessage', (_pattern: string, channel: string, payload: string) => {
+      // A message proves the subscription: say so first. ioredis emits a message read in the same chunk as the
+      // PSUBSCRIBE's confirmation before the command's promise settles.
+      this.confirm?.();
       if (channel === HELLO_CHANNEL) return;
       this.o.onMessage({ sentinelId: this.o.sentinelId, channel, payload, at: Date.now() });
     });
@@ -96,17 +103,24 @@ export class SentinelSubscriber {
 
   private subscribe(client: Redis): void {
     if (this.client !== client) return;
-    const sentAt = Date.now();
-    client.psubscribe('*').then(
-      () => {
-        if (this.client !== client) return;
-        this.subscriptions++;
-        this.unansweredSince = undefined;
-        this.update({ subscribed: true, responsive: true, error: undefined });
-        this.o.onSubscribed?.(sentAt);
-      },
-      (err: unknown) => this.update({ subscribed: false, error: errorText(err) }),
-    );
+    // Once per PSUBSCRIBE that worked: at its reply, or at the first message, whichever is handled first.
+    const confirm = () => {
+      if (this.confirm !== confirm) return;
+      this.confirm = undefined;
+      if (this.client !== client) return;
+      this.subscriptions++;
+      this.unansweredSince = undefined;
+      this.update({ subscribed: true, responsive: true, error: undefined });
+      this.o.onSubscribed?.();
+    };
+    this.confirm = confirm;
+    this.o.onSubscribing?.(Date.now());
+    client.psubscribe('*').then(confirm, (err: unknown) => {
+      // A later attempt (the PING loop retries) decides from now on.
+      if (this.confirm !== confirm) return;
+      this.confirm = undefined;
+      this.update({ subscribed: false, error: errorText(err) });
+    });
   }
 
   private ping(client: Redis): void {
