@@ -13,7 +13,7 @@ const SHAPE = { redis: 3, sentinels: 3, sentinel: { preseedState: false } };
 const SENTINELS = ['sentinel-1', 'sentinel-2', 'sentinel-3'];
 
 before(async () => {
-  ({ lab, cleanup } = await startTestLab(SHAPE, { start: true }));
+  ({ lab, cleanup } = await startTestLab(SHAPE));
 });
 after(async () => {
   await cleanup?.();

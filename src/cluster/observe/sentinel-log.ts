@@ -22,30 +22,41 @@ export interface LoggedEvent {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-// pid:role day month year time.ms level-mark message (Redis's and Valkey's default log format).
-const LINE = /^(\d+):[A-Z] (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) [.\-*#] (.*)$/;
+// `15404:X 01 Dec 2026 21:30:57.339 * +slave …`: pid, role letter, date, time, level mark, message (Redis's and
+// Valkey's default log format).
+const LINE = /^(\d+):[A-Z] (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) ((\d{2}):(\d{2}):(\d{2}))\.(\d{3}) ([.\-*#]) (.*)$/;
 
-/** The pid that starts a Redis log line, if the line is one. */
-export function logLinePid(line: string): number | undefined {
-  const m = /^(\d+):[A-Z] /.exec(line);
-  return m ? Number(m[1]) : undefined;
+/** One line of a Redis or Sentinel log. */
+export interface RedisLogLine {
+  pid: number;
+  /** When it was logged: the machine's local wall clock, to the millisecond. */
+  at: number;
+  /** The time of day as written (`21:30:57`). */
+  clock: string;
+  /** The level mark: `.` debug, `-` verbose, `*` notice, `#` warning. */
+  level: string;
+  message: string;
 }
 
-/**
- * The event a log line records, when it records one the lab knows (by channel). The time is read as this
- * machine's local time, as the Sentinel wrote it.
- */
-export function parseLoggedEvent(line: string): LoggedEvent | undefined {
+/** A log line in Redis's format, read as this machine's local time (as the server wrote it); else undefined. */
+export function parseLogLine(line: string): RedisLogLine | undefined {
   const m = LINE.exec(line);
   if (!m) return undefined;
-  const [, pid, day, mon, year, hh, mm, ss, ms, message] = m;
+  const [, pid, day, mon, year, clock, hh, mm, ss, ms, level, message] = m;
   const month = MONTHS.indexOf(mon ?? '');
-  if (month < 0 || message === undefined) return undefined;
-  const space = message.indexOf(' ');
-  const channel = space < 0 ? message : message.slice(0, space);
-  if (!/^[+-]/.test(channel) || channelSpec(channel) === undefined) return undefined;
+  if (month < 0 || clock === undefined || level === undefined || message === undefined) return undefined;
   const at = new Date(Number(year), month, Number(day), Number(hh), Number(mm), Number(ss), Number(ms)).getTime();
-  return { pid: Number(pid), at, channel, payload: space < 0 ? '' : message.slice(space + 1) };
+  return { pid: Number(pid), at, clock, level, message };
+}
+
+/** The event a log line records, when it records one the lab knows (by channel). */
+export function parseLoggedEvent(line: string): LoggedEvent | undefined {
+  const l = parseLogLine(line);
+  if (!l) return undefined;
+  const space = l.message.indexOf(' ');
+  const channel = space < 0 ? l.message : l.message.slice(0, space);
+  if (channelSpec(channel) === undefined) return undefined;
+  return { pid: l.pid, at: l.at, channel, payload: space < 0 ? '' : l.message.slice(space + 1) };
 }
 
 /** Logged events kept per Sentinel until they are handed over; a Sentinel starts with a handful. */
@@ -80,7 +91,7 @@ export class MissedEvents {
   line(sentinelId: string, line: string): LoggedEvent[] {
     const run = this.runs.get(sentinelId);
     if (!run) return [];
-    run.pid ??= logLinePid(line);
+    run.pid ??= parseLogLine(line)?.pid;
     const e = parseLoggedEvent(line);
     if (!e || e.pid !== run.pid || e.at < run.startedAt - START_SLACK_MS) return [];
     if (run.cutoff !== undefined && e.at >= run.cutoff) return [];

@@ -2,6 +2,7 @@
 // and the tail of its log (scrollable).
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
+import { parseLogLine } from '../../cluster/observe/sentinel-log.js';
 import { nodeById, publicAddress } from '../../cluster/topology.js';
 import { Pane } from '../components/Pane.js';
 import { useLab, useLabView } from '../hooks/use-lab.js';
@@ -10,13 +11,10 @@ import { useUi } from '../hooks/use-ui.js';
 import { PROCESS_SYMBOL } from '../lib/format.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
-// `15404:M 26 Nov 2026 08:21:49.226 * Ready to accept connections` (pid, role letter, date, time, level, text).
-const REDIS_LOG = /^\d+:[A-Z] \d{1,2} [A-Za-z]{3} \d{4} (\d\d:\d\d:\d\d)\.\d{3} ([*#.-]) (.*)$/;
-
 /** A Redis log line without pid, role and date (`08:21:49 * Ready to accept connections`), when it has that form. */
 export function compactLogLine(line: string): string {
-  const m = REDIS_LOG.exec(line);
-  return m ? `${m[1]} ${m[2]} ${m[3]}` : line;
+  const l = parseLogLine(line);
+  return l ? `${l.clock} ${l.level} ${l.message}` : line;
 }
 
 export const NodePane = memo(function NodePane({ width, height, focused, tabs }: PaneFrameProps) {
