@@ -47,9 +47,9 @@ export class SentinelSubscriber {
   private client: Redis | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private unansweredSince: number | undefined;
+  /** The client whose PSUBSCRIBE awaits its reply (a second one on that connection could only be answered after it). */
+  private psubscribing: Redis | undefined;
   private status: SubscriberStatus;
-  /** Confirms the PSUBSCRIBE in flight (see subscribe). */
-  private confirm: (() => void) | undefined;
   /** Successful PSUBSCRIBEs so far (1 after the first connect; +1 after each reconnect). */
   subscriptions = 0;
 
@@ -83,8 +83,9 @@ export class SentinelSubscriber {
     client.on('close', () => this.update({ subscribed: false, responsive: false }));
     client.on('pmessage', (_pattern: string, channel: string, payload: string) => {
       // A message proves the subscription: say so first. ioredis emits a message read in the same chunk as the
-      // PSUBSCRIBE's confirmation before the command's promise settles.
-      this.confirm?.();
+      // PSUBSCRIBE's confirmation before the command's promise settles, and a PSUBSCRIBE that timed out here may
+      // still have subscribed on the Sentinel.
+      this.confirmed(client);
       if (channel === HELLO_CHANNEL) return;
       this.o.onMessage({ sentinelId: this.o.sentinelId, channel, payload, at: Date.now() });
     });
@@ -102,30 +103,34 @@ export class SentinelSubscriber {
   }
 
   private subscribe(client: Redis): void {
-    if (this.client !== client) return;
-    // Once per PSUBSCRIBE that worked: at its reply, or at the first message, whichever is handled first.
-    const confirm = () => {
-      if (this.confirm !== confirm) return;
-      this.confirm = undefined;
-      if (this.client !== client) return;
-      this.subscriptions++;
-      this.unansweredSince = undefined;
-      this.update({ subscribed: true, responsive: true, error: undefined });
-      this.o.onSubscribed?.();
-    };
-    this.confirm = confirm;
+    if (this.client !== client || this.psubscribing === client) return;
+    this.psubscribing = client;
     this.o.onSubscribing?.(Date.now());
-    client.psubscribe('*').then(confirm, (err: unknown) => {
-      // A later attempt (the PING loop retries) decides from now on.
-      if (this.confirm !== confirm) return;
-      this.confirm = undefined;
-      this.update({ subscribed: false, error: errorText(err) });
-    });
+    client.psubscribe('*').then(
+      () => {
+        if (this.psubscribing === client) this.psubscribing = undefined;
+        this.confirmed(client);
+      },
+      (err: unknown) => {
+        if (this.psubscribing === client) this.psubscribing = undefined;
+        // Only while nothing has proved the subscription (a message may have, see confirmed).
+        if (!this.status.subscribed) this.update({ error: errorText(err) });
+      },
+    );
+  }
+
+  /** Once per connection: at the first PSUBSCRIBE reply or the first message, whichever is handled first. */
+  private confirmed(client: Redis): void {
+    if (this.client !== client || this.status.subscribed) return;
+    this.subscriptions++;
+    this.unansweredSince = undefined;
+    this.update({ subscribed: true, responsive: true, error: undefined });
+    this.o.onSubscribed?.();
   }
 
   private ping(client: Redis): void {
     if (this.client !== client || client.status !== 'ready') return;
-    // A PSUBSCRIBE that failed (timeout while the Sentinel was busy) is retried here.
+    // A PSUBSCRIBE that failed (timeout while the Sentinel was busy) is retried here, once it has settled.
     if (!this.status.subscribed) {
       this.subscribe(client);
       return;

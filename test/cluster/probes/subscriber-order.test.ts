@@ -2,25 +2,34 @@
 // message it brings. Against a real Sentinel the confirmation and an event can arrive in one TCP read (seen in CI:
 // a Sentinel's `+slave` landed before what it had logged earlier); ioredis then emits the message before the
 // command's promise settles. A peer that always answers that way makes the race certain. It speaks RESP3 as Redis
-// 7 does after ioredis's HELLO 3: pub/sub replies are push frames.
+// 7 does after ioredis's HELLO 3: pub/sub replies are push frames. The peer also answers late, to show that a slow
+// Sentinel is neither asked again while it owes a reply nor left unconfirmed when its reply beat the client's timeout
+// only on the Sentinel's side.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SentinelSubscriber } from '../../../src/cluster/probes/sentinel-subscriber.js';
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
 const CONFIRM_AND_EVENT = `>3\r\n${bulk('psubscribe')}${bulk('*')}:1\r\n>4\r\n${bulk('pmessage')}${bulk('*')}${bulk('+slave')}${bulk('slave 127.0.2.2:6380 127.0.2.2 6380 @ mymaster 127.0.2.1 6379')}`;
 
+const CONFIRM = `>3\r\n${bulk('psubscribe')}${bulk('*')}:1\r\n`;
+
+/** How the peer answers the n-th PSUBSCRIBE (0-based) of a connection; every other command gets +OK. */
+type Answer = (socket: Socket, n: number) => void;
+let answer: Answer = (socket) => socket.write(CONFIRM_AND_EVENT);
+
 let server: Server;
 let port = 0;
 before(async () => {
   server = createServer((socket) => {
     socket.on('error', () => {});
+    let psubscribes = 0;
     socket.on('data', (d) => {
-      // One reply per command of the chunk: +OK, except PSUBSCRIBE's confirmation with an event right behind it.
       for (const cmd of d.toString().split(/(?=\*\d+\r\n\$)/)) {
         if (!cmd) continue;
-        socket.write(/psubscribe/i.test(cmd) ? CONFIRM_AND_EVENT : '+OK\r\n');
+        if (/psubscribe/i.test(cmd)) answer(socket, psubscribes++);
+        else socket.write('+OK\r\n');
       }
     });
   });
@@ -30,8 +39,18 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+/** Resolves when `ok()` holds, polling every 10 ms; rejects after `ms` with what was seen. */
+async function until(ok: () => boolean, ms: number, seen: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out; saw ${seen()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('SentinelSubscriber ordering', () => {
   it('says subscribed before the first message, even when both arrive in one read', async () => {
+    answer = (socket) => socket.write(CONFIRM_AND_EVENT);
     const order: string[] = [];
     let done: () => void = () => {};
     const seen = new Promise<void>((resolve) => {
@@ -61,6 +80,71 @@ describe('SentinelSubscriber ordering', () => {
       assert.equal(sub.subscriptions, 1);
       assert.equal(sub.subscribed, true);
     } finally {
+      await sub.stop();
+    }
+  });
+  it('sends no second PSUBSCRIBE while one awaits its reply, and confirms at that reply', async () => {
+    // The reply comes after three PING periods: a retry meanwhile could only be answered after it.
+    const timers: NodeJS.Timeout[] = [];
+    answer = (socket) => {
+      timers.push(setTimeout(() => socket.write(CONFIRM), 300));
+    };
+    const order: string[] = [];
+    const sub = new SentinelSubscriber({
+      sentinelId: 'sentinel-1',
+      host: '127.0.0.1',
+      port,
+      pingIntervalMs: 100,
+      timeouts: { commandTimeoutMs: 2000 },
+      onSubscribing: () => order.push('subscribing'),
+      onSubscribed: () => order.push('subscribed'),
+      onMessage: (m) => order.push(`message ${m.channel}`),
+    });
+    sub.start();
+    try {
+      await until(
+        () => sub.subscribed,
+        2000,
+        () => order.join(', '),
+      );
+      await new Promise((r) => setTimeout(r, 250)); // two more PING periods: still nothing to retry
+      assert.deepEqual(order, ['subscribing', 'subscribed']);
+      assert.equal(sub.subscriptions, 1);
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      await sub.stop();
+    }
+  });
+
+  it('takes a message as the confirmation when the PSUBSCRIBE reply came after its timeout', async () => {
+    // The client gave up on the reply (its promise rejected), yet the Sentinel subscribed: its event proves it.
+    const timers: NodeJS.Timeout[] = [];
+    answer = (socket, n) => {
+      if (n === 0) timers.push(setTimeout(() => socket.write(CONFIRM_AND_EVENT), 400));
+    };
+    const order: string[] = [];
+    const sub = new SentinelSubscriber({
+      sentinelId: 'sentinel-1',
+      host: '127.0.0.1',
+      port,
+      pingIntervalMs: 60_000,
+      timeouts: { commandTimeoutMs: 200 },
+      onSubscribing: () => order.push('subscribing'),
+      onSubscribed: () => order.push('subscribed'),
+      onMessage: (m) => order.push(`message ${m.channel}`),
+    });
+    sub.start();
+    try {
+      await until(
+        () => order.includes('message +slave'),
+        3000,
+        () => order.join(', '),
+      );
+      assert.deepEqual(order, ['subscribing', 'subscribed', 'message +slave']);
+      assert.equal(sub.subscribed, true);
+      assert.equal(sub.state.error, undefined);
+    } finally {
+      for (const t of timers) clearTimeout(t);
       await sub.stop();
     }
   });
