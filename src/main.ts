@@ -27,7 +27,7 @@ function version(): string {
 export function buildProgram(run: (p: Promise<number>) => void): Command {
   const program = new Command('redis-sentinel-lab')
     .description(
-      'A terminal lab for Redis replication and Sentinel: runs a real local cluster (master, 4 replicas, 3 Sentinels,\npassword "redis") and lets you break it from the keyboard.',
+      'A terminal lab for Redis replication and Sentinel: runs a real local cluster (master, 4 replicas, 3 Sentinels, password "redis") and lets you break it from the keyboard.',
     )
     .version(version(), '-v, --version')
     .option('--redis-server <path>', 'redis-server (or valkey-server) binary to use [env: REDIS_SERVER]')
@@ -54,7 +54,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
   program
     .command('watch')
     .description(
-      'stream the live view, Sentinel events and failover timelines (attaches to the running lab named by --run or\n--base-port, or the only one running; refuses when several run; else starts a cluster of its own)',
+      'stream the live view, Sentinel events and failover timelines (attaches to the running lab named by --run or --base-port, or the only one running; refuses when several run; else starts a cluster of its own)',
     )
     .option('--json', 'NDJSON records: {schemaVersion, type: "status"|"view"|"event"|"failover"|"detached"|…, ts, …}')
     .option('--run <id>', 'attach to this run (its id, as `up` prints it)')
@@ -67,7 +67,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
   program
     .command('do')
     .description(
-      'act on a running lab (up or the full-screen lab) like its keys do, e.g. `do kill redis-1`, `do isolate host-3`,\n`do latency host-1 host-2 100ms`, `do heal`, `do failover`, `do write A key value`',
+      'act on a running lab (up or the full-screen lab) like its keys do, e.g. `do kill redis-1`, `do isolate host-3`, `do latency host-1 host-2 100ms`, `do heal`, `do failover`, `do write A key value`',
     )
     .argument('<action>', 'an action kind of the catalog (kill, stop, freeze, thaw, restart, isolate, partition, …)')
     .argument('[args...]', 'its arguments in order; optional fields as --field value')
