@@ -78,13 +78,15 @@ if (selected.length === 0) {
   console.error(`No test file matches "${only}". Give part of a path under test/, or "unit".`);
   process.exit(1);
 }
+// Each file gets 5 min (--test-timeout). The longest are the tmux lesson walks (test/e2e/lessons-N): about 2.5 min
+// each on the CI machine, plus about 45 s for each retry of a step whose outcome a race decides (lesson 18).
 // No --test-force-exit: with one process per file it can drop results a file already reported, even failures,
 // and still exit 0 (https://github.com/nodejs/node/issues/64833). A file that leaves a handle open hangs instead,
 // until RUN_LIMIT_MS, which fails loudly.
 process.exit(
   run(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=240000', ...selected],
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...selected],
     RUN_LIMIT_MS,
   ),
 );
