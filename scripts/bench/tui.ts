@@ -179,6 +179,8 @@ export class TuiRun {
   readonly entry: string;
   readonly cwd: string;
   basePort = 0;
+  /** tmux's socket file (it stays after kill-server); known once the server runs. */
+  private socketPath: string | undefined;
   private stopped = false;
 
   private constructor(opts: TuiRunOptions) {
@@ -222,6 +224,7 @@ export class TuiRun {
       run.tmux(['new-session', '-d', '-s', 's', '-x', String(run.columns), '-y', String(run.rows), script]);
       run.tmux(['set-option', '-t', 's', 'remain-on-exit', 'on']);
       run.tmux(['set-option', '-t', 's', 'history-limit', '0']);
+      run.socketPath = run.tmux(['display-message', '-p', '#{socket_path}']).trim() || undefined;
       run.watchdog();
     } catch (err) {
       await run.stop();
@@ -233,14 +236,15 @@ export class TuiRun {
   /**
    * If this process dies without stop() (a test runner's timeout kills the file, a crash), the app must not run on in
    * tmux: a detached watcher waits for this process to go, then ends the tmux server (the app gets SIGHUP and stops
-   * its cluster like on Ctrl+C), waits for the app to be gone and removes the temp root. (`[-]-base-port`: a pattern
-   * that does not match the watcher's own command line.)
+   * its cluster like on Ctrl+C), removes tmux's socket file, waits for the app to be gone and removes the temp root.
+   * (`[-]-base-port`: a pattern that does not match the watcher's own command line.)
    */
   private watchdog(): void {
     const tmux = `tmux -L ${shellQuote(this.socket)} -f /dev/null`;
     const script = [
       `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
       `${tmux} kill-server 2>/dev/null`,
+      ...(this.socketPath ? [`rm -f ${shellQuote(this.socketPath)}`] : []),
       `i=0; while [ $i -lt 120 ] && pgrep -f -- ${shellQuote(`[-]-base-port ${this.basePort}( |$)`)} >/dev/null; do sleep 0.5; i=$((i+1)); done`,
       `rm -rf ${shellQuote(this.root)}`,
     ].join('; ');
@@ -351,15 +355,13 @@ export class TuiRun {
     } catch {
       // no server
     }
-    let socketPath: string | undefined;
     try {
-      socketPath = this.tmux(['display-message', '-p', '#{socket_path}']).trim() || undefined;
       this.tmux(['kill-server']);
     } catch {
       // already gone
     }
     // tmux leaves its socket file behind; it is ours (own -L name), so remove it.
-    if (socketPath) rmSync(socketPath, { force: true });
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
     try {
       reapStaleRuns(this.runRoot, { includeLive: true });
     } catch {

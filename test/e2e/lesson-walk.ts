@@ -8,8 +8,7 @@
 // no P, no v; the keys, nodes, keys and values come from the step text and first hint as captured. A walk that
 // fails adds every Sentinel's event lines from its log to the error: the timeline a timing failure needs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { listRunDirs } from '../../src/cluster/process/run-dir.js';
@@ -44,23 +43,21 @@ const mode = await detectNetworkMode();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const runs: TuiRun[] = [];
-const dirs: string[] = [];
 after(async () => {
   for (const r of runs) await r.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** One lesson in the real app, in a temp working directory (where `e` writes the export). */
+/**
+ * One lesson in the real app. Its working directory (where `e` writes the export) is the run's own, inside the temp
+ * root that stop(), or the run's watchdog if the runner kills this file, removes.
+ */
 async function open(lesson: Lesson, size: Size): Promise<{ run: TuiRun; cwd: string; topology: Topology }> {
   if (!hasTmux()) assert.fail('tmux is not installed; this test drives the real TUI in tmux (apt-get install tmux)');
-  const cwd = mkdtempSync(join(tmpdir(), 'rsl-e2e-cwd-'));
-  dirs.push(cwd);
   const run = await TuiRun.start({
     columns: size[0],
     rows: size[1],
     sandbox: false,
     args: ['--lesson', lesson.id],
-    cwd,
   });
   runs.push(run);
   const topology = buildTopology(lessonShape(lesson.topology), run.basePort, mode);
@@ -69,7 +66,7 @@ async function open(lesson: Lesson, size: Size): Promise<{ run: TuiRun; cwd: str
     90_000,
     `${lesson.id} ready, on its first step`,
   );
-  return { run, cwd, topology };
+  return { run, cwd: run.cwd, topology };
 }
 
 /** The terminal to this size, and the app redrawn for it (its lesson pane where the layout puts it). */
