@@ -157,10 +157,6 @@ export interface TuiRunOptions {
   args?: string[];
   /** Open the sandbox (default); false leaves the choice to `args` (e.g. `--lesson tour`). */
   sandbox?: boolean;
-  /**
-   * Working directory of the app (default: a directory in this run's temp root). Where `e` writes its export.
-   */
-  cwd?: string;
   /** The app's entry point: default src/cli.ts (run through tsx); a built dist/cli.js runs under plain node. */
   entry?: string;
 }
@@ -177,6 +173,7 @@ export class TuiRun {
   readonly columns: number;
   readonly rows: number;
   readonly entry: string;
+  /** The app's working directory (where `e` writes its export), inside the temp root so every teardown removes it. */
   readonly cwd: string;
   basePort = 0;
   /** tmux's socket file (it stays after kill-server); known once the server runs. */
@@ -192,7 +189,7 @@ export class TuiRun {
     this.socket = `rsl-tui-${process.pid}-${Date.now().toString(36)}`;
     this.entry = opts.entry ?? CLI;
     // Not the repository: the app writes its export (e) into its working directory.
-    this.cwd = opts.cwd ?? join(this.root, 'cwd');
+    this.cwd = join(this.root, 'cwd');
     mkdirSync(this.cwd, { recursive: true });
   }
 

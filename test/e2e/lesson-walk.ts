@@ -51,7 +51,7 @@ after(async () => {
  * One lesson in the real app. Its working directory (where `e` writes the export) is the run's own, inside the temp
  * root that stop(), or the run's watchdog if the runner kills this file, removes.
  */
-async function open(lesson: Lesson, size: Size): Promise<{ run: TuiRun; cwd: string; topology: Topology }> {
+async function open(lesson: Lesson, size: Size): Promise<{ run: TuiRun; topology: Topology }> {
   if (!hasTmux()) assert.fail('tmux is not installed; this test drives the real TUI in tmux (apt-get install tmux)');
   const run = await TuiRun.start({
     columns: size[0],
@@ -66,7 +66,7 @@ async function open(lesson: Lesson, size: Size): Promise<{ run: TuiRun; cwd: str
     90_000,
     `${lesson.id} ready, on its first step`,
   );
-  return { run, cwd: run.cwd, topology };
+  return { run, topology };
 }
 
 /** The terminal to this size, and the app redrawn for it (its lesson pane where the layout puts it). */
@@ -175,9 +175,9 @@ export function walkLessons(shard: number, of: number): void {
       it('every step: goal and first hint in full, nothing raw or cut, predictions answered, then exported', {
         timeout: budget,
       }, async () => {
-        const { run, cwd, topology } = await open(lesson, SIZES[0]);
+        const { run, topology } = await open(lesson, SIZES[0]);
         try {
-          await walk(lesson, run, cwd, topology);
+          await walk(lesson, run, topology);
         } catch (err) {
           // Sentinel's own account of what happened, for a failure that depends on its timing.
           // The reporter prints the stack, which was fixed when the error was made: add it there.
@@ -189,7 +189,7 @@ export function walkLessons(shard: number, of: number): void {
   }
 }
 
-async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology): Promise<void> {
+async function walk(lesson: Lesson, run: TuiRun, topology: Topology): Promise<void> {
   const views = startLesson(lesson).steps;
   for (const [index, step] of lesson.steps.entries()) {
     // Alternate which size comes first, so each size sees both the fresh step and the resize.
@@ -231,9 +231,9 @@ async function walk(lesson: Lesson, run: TuiRun, cwd: string, topology: Topology
   run.send('e');
   const done = await run.waitFor((s) => /exporting the run: wrote /.test(s), 20_000, `${lesson.id}: exported`);
   assert.doesNotMatch(done, /exporting the run failed/);
-  const md = readdirSync(cwd).find((f) => f.endsWith('.md'));
-  assert.ok(md, `${lesson.id}: a Markdown report in ${cwd}`);
-  assert.match(readFileSync(join(cwd, md), 'utf8'), /## Timeline/);
+  const md = readdirSync(run.cwd).find((f) => f.endsWith('.md'));
+  assert.ok(md, `${lesson.id}: a Markdown report in ${run.cwd}`);
+  assert.match(readFileSync(join(run.cwd, md), 'utf8'), /## Timeline/);
 
   run.send('q');
   const screen = await run.waitExited(60_000);

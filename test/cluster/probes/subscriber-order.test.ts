@@ -7,8 +7,9 @@
 // only on the Sentinel's side.
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { SentinelSubscriber } from '../../../src/cluster/probes/sentinel-subscriber.js';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { SentinelSubscriber, type SentinelSubscriberOptions } from '../../../src/cluster/probes/sentinel-subscriber.js';
+import { eventually } from '../../helpers/wait.js';
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
 const CONFIRM_AND_EVENT = `>3\r\n${bulk('psubscribe')}${bulk('*')}:1\r\n>4\r\n${bulk('pmessage')}${bulk('*')}${bulk('+slave')}${bulk('slave 127.0.2.2:6380 127.0.2.2 6380 @ mymaster 127.0.2.1 6379')}`;
@@ -39,113 +40,71 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** Resolves when `ok()` holds, polling every 10 ms; rejects after `ms` with what was seen. */
-async function until(ok: () => boolean, ms: number, seen: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out; saw ${seen()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** The peer's late answers, cancelled at the end of each test. */
+const timers: NodeJS.Timeout[] = [];
+const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+
+/** A subscriber on the peer that records, in order, what it tells the engine. */
+function watch(o: Partial<SentinelSubscriberOptions>) {
+  const order: string[] = [];
+  const sub = new SentinelSubscriber({
+    sentinelId: 'sentinel-1',
+    host: '127.0.0.1',
+    port,
+    pingIntervalMs: 60_000,
+    onSubscribing: () => order.push('subscribing'),
+    onSubscribed: () => order.push('subscribed'),
+    onMessage: (m) => order.push(`message ${m.channel}`),
+    ...o,
+  });
+  /** Waits until `ok()` holds; a timeout names what was recorded. */
+  const until = (ok: () => boolean, timeoutMs: number) =>
+    eventually(() => ok() || Promise.reject(new Error(`saw ${order.join(', ')}`)), { timeoutMs, intervalMs: 10 });
+  sub.start();
+  return { sub, order, until };
 }
 
 describe('SentinelSubscriber ordering', () => {
+  let sub: SentinelSubscriber | undefined;
+  afterEach(async () => {
+    for (const t of timers.splice(0)) clearTimeout(t);
+    await sub?.stop();
+    sub = undefined;
+  });
+
   it('says subscribed before the first message, even when both arrive in one read', async () => {
     answer = (socket) => socket.write(CONFIRM_AND_EVENT);
-    const order: string[] = [];
-    let done: () => void = () => {};
-    const seen = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const sub = new SentinelSubscriber({
-      sentinelId: 'sentinel-1',
-      host: '127.0.0.1',
-      port,
-      pingIntervalMs: 60_000,
-      onSubscribing: () => order.push('subscribing'),
-      onSubscribed: () => order.push('subscribed'),
-      onMessage: (m) => {
-        order.push(`message ${m.channel}`);
-        done();
-      },
-    });
-    sub.start();
-    try {
-      await Promise.race([
-        seen,
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`no message; saw ${order.join(', ')}`)), 5000)),
-      ]);
-      // The promise's own settling comes after: it must not announce the subscription twice.
-      await new Promise((r) => setImmediate(r));
-      assert.deepEqual(order, ['subscribing', 'subscribed', 'message +slave']);
-      assert.equal(sub.subscriptions, 1);
-      assert.equal(sub.subscribed, true);
-    } finally {
-      await sub.stop();
-    }
+    const w = watch({});
+    sub = w.sub;
+    await w.until(() => w.order.includes('message +slave'), 5000);
+    // The promise's own settling comes after: it must not announce the subscription twice.
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(w.order, ['subscribing', 'subscribed', 'message +slave']);
+    assert.equal(w.sub.subscriptions, 1);
+    assert.equal(w.sub.subscribed, true);
   });
+
   it('sends no second PSUBSCRIBE while one awaits its reply, and confirms at that reply', async () => {
     // The reply comes after three PING periods: a retry meanwhile could only be answered after it.
-    const timers: NodeJS.Timeout[] = [];
-    answer = (socket) => {
-      timers.push(setTimeout(() => socket.write(CONFIRM), 300));
-    };
-    const order: string[] = [];
-    const sub = new SentinelSubscriber({
-      sentinelId: 'sentinel-1',
-      host: '127.0.0.1',
-      port,
-      pingIntervalMs: 100,
-      timeouts: { commandTimeoutMs: 2000 },
-      onSubscribing: () => order.push('subscribing'),
-      onSubscribed: () => order.push('subscribed'),
-      onMessage: (m) => order.push(`message ${m.channel}`),
-    });
-    sub.start();
-    try {
-      await until(
-        () => sub.subscribed,
-        2000,
-        () => order.join(', '),
-      );
-      await new Promise((r) => setTimeout(r, 250)); // two more PING periods: still nothing to retry
-      assert.deepEqual(order, ['subscribing', 'subscribed']);
-      assert.equal(sub.subscriptions, 1);
-    } finally {
-      for (const t of timers) clearTimeout(t);
-      await sub.stop();
-    }
+    answer = (socket) => later(300, () => socket.write(CONFIRM));
+    const w = watch({ pingIntervalMs: 100, timeouts: { commandTimeoutMs: 2000 } });
+    sub = w.sub;
+    await w.until(() => w.sub.subscribed, 2000);
+    await new Promise((r) => setTimeout(r, 250)); // two more PING periods: still nothing to retry
+    assert.deepEqual(w.order, ['subscribing', 'subscribed']);
+    assert.equal(w.sub.subscriptions, 1);
   });
 
   it('takes a message as the confirmation when the PSUBSCRIBE reply came after its timeout', async () => {
     // The client gave up on the reply (its promise rejected), yet the Sentinel subscribed: its event proves it.
-    const timers: NodeJS.Timeout[] = [];
     answer = (socket, n) => {
-      if (n === 0) timers.push(setTimeout(() => socket.write(CONFIRM_AND_EVENT), 400));
+      if (n === 0) later(400, () => socket.write(CONFIRM_AND_EVENT));
     };
-    const order: string[] = [];
-    const sub = new SentinelSubscriber({
-      sentinelId: 'sentinel-1',
-      host: '127.0.0.1',
-      port,
-      pingIntervalMs: 60_000,
-      timeouts: { commandTimeoutMs: 200 },
-      onSubscribing: () => order.push('subscribing'),
-      onSubscribed: () => order.push('subscribed'),
-      onMessage: (m) => order.push(`message ${m.channel}`),
-    });
-    sub.start();
-    try {
-      await until(
-        () => order.includes('message +slave'),
-        3000,
-        () => order.join(', '),
-      );
-      assert.deepEqual(order, ['subscribing', 'subscribed', 'message +slave']);
-      assert.equal(sub.subscribed, true);
-      assert.equal(sub.state.error, undefined);
-    } finally {
-      for (const t of timers) clearTimeout(t);
-      await sub.stop();
-    }
+    const w = watch({ timeouts: { commandTimeoutMs: 200 } });
+    sub = w.sub;
+    await w.until(() => w.order.includes('message +slave'), 3000);
+    assert.deepEqual(w.order, ['subscribing', 'subscribed', 'message +slave']);
+    assert.equal(w.sub.subscribed, true);
+    assert.equal(w.sub.state.error, undefined);
   });
 });
