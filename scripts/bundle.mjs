@@ -3,15 +3,27 @@
 // dist/ with esbuild. A start then loads a handful of files instead of ~420 modules, which was most of the cold
 // start (README "Performance"). Code that is imported lazily (`import()`: the TUI, lessons, `do`, `inspect`…) stays
 // in chunks of its own, loaded only by the commands that need it. dist/cli.js keeps its shebang and its Node
-// version check before anything else is loaded.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// version check before anything else is loaded. `--outdir DIR` writes the bundle elsewhere (the build test bundles
+// into a temporary copy of the package, so tests never write into the repository).
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}dist`;
-rmSync(outdir, { recursive: true, force: true });
+const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
+let outdir = `${root}dist`;
+if (values.outdir === undefined) {
+  rmSync(outdir, { recursive: true, force: true });
+} else {
+  // Another directory is never emptied: it must not exist yet or be empty.
+  outdir = resolve(values.outdir);
+  if (existsSync(outdir) && readdirSync(outdir).length > 0) {
+    process.stderr.write(`bundle: --outdir ${outdir} is not empty (it must be new or empty)\n`);
+    process.exit(2);
+  }
+}
 await build({
   absWorkingDir: root,
   entryPoints: ['src/cli.ts'],

@@ -3,7 +3,7 @@
 // repository here, never in this one.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -22,15 +22,25 @@ function scratchRepo(): string {
   const dir = mkdtempSync(join(tmp, 'repo-'));
   git(dir, 'init', '-q');
   writeFileSync(join(dir, 'tracked.txt'), 'x\n');
-  git(dir, 'add', 'tracked.txt');
+  writeFileSync(join(dir, '.gitignore'), 'node_modules/\ndist/\n*.log\n');
+  mkdirSync(join(dir, 'node_modules'));
+  mkdirSync(join(dir, 'dist'));
+  writeFileSync(join(dir, 'dist', 'cli.js'), 'built\n');
+  git(dir, 'add', 'tracked.txt', '.gitignore');
   git(dir, 'commit', '-q', '-m', 'init');
   return dir;
 }
 
-/** Sources the CI helper, snapshots, runs `step` (shell), then checks — like .ci/run around `npm test`. */
+/**
+ * Sources the CI helper, snapshots, runs `step` (shell), then checks — like .ci/run around `npm test`. Its time
+ * marker goes to a temp directory of its own, checked empty afterwards (the EXIT trap removed it).
+ */
 function ci(cwd: string, step: string) {
-  const script = `set -euo pipefail; . '${LIB}'; untouched_snapshot; ${step}; untouched_check "npm test"; echo passed`;
-  return spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8' });
+  const markers = mkdtempSync(join(tmp, 'markers-'));
+  const script = `set -euo pipefail; . '${LIB}'; untouched_snapshot; trap untouched_cleanup EXIT; ${step}; untouched_check "npm test"; echo passed`;
+  const r = spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, TMPDIR: markers } });
+  assert.deepEqual(readdirSync(markers), [], 'the marker is removed on exit');
+  return r;
 }
 
 describe('.ci/run: the repository is untouched by the tests', () => {
@@ -53,5 +63,18 @@ describe('.ci/run: the repository is untouched by the tests', () => {
     assert.match(ci(dir, 'echo y >> tracked.txt').stderr, /^> {2}M tracked\.txt$/m);
     git(dir, 'checkout', '-q', '--', 'tracked.txt');
     assert.match(ci(dir, 'rm tracked.txt').stderr, /^> {2}D tracked\.txt$/m);
+  });
+
+  it('fails when an ignored path was written (a rebuilt dist/), but not for node_modules', () => {
+    const rebuilt = ci(scratchRepo(), 'echo rebuilt > dist/cli.js');
+    assert.equal(rebuilt.status, 1);
+    assert.match(rebuilt.stderr, /ci: npm test wrote into the repository/);
+    assert.match(rebuilt.stderr, /^\.\/dist\/cli\.js$/m);
+    const logged = ci(scratchRepo(), 'echo x > debug.log');
+    assert.equal(logged.status, 1, 'a new ignored file is reported too');
+    assert.match(logged.stderr, /^\.\/debug\.log$/m);
+    const deps = ci(scratchRepo(), 'mkdir -p node_modules/.cache && echo x > node_modules/.cache/y');
+    assert.equal(deps.status, 0, deps.stderr);
+    assert.match(deps.stdout, /passed/);
   });
 });
