@@ -92,13 +92,23 @@ export async function benchFailover(
   });
 }
 
-/** Sentinel publish -> store updated: `SENTINEL SET` makes sentinel-1 publish +set; time until the store has it. */
-export async function benchEventToStore(binary: ServerBinary, basePort: number, samples: number): Promise<number[]> {
+/**
+ * Sentinel publish -> store updated: `SENTINEL SET` makes sentinel-1 publish +set; time until the store has it.
+ * Back to back (`gapMs` 0) each event follows the last one's batch within the store's rate bound, as in a burst;
+ * with a gap, each comes after a quiet moment, as a single event does.
+ */
+export async function benchEventToStore(
+  binary: ServerBinary,
+  basePort: number,
+  samples: number,
+  gapMs = 0,
+): Promise<number[]> {
   return withLab(binary, basePort, async (lab) => {
     const t = lab.topology;
     const addr = privateAddress(t, 'sentinel-1');
     const out: number[] = [];
     for (let i = 0; i < samples; i++) {
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       const seq0 = Math.max(0, ...lab.store.getState().events.map((e) => e.seq));
       const seen = new Promise<number>((resolve) => {
         const unsub = lab.store.subscribe((s) => {

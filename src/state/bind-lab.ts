@@ -1,6 +1,8 @@
 // The store's one writer: it creates the lab store and is the only code that changes it. Engine facts (cluster/
 // events.ts) are queued and folded together at a bounded rate, so the UI re-renders at most a few times a second
-// however busy the cluster is. State a higher layer owns (the lesson runner) plugs in as a Fold: a pure reducer
+// however busy the cluster is. Most facts (probes, log lines, clock ticks) wait up to `flushMs` to share a batch;
+// the facts a person waits to see (a Sentinel event, a process that died, a fault, an action's record) start a batch
+// at once, unless another such batch started less than `flushMs` ago (a burst): then when that much has passed. State a higher layer owns (the lesson runner) plugs in as a Fold: a pure reducer
 // whose inputs are folded in order with the facts, and which runs again after every batch.
 import { createStore } from 'zustand/vanilla';
 import { isDisruptive } from '../actions/catalog.js';
@@ -70,10 +72,22 @@ const FACTS: ReadonlyArray<keyof LabEvents> = [
   'client-target',
 ];
 
+/** Facts folded at the first moment the rate bound allows instead of after a full `flushMs`. */
+const PROMPT: ReadonlySet<keyof LabEvents> = new Set<keyof LabEvents>([
+  'sentinel-event',
+  'notification',
+  'node-state',
+  'node-exited',
+  'fault-applied',
+  'fault-healed',
+  'action',
+  'notice',
+]);
+
 export function bindLab(
   emitter: LabEmitter,
   initial: LabState,
-  opts: { flushMs?: number; now?: () => number } = {},
+  opts: { flushMs?: number; now?: () => number; monotonic?: () => number } = {},
 ): Binding {
   const api = createStore<LabState>()(() => initial);
   // The store handed out has no setter at all: writing is this module's alone.
@@ -90,19 +104,39 @@ export function bindLab(
   const flushMs = opts.flushMs ?? 100;
   const listeners: Array<[keyof LabEvents, (...a: never[]) => void]> = [];
 
-  const schedule = () => {
-    if (timer) return;
+  // Two rate bounds, each at most one batch per `flushMs`: batches started by a prompt fact, and batches started by
+  // the others (a timer `flushMs` after the first of them). Monotonic clock.
+  const mono = opts.monotonic ?? (() => performance.now());
+  let lastPromptAt = Number.NEGATIVE_INFINITY;
+  let dueAt = Number.POSITIVE_INFINITY;
+  let promptTimer = false;
+  const arm = (delayMs: number, prompt: boolean) => {
+    if (timer) clearTimeout(timer);
+    dueAt = mono() + delayMs;
+    promptTimer = prompt;
     timer = setTimeout(() => {
       timer = undefined;
+      dueAt = Number.POSITIVE_INFINITY;
+      if (promptTimer) lastPromptAt = mono();
       flush();
-    }, flushMs);
+    }, delayMs);
     timer.unref?.();
+  };
+  const schedule = (prompt: boolean) => {
+    if (prompt) {
+      const t = mono();
+      const earliest = Math.max(0, lastPromptAt + flushMs - t);
+      if (!timer || dueAt > t + earliest) arm(earliest, true);
+      return;
+    }
+    if (!timer) arm(flushMs, false);
   };
 
   for (const kind of FACTS) {
+    const prompt = PROMPT.has(kind);
     const fn = (...args: unknown[]) => {
       queue.push({ kind, args } as EngineFact);
-      schedule();
+      schedule(prompt);
     };
     emitter.on(kind, fn as never);
     listeners.push([kind, fn as never]);

@@ -129,6 +129,48 @@ describe('bindLab and reduceBatch', () => {
     b.dispose();
   });
 
+  it('folds what a person waits to see at once, the rest within flushMs, and bounds both rates', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const emitter = new LabEmitter();
+    const b = bindLab(emitter, initialLabState(topology), { flushMs: 100, monotonic: () => Date.now() });
+    let updates = 0;
+    b.store.subscribe(() => updates++);
+    const state = (id: string) => b.store.getState().processes[id]?.state;
+    const tail = (id: string) => b.store.getState().processes[id]?.logTail.at(-1);
+    // A log line waits for its batch, flushMs after it.
+    emitter.emit('node-log', { id: 'redis-1', at: 1, line: 'Ready to accept connections' });
+    t.mock.timers.tick(99);
+    assert.equal(updates, 0, 'a log line waits up to flushMs');
+    t.mock.timers.tick(1);
+    assert.equal(tail('redis-1'), 'Ready to accept connections');
+    assert.equal(updates, 1);
+    // A process state right after that batch is folded at once: the other facts' batches do not hold it back.
+    emitter.emit('node-state', { id: 'redis-2', state: 'exited', at: 2 });
+    t.mock.timers.tick(0);
+    assert.equal(state('redis-2'), 'exited', 'a process that died shows at once');
+    assert.equal(updates, 2);
+    // Another within flushMs of that prompt batch waits for the bound.
+    t.mock.timers.tick(30);
+    emitter.emit('node-state', { id: 'redis-2', state: 'running', at: 3 });
+    t.mock.timers.tick(69);
+    assert.equal(state('redis-2'), 'exited', 'no second prompt batch within flushMs');
+    t.mock.timers.tick(1);
+    assert.equal(state('redis-2'), 'running');
+    assert.equal(updates, 3);
+    // A log line already waiting goes out with a prompt fact, in one batch.
+    t.mock.timers.tick(500);
+    emitter.emit('node-log', { id: 'redis-1', at: 4, line: 'Connection with replica lost' });
+    t.mock.timers.tick(10);
+    emitter.emit('node-state', { id: 'redis-1', state: 'exited', at: 5 });
+    t.mock.timers.tick(0);
+    assert.equal(state('redis-1'), 'exited');
+    assert.equal(tail('redis-1'), 'Connection with replica lost');
+    assert.equal(updates, 4);
+    t.mock.timers.tick(1000);
+    assert.equal(updates, 4, 'nothing left to fold');
+    b.dispose();
+  });
+
   it('an input sent while the store notifies is folded in the same flush', () => {
     const b = bindLab(new LabEmitter(), initialLabState(topology), { flushMs: 10_000 });
     const channel = b.use<string>({ input: (s, i) => ({ ...s, runId: `${s.runId}>${i}` }) });
