@@ -2,8 +2,9 @@
 // events.ts) are queued and folded together at a bounded rate, so the UI re-renders at most a few times a second
 // however busy the cluster is. Most facts (probes, log lines, clock ticks) wait up to `flushMs` to share a batch;
 // the facts a person waits to see (a Sentinel event, a process that died, a fault, an action's record) start a batch
-// at once, unless another such batch started less than `flushMs` ago (a burst): then when that much has passed. State a higher layer owns (the lesson runner) plugs in as a Fold: a pure reducer
-// whose inputs are folded in order with the facts, and which runs again after every batch.
+// at once, unless another such batch started less than `flushMs` ago (a burst): then when that much has passed.
+// State a higher layer owns (the lesson runner) plugs in as a Fold: a pure reducer whose inputs are folded in order
+// with the facts, and which runs again after every batch.
 import { createStore } from 'zustand/vanilla';
 import { isDisruptive } from '../actions/catalog.js';
 import type { LabEmitter, LabEvents, SentinelEvent } from '../cluster/events.js';
@@ -117,7 +118,8 @@ export function bindLab(
     timer = setTimeout(() => {
       timer = undefined;
       dueAt = Number.POSITIVE_INFINITY;
-      if (promptTimer) lastPromptAt = mono();
+      // A flush someone called meanwhile may have folded it all already: then no batch starts here.
+      if (promptTimer && queue.length > 0) lastPromptAt = mono();
       flush();
     }, delayMs);
     timer.unref?.();

@@ -171,6 +171,20 @@ describe('bindLab and reduceBatch', () => {
     b.dispose();
   });
 
+  it('a prompt batch that a flush called meanwhile already folded does not hold back the next one', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const emitter = new LabEmitter();
+    const b = bindLab(emitter, initialLabState(topology), { flushMs: 100, monotonic: () => Date.now() });
+    emitter.emit('node-state', { id: 'redis-2', state: 'exited', at: 1 });
+    b.flush();
+    assert.equal(b.store.getState().processes['redis-2']?.state, 'exited');
+    t.mock.timers.tick(10);
+    emitter.emit('node-state', { id: 'redis-2', state: 'running', at: 2 });
+    t.mock.timers.tick(0);
+    assert.equal(b.store.getState().processes['redis-2']?.state, 'running');
+    b.dispose();
+  });
+
   it('an input sent while the store notifies is folded in the same flush', () => {
     const b = bindLab(new LabEmitter(), initialLabState(topology), { flushMs: 10_000 });
     const channel = b.use<string>({ input: (s, i) => ({ ...s, runId: `${s.runId}>${i}` }) });
