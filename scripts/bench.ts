@@ -5,6 +5,8 @@
 //
 //   npm run bench [-- --json] [--quick] [--only cold,tui,fabric,soak,failover,events,workload,hop,attach]
 //                 [--soak-minutes N] [--no-build]
+// `--only ceiling` (never part of the default run) measures the fabric rotation with two more sides: the fastest
+// forwarding Node can do, with one and two threads (scripts/bench/ceiling-proxy.mjs), as context for the fabric row.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -48,6 +50,7 @@ const arg = (name: string) => {
 };
 const only = arg('--only')?.split(',');
 const want = (name: string) => !only || only.includes(name);
+const ceiling = only?.includes('ceiling') ?? false;
 const soakMinutes = Number(arg('--soak-minutes') ?? 0);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const fmt = (n: number | undefined) =>
@@ -204,11 +207,12 @@ async function main(): Promise<void> {
     }
   }
 
-  if (want('fabric')) {
+  if (want('fabric') || ceiling) {
     log('bench: fabric vs haproxy (redis-benchmark SET, 20 clients, interleaved)…');
     const reps = quick ? 3 : 7;
-    const fvh = await benchFabricVsHaproxy({ repetitions: reps, log });
+    const fvh = await benchFabricVsHaproxy({ repetitions: reps, log, ceiling });
     if (!fvh.haproxy.available) notes.push(`fabric compared with the direct connection only: ${fvh.haproxy.why}`);
+    if (!fvh.haproxy.available && ceiling) notes.push('ceiling rows need haproxy to compare with: not reported');
     for (const r of fvh.results) {
       const f = r.sides.fabric;
       const h = r.sides.haproxy;
@@ -227,6 +231,21 @@ async function main(): Promise<void> {
           ratio: `${r.ratios.median.toFixed(2)} (${range(r.ratios.perRep, 2)})`,
           n: reps,
         });
+        for (const threads of [1, 2] as const) {
+          const c = r.sides[`ceiling-${threads}`];
+          if (!c) continue;
+          const perRep = c.rps.map((x, i) => x / (h.rps[i] ?? Number.NaN));
+          rows.push({
+            figure: `${label}: Node's fastest forwarding (C++ StreamPipe, ${threads} thread${threads > 1 ? 's' : ''}) vs haproxy`,
+            median: c.median,
+            spread: range(c.rps),
+            unit: 'requests/s',
+            target: 'context: the best a Node data plane can do',
+            baseline: `haproxy ${fmt(h.median)}; fabric ${fmt(f.median)}`,
+            ratio: `${median(perRep).toFixed(2)} (${range(perRep, 2)})`,
+            n: reps,
+          });
+        }
       } else {
         rows.push({
           figure: `redis-benchmark SET -c ${fvh.clients}, ${label}: fabric vs direct (no haproxy)`,

@@ -2,15 +2,19 @@
 // lab's Fabric (running in this process, as it does in the lab) and through haproxy `mode tcp` in front of the same
 // master, in interleaved repetitions (the order rotates every repetition so drift hits every side alike).
 // Without haproxy on PATH the bench says so and reports the fabric against the direct connection only.
+// With `ceiling`, two more sides join the same rotation: scripts/bench/ceiling-proxy.mjs with one and with two
+// threads, the fastest forwarding Node can do (C++ per chunk, no faults), to show what a JavaScript data plane could
+// reach at best on this machine.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Fabric } from '../../src/cluster/fabric/proxy.js';
 import { median } from './stats.js';
 
-export type Side = 'direct' | 'fabric' | 'haproxy';
+export type Side = 'direct' | 'fabric' | 'haproxy' | 'ceiling-1' | 'ceiling-2';
 
 export interface SideResult {
   /** requests/s of every repetition, in run order. */
@@ -40,6 +44,8 @@ export interface FabricVsHaproxy {
 const SERVER_IP = '127.0.4.1';
 const FABRIC_IP = '127.0.4.2';
 const HAPROXY_IP = '127.0.4.3';
+const CEILING_IP = '127.0.4.4';
+const CEILING_PROXY = join(dirname(fileURLToPath(import.meta.url)), 'ceiling-proxy.mjs');
 const PASSWORD = 'redis';
 
 function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<{ stdout: string; stderr: string }> {
@@ -111,6 +117,48 @@ function spawnProc(cmd: string, args: string[]): Proc {
   };
 }
 
+/** Starts ceiling-proxy.mjs in front of `target`; it exits when its stdin closes (stop, or this process dying). */
+async function startCeilingProxy(
+  target: { ip: string; port: number },
+  threads: number,
+): Promise<Proc & { port: number }> {
+  const args = ['--expose-internals', '--no-warnings', CEILING_PROXY, CEILING_IP, '0', target.ip, String(target.port)];
+  const child = spawn(process.execPath, [...args, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.on('error', () => {});
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    child.stdin?.end();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('ceiling-proxy did not start within 5 s')), 5000);
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /ready (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`ceiling-proxy exited (${code}): ${err.trim().slice(-300)}`));
+      });
+    });
+    return { child, stop, port };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
 export async function haproxyVersion(): Promise<string | undefined> {
   try {
     const { stdout } = await run('haproxy', ['-v'], 5000);
@@ -151,6 +199,8 @@ export async function benchFabricVsHaproxy(opts: {
   /** Requests per redis-benchmark run, by pipeline depth (sized so one run takes about a second or two). */
   requests?: (pipeline: number) => number;
   log?: (s: string) => void;
+  /** Also measure ceiling-proxy.mjs with one and two threads in the same rotation. */
+  ceiling?: boolean;
 }): Promise<FabricVsHaproxy> {
   const reps = opts.repetitions ?? 5;
   const clients = opts.clients ?? 20;
@@ -219,13 +269,21 @@ export async function benchFabricVsHaproxy(opts: {
       { side: 'fabric', ip: FABRIC_IP, port: fabricPort },
     ];
     if (haproxy.available) targets.push({ side: 'haproxy', ip: HAPROXY_IP, port: haproxyPort });
+    if (opts.ceiling) {
+      for (const threads of [1, 2] as const) {
+        const cp = await startCeilingProxy({ ip: SERVER_IP, port: redisPort }, threads);
+        procs.push(cp);
+        await waitForPong(CEILING_IP, cp.port, 5000);
+        targets.push({ side: `ceiling-${threads}`, ip: CEILING_IP, port: cp.port });
+      }
+    }
 
     const results: PipelineResult[] = [];
     for (const pipeline of pipelines) {
       const n = requests(pipeline);
       // Warm-up (JIT, connection pools, page cache) on every side, not counted.
       for (const t of targets) await redisBenchmark(t.ip, t.port, { clients, pipeline, requests: Math.ceil(n / 5) });
-      const rps: Record<Side, number[]> = { direct: [], fabric: [], haproxy: [] };
+      const rps: Record<Side, number[]> = { direct: [], fabric: [], haproxy: [], 'ceiling-1': [], 'ceiling-2': [] };
       for (let rep = 0; rep < reps; rep++) {
         const order = targets.map((_, i) => targets[(i + rep) % targets.length] as (typeof targets)[number]);
         for (const t of order) rps[t.side].push(await redisBenchmark(t.ip, t.port, { clients, pipeline, requests: n }));
