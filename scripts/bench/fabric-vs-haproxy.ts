@@ -96,13 +96,13 @@ async function waitForPong(ip: string, port: number, timeoutMs: number): Promise
   }
 }
 
-interface Proc {
+export interface Proc {
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
-function spawnProc(cmd: string, args: string[]): Proc {
-  const child = spawn(cmd, args, { stdio: 'ignore' });
+function spawnProc(cmd: string, args: string[], stdio: 'ignore' | 'pipe' = 'ignore'): Proc {
+  const child = spawn(cmd, args, { stdio });
   child.on('error', () => {});
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
@@ -117,20 +117,18 @@ function spawnProc(cmd: string, args: string[]): Proc {
   };
 }
 
-/** Starts ceiling-proxy.mjs in front of `target`; it exits when its stdin closes (stop, or this process dying). */
-async function startCeilingProxy(
+/**
+ * Starts ceiling-proxy.mjs on `listenIp` (any free port) in front of `target`. Its stdin is a pipe from this
+ * process, so it exits by itself if this process dies without stopping it.
+ */
+export async function startCeilingProxy(
   target: { ip: string; port: number },
   threads: number,
+  listenIp = CEILING_IP,
 ): Promise<Proc & { port: number }> {
-  const args = ['--expose-internals', '--no-warnings', CEILING_PROXY, CEILING_IP, '0', target.ip, String(target.port)];
-  const child = spawn(process.execPath, [...args, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.on('error', () => {});
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    child.stdin?.end();
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  };
+  const args = ['--expose-internals', '--no-warnings', CEILING_PROXY, listenIp, '0', target.ip, String(target.port)];
+  const proc = spawnProc(process.execPath, [...args, String(threads)], 'pipe');
+  const { child } = proc;
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -152,9 +150,9 @@ async function startCeilingProxy(
         reject(new Error(`ceiling-proxy exited (${code}): ${err.trim().slice(-300)}`));
       });
     });
-    return { child, stop, port };
+    return { ...proc, port };
   } catch (e) {
-    await stop();
+    await proc.stop();
     throw e;
   }
 }

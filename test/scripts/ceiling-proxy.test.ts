@@ -1,14 +1,11 @@
-// scripts/bench/ceiling-proxy.mjs, the bench's measuring stick for the fabric: with two threads it forwards bytes
-// both ways on every connection (the kernel spreads them over the threads), and it exits once its stdin closes, so
-// a bench that ends or dies leaves no proxy behind.
+// scripts/bench/ceiling-proxy.mjs, the bench's measuring stick for the fabric, started as the bench starts it: with
+// two threads it forwards bytes both ways on every connection (the kernel spreads them over the threads), and it
+// exits once its stdin closes, so a bench that ends or dies leaves no proxy behind.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const SCRIPT = fileURLToPath(new URL('../../scripts/bench/ceiling-proxy.mjs', import.meta.url));
+import { startCeilingProxy } from '../../scripts/bench/fabric-vs-haproxy.js';
 
 // An upper-casing echo server: the reply proves the bytes went through the target, not straight back.
 const target = createServer((s) => s.on('data', (d) => s.write(d.toString().toUpperCase())));
@@ -40,31 +37,19 @@ describe('scripts/bench/ceiling-proxy.mjs', () => {
     target.listen(0, '127.0.0.1');
     await once(target, 'listening');
     const { port: targetPort } = target.address() as AddressInfo;
-    const args = ['--expose-internals', '--no-warnings', SCRIPT, '127.0.0.1', '0', '127.0.0.1', String(targetPort)];
-    const child = spawn(process.execPath, [...args, '2'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const exited = once(child, 'exit');
+    const proxy = await startCeilingProxy({ ip: '127.0.0.1', port: targetPort }, 2, '127.0.0.1');
+    const exited = once(proxy.child, 'exit');
     try {
-      let out = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ready line within 10 s: ${out}`)), 10_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /ready (\d+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-      });
       // Several connections, so both threads are likely to carry some; each must come back whole.
       const texts = Array.from({ length: 8 }, (_, i) => `hello ${i} ${'x'.repeat(i * 1000)}`);
-      const replies = await Promise.all(texts.map((t) => roundTrip(port, t)));
+      const replies = await Promise.all(texts.map((t) => roundTrip(proxy.port, t)));
       assert.deepEqual(
         replies,
         texts.map((t) => t.toUpperCase()),
       );
     } finally {
-      child.stdin.end();
+      // What a bench that dies without stopping it leaves: the pipe's end, nothing else.
+      proxy.child.stdin?.end();
     }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -73,8 +58,7 @@ describe('scripts/bench/ceiling-proxy.mjs', () => {
     const first = await Promise.race([exited, late]);
     clearTimeout(timer);
     if (first === 'late') {
-      child.kill('SIGKILL');
-      await exited;
+      await proxy.stop();
       assert.fail('the proxy was still running 5 s after its stdin closed');
     }
     assert.equal(first[0], 0);
