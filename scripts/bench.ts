@@ -5,8 +5,9 @@
 //
 //   npm run bench [-- --json] [--quick] [--only cold,tui,fabric,soak,failover,events,workload,hop,attach]
 //                 [--soak-minutes N] [--no-build]
-// `--only ceiling` (never part of the default run) measures the fabric rotation with two more sides: the fastest
-// forwarding Node can do, with one and two threads (scripts/bench/ceiling-proxy.mjs), as context for the fabric row.
+// `--only ceiling` (never part of the default run) measures the fabric rotation with more sides, as context for the
+// fabric row: the fastest forwarding Node can do (scripts/bench/ceiling-proxy.mjs) and a native forwarder in C
+// (scripts/bench/native-forwarder.c, built with `cc`), each with one and two threads.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
     const fvh = await benchFabricVsHaproxy({ repetitions: reps, log, ceiling });
     if (!fvh.haproxy.available) notes.push(`fabric compared with the direct connection only: ${fvh.haproxy.why}`);
     if (!fvh.haproxy.available && ceiling) notes.push('ceiling rows need haproxy to compare with: not reported');
+    if (fvh.native && !fvh.native.available) notes.push(`native forwarder rows not reported: ${fvh.native.why}`);
     for (const r of fvh.results) {
       const f = r.sides.fabric;
       const h = r.sides.haproxy;
@@ -231,20 +233,30 @@ async function main(): Promise<void> {
           ratio: `${r.ratios.median.toFixed(2)} (${range(r.ratios.perRep, 2)})`,
           n: reps,
         });
-        for (const threads of [1, 2] as const) {
-          const c = r.sides[`ceiling-${threads}`];
-          if (!c) continue;
-          const perRep = c.rps.map((x, i) => x / (h.rps[i] ?? Number.NaN));
-          rows.push({
-            figure: `${label}: Node's fastest forwarding (C++ StreamPipe, ${threads} thread${threads > 1 ? 's' : ''}) vs haproxy`,
-            median: c.median,
-            spread: range(c.rps),
-            unit: 'requests/s',
-            target: 'context: the best a Node data plane can do',
-            baseline: `haproxy ${fmt(h.median)}; fabric ${fmt(f.median)}`,
-            ratio: `${median(perRep).toFixed(2)} (${range(perRep, 2)})`,
-            n: reps,
-          });
+        const sticks = [
+          {
+            kind: 'ceiling',
+            what: "Node's fastest forwarding (C++ StreamPipe",
+            target: 'the best a Node data plane can do',
+          },
+          { kind: 'native', what: 'a native forwarder (C, epoll', target: 'what native code outside Node does' },
+        ] as const;
+        for (const stick of sticks) {
+          for (const threads of [1, 2] as const) {
+            const c = r.sides[`${stick.kind}-${threads}`];
+            if (!c) continue;
+            const perRep = c.rps.map((x, i) => x / (h.rps[i] ?? Number.NaN));
+            rows.push({
+              figure: `${label}: ${stick.what}, ${threads} thread${threads > 1 ? 's' : ''}) vs haproxy`,
+              median: c.median,
+              spread: range(c.rps),
+              unit: 'requests/s',
+              target: `context: ${stick.target}`,
+              baseline: `haproxy ${fmt(h.median)}; fabric ${fmt(f.median)}`,
+              ratio: `${median(perRep).toFixed(2)} (${range(perRep, 2)})`,
+              n: reps,
+            });
+          }
         }
       } else {
         rows.push({

@@ -2,9 +2,10 @@
 // lab's Fabric (running in this process, as it does in the lab) and through haproxy `mode tcp` in front of the same
 // master, in interleaved repetitions (the order rotates every repetition so drift hits every side alike).
 // Without haproxy on PATH the bench says so and reports the fabric against the direct connection only.
-// With `ceiling`, two more sides join the same rotation: scripts/bench/ceiling-proxy.mjs with one and with two
-// threads, the fastest forwarding Node can do (C++ per chunk, no faults), to show what a JavaScript data plane could
-// reach at best on this machine.
+// With `ceiling`, more sides join the same rotation: scripts/bench/ceiling-proxy.mjs with one and with two threads,
+// the fastest forwarding Node can do (C++ per chunk, no faults), to show what a JavaScript data plane could reach at
+// best on this machine; and scripts/bench/native-forwarder.c with one and two threads (compiled with `cc` when there
+// is one), to show whether native code outside Node would.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Fabric } from '../../src/cluster/fabric/proxy.js';
 import { median } from './stats.js';
 
-export type Side = 'direct' | 'fabric' | 'haproxy' | 'ceiling-1' | 'ceiling-2';
+export type Side = 'direct' | 'fabric' | 'haproxy' | 'ceiling-1' | 'ceiling-2' | 'native-1' | 'native-2';
 
 export interface SideResult {
   /** requests/s of every repetition, in run order. */
@@ -39,13 +40,17 @@ export interface FabricVsHaproxy {
   clients: number;
   repetitions: number;
   results: PipelineResult[];
+  /** With `ceiling`: whether the native forwarder could be built (it needs a C compiler). */
+  native?: { available: true } | { available: false; why: string };
 }
 
 const SERVER_IP = '127.0.4.1';
 const FABRIC_IP = '127.0.4.2';
 const HAPROXY_IP = '127.0.4.3';
 const CEILING_IP = '127.0.4.4';
+const NATIVE_IP = '127.0.4.5';
 const CEILING_PROXY = join(dirname(fileURLToPath(import.meta.url)), 'ceiling-proxy.mjs');
+const NATIVE_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'native-forwarder.c');
 const PASSWORD = 'redis';
 
 function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<{ stdout: string; stderr: string }> {
@@ -118,16 +123,12 @@ function spawnProc(cmd: string, args: string[], stdio: 'ignore' | 'pipe' = 'igno
 }
 
 /**
- * Starts ceiling-proxy.mjs on `listenIp` (any free port) in front of `target`. Its stdin is a pipe from this
- * process, so it exits by itself if this process dies without stopping it.
+ * Starts a measuring-stick forwarder (`name`: for errors) whose command line ends with `<listenIp> 0 <targetIp>
+ * <targetPort> <threads>` and which prints `ready <port>`. Its stdin is a pipe from this process, so it exits by
+ * itself if this process dies without stopping it.
  */
-export async function startCeilingProxy(
-  target: { ip: string; port: number },
-  threads: number,
-  listenIp = CEILING_IP,
-): Promise<Proc & { port: number }> {
-  const args = ['--expose-internals', '--no-warnings', CEILING_PROXY, listenIp, '0', target.ip, String(target.port)];
-  const proc = spawnProc(process.execPath, [...args, String(threads)], 'pipe');
+async function startForwarder(name: string, cmd: string, args: string[]): Promise<Proc & { port: number }> {
+  const proc = spawnProc(cmd, args, 'pipe');
   const { child } = proc;
   let out = '';
   let err = '';
@@ -136,7 +137,7 @@ export async function startCeilingProxy(
   });
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('ceiling-proxy did not start within 5 s')), 5000);
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within 5 s`)), 5000);
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /ready (\d+)/.exec(out);
@@ -147,7 +148,7 @@ export async function startCeilingProxy(
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`ceiling-proxy exited (${code}): ${err.trim().slice(-300)}`));
+        reject(new Error(`${name} exited (${code}): ${err.trim().slice(-300)}`));
       });
     });
     return { ...proc, port };
@@ -155,6 +156,35 @@ export async function startCeilingProxy(
     await proc.stop();
     throw e;
   }
+}
+
+type Target = { ip: string; port: number };
+
+/** Starts ceiling-proxy.mjs on `listenIp` (any free port) in front of `target`. */
+export function startCeilingProxy(target: Target, threads: number, listenIp = CEILING_IP) {
+  const args = ['--expose-internals', '--no-warnings', CEILING_PROXY, listenIp, '0', target.ip, String(target.port)];
+  return startForwarder('ceiling-proxy', process.execPath, [...args, String(threads)]);
+}
+
+/**
+ * Compiles native-forwarder.c with `cc` into `dir`. Returns the binary's path, or why there is none (no compiler,
+ * or it failed), so the bench can say so instead of reporting the rows.
+ */
+export async function buildNativeForwarder(dir: string): Promise<{ path: string } | { why: string }> {
+  const path = join(dir, 'native-forwarder');
+  try {
+    await run('cc', ['-O2', '-pthread', '-o', path, NATIVE_SOURCE], 60_000);
+    return { path };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') return { why: 'no C compiler (cc) on PATH' };
+    return { why: `cc failed: ${(err.stderr ?? err.message).trim().split('\n')[0]}` };
+  }
+}
+
+/** Starts the compiled native forwarder on `listenIp` (any free port) in front of `target`. */
+export function startNativeForwarder(binary: string, target: Target, threads: number, listenIp = NATIVE_IP) {
+  return startForwarder('native-forwarder', binary, [listenIp, '0', target.ip, String(target.port), String(threads)]);
 }
 
 export async function haproxyVersion(): Promise<string | undefined> {
@@ -197,7 +227,7 @@ export async function benchFabricVsHaproxy(opts: {
   /** Requests per redis-benchmark run, by pipeline depth (sized so one run takes about a second or two). */
   requests?: (pipeline: number) => number;
   log?: (s: string) => void;
-  /** Also measure ceiling-proxy.mjs with one and two threads in the same rotation. */
+  /** Also measure ceiling-proxy.mjs and native-forwarder.c, with one and two threads each, in the same rotation. */
   ceiling?: boolean;
 }): Promise<FabricVsHaproxy> {
   const reps = opts.repetitions ?? 5;
@@ -267,12 +297,24 @@ export async function benchFabricVsHaproxy(opts: {
       { side: 'fabric', ip: FABRIC_IP, port: fabricPort },
     ];
     if (haproxy.available) targets.push({ side: 'haproxy', ip: HAPROXY_IP, port: haproxyPort });
+    let native: FabricVsHaproxy['native'];
     if (opts.ceiling) {
+      const server = { ip: SERVER_IP, port: redisPort };
       for (const threads of [1, 2] as const) {
-        const cp = await startCeilingProxy({ ip: SERVER_IP, port: redisPort }, threads);
+        const cp = await startCeilingProxy(server, threads);
         procs.push(cp);
         await waitForPong(CEILING_IP, cp.port, 5000);
         targets.push({ side: `ceiling-${threads}`, ip: CEILING_IP, port: cp.port });
+      }
+      const built = await buildNativeForwarder(dir);
+      native = 'path' in built ? { available: true } : { available: false, why: built.why };
+      if ('path' in built) {
+        for (const threads of [1, 2] as const) {
+          const nf = await startNativeForwarder(built.path, server, threads);
+          procs.push(nf);
+          await waitForPong(NATIVE_IP, nf.port, 5000);
+          targets.push({ side: `native-${threads}`, ip: NATIVE_IP, port: nf.port });
+        }
       }
     }
 
@@ -281,7 +323,7 @@ export async function benchFabricVsHaproxy(opts: {
       const n = requests(pipeline);
       // Warm-up (JIT, connection pools, page cache) on every side, not counted.
       for (const t of targets) await redisBenchmark(t.ip, t.port, { clients, pipeline, requests: Math.ceil(n / 5) });
-      const rps: Record<Side, number[]> = { direct: [], fabric: [], haproxy: [], 'ceiling-1': [], 'ceiling-2': [] };
+      const rps = Object.fromEntries(targets.map((t) => [t.side, [] as number[]])) as Record<Side, number[]>;
       for (let rep = 0; rep < reps; rep++) {
         const order = targets.map((_, i) => targets[(i + rep) % targets.length] as (typeof targets)[number]);
         for (const t of order) rps[t.side].push(await redisBenchmark(t.ip, t.port, { clients, pipeline, requests: n }));
@@ -304,7 +346,7 @@ export async function benchFabricVsHaproxy(opts: {
       }
       results.push(r);
     }
-    return { haproxy, clients, repetitions: reps, results };
+    return { haproxy, clients, repetitions: reps, results, ...(native ? { native } : {}) };
   } finally {
     await fabric.close();
     for (const p of procs.reverse()) await p.stop();
