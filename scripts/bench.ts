@@ -236,10 +236,11 @@ async function main(): Promise<void> {
         const sticks = [
           {
             kind: 'ceiling',
-            what: "Node's fastest forwarding (C++ StreamPipe",
+            what: "Node's fastest forwarding",
+            how: 'C++ StreamPipe',
             target: 'the best a Node data plane can do',
           },
-          { kind: 'native', what: 'a native forwarder (C, epoll', target: 'what native code outside Node does' },
+          { kind: 'native', what: 'a native forwarder', how: 'C, epoll', target: 'what native code outside Node does' },
         ] as const;
         for (const stick of sticks) {
           for (const threads of [1, 2] as const) {
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
             if (!c) continue;
             const perRep = c.rps.map((x, i) => x / (h.rps[i] ?? Number.NaN));
             rows.push({
-              figure: `${label}: ${stick.what}, ${threads} thread${threads > 1 ? 's' : ''}) vs haproxy`,
+              figure: `${label}: ${stick.what} (${stick.how}, ${threads} thread${threads > 1 ? 's' : ''}) vs haproxy`,
               median: c.median,
               spread: range(c.rps),
               unit: 'requests/s',

@@ -167,10 +167,11 @@ export function startCeilingProxy(target: Target, threads: number, listenIp = CE
 }
 
 /**
- * Compiles native-forwarder.c with `cc` into `dir`. Returns the binary's path, or why there is none (no compiler,
- * or it failed), so the bench can say so instead of reporting the rows.
+ * Compiles native-forwarder.c with `cc` into `dir`. Returns the binary's path, or why there is none (not Linux, no
+ * compiler, or it failed), so the bench can say so instead of reporting the rows.
  */
 export async function buildNativeForwarder(dir: string): Promise<{ path: string } | { why: string }> {
+  if (process.platform !== 'linux') return { why: 'it is Linux only (epoll)' };
   const path = join(dir, 'native-forwarder');
   try {
     await run('cc', ['-O2', '-pthread', '-o', path, NATIVE_SOURCE], 60_000);
