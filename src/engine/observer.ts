@@ -89,18 +89,26 @@ export class Observer {
           host: a.host,
           port: a.port,
           ...(password !== undefined ? { password } : {}),
-          onMessage: publish,
+          onMessage: (m) => {
+            this.missed?.message(n.id, m.channel, m.payload);
+            publish(m);
+          },
           onSubscribing: (sentAt) => this.missed?.subscribing(n.id, sentAt),
           // What the Sentinel logged before the subscription goes before anything the subscription brings.
-          onSubscribed: () => this.logged(n.id, this.missed?.due(n.id) ?? []),
+          onSubscribed: (at) => this.logged(n.id, this.missed?.due(n.id, at) ?? []),
+          // What it logged during the PSUBSCRIBE's round trip and did not publish to the lab.
+          onMarker: () => this.logged(n.id, this.missed?.settled(n.id) ?? []),
         }),
       );
     }
   }
 
-  /** Sentinels whose events the lab is not subscribed to yet (PSUBSCRIBE * not active on the current connection). */
+  /**
+   * Sentinels whose events the lab is not subscribed to yet (PSUBSCRIBE * not active on the current connection, or
+   * what the Sentinel published during the PSUBSCRIBE's round trip not all delivered yet: see onMarker).
+   */
   unsubscribed(): string[] {
-    return this.subscribers.filter((s) => !s.subscribed).map((s) => s.state.sentinelId);
+    return this.subscribers.filter((s) => !s.settled).map((s) => s.state.sentinelId);
   }
 
   /** Events a Sentinel logged but published before it was subscribed to, delivered as if they had arrived then. */

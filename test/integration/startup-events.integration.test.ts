@@ -1,5 +1,7 @@
 // The Sentinel event stream tells a start whole: what each Sentinel announced before the lab could subscribe to it
-// (`+monitor` at once, `+slave` within milliseconds) comes from its log, once, and nothing comes twice.
+// (`+monitor` at once, `+slave` within milliseconds) comes from its log, once, and nothing comes twice. A logged
+// event may be read a moment after the cluster is ready (the log's pipe lags the socket), so the test waits for the
+// whole picture, with a deadline, before it counts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SentinelEvent } from '../../src/cluster/events.js';
@@ -32,7 +34,18 @@ function noDuplicates(events: readonly SentinelEvent[]): void {
 }
 
 describe('the events of a start', () => {
-  it('every Sentinel: +monitor once and first, each replica once, each peer once', () => {
+  it('every Sentinel: +monitor once and first, each replica once, each peer once', async () => {
+    await lab
+      .waitFor(
+        (st) =>
+          SENTINELS.every(
+            (s) =>
+              of(st.events, s, '+slave').length >= 2 && of(st.events, s, '+sentinel').length >= SENTINELS.length - 1,
+          ),
+        5000,
+        "every Sentinel's +slave and +sentinel events",
+      )
+      .catch(() => {}); // the assertions below name what is missing
     const events = lab.store.getState().events;
     for (const s of SENTINELS) {
       const monitor = of(events, s, '+monitor');

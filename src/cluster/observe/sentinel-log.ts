@@ -5,9 +5,12 @@
 // and often `+slave` for the master's replicas within a few milliseconds of connecting to the master: before any
 // client can have subscribed. Those events are in the log, which the lab reads line by line while the process
 // runs. `MissedEvents` keeps, per Sentinel process, the logged events dated before the lab's first PSUBSCRIBE was
-// sent (they were published to no one the lab knows); everything from that moment on arrives by pub/sub. An event
-// logged in the same millisecond as the PSUBSCRIBE was sent may come either way, so it is left to pub/sub: an event
-// is never shown twice, and at worst one from the PSUBSCRIBE's round trip is missed, as before.
+// sent (they were published to no one the lab knows). An event logged during the PSUBSCRIBE's round trip (from the
+// millisecond it was sent to the one its confirmation was handled in) may have come either way: the Sentinel
+// subscribed the lab at some moment in between. Those wait for a marker, a PING sent in a later millisecond than the
+// confirmation: the Sentinel answers it after every message it published before, so once it is answered, each such
+// event either came by pub/sub (the same channel and payload) or never will, and the log's copy is shown instead.
+// Everything logged after the confirmation arrives by pub/sub. So an event is shown once, and none is lost.
 
 import { channelSpec } from './sentinel-events.js';
 
@@ -67,6 +70,14 @@ const START_SLACK_MS = 1000;
 interface Run {
   /** When the lab started the process. */
   startedAt: number;
+  /** When the first PSUBSCRIBE's confirmation was handled: later events are pub/sub's. */
+  upTo?: number;
+  /** The marker after the confirmation was answered: every event up to `upTo` that pub/sub brought has come. */
+  settled: boolean;
+  /** Events logged from the cutoff to `upTo`, waiting for the marker. */
+  window: LoggedEvent[];
+  /** What pub/sub brought from the confirmation to the marker (`channel payload` -> count not yet matched). */
+  seen: Map<string, number>;
   /** The pid its log lines carry (a wrapper script's redis-server has its own); taken from its first line. */
   pid?: number;
   /**
@@ -84,7 +95,14 @@ export class MissedEvents {
 
   /** The lab (re)started this Sentinel's process: its log is a new story. */
   started(sentinelId: string, at: number): void {
-    this.runs.set(sentinelId, { startedAt: at, handedOver: false, pending: [] });
+    this.runs.set(sentinelId, {
+      startedAt: at,
+      handedOver: false,
+      settled: false,
+      window: [],
+      seen: new Map(),
+      pending: [],
+    });
   }
 
   /** One line of the Sentinel's log; returns what to deliver now (a line read after the handover, dated before). */
@@ -94,9 +112,15 @@ export class MissedEvents {
     run.pid ??= parseLogLine(line)?.pid;
     const e = parseLoggedEvent(line);
     if (!e || e.pid !== run.pid || e.at < run.startedAt - START_SLACK_MS) return [];
-    if (run.cutoff !== undefined && e.at >= run.cutoff) return [];
-    if (run.handedOver) return [e];
-    if (run.pending.length < MAX_PENDING) run.pending.push(e);
+    if (!run.handedOver || run.cutoff === undefined || run.upTo === undefined) {
+      if (run.pending.length < MAX_PENDING) run.pending.push(e);
+      return [];
+    }
+    // Read after the handover (the log lags the socket).
+    if (e.at < run.cutoff) return [e];
+    if (e.at > run.upTo) return [];
+    if (run.settled) return unmatched(run, [e]);
+    if (run.window.length < MAX_PENDING) run.window.push(e);
     return [];
   }
 
@@ -107,16 +131,52 @@ export class MissedEvents {
   }
 
   /**
-   * The subscription works (it was confirmed, or a message came through it): the events logged before the cutoff,
-   * once per process, to be delivered before anything pub/sub brings. Empty on every later call.
+   * The subscription works (it was confirmed, or a message came through it; handled at `confirmedAt`): the events
+   * logged before the cutoff, once per process, to be delivered before anything pub/sub brings. Empty on every
+   * later call.
    */
-  due(sentinelId: string): LoggedEvent[] {
+  due(sentinelId: string, confirmedAt: number): LoggedEvent[] {
     const run = this.runs.get(sentinelId);
     if (!run || run.handedOver || run.cutoff === undefined) return [];
     run.handedOver = true;
+    run.upTo = confirmedAt;
     const cutoff = run.cutoff;
     const out = run.pending.filter((e) => e.at < cutoff);
+    run.window = run.pending.filter((e) => e.at >= cutoff && e.at <= confirmedAt);
     run.pending = [];
     return out;
   }
+
+  /** A message pub/sub brought from this Sentinel (before the marker, it may be a logged event of the window). */
+  message(sentinelId: string, channel: string, payload: string): void {
+    const run = this.runs.get(sentinelId);
+    if (!run?.handedOver || run.settled) return;
+    const key = `${channel} ${payload}`;
+    run.seen.set(key, (run.seen.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * The marker was answered: the events of the PSUBSCRIBE's round trip that pub/sub did not bring, once per
+   * process. Empty on every later call.
+   */
+  settled(sentinelId: string): LoggedEvent[] {
+    const run = this.runs.get(sentinelId);
+    if (!run?.handedOver || run.settled) return [];
+    run.settled = true;
+    const out = unmatched(run, run.window);
+    run.window = [];
+    return out;
+  }
+}
+
+/** The events pub/sub did not bring; each message it brought accounts for one logged event with its text. */
+function unmatched(run: Run, events: readonly LoggedEvent[]): LoggedEvent[] {
+  const out: LoggedEvent[] = [];
+  for (const e of events) {
+    const key = `${e.channel} ${e.payload}`;
+    const n = run.seen.get(key) ?? 0;
+    if (n > 0) run.seen.set(key, n - 1);
+    else out.push(e);
+  }
+  return out;
 }

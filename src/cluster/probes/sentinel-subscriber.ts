@@ -30,8 +30,16 @@ export interface SentinelSubscriberOptions {
   onStatus?(s: SubscriberStatus): void;
   /** A PSUBSCRIBE is sent now (`sentAt`): from then on the Sentinel may deliver events to this subscriber. */
   onSubscribing?(sentAt: number): void;
-  /** A PSUBSCRIBE succeeded (after each connect); always before the first message it brings. */
-  onSubscribed?(): void;
+  /**
+   * A PSUBSCRIBE succeeded (after each connect), handled at `confirmedAt`; always before the first message it
+   * brings.
+   */
+  onSubscribed?(confirmedAt: number): void;
+  /**
+   * A PING sent after the confirmation's millisecond was answered: every message the Sentinel published up to
+   * `confirmedAt` has been delivered through onMessage (it answers in order). Once per connection.
+   */
+  onMarker?(): void;
   /** PING period (default 1000 ms). */
   pingIntervalMs?: number;
   /** Force a reconnect when PINGs stay unanswered this long (default 30 s: longer than a TILT-inducing freeze). */
@@ -52,6 +60,8 @@ export class SentinelSubscriber {
   private status: SubscriberStatus;
   /** Successful PSUBSCRIBEs so far (1 after the first connect; +1 after each reconnect). */
   subscriptions = 0;
+  /** The current connection's confirmation time, until a PING sent after it is answered (see onMarker). */
+  private markerAfter: number | undefined;
 
   constructor(o: SentinelSubscriberOptions) {
     this.o = o;
@@ -60,6 +70,11 @@ export class SentinelSubscriber {
 
   get subscribed(): boolean {
     return this.status.subscribed;
+  }
+
+  /** Subscribed, and the marker after the confirmation was answered: what came before it has been delivered. */
+  get settled(): boolean {
+    return this.status.subscribed && this.markerAfter === undefined;
   }
 
   /** The latest status (also delivered through onStatus when it changes). */
@@ -122,10 +137,35 @@ export class SentinelSubscriber {
   /** Once per connection: at the first PSUBSCRIBE reply or the first message, whichever is handled first. */
   private confirmed(client: Redis): void {
     if (this.client !== client || this.status.subscribed) return;
+    const at = Date.now();
     this.subscriptions++;
     this.unansweredSince = undefined;
+    this.markerAfter = at;
     this.update({ subscribed: true, responsive: true, error: undefined });
-    this.o.onSubscribed?.();
+    this.o.onSubscribed?.(at);
+    this.sendMarker(client);
+  }
+
+  /** The marker: a PING from a later millisecond than the confirmation (the periodic PING also serves, if it fails). */
+  private sendMarker(client: Redis): void {
+    if (this.client !== client || this.markerAfter === undefined) return;
+    if (Date.now() <= this.markerAfter) {
+      setTimeout(() => this.sendMarker(client), 1);
+      return;
+    }
+    const sentAt = Date.now();
+    client.ping().then(
+      () => this.answered(client, sentAt),
+      () => {},
+    );
+  }
+
+  /** A PING sent at `sentAt` on `client` was answered. */
+  private answered(client: Redis, sentAt: number): void {
+    if (this.client !== client || this.markerAfter === undefined || sentAt <= this.markerAfter) return;
+    if (!this.status.subscribed) return;
+    this.markerAfter = undefined;
+    this.o.onMarker?.();
   }
 
   private ping(client: Redis): void {
@@ -135,8 +175,10 @@ export class SentinelSubscriber {
       this.subscribe(client);
       return;
     }
+    const sentAt = Date.now();
     client.ping().then(
       () => {
+        this.answered(client, sentAt);
         this.unansweredSince = undefined;
         if (!this.status.responsive) this.update({ responsive: true, error: undefined });
       },

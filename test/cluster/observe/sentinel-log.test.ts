@@ -1,5 +1,5 @@
-// Events a Sentinel logged before the lab could subscribe: parsed from real log lines, kept only when they
-// predate the PSUBSCRIBE, never twice.
+// Events a Sentinel logged before the lab could subscribe: parsed from real log lines, kept when they predate the
+// PSUBSCRIBE, or fall in its round trip and pub/sub did not bring them; never twice.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MissedEvents, parseLoggedEvent } from '../../../src/cluster/observe/sentinel-log.js';
@@ -56,11 +56,11 @@ describe('MissedEvents', () => {
     assert.deepEqual(m.line('sentinel-1', log(40, '21:30:57', 215, MONITOR)), []);
     assert.deepEqual(m.line('sentinel-1', log(40, '21:30:57', 339, `* ${SLAVE2}`)), []);
     // Not due before a PSUBSCRIBE was sent.
-    assert.deepEqual(m.due('sentinel-1'), []);
+    assert.deepEqual(m.due('sentinel-1', at('21:30:57', 390)), []);
     m.subscribing('sentinel-1', at('21:30:57', 400));
     // Logged in the same millisecond as the PSUBSCRIBE was sent: it may have been published to the lab already.
     assert.deepEqual(m.line('sentinel-1', log(40, '21:30:57', 400, `* ${SLAVE3}`)), []);
-    const handed = m.due('sentinel-1');
+    const handed = m.due('sentinel-1', at('21:30:57', 402));
     assert.deepEqual(
       handed.map((e) => [e.channel, e.at]),
       [
@@ -69,9 +69,54 @@ describe('MissedEvents', () => {
       ],
     );
     // Once: the next message or a reconnect gets nothing again.
-    assert.deepEqual(m.due('sentinel-1'), []);
+    assert.deepEqual(m.due('sentinel-1', at('21:30:57', 403)), []);
     m.subscribing('sentinel-1', at('21:31:30', 0));
-    assert.deepEqual(m.due('sentinel-1'), []);
+    assert.deepEqual(m.due('sentinel-1', at('21:31:30', 1)), []);
+  });
+
+  it("an event of the round trip: the log's copy when pub/sub did not bring it by the marker, else none", () => {
+    const m = new MissedEvents();
+    m.started('sentinel-1', started);
+    m.line('sentinel-1', log(40, '21:30:57', 215, MONITOR));
+    m.subscribing('sentinel-1', at('21:30:57', 400));
+    // Both logged while the PSUBSCRIBE was on its way: the Sentinel subscribed the lab between them.
+    m.line('sentinel-1', log(40, '21:30:57', 401, `* ${SLAVE2}`));
+    m.line('sentinel-1', log(40, '21:30:57', 404, `* ${SLAVE3}`));
+    assert.deepEqual(
+      m.due('sentinel-1', at('21:30:57', 405)).map((e) => e.channel),
+      ['+monitor'],
+    );
+    // Pub/sub brought the second only (published after the subscription took effect).
+    m.message('sentinel-1', '+slave', SLAVE3.slice('+slave '.length));
+    assert.deepEqual(
+      m.settled('sentinel-1').map((e) => [e.payload, e.at]),
+      [[SLAVE2.slice('+slave '.length), at('21:30:57', 401)]],
+    );
+    // Once per process.
+    assert.deepEqual(m.settled('sentinel-1'), []);
+    // A window line the log hands over late is judged the same way; one after the confirmation is pub/sub's.
+    assert.deepEqual(m.line('sentinel-1', log(40, '21:30:57', 406, `* ${SLAVE2}`)), []);
+  });
+
+  it('a window line read after the marker: shown unless pub/sub brought it; each message accounts for one line', () => {
+    const m = new MissedEvents();
+    m.started('sentinel-2', started);
+    m.subscribing('sentinel-2', at('21:30:57', 300));
+    assert.deepEqual(m.due('sentinel-2', at('21:30:57', 310)), []);
+    m.message('sentinel-2', '+sdown', 'sentinel x 127.0.2.9 26379 @ mymaster 127.0.2.1 6379');
+    assert.deepEqual(m.settled('sentinel-2'), []);
+    // After the marker, messages no longer account for window lines (they are events after the confirmation).
+    m.message('sentinel-2', '+slave', SLAVE2.slice('+slave '.length));
+    const sdown = '# +sdown sentinel x 127.0.2.9 26379 @ mymaster 127.0.2.1 6379';
+    assert.deepEqual(m.line('sentinel-2', log(41, '21:30:57', 305, sdown)), []);
+    assert.deepEqual(
+      m.line('sentinel-2', log(41, '21:30:57', 306, sdown)).map((e) => e.channel),
+      ['+sdown'],
+    );
+    assert.deepEqual(
+      m.line('sentinel-2', log(41, '21:30:57', 307, `* ${SLAVE2}`)).map((e) => e.channel),
+      ['+slave'],
+    );
   });
 
   it('the first PSUBSCRIBE sets the cutoff: one that timed out may still have subscribed', () => {
@@ -83,7 +128,7 @@ describe('MissedEvents', () => {
     m.line('sentinel-1', log(40, '21:30:57', 900, `* ${SLAVE2}`));
     m.subscribing('sentinel-1', at('21:30:58', 200));
     assert.deepEqual(
-      m.due('sentinel-1').map((e) => e.channel),
+      m.due('sentinel-1', at('21:30:58', 210)).map((e) => e.channel),
       ['+monitor'],
     );
   });
@@ -93,14 +138,19 @@ describe('MissedEvents', () => {
     m.started('sentinel-2', started);
     m.line('sentinel-2', log(41, '21:30:57', 210, '# Redis version=7.0.15, bits=64'));
     m.subscribing('sentinel-2', at('21:30:57', 300));
-    assert.deepEqual(m.due('sentinel-2'), []);
+    assert.deepEqual(m.due('sentinel-2', at('21:30:57', 302)), []);
     assert.deepEqual(
       m.line('sentinel-2', log(41, '21:30:57', 299, `* ${SLAVE2}`)).map((e) => e.channel),
       ['+slave'],
     );
-    // From the cutoff on, pub/sub delivers: the log's copy is not shown again.
+    // In the round trip: it waits for the marker. After the confirmation, pub/sub delivers: the log's copy is not
+    // shown again.
     assert.deepEqual(m.line('sentinel-2', log(41, '21:30:57', 300, `* ${SLAVE3}`)), []);
     assert.deepEqual(m.line('sentinel-2', log(41, '21:30:58', 0, `* ${SLAVE3}`)), []);
+    assert.deepEqual(
+      m.settled('sentinel-2').map((e) => e.at),
+      [at('21:30:57', 300)],
+    );
   });
 
   it('only the current process counts: its own pid, no time before it started, and a restart starts over', () => {
@@ -113,7 +163,7 @@ describe('MissedEvents', () => {
     m.line('sentinel-3', log(50, '21:30:57', 130, MONITOR));
     m.subscribing('sentinel-3', at('21:30:58', 0));
     assert.deepEqual(
-      m.due('sentinel-3').map((e) => e.pid),
+      m.due('sentinel-3', at('21:30:58', 1)).map((e) => e.pid),
       [50],
     );
     // Restarted: a new process, a new first subscription.
@@ -122,7 +172,7 @@ describe('MissedEvents', () => {
     m.line('sentinel-3', log(60, '21:40:00', 20, MONITOR));
     m.subscribing('sentinel-3', at('21:40:00', 50));
     assert.deepEqual(
-      m.due('sentinel-3').map((e) => [e.pid, e.channel]),
+      m.due('sentinel-3', at('21:40:00', 51)).map((e) => [e.pid, e.channel]),
       [[60, '+monitor']],
     );
   });
@@ -131,6 +181,7 @@ describe('MissedEvents', () => {
     const m = new MissedEvents();
     assert.deepEqual(m.line('sentinel-1', log(40, '21:30:57', 215, MONITOR)), []);
     m.subscribing('sentinel-1', at('21:30:58', 0));
-    assert.deepEqual(m.due('sentinel-1'), []);
+    assert.deepEqual(m.due('sentinel-1', at('21:30:58', 1)), []);
+    assert.deepEqual(m.settled('sentinel-1'), []);
   });
 });

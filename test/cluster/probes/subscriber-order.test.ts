@@ -15,6 +15,10 @@ const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
 const CONFIRM_AND_EVENT = `>3\r\n${bulk('psubscribe')}${bulk('*')}:1\r\n>4\r\n${bulk('pmessage')}${bulk('*')}${bulk('+slave')}${bulk('slave 127.0.2.2:6380 127.0.2.2 6380 @ mymaster 127.0.2.1 6379')}`;
 
 const CONFIRM = `>3\r\n${bulk('psubscribe')}${bulk('*')}:1\r\n`;
+const EVENT = `>4\r\n${bulk('pmessage')}${bulk('*')}${bulk('+slave')}${bulk('slave 127.0.2.3:6381 127.0.2.3 6381 @ mymaster 127.0.2.1 6379')}`;
+
+/** How the peer answers a PING (by default at once). */
+let pingAnswer: (socket: Socket) => void = (socket) => socket.write('+OK\r\n');
 
 /** How the peer answers the n-th PSUBSCRIBE (0-based) of a connection; every other command gets +OK. */
 type Answer = (socket: Socket, n: number) => void;
@@ -30,6 +34,7 @@ before(async () => {
       for (const cmd of d.toString().split(/(?=\*\d+\r\n\$)/)) {
         if (!cmd) continue;
         if (/psubscribe/i.test(cmd)) answer(socket, psubscribes++);
+        else if (/ping/i.test(cmd)) pingAnswer(socket);
         else socket.write('+OK\r\n');
       }
     });
@@ -67,6 +72,7 @@ function watch(o: Partial<SentinelSubscriberOptions>) {
 describe('SentinelSubscriber ordering', () => {
   let sub: SentinelSubscriber | undefined;
   afterEach(async () => {
+    pingAnswer = (socket) => socket.write('+OK\r\n');
     for (const t of timers.splice(0)) clearTimeout(t);
     await sub?.stop();
     sub = undefined;
@@ -106,5 +112,25 @@ describe('SentinelSubscriber ordering', () => {
     assert.deepEqual(w.order, ['subscribing', 'subscribed', 'message +slave']);
     assert.equal(w.sub.subscribed, true);
     assert.equal(w.sub.state.error, undefined);
+  });
+
+  it('marks the round trip settled once a PING after the confirmation is answered, after what came before it', async () => {
+    // The Sentinel published an event between confirming and reading the marker: it comes before the marker's reply.
+    answer = (socket) => socket.write(CONFIRM);
+    let marked = false;
+    pingAnswer = (socket) => {
+      if (!marked) socket.write(EVENT);
+      marked = true;
+      socket.write('+PONG\r\n');
+    };
+    const w: ReturnType<typeof watch> = watch({
+      onMarker: () => {
+        w.order.push(`marker (settled ${w.sub.settled})`);
+      },
+    });
+    sub = w.sub;
+    await w.until(() => w.order.some((o) => o.startsWith('marker')), 3000);
+    assert.deepEqual(w.order, ['subscribing', 'subscribed', 'message +slave', 'marker (settled true)']);
+    assert.equal(w.sub.settled, true);
   });
 });
