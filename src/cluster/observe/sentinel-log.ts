@@ -70,7 +70,10 @@ const START_SLACK_MS = 1000;
 interface Run {
   /** When the lab started the process. */
   startedAt: number;
-  /** When the first PSUBSCRIBE's confirmation was handled: later events are pub/sub's. */
+  /**
+   * When the first PSUBSCRIBE's confirmation was handled: later events are pub/sub's. Set once the events before
+   * the cutoff were handed over (the subscription is known to work).
+   */
   upTo?: number;
   /** The marker after the confirmation was answered: every event up to `upTo` that pub/sub brought has come. */
   settled: boolean;
@@ -85,8 +88,6 @@ interface Run {
    * still subscribed), so from then on pub/sub may have delivered: only earlier events are the log's to tell.
    */
   cutoff?: number;
-  /** The events before the cutoff were handed over (the subscription is known to work). */
-  handedOver: boolean;
   pending: LoggedEvent[];
 }
 
@@ -97,7 +98,6 @@ export class MissedEvents {
   started(sentinelId: string, at: number): void {
     this.runs.set(sentinelId, {
       startedAt: at,
-      handedOver: false,
       settled: false,
       window: [],
       seen: new Map(),
@@ -112,7 +112,7 @@ export class MissedEvents {
     run.pid ??= parseLogLine(line)?.pid;
     const e = parseLoggedEvent(line);
     if (!e || e.pid !== run.pid || e.at < run.startedAt - START_SLACK_MS) return [];
-    if (!run.handedOver || run.cutoff === undefined || run.upTo === undefined) {
+    if (run.cutoff === undefined || run.upTo === undefined) {
       if (run.pending.length < MAX_PENDING) run.pending.push(e);
       return [];
     }
@@ -137,8 +137,7 @@ export class MissedEvents {
    */
   due(sentinelId: string, confirmedAt: number): LoggedEvent[] {
     const run = this.runs.get(sentinelId);
-    if (!run || run.handedOver || run.cutoff === undefined) return [];
-    run.handedOver = true;
+    if (!run || run.upTo !== undefined || run.cutoff === undefined) return [];
     run.upTo = confirmedAt;
     const cutoff = run.cutoff;
     const out = run.pending.filter((e) => e.at < cutoff);
@@ -150,7 +149,7 @@ export class MissedEvents {
   /** A message pub/sub brought from this Sentinel (before the marker, it may be a logged event of the window). */
   message(sentinelId: string, channel: string, payload: string): void {
     const run = this.runs.get(sentinelId);
-    if (!run?.handedOver || run.settled) return;
+    if (run?.upTo === undefined || run.settled) return;
     const key = `${channel} ${payload}`;
     run.seen.set(key, (run.seen.get(key) ?? 0) + 1);
   }
@@ -161,7 +160,7 @@ export class MissedEvents {
    */
   settled(sentinelId: string): LoggedEvent[] {
     const run = this.runs.get(sentinelId);
-    if (!run?.handedOver || run.settled) return [];
+    if (run?.upTo === undefined || run.settled) return [];
     run.settled = true;
     const out = unmatched(run, run.window);
     run.window = [];

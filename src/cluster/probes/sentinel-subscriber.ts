@@ -162,8 +162,8 @@ export class SentinelSubscriber {
 
   /** A PING sent at `sentAt` on `client` was answered. */
   private answered(client: Redis, sentAt: number): void {
-    if (this.client !== client || this.markerAfter === undefined || sentAt <= this.markerAfter) return;
-    if (!this.status.subscribed) return;
+    const after = this.markerAfter;
+    if (this.client !== client || !this.status.subscribed || after === undefined || sentAt <= after) return;
     this.markerAfter = undefined;
     this.o.onMarker?.();
   }
