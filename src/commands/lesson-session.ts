@@ -29,7 +29,7 @@ export async function openLesson(ref: string | undefined): Promise<OpenLesson | 
     shape: lessonShape(chosen.topology),
     attach(lab) {
       // The lesson is shown at once, so the learner reads its first step while the cluster starts (the tour's
-      // Sentinels take ~10 s to discover the replicas); its steps are entered once the cluster is ready.
+      // Sentinels take ~2 s to discover each other); its steps are entered once the cluster is ready.
       let ready!: () => void;
       const clusterReady = new Promise<void>((resolve) => {
         ready = resolve;

@@ -1,7 +1,7 @@
 // The Sentinel event stream tells a start whole: what each Sentinel announced before the lab could subscribe to it
 // (`+monitor` at once, `+slave` within milliseconds) comes from its log, once, and nothing comes twice. A logged
 // event may be read a moment after the cluster is ready (the log's pipe lags the socket), so the test waits for the
-// whole picture, with a deadline, before it counts.
+// whole picture, with a deadline, before it counts. The replicas come from each Sentinel's first INFO of the master.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SentinelEvent } from '../../src/cluster/events.js';
@@ -67,6 +67,12 @@ describe('the events of a start', () => {
       // Logged before the Sentinel answered its first PING, so before the lab even connected: always first.
       const mine = events.filter((e) => e.sentinelId === s);
       assert.equal(mine[0]?.channel, '+monitor', `${s}: +monitor comes first`);
+      // As in the note, the Sentinels start once the master lists its replicas: each Sentinel finds them in its first
+      // INFO of the master (milliseconds after +monitor), not in the next one, 10 s later.
+      const monitorAt = monitor[0]?.at ?? 0;
+      for (const e of of(events, s, '+slave')) {
+        assert.ok(e.at - monitorAt < 5000, `${s}: +slave ${e.subjectId} ${e.at - monitorAt} ms after +monitor`);
+      }
     }
     noDuplicates(events);
   });

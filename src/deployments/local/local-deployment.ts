@@ -15,6 +15,7 @@ import {
 import type { LabEmitter } from '../../cluster/events.js';
 import type { FaultSpec } from '../../cluster/fabric/plan.js';
 import { Fabric } from '../../cluster/fabric/proxy.js';
+import { parseReplicationInfo } from '../../cluster/observe/parse-info.js';
 import type { ServerBinary } from '../../cluster/process/binaries.js';
 import { type PortPlan, planPorts } from '../../cluster/process/ports.js';
 import { reapStaleRuns } from '../../cluster/process/reaper.js';
@@ -46,6 +47,10 @@ import type {
 } from '../deployment.js';
 import { aliasHint, detectNetworkMode, gatewayIp, loopbackAddresses } from '../loopback.js';
 import { NotificationTail } from './notifications.js';
+
+/** How long the Sentinels of a start wait for the master to list every replica (see untilMasterListsReplicas). */
+const REPLICAS_LISTED_DEADLINE_MS = 3000;
+const REPLICAS_LISTED_POLL_MS = 20;
 
 export interface LocalDeploymentOptions {
   /** Where process facts (node-state, node-exited, node-log) and fault facts are reported. */
@@ -280,16 +285,45 @@ export class LocalDeployment implements Deployment {
       await this.supervisor.start(id);
       this.fabric?.release(id);
     };
-    if (this.fabric) {
+    const sentinelsFirstSeeOnlyTheMaster = !t.sentinel.preseedState;
+    if (this.fabric && !sentinelsFirstSeeOnlyTheMaster) {
       // A dial to a node that is still starting waits in the fabric until the node answers (Fabric.hold says
       // why): every process can start at once.
       await Promise.all(t.nodes.map((n) => up(n.id)));
-    } else {
-      // Without the fabric a refused first dial is retried only a second later: master, replicas, Sentinels.
+      return;
+    }
+    if (!this.fabric) {
+      // Without the fabric a refused first dial is retried only a second later: the master first.
       const master = redisNodes(t).find((n) => n.initialRole === 'master');
       if (master) await up(master.id);
-      await Promise.all(redisNodes(t).map((n) => up(n.id)));
-      await Promise.all(sentinelNodes(t).map((n) => up(n.id)));
+    }
+    await Promise.all(redisNodes(t).map((n) => up(n.id)));
+    if (sentinelsFirstSeeOnlyTheMaster) await this.untilMasterListsReplicas(REPLICAS_LISTED_DEADLINE_MS);
+    await Promise.all(sentinelNodes(t).map((n) => up(n.id)));
+  }
+
+  /**
+   * A Sentinel that starts knowing only the master finds the replicas in the master's `INFO`, which it reads when it
+   * connects and then every 10 s. The note starts the master, then the replicas, then the Sentinels, so that first
+   * `INFO` already lists every replica. Started all at once, a Sentinel connects before the replicas have asked the
+   * master to sync and finds them only 10 s later. So, as in the note, the Sentinels wait until the master lists
+   * every replica, or until `deadlineMs` (a replica that cannot sync must not stop the start: the Sentinels then
+   * find it on their own clock).
+   */
+  private async untilMasterListsReplicas(deadlineMs: number): Promise<void> {
+    const t = this.topology;
+    const master = redisNodes(t).find((n) => n.initialRole === 'master');
+    if (!master) return;
+    const expected = redisNodes(t).length - 1;
+    const end = Date.now() + deadlineMs;
+    while (!this.closed && Date.now() < end) {
+      try {
+        const info = await adminCommand(this.addresses.admin(master.id), t.password, ['INFO', 'replication'], 500);
+        if (parseReplicationInfo(String(info)).replicas.length >= expected) return;
+      } catch {
+        // not answering yet: try again until the deadline
+      }
+      await new Promise((resolve) => setTimeout(resolve, REPLICAS_LISTED_POLL_MS));
     }
   }
 

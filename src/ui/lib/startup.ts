@@ -1,7 +1,7 @@
 // Pure: while the cluster starts, what the lab is waiting on, in one line for the status row. The start goes through
 // the readiness gaps in order (state/ready.ts): processes, the master, the replicas' sync, then what each Sentinel
 // sees. Only the first kind still open is named, with the mechanism that closes it where the wait is Sentinel's own
-// timing (a lesson that starts the Sentinels knowing only the master waits ~10 s for the replicas: 01-tour).
+// timing (a lesson that starts the Sentinels knowing only the master waits ~2 s for their hellos: 01-tour).
 import { initialMaster, redisNodes, sentinelNodes, type Topology } from '../../cluster/topology.js';
 import type { ReadinessGap } from '../../state/ready.js';
 
