@@ -47,9 +47,27 @@ function secs(ms: number): string {
 }
 
 const down = (flags: readonly string[]) => flags.includes('s_down') || flags.includes('o_down');
+/**
+ * The master has not answered this Sentinel's PINGs for longer than its down-after-milliseconds: flagged down, or
+ * about to be (the flag is set on the Sentinel's next timer tick).
+ */
+const unanswered = (v: SentinelView) => {
+  const m = v.master;
+  if (!m) return false;
+  const lastOk = Number(m.fields['last-ok-ping-reply']);
+  return down(m.flags) || (m.downAfterMs > 0 && Number.isFinite(lastOk) && lastOk > m.downAfterMs);
+};
+/** Sentinels send hellos every 2 s (redis.io, Sentinel); a peer heard within HELLO_FRESH_MS is alive. */
+const HELLO_PERIOD_MS = 2000;
+const HELLO_FRESH_MS = 5000;
 const unreachableText = (n: NodeFact | undefined) => n?.error ?? 'not asked';
 const isAuthError = (t: string | undefined) =>
   t !== undefined && /NOAUTH|WRONGPASS|Authentication|NOPERM|invalid password/i.test(t);
+/** NOAUTH: the server wants a password and was given none; otherwise the one given was refused. */
+const refusedWhat = (t: string | undefined) =>
+  /NOAUTH/i.test(t ?? '')
+    ? 'asks for a password, and the lab was given none'
+    : 'refused the credentials the lab was given';
 
 /** Everything the checks of one master share. */
 interface MasterContext {
@@ -143,11 +161,22 @@ function disagreement(f: Facts, c: MasterContext): Finding[] {
   const ref = c.reference;
   const dissenters = c.views.filter(({ v }) => !ref || !v.named || !sameEndpoint(v.named, ref));
   const quorum = c.views.find(({ v }) => ref && v.named && sameEndpoint(v.named, ref))?.v.master?.quorum ?? 2;
+  // A master that wants a password needs auth-pass on a Sentinel that monitors it afresh.
+  const needsPassword = c.m.nodes.some(({ endpoint }) => {
+    const n = nodeAtEndpoint(f, endpoint);
+    return n?.authRequired === true || (n !== undefined && isAuthError(n.error));
+  });
   const fix = ref
     ? dissenters.flatMap(({ s }) => [
         `${c.cli(s.endpoint)} SENTINEL REMOVE ${c.m.name}`,
         `${c.cli(s.endpoint)} SENTINEL MONITOR ${c.m.name} ${ref.host} ${ref.port} ${quorum}`,
-        `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} auth-pass <password>   # and the other per-master settings the rest use (down-after-milliseconds, failover-timeout)`,
+        ...(needsPassword
+          ? [
+              `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} auth-pass <password>   # and the other per-master settings the rest use (down-after-milliseconds, failover-timeout)`,
+            ]
+          : [
+              `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} down-after-milliseconds <ms>   # and the other per-master settings the rest use (failover-timeout, parallel-syncs)`,
+            ]),
       ])
     : [
         `# Decide which node holds the data and should be the master, then on every Sentinel that names another one:`,
@@ -169,16 +198,20 @@ function disagreement(f: Facts, c: MasterContext): Finding[] {
 
 function masterDown(c: MasterContext): Finding[] {
   const downs = c.views.filter(
-    ({ v }) => v.master && down(v.master.flags) && (!c.reference || !v.named || sameEndpoint(v.named, c.reference)),
+    ({ v }) => unanswered(v) && (!c.reference || !v.named || sameEndpoint(v.named, c.reference)),
   );
   if (!downs.length || !c.reference) return [];
+  const flagged = downs.some(({ v }) => v.master && down(v.master.flags));
+  const n = `${downs.length} Sentinel${downs.length > 1 ? 's' : ''}`;
   return [
     {
       id: 'master-down',
       severity: 'critical',
       master: c.m.name,
       subject: c.label(c.reference),
-      title: `${downs.length} Sentinel${downs.length > 1 ? 's' : ''} consider the master ${c.label(c.reference)} down`,
+      title: flagged
+        ? `${n} consider the master ${c.label(c.reference)} down`
+        : `${n} had no answer from the master ${c.label(c.reference)} for longer than down-after-milliseconds: it is about to be flagged down`,
       evidence: downs.map(({ s, v }) => ({
         where: `${sentinelLabel(s)} SENTINEL MASTER ${c.m.name}`,
         saw: `flags ${v.master?.flags.join(',')}${v.master?.fields['s-down-time'] ? `, s-down-time ${v.master.fields['s-down-time']} ms` : ''}, last-ok-ping-reply ${v.master?.fields['last-ok-ping-reply'] ?? '?'} ms ago`,
@@ -197,7 +230,9 @@ function addresses(f: Facts, c: MasterContext): Finding[] {
   // The master Sentinel names.
   const ref = c.reference;
   if (ref && c.master && !c.master.reachable && !isAuthError(c.master.error)) {
-    const sentinelSeesIt = c.views.some(({ v }) => v.master && !down(v.master.flags));
+    // Only a Sentinel that had an answer within down-after-milliseconds reaches it; otherwise the master is down
+    // (masterDown), not badly announced.
+    const sentinelSeesIt = c.views.some(({ v }) => v.master && !unanswered(v));
     if (sentinelSeesIt) {
       out.push({
         id: 'announced-address-unreachable',
@@ -273,7 +308,7 @@ function addresses(f: Facts, c: MasterContext): Finding[] {
           ],
           fix: [
             `# If it will come back: start it again. If it was removed for good, Sentinel never forgets it by itself:`,
-            ...c.views.map(
+            ...entries.map(
               ({ s }) =>
                 `${c.cli(s.endpoint)} SENTINEL RESET ${c.m.name}   # one Sentinel at a time; wait until it lists the live replicas again`,
             ),
@@ -482,15 +517,20 @@ function quorum(f: Facts, c: MasterContext): Finding[] {
     (s) => `# start ${sentinelLabel(s)} again; if it is gone for good, see the stale Sentinel finding (SENTINEL RESET)`,
   );
   const out: Finding[] = [];
-  const tooHigh = q > voters;
-  if (tooHigh || usable < q || ckTexts.some((t) => /specified quorum/i.test(t))) {
+  // Each Sentinel judges o_down with its own quorum, so a failover needs only one Sentinel whose quorum can be met:
+  // the deployment is stuck when even the lowest quorum cannot be, and one Sentinel is when its own cannot.
+  const qMin = Math.min(...withMaster.map(({ v }) => v.master?.quorum ?? 0));
+  const tooHigh = qMin > voters;
+  const ckStuck =
+    c.views.length > 0 && c.views.every(({ v }) => v.ckquorum && /specified quorum/i.test(v.ckquorum.text));
+  if (tooHigh || usable < qMin || ckStuck) {
     out.push({
       id: 'quorum-unreachable',
       severity: 'critical',
       master: c.m.name,
       title: tooHigh
         ? `Quorum ${q} is more than the ${voters} Sentinels: the master can never be agreed down (no o_down, no failover)`
-        : `Only ${usable} Sentinel${usable === 1 ? '' : 's'} can vote the master down, and the quorum is ${q}: no failover`,
+        : `Only ${usable} Sentinel${usable === 1 ? '' : 's'} can vote the master down, and the quorum is ${qMin}: no failover`,
       evidence,
       fix: tooHigh
         ? withMaster.map(({ s }) => `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} quorum ${majority}`)
@@ -500,6 +540,19 @@ function quorum(f: Facts, c: MasterContext): Finding[] {
           ],
       lesson: 'quorum',
     });
+  } else {
+    const stuck = withMaster.filter(({ v }) => (v.master?.quorum ?? 0) > Math.min(voters, usable));
+    if (stuck.length) {
+      out.push({
+        id: 'quorum-unreachable',
+        severity: 'warning',
+        master: c.m.name,
+        title: `${stuck.map(({ s, v }) => `${s.id}'s quorum ${v.master?.quorum}`).join(', ')} cannot be reached by the ${Math.min(voters, usable)} Sentinels that can vote: ${stuck.length === 1 ? 'that Sentinel' : 'those Sentinels'} can never judge the master objectively down itself (the others can, and it still votes)`,
+        evidence,
+        fix: stuck.map(({ s }) => `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} quorum ${majority}`),
+        lesson: 'quorum',
+      });
+    }
   }
   if (usable < majority || ckTexts.some((t) => /majority/i.test(t))) {
     out.push({
@@ -530,7 +583,19 @@ function staleSentinels(f: Facts, c: MasterContext): Finding[] {
         const q = w.sentinels.find((x) => x.ip === e.host && x.port === e.port);
         return q ? [{ s, q }] : [];
       });
-      const peersSeeIt = reports.some(({ q }) => !down(q.flags) && !q.flags.includes('disconnected'));
+      const twin = f.sentinels.find((s) => s.reachable && s.unansweredAt.some((a) => sameEndpoint(a, e)));
+      if (twin) {
+        out.push(sentinelAnnounceMismatch(c, twin, e, reports));
+        continue;
+      }
+      // Hellos travel through the data nodes, so a Sentinel whose own address does not answer is still heard: its
+      // hellos keep coming long after its last PING reply (a Sentinel that died stops both at once).
+      const heard = (q: SentinelInstanceInfo) => {
+        const hello = Number(q.fields['last-hello-message']);
+        const ping = Number(q.fields['last-ok-ping-reply']);
+        return hello < HELLO_FRESH_MS && ping - hello > HELLO_PERIOD_MS;
+      };
+      const peersSeeIt = reports.some(({ q }) => (!down(q.flags) && !q.flags.includes('disconnected')) || heard(q));
       const label = fact ? sentinelLabel(fact) : k;
       if (peersSeeIt) {
         out.push({
@@ -576,6 +641,78 @@ function staleSentinels(f: Facts, c: MasterContext): Finding[] {
         lesson: 'stale-state',
       });
     }
+  }
+  return out;
+}
+
+function sentinelAnnounceMismatch(
+  c: MasterContext,
+  s: SentinelFact,
+  announced: Endpoint,
+  reports: Array<{ s: SentinelFact; q: SentinelInstanceInfo }>,
+): Finding {
+  const label = sentinelLabel(s);
+  return {
+    id: 'announced-address-mismatch',
+    severity: 'warning',
+    master: c.m.name,
+    subject: label,
+    title: `${label} answers here, but its peers know it as ${endpointText(announced)}, where nothing answers: it announces an address it does not listen on`,
+    evidence: [
+      ...reports.map(({ s: p, q }) => ({
+        where: `${sentinelLabel(p)} SENTINEL SENTINELS ${c.m.name}`,
+        saw: `${endpointText(announced)} runid ${q.runId ?? '?'} ${fields(q, 'flags', 'last-hello-message')}`,
+      })),
+      { where: `${label} SENTINEL MYID`, saw: s.myId ?? '?' },
+      { where: `this machine → ${endpointText(announced)}`, saw: 'no answer' },
+    ],
+    fix: [
+      `# In ${label}'s sentinel.conf (or SENTINEL CONFIG SET on it), announce where it listens, or remove wrong announce lines:`,
+      `sentinel announce-ip ${s.endpoint.host}`,
+      `sentinel announce-port ${s.endpoint.port}`,
+      '# Its peers switch to the new address at its next hello (+sentinel-address-switch).',
+    ],
+    lesson: 'announce',
+  };
+}
+
+/** Per-master settings every Sentinel should share: SENTINEL SET changes only the Sentinel it is sent to. */
+const SHARED_SETTINGS = [
+  { name: 'quorum', read: (v: SentinelView) => v.master?.quorum, lesson: 'quorum' as const },
+  { name: 'down-after-milliseconds', read: (v: SentinelView) => v.master?.downAfterMs, lesson: 'timing' as const },
+  { name: 'failover-timeout', read: (v: SentinelView) => v.master?.failoverTimeoutMs, lesson: 'timing' as const },
+  { name: 'parallel-syncs', read: (v: SentinelView) => v.master?.parallelSyncs, lesson: 'failover' as const },
+];
+
+function settingsDiffer(c: MasterContext, quorumReported: boolean): Finding[] {
+  const out: Finding[] = [];
+  for (const setting of SHARED_SETTINGS) {
+    if (setting.name === 'quorum' && quorumReported) continue;
+    const values = c.views.flatMap(({ s, v }) => {
+      const x = setting.read(v);
+      return x !== undefined && Number.isFinite(x) ? [{ s, x }] : [];
+    });
+    const distinct = [...new Set(values.map(({ x }) => x))];
+    if (distinct.length < 2) continue;
+    const count = (x: number) => values.filter((y) => y.x === x).length;
+    // The value most Sentinels use (the lowest of equally common ones): the others are set to it.
+    const common = [...distinct].sort((a, b) => count(b) - count(a) || a - b)[0] ?? 0;
+    const odd = values.filter(({ x }) => x !== common);
+    out.push({
+      id: 'sentinel-settings-differ',
+      severity: 'warning',
+      master: c.m.name,
+      title: `The Sentinels disagree on ${setting.name} for ${c.m.name}: ${odd.map(({ s, x }) => `${s.id} has ${x}`).join(', ')}, the others ${common} (SENTINEL SET changes only the Sentinel it is sent to)`,
+      evidence: values.map(({ s, x }) => ({
+        where: `${sentinelLabel(s)} SENTINEL MASTER ${c.m.name}`,
+        saw: `${setting.name} ${x}`,
+      })),
+      fix: [
+        ...odd.map(({ s }) => `${c.cli(s.endpoint)} SENTINEL SET ${c.m.name} ${setting.name} ${common}`),
+        `# or set the value you want on every Sentinel; each rewrites its own sentinel.conf`,
+      ],
+      lesson: setting.lesson,
+    });
   }
   return out;
 }
@@ -684,7 +821,13 @@ function settings(f: Facts, c: MasterContext): Finding[] {
         .map(({ r }) => Number(r.fields['slave-priority'] ?? r.fields['replica-priority']))
         .find((p) => Number.isFinite(p));
       const n = nodeAtEndpoint(f, e);
-      return { e, prio: fromSentinel ?? n?.config.replicaPriority, n };
+      // Without CONFIG GET (an ACL may refuse it), the replica's own INFO says it too.
+      const fromInfo = Number(n?.replicationFields?.slave_priority ?? n?.replicationFields?.replica_priority);
+      return {
+        e,
+        prio: fromSentinel ?? n?.config.replicaPriority ?? (Number.isFinite(fromInfo) ? fromInfo : undefined),
+        n,
+      };
     });
     if (replicas.length === 0) {
       out.push({
@@ -720,7 +863,7 @@ function settings(f: Facts, c: MasterContext): Finding[] {
           };
         }),
         fix: [
-          `${c.cli(prios[0]?.e ?? ref)} CONFIG SET replica-priority 100   # on at least one replica (a lower number is preferred; 0 means never)`,
+          `${c.cli((prios.find((p) => p.n?.reachable) ?? prios[0])?.e ?? ref)} CONFIG SET replica-priority 100   # on at least one replica that is up (a lower number is preferred; 0 means never)`,
           '# and replica-priority 100 in its redis.conf',
         ],
         lesson: 'no-good-replica',
@@ -803,7 +946,7 @@ function unreachableSeeds(f: Facts): Finding[] {
         severity: 'warning' as const,
         subject: sentinelLabel(s),
         title: auth
-          ? `${sentinelLabel(s)} refused the lab's credentials`
+          ? `${sentinelLabel(s)} ${refusedWhat(s.error)}`
           : `${endpointText(s.endpoint)}, given with --sentinel, does not answer and no other Sentinel knows it`,
         evidence: [{ where: `this machine → ${endpointText(s.endpoint)}`, saw: s.error ?? '?' }],
         fix: auth
@@ -812,6 +955,58 @@ function unreachableSeeds(f: Facts): Finding[] {
         lesson: auth ? ('sentinel-auth' as const) : ('stale-state' as const),
       };
     });
+}
+
+function notSentinels(f: Facts): Finding[] {
+  return f.notSentinels.map(({ endpoint, mode }) => ({
+    id: 'sentinel-unreachable' as const,
+    severity: 'warning' as const,
+    subject: endpointText(endpoint),
+    title: `${endpointText(endpoint)}, given with --sentinel, is not a Sentinel: it answers as a data node (${mode})`,
+    evidence: [{ where: `${endpointText(endpoint)} INFO server`, saw: `redis_mode:${mode}` }],
+    fix: [
+      "# Give the Sentinels' addresses (a Sentinel's port is 26379 unless it was changed): --sentinel host:26379,…",
+      `# On a Sentinel, SENTINEL GET-MASTER-ADDR-BY-NAME <name> answers with the master's address`,
+    ],
+    lesson: 'tour' as const,
+  }));
+}
+
+/** The ACL command name of a read: `config|get`, `sentinel|replicas`, `info`. */
+function aclName(command: string): string {
+  const [a = '', b = ''] = command.toLowerCase().split(' ');
+  return a === 'config' || a === 'sentinel' ? `${a}|${b}` : a;
+}
+
+function refusedReads(f: Facts): Finding[] {
+  if (!f.refused.length) return [];
+  const byWhere = new Map<string, typeof f.refused>();
+  for (const r of f.refused) byWhere.set(r.where, [...(byWhere.get(r.where) ?? []), r]);
+  const perm = f.refused.filter((r) => /^NOPERM/i.test(r.error));
+  const grants = [...new Set(perm.map((r) => aclName(r.command)))];
+  return [
+    {
+      id: 'reads-refused',
+      severity: 'warning',
+      title: `${f.refused.length} read${f.refused.length === 1 ? ' was' : 's were'} refused, so the checks that need ${f.refused.length === 1 ? 'it' : 'them'} did not run: no finding about them is not a clean bill of health`,
+      evidence: [...byWhere].map(([where, rs]) => ({
+        where,
+        saw: `${rs.map((r) => r.command).join(', ')}: ${rs[0]?.error ?? ''}`,
+      })),
+      fix: [
+        ...(grants.length
+          ? [
+              '# Let the user the lab logs in as read them (on each server that refused; add it to the ACL file too):',
+              `ACL SETUSER <user> ${grants.map((g) => `+${g}`).join(' ')}`,
+            ]
+          : []),
+        ...(perm.length < f.refused.length
+          ? ['# A command renamed away (rename-command) cannot be read by anyone: those checks stay undone']
+          : []),
+      ],
+      lesson: 'sentinel-auth',
+    },
+  ];
 }
 
 function refusedCredentials(f: Facts, c: MasterContext): Finding[] {
@@ -824,7 +1019,7 @@ function refusedCredentials(f: Facts, c: MasterContext): Finding[] {
         severity: 'warning' as const,
         master: c.m.name,
         subject: c.label(endpoint),
-        title: `${c.label(endpoint)} refused the lab's credentials, so it could not be inspected`,
+        title: `${c.label(endpoint)} ${refusedWhat(n.error)}, so it could not be inspected`,
         evidence: [{ where: `this machine → ${endpointText(endpoint)}`, saw: n.error ?? '' }],
         fix: [
           "# --password-env VAR (and --user USER for an ACL user) with the data nodes' password",
@@ -843,18 +1038,20 @@ export function diagnose(f: Facts): Finding[] {
   const out: Finding[] = [];
   for (const m of f.masters) {
     const c = context(f, m);
+    const quorumFindings = quorum(f, c);
     out.push(
       ...disagreement(f, c),
       ...masterDown(c),
       ...addresses(f, c),
       ...links(f, c),
-      ...quorum(f, c),
+      ...quorumFindings,
       ...staleSentinels(f, c),
       ...refusedCredentials(f, c),
       ...settings(f, c),
+      ...settingsDiffer(c, quorumFindings.length > 0),
     );
   }
-  out.push(...unreachableSeeds(f), ...tilt(f), ...clock(f));
+  out.push(...unreachableSeeds(f), ...notSentinels(f), ...refusedReads(f), ...tilt(f), ...clock(f));
   return out
     .map((x, i) => ({ x, i }))
     .sort((a, b) => ORDER[a.x.severity] - ORDER[b.x.severity] || a.i - b.i)

@@ -73,6 +73,11 @@ export interface SentinelFact {
   /** Master names it monitors. */
   monitors: string[];
   views: Record<string, SentinelView>;
+  /**
+   * Addresses its peers know it by (SENTINEL SENTINELS, same run id) where nothing answers from here: what it
+   * announces is not where it listens.
+   */
+  unansweredAt: Endpoint[];
 }
 
 export interface NodeConfig {
@@ -111,12 +116,32 @@ export interface MasterFact {
   nodes: Array<{ id: string; endpoint: Endpoint }>;
 }
 
+/** A read the server refused (an ACL without that command, or a command renamed away): its check did not run. */
+export interface Refusal {
+  /** `sentinel-2 (10.0.0.7:26379)` or `10.0.0.6:6379`. */
+  where: string;
+  /** As sent: `CONFIG GET save`, `SENTINEL REPLICAS mymaster`. */
+  command: string;
+  error: string;
+}
+
+/** A `--sentinel` address that answers, but as a data node (INFO server says so), not as a Sentinel. */
+export interface NotSentinel {
+  endpoint: Endpoint;
+  /** `redis_mode` (Valkey: `server_mode`): `standalone` or `cluster`. */
+  mode: string;
+}
+
 export interface Facts {
   takenAt: number;
   tookMs: number;
   seeds: Endpoint[];
   masterName?: string;
   sentinels: SentinelFact[];
+  /** Given as Sentinels, answering as data nodes: left out of `sentinels`. */
+  notSentinels: NotSentinel[];
+  /** Reads refused by permission or by name, in the order they were made. */
+  refused: Refusal[];
   /** Every data node, in address order. */
   nodes: NodeFact[];
   /** Every master name, sorted. */
@@ -262,6 +287,7 @@ function sentinelFact(s: RawSentinel, id: string, resolveFor: (master: string) =
     reachable: s.error === undefined,
     monitors: [],
     views: {},
+    unansweredAt: [],
   };
   if (s.error !== undefined) out.error = s.error;
   const server = serverFact(text(s.infoServer));
@@ -354,8 +380,38 @@ export function factsFrom(raw: RawSnapshot): Facts {
     );
   }
 
+  // A seed that answers as a data node is not a Sentinel: it is reported, not counted.
+  const notSentinels: NotSentinel[] = [];
+  const candidates = raw.sentinels.filter((s) => {
+    const mode = serverMode(s);
+    if (mode === undefined || mode === 'sentinel') return true;
+    notSentinels.push({ endpoint: s.endpoint, mode });
+    return false;
+  });
+  // A peer entry (SENTINEL SENTINELS) that does not answer, carrying the run id of a Sentinel that answers elsewhere,
+  // is that Sentinel's announced address: one Sentinel, not two.
+  const announcedRunId = (e: Endpoint): string | undefined => {
+    for (const s of candidates) {
+      if (s.error !== undefined) continue;
+      for (const v of Object.values(s.views)) {
+        const p = parseSentinelInstances(value(v.sentinels)).find((x) => x.ip === e.host && x.port === e.port);
+        if (p?.runId) return p.runId;
+      }
+    }
+    return undefined;
+  };
+  const unanswered = new Map<string, Endpoint[]>();
+  const answering = candidates.filter((s) => {
+    if (s.error === undefined) return true;
+    const runId = announcedRunId(s.endpoint);
+    const twin = runId ? candidates.find((o) => o.error === undefined && value(o.myId) === runId) : undefined;
+    if (!runId || !twin) return true;
+    unanswered.set(runId, [...(unanswered.get(runId) ?? []), s.endpoint]);
+    return false;
+  });
+
   // Sentinels: one per myid (the same Sentinel may be reachable under two addresses), in address order.
-  const sorted = [...raw.sentinels].sort((a, b) => {
+  const sorted = [...answering].sort((a, b) => {
     if (a.seed !== b.seed && value(a.myId) !== undefined && value(a.myId) === value(b.myId)) return a.seed ? -1 : 1;
     return compareEndpoints(a.endpoint, b.endpoint);
   });
@@ -385,6 +441,7 @@ export function factsFrom(raw: RawSnapshot): Facts {
   const sentinels = kept.map((s, i) => {
     const f = sentinelFact(s, `sentinel-${i + 1}`, resolveFor);
     f.aliases = aliases.get(s) ?? [];
+    f.unansweredAt = f.myId ? (unanswered.get(f.myId) ?? []) : [];
     if (raw.masterName !== undefined) {
       for (const n of Object.keys(f.views)) if (n !== raw.masterName) delete f.views[n];
     }
@@ -403,9 +460,57 @@ export function factsFrom(raw: RawSnapshot): Facts {
     seeds: raw.seeds,
     ...(raw.masterName !== undefined ? { masterName: raw.masterName } : {}),
     sentinels,
+    notSentinels,
+    refused: refusals(answering, sentinels, raw.nodes),
     nodes,
     masters,
   };
+}
+
+/** `redis_mode` of a Sentinel candidate, when its INFO server was read. */
+function serverMode(s: RawSentinel): string | undefined {
+  const info = text(s.infoServer);
+  return info === undefined ? undefined : parseServerInfo(info).mode;
+}
+
+/** Refused by an ACL (NOPERM) or not known by that name (`rename-command`, or a server too old for it). */
+const REFUSED = /^(NOPERM|ERR unknown (sub)?command)/i;
+
+function refusals(
+  raw: readonly RawSentinel[],
+  sentinels: readonly SentinelFact[],
+  nodes: readonly RawNode[],
+): Refusal[] {
+  const out: Refusal[] = [];
+  const note = (where: string, command: string, r: RawReply | undefined) => {
+    if (r && !r.ok && REFUSED.test(r.error)) out.push({ where, command, error: r.error });
+  };
+  for (const s of raw) {
+    const fact = sentinels.find(
+      (x) => sameEndpoint(x.endpoint, s.endpoint) || x.aliases.some((a) => sameEndpoint(a, s.endpoint)),
+    );
+    const where = fact ? sentinelLabel(fact) : endpointText(s.endpoint);
+    note(where, 'INFO server', s.infoServer);
+    note(where, 'INFO sentinel', s.infoSentinel);
+    note(where, 'SENTINEL MYID', s.myId);
+    note(where, 'SENTINEL MASTERS', s.masters);
+    for (const [name, v] of Object.entries(s.views)) {
+      note(where, `SENTINEL GET-MASTER-ADDR-BY-NAME ${name}`, v.addr);
+      note(where, `SENTINEL REPLICAS ${name}`, v.replicas);
+      note(where, `SENTINEL SENTINELS ${name}`, v.sentinels);
+      note(where, `SENTINEL CKQUORUM ${name}`, v.ckquorum);
+    }
+  }
+  for (const n of nodes) {
+    const where = endpointText(n.endpoint);
+    note(where, 'INFO server', n.infoServer);
+    note(where, 'INFO replication', n.infoReplication);
+    note(where, 'INFO persistence', n.infoPersistence);
+    note(where, 'ROLE', n.role);
+    for (const [param, r] of Object.entries(n.config)) note(where, `CONFIG GET ${param}`, r);
+    note(where, 'TIME', n.clock?.reply);
+  }
+  return out;
 }
 
 /**

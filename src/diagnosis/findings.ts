@@ -48,6 +48,8 @@ export const FINDING_IDS = [
   'no-promotable-replica',
   'sentinel-tilt',
   'clock-skew',
+  'sentinel-settings-differ',
+  'reads-refused',
 ] as const;
 export type FindingId = (typeof FINDING_IDS)[number];
 

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cliTool, diagnose } from '../../src/diagnosis/diagnose.js';
-import type { Facts } from '../../src/diagnosis/facts.js';
+import { type Facts, factsFrom } from '../../src/diagnosis/facts.js';
 import { FINDING_IDS, type Finding, LESSON_IDS, unhealthy } from '../../src/diagnosis/findings.js';
 import { endpointText } from '../../src/diagnosis/snapshot.js';
-import { facts, node, sentinel, view } from './fixtures.js';
+import { facts, node, sentinel, snapshot, view } from './fixtures.js';
 
 const healthy = () => facts('redis-7.0.15-healthy');
 const ids = (fs: Finding[]) => fs.map((x) => x.id);
@@ -48,6 +48,12 @@ describe('diagnose', () => {
       `redis-cli -h ${s3.replace(':', ' -p ')} SENTINEL REMOVE mymaster`,
       `redis-cli -h ${s3.replace(':', ' -p ')} SENTINEL MONITOR mymaster ${host} ${port} 2`,
     ]);
+    assert.match(x.fix[2] ?? '', /SENTINEL SET mymaster auth-pass <password>/);
+    // Data nodes without a password: nothing to say about auth-pass.
+    const open = healthy();
+    for (const n of open.nodes) n.authRequired = false;
+    view(open, 'sentinel-3').named = node(open, 'redis-2').endpoint;
+    assert.ok(!text(only(open, 'sentinels-disagree')).includes('auth-pass'));
     // During a failover the followers switch before the leader: a warning to look again, not an alarm.
     view(f, 'sentinel-1').master?.flags.push('failover_in_progress');
     const during = only(f, 'sentinels-disagree');
@@ -222,6 +228,7 @@ describe('diagnose', () => {
       error: 'connect ETIMEDOUT',
       monitors: [],
       views: {},
+      unansweredAt: [],
     });
     const x = only(f, 'sentinel-unreachable');
     check(x, 'stale-state');
@@ -232,6 +239,7 @@ describe('diagnose', () => {
     Object.assign(node(f, 'redis-3'), { reachable: false, error: 'WRONGPASS invalid username-password pair' });
     const x = only(f, 'credentials-refused');
     check(x, 'masterauth');
+    assert.match(x.title, /refused the credentials the lab was given/);
     const g = healthy();
     g.sentinels.push({
       id: 'sentinel-4',
@@ -242,14 +250,19 @@ describe('diagnose', () => {
       error: 'NOAUTH Authentication required.',
       monitors: [],
       views: {},
+      unansweredAt: [],
     });
-    check(only(g, 'credentials-refused'), 'sentinel-auth');
+    const noauth = only(g, 'credentials-refused');
+    check(noauth, 'sentinel-auth');
+    assert.match(noauth.title, /asks for a password, and the lab was given none/);
   });
 
   it('down-after-too-low and down-after-too-high, naming the Sentinels with that value', () => {
     const f = healthy();
-    Object.assign(view(f, 'sentinel-2').master ?? {}, { downAfterMs: 800 });
-    const low = only(f, 'down-after-too-low');
+    for (const s of sentinels) Object.assign(view(f, s).master ?? {}, { downAfterMs: s === 'sentinel-2' ? 800 : 1000 });
+    const [low, differ] = diagnose(f);
+    assert.deepEqual(ids(diagnose(f)), ['down-after-too-low', 'sentinel-settings-differ']);
+    assert.ok(low && differ);
     check(low, 'timing');
     assert.match(low.title, /on sentinel-2:/);
     assert.deepEqual(low.fix, [
@@ -260,6 +273,123 @@ describe('diagnose', () => {
     const high = only(g, 'down-after-too-high');
     check(high, 'timing');
     assert.equal(high.evidence.length, 3);
+  });
+
+  it('sentinel-settings-differ: one Sentinel SENTINEL SET differently; the fix sets it to what the others use', () => {
+    const f = healthy();
+    Object.assign(view(f, 'sentinel-2').master ?? {}, { downAfterMs: 30_000 });
+    const x = only(f, 'sentinel-settings-differ');
+    check(x, 'timing');
+    assert.match(x.title, /disagree on down-after-milliseconds for mymaster: sentinel-2 has 30000, the others 5000/);
+    const cli = `redis-cli -h ${endpointText(sentinel(f, 'sentinel-2').endpoint).replace(':', ' -p ')}`;
+    assert.equal(x.fix[0], `${cli} SENTINEL SET mymaster down-after-milliseconds 5000`);
+    assert.equal(x.fix.length, 2);
+    const g = healthy();
+    Object.assign(view(g, 'sentinel-1').master ?? {}, { quorum: 3 });
+    const q = only(g, 'sentinel-settings-differ');
+    assert.equal(q.lesson, 'quorum');
+    assert.match(q.title, /sentinel-1 has 3, the others 2/);
+  });
+
+  it('quorum-unreachable, a warning: one Sentinel whose own quorum cannot be met; the others can still fail over', () => {
+    const f = healthy();
+    Object.assign(view(f, 'sentinel-3').master ?? {}, { quorum: 4 });
+    const x = only(f, 'quorum-unreachable');
+    assert.equal(x.severity, 'warning');
+    assert.match(x.title, /^sentinel-3's quorum 4 cannot be reached by the 3 Sentinels that can vote/);
+    assert.equal(x.fix.length, 1);
+    assert.match(x.fix[0] ?? '', /SENTINEL SET mymaster quorum 2$/);
+  });
+
+  it('master-down, not a wrong address: a master that answers neither here nor the Sentinels (flag not yet set)', () => {
+    const f = healthy();
+    Object.assign(node(f, 'redis-1'), { reachable: false, error: 'timed out' });
+    for (const s of sentinels) {
+      const m = view(f, s).master;
+      assert.ok(m);
+      m.fields['last-ok-ping-reply'] = String(m.downAfterMs + 955);
+    }
+    const x = only(f, 'master-down');
+    assert.match(
+      x.title,
+      /3 Sentinels had no answer from the master redis-1 .* for longer than down-after-milliseconds/,
+    );
+  });
+
+  it('announced-address-mismatch: a Sentinel that answers at one address and announces another, counted once', () => {
+    const raw = snapshot('redis-7.0.15-healthy');
+    const s3 = raw.sentinels[2];
+    assert.ok(s3);
+    const myId = (s3.myId as { value: string }).value;
+    const announced = { host: '127.0.0.1', port: 32998 };
+    // Its peers list it at the announced port (same run id); the collector found nothing there.
+    for (const s of raw.sentinels) {
+      for (const v of Object.values(s.views)) {
+        const list = v.sentinels?.ok ? (v.sentinels.value as unknown[][]) : [];
+        for (const e of list) {
+          const i = e.indexOf('runid');
+          if (e[i + 1] === myId) e[e.indexOf('port') + 1] = String(announced.port);
+        }
+      }
+    }
+    raw.sentinels.push({ endpoint: announced, seed: false, error: 'connect ECONNREFUSED', views: {} });
+    const f = factsFrom(raw);
+    assert.equal(f.sentinels.length, 3, 'one Sentinel, not two');
+    assert.deepEqual(sentinel(f, 'sentinel-3').unansweredAt, [announced]);
+    const x = only(f, 'announced-address-mismatch');
+    check(x, 'announce');
+    assert.equal(x.subject, `sentinel-3 (${endpointText(s3.endpoint)})`);
+    assert.deepEqual(x.fix.slice(1, 3), [
+      `sentinel announce-ip ${s3.endpoint.host}`,
+      `sentinel announce-port ${s3.endpoint.port}`,
+    ]);
+  });
+
+  it('sentinel-unreachable: a data node given as a Sentinel is named as such and not counted', () => {
+    const raw = snapshot('redis-7.0.15-healthy');
+    const master = raw.nodes[0];
+    assert.ok(master?.infoServer);
+    raw.sentinels.push({
+      endpoint: master.endpoint,
+      seed: true,
+      infoServer: master.infoServer,
+      masters: { ok: false, error: "ERR unknown command 'SENTINEL'" },
+      views: {},
+    });
+    const f = factsFrom(raw);
+    assert.equal(f.sentinels.length, 3);
+    assert.deepEqual(f.refused, [], 'its refusal of SENTINEL is not a refused read');
+    const x = only(f, 'sentinel-unreachable');
+    assert.match(x.title, /given with --sentinel, is not a Sentinel: it answers as a data node \(standalone\)/);
+  });
+
+  it('reads-refused: reads an ACL refuses make the verdict unhealthy and name the grants', () => {
+    const raw = snapshot('redis-7.0.15-healthy');
+    const nope = (cmd: string) => ({
+      ok: false as const,
+      error: `NOPERM User mon has no permissions to run the '${cmd}' command`,
+    });
+    for (const n of raw.nodes) for (const p of Object.keys(n.config)) n.config[p] = nope('config|get');
+    for (const s of raw.sentinels) for (const v of Object.values(s.views)) v.replicas = nope('sentinel|replicas');
+    const f = factsFrom(raw);
+    const fs = diagnose(f);
+    const x = fs.find((y) => y.id === 'reads-refused');
+    assert.ok(x, JSON.stringify(ids(fs)));
+    check(x, 'sentinel-auth');
+    assert.ok(unhealthy(fs));
+    assert.ok(
+      x.fix.includes('ACL SETUSER <user> +sentinel|replicas +config|get') ||
+        x.fix.includes('ACL SETUSER <user> +config|get +sentinel|replicas'),
+      JSON.stringify(x.fix),
+    );
+    assert.equal(x.evidence.length, raw.nodes.length + raw.sentinels.length);
+    assert.match(text(x), /CONFIG GET save/);
+    // The replicas' priority still comes from their own INFO: every one at 0 is still found.
+    for (const n of raw.nodes) {
+      if (n.infoReplication?.ok)
+        n.infoReplication.value = String(n.infoReplication.value).replace(/slave_priority:\d+/, 'slave_priority:0');
+    }
+    assert.ok(ids(diagnose(factsFrom(raw))).includes('no-promotable-replica'));
   });
 
   it('min-replicas-off: the master accepts writes with no replica behind it', () => {

@@ -292,7 +292,7 @@ describe('inspect on deployments the lab did not start', () => {
         { timeoutMs: 10_000, what: 'Sentinel failing to reach the announced address' },
       );
     },
-    ['announced-address-unreachable', 'down-after-too-low', 'quorum-unreachable'],
+    ['announced-address-unreachable', 'down-after-too-low', 'quorum-unreachable', 'sentinel-settings-differ'],
   );
   describe('… each finding', () => {
     it('announced-address-unreachable: listed by the master at the announced port, which refuses', () => {

@@ -259,13 +259,16 @@ export async function collectSnapshot(
   const answered = [...sentinels.values()].filter((s) => s.error === undefined);
   if (answered.length === 0) {
     const seeds = [...sentinels.values()].filter((s) => s.seed);
-    const authProblem = seeds.find((s) => s.problem === 'auth-required' || s.problem === 'auth-failed');
+    const authProblem = seeds.find((s) => s.problem === 'auth-required' || s.problem === 'auth-failed')?.problem;
     throw new UserError(
       `No Sentinel answered: ${seeds.map((s) => `${key(s.endpoint)}: ${s.error ?? '?'}`).join('; ')}`,
       {
-        hint: authProblem
-          ? 'The Sentinels want a password: pass --sentinel-password-env VAR (and --sentinel-user USER for an ACL user), or run in a terminal to be asked.'
-          : 'Check the HOST:PORT of each Sentinel (--sentinel host1:26379,host2:26379) and that this machine can reach them.',
+        hint:
+          authProblem === 'auth-failed'
+            ? 'The Sentinels refused the password given: check the value of the --sentinel-password-env variable (and --sentinel-user USER for an ACL user).'
+            : authProblem === 'auth-required'
+              ? 'The Sentinels want a password: pass --sentinel-password-env VAR (and --sentinel-user USER for an ACL user), or run in a terminal to be asked.'
+              : 'Check the HOST:PORT of each Sentinel (--sentinel host1:26379,host2:26379) and that this machine can reach them.',
       },
     );
   }
