@@ -1,13 +1,16 @@
 // `redis-sentinel-lab doctor`: checks everything the lab needs and says exactly how to fix what is missing.
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { z } from 'zod';
 import { resolveServerBinary } from '../cluster/process/binaries.js';
 import { isPortFree } from '../cluster/process/ports.js';
 import { inspectRunRoot, octal, runRoot } from '../cluster/process/run-dir.js';
 import { buildTopology, DEFAULT_SHAPE, NOTE_BASE_PORT, topologyPorts } from '../cluster/topology.js';
 import { aliasHint, detectNetworkMode } from '../engine/lab.js';
 import { errorMessage, UserError } from '../errors.js';
+import type { DoctorReport } from './json-schemas.js';
 import type { CommonOptions } from './options.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 
 export interface Check {
   name: string;
@@ -141,7 +144,8 @@ export async function doctorCommand(opts: CommonOptions): Promise<number> {
   const checks = await runChecks(opts);
   const ok = checks.every((c) => c.ok);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ok, checks })}\n`);
+    const record: z.input<typeof DoctorReport> = { schemaVersion: SCHEMA_VERSION, type: 'doctor', ok, checks };
+    process.stdout.write(`${JSON.stringify(record)}\n`);
   } else {
     for (const c of checks) {
       const mark = !c.ok ? '✗' : c.warning ? '!' : '✓';

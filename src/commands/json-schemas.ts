@@ -411,6 +411,36 @@ export const LessonEntry = z
   })
   .describe('`lesson list --json`: one per lesson.');
 
+export const DoctorReport = z
+  .object({
+    schemaVersion: version,
+    type: z.literal('doctor'),
+    ok: z.boolean().describe('Every check passed (warnings allowed); the exit code says the same.'),
+    checks: z.array(
+      z.object({
+        name: z.string().describe('What was checked (`Node.js`, `Redis server`, `Ports`, `Run directory`, …).'),
+        ok: z.boolean(),
+        warning: z.boolean().optional().describe('Passed, with something to know (it does not fail doctor).'),
+        detail: z.string().describe('What was found.'),
+        hint: z.string().optional().describe('How to fix it.'),
+      }),
+    ),
+  })
+  .describe('`doctor --json`: one record.');
+
+export const CleanReport = z
+  .object({
+    schemaVersion: version,
+    event: z.literal('cleaned'),
+    runs: z.array(z.string()).describe('Run directories removed.'),
+    killed: z.array(z.number()).describe('Pids stopped (each proven the lab’s own).'),
+    live: z
+      .array(z.object({ dir: z.string(), labPid: z.number() }))
+      .describe('Run directories left alone: their lab is running.'),
+    kept: z.array(z.string()).describe('Run directories kept with --keep (`clean --all` removes them).'),
+  })
+  .describe('`clean --json`: one record.');
+
 /** Every record, by the name the docs use. */
 export const JSON_RECORDS = {
   'up: ready': UpReady,
@@ -425,6 +455,8 @@ export const JSON_RECORDS = {
   'lesson: report': LessonReport,
   'lesson: check': LessonCheck,
   'lesson: list entry': LessonEntry,
+  doctor: DoctorReport,
+  clean: CleanReport,
   'shared: failover': Failover,
   'shared: verdict': Verdict,
   'shared: measured': Measured,

@@ -69,6 +69,8 @@ function headlessStarter(opts: CommonOptions, interrupts: Interrupts = { busy: f
         binary: binary ?? (await findBinary(opts)),
         shape,
         basePort: opts.basePort,
+        // A block asked for by --base-port is used or refused, never silently moved (as in `up`).
+        strictPorts: opts.basePort !== undefined,
         keep: opts.keep,
         flushMs: 50,
       });

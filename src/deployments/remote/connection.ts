@@ -39,7 +39,21 @@ export interface ConnectOptions {
 const NO_PASSWORD_NEEDED = /without any password configured|no password is set/i;
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return plainError(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * The client library's internal wording, said as what happened. A server's own error replies (`NOAUTH …`,
+ * `WRONGPASS …`) and system errors (`connect ECONNREFUSED …`) pass unchanged.
+ */
+export function plainError(text: string): string {
+  const resp = /Unknown RESP type (\d+) "(.)"/.exec(text);
+  if (resp) {
+    const http = resp[2] === 'H' ? ' (it looks like an HTTP server, or a proxy in between)' : '';
+    return `not a Redis server: its reply does not start like RESP (first byte ${JSON.stringify(resp[2])})${http}`;
+  }
+  if (/Stream isn't writeable|Connection is closed/i.test(text)) return 'the server closed the connection';
+  return text;
 }
 
 export class RemoteConnection {
@@ -78,7 +92,7 @@ export class RemoteConnection {
       commandTimeout: timeoutMs,
     });
     client.on('error', (err: Error) => {
-      lastError = err.message;
+      lastError = plainError(err.message);
     });
     try {
       await client.connect();
@@ -123,7 +137,7 @@ export class RemoteConnection {
     return argvs.map((_, i) => {
       const r = results?.[i];
       if (!r) return { ok: false, error: 'no reply' };
-      return r[0] ? { ok: false, error: r[0].message } : { ok: true, value: r[1] };
+      return r[0] ? { ok: false, error: plainError(r[0].message) } : { ok: true, value: r[1] };
     });
   }
 
