@@ -53,6 +53,11 @@ export interface SentinelEvent {
   toId?: string;
   epoch?: number;
   known: boolean;
+  /**
+   * The master name it is about: the one its payload names, else the master whose failover it belongs to (an epoch,
+   * a vote), else its Sentinel's only master. Absent when that cannot be told (observe/event-masters.ts).
+   */
+  master?: string;
 }
 
 /** A user-visible record of something the lab did, with the real command it stands for. */

@@ -13,7 +13,7 @@ import { redisNodes } from '../cluster/topology.js';
 import type { Deployment } from '../deployments/deployment.js';
 import type { NodeFacts } from '../engine/control.js';
 import { Lab } from '../engine/lab.js';
-import { formatSummary, summarizeView } from '../engine/view-summary.js';
+import { everyNodeProbed, formatSummary, summarizeView } from '../engine/view-summary.js';
 import { errorMessage } from '../errors.js';
 import { followLab } from './control-client.js';
 import type { WatchDetached, WatchEvent, WatchFailover, WatchReady, WatchStatus, WatchView } from './json-schemas.js';
@@ -104,13 +104,13 @@ export async function watchCommand(
 }
 
 /**
- * The records every watch prints for one lab — each Sentinel event, the view when it changes, each failover timeline
- * when it changes — for `watch` and `watch --sentinel` alike (`now`: the current view at once). Returns the
- * unsubscribe.
+ * The records every watch prints for one lab — each Sentinel event, the view when it changes (from the first complete
+ * probe round on), each failover timeline when it changes — for `watch` and `watch --sentinel` alike (`now`: the
+ * current view at once, if there is one yet). An event record's printer also gets the event. Returns the unsubscribe.
  */
 export function streamLab(
   lab: Lab<Deployment>,
-  print: (rec: Body<Rec>, human: string) => void,
+  print: (rec: Body<Rec>, human: string, event?: SentinelEvent) => void,
   time: () => string,
   opts: { now?: boolean } = {},
 ): () => void {
@@ -126,22 +126,24 @@ export function streamLab(
         subject: e.subjectId ?? null,
       },
       `${time()} ${e.sentinelId} ${e.channel} ${e.payload}\n             ${e.gloss}`,
+      e,
     );
   lab.emitter.on('sentinel-event', onEvent);
   let lastView = '';
   const seen = new Map<string, string>();
   const onState = () => {
     const s = lab.store.getState();
-    const v = summarizeView(s);
+    // No view before every node was probed once: it would call the nodes not probed yet unreachable.
+    const v = everyNodeProbed(s) ? summarizeView(s) : undefined;
     const key = JSON.stringify(v);
-    if (key !== lastView) {
+    if (v && key !== lastView) {
       lastView = key;
       print({ type: 'view', view: v }, `${time()} view: ${formatSummary(v)}`);
     }
     for (const f of s.failovers) reportFailover(f, seen, print);
   };
   const unsub = lab.store.subscribe(onState);
-  // An attached remote lab already has a view to show; a starting lab shows it after its `ready` record.
+  // A lab observed already may have been probed already; else its first view comes with its first probe round.
   if (opts.now) onState();
   return () => {
     unsub();

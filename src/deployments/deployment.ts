@@ -202,6 +202,11 @@ export interface Deployment {
   shutdownSync(): void;
   /** The node id of a Sentinel run id (myid) the deployment chose itself, before any Sentinel answered. */
   resolveRunId?(runId: string): string | undefined;
+  /**
+   * The master names a Sentinel monitors, where they may be more than the topology's one (a deployment the lab did
+   * not start): such a Sentinel publishes all their events on one connection. Absent: the topology's master only.
+   */
+  sentinelMasters?(sentinelId: string): readonly string[];
 }
 
 /** Why `c` is missing on `d`, or undefined when `d` has it. */

@@ -201,6 +201,7 @@ export class Lab<D extends Deployment = Deployment> {
       resolveRunId: (runId) =>
         d.resolveRunId?.(runId) ?? Object.values(this.store.getState().sentinels).find((o) => o.myId === runId)?.id,
       missed: this.missed,
+      monitors: (id) => d.sentinelMasters?.(id),
     });
     this.observer.start();
     // What only time decides (a failover that never reaches ODOWN) needs a clock even when nothing is published.

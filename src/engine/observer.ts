@@ -1,7 +1,8 @@
 // Runs one probe per node and one PSUBSCRIBE * per Sentinel, and turns what they see into engine events. It reaches
 // nodes only through the deployment's admin addresses, so it observes any deployment the same way.
 import type { LabEmitter } from '../cluster/events.js';
-import { eventMasterName, parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
+import { type AttributedMessage, EventMasters } from '../cluster/observe/event-masters.js';
+import { parseSentinelEvent } from '../cluster/observe/sentinel-events.js';
 import type { LoggedEvent, MissedEvents } from '../cluster/observe/sentinel-log.js';
 import { RedisProbe } from '../cluster/probes/redis-probe.js';
 import { SentinelProbe } from '../cluster/probes/sentinel-probe.js';
@@ -19,6 +20,10 @@ export class Observer {
   private readonly subscribers: SentinelSubscriber[] = [];
   private readonly publish = new Map<string, (m: SentinelMessage) => void>();
   private readonly missed: MissedEvents | undefined;
+  /** Which master each Sentinel message belongs to (some name none). */
+  private readonly masters: EventMasters<SentinelMessage>;
+  private readonly release: (decided: Array<AttributedMessage<SentinelMessage>>) => void;
+  private holdTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: {
     topology: Topology;
@@ -31,11 +36,32 @@ export class Observer {
     resolveRunId?: (runId: string) => string | undefined;
     /** Events the Sentinels logged before they could be subscribed to (where the deployment has their logs). */
     missed?: MissedEvents;
+    /** The master names a Sentinel monitors, where they may be more than the topology's (Deployment.sentinelMasters). */
+    monitors?: (sentinelId: string) => readonly string[] | undefined;
   }) {
     this.emitter = opts.emitter;
     this.missed = opts.missed;
     const t = opts.topology;
     const resolve = (ip: string, port: number) => opts.addresses.nodeAt(ip, port);
+    this.masters = new EventMasters({
+      monitors: (id) => opts.monitors?.(id) ?? [t.sentinel.masterName],
+      resolveRunId: (runId) => opts.resolveRunId?.(runId),
+    });
+    const emit = ({ message: m, master }: AttributedMessage<SentinelMessage>): void => {
+      // A Sentinel monitoring several masters publishes their events too: keep this topology's master's, and those
+      // whose master cannot be told (event-masters.ts), which carry none.
+      if (master !== undefined && master !== t.sentinel.masterName) return;
+      const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
+      if (master !== undefined) e.master = master;
+      opts.emitter.emit('sentinel-event', e);
+      if (e.channel === '+switch-master') opts.onSwitchMaster();
+      // Sentinel saw or did something: refresh every view now rather than at the (possibly idle) cadence.
+      this.pollAll();
+    };
+    this.release = (decided) => {
+      for (const d of decided) emit(d);
+      this.armHold();
+    };
     const auth = (id: string) => opts.addresses.auth?.(id);
     for (const n of redisNodes(t)) {
       const a = opts.addresses.admin(n.id);
@@ -72,16 +98,7 @@ export class Observer {
           onObservation: (o) => opts.emitter.emit('sentinel-probed', o),
         }),
       );
-      const publish = (m: SentinelMessage): void => {
-        // A Sentinel monitoring several masters publishes their events too: keep this topology's master's.
-        const about = eventMasterName(m.channel, m.payload);
-        if (about !== undefined && about !== t.sentinel.masterName) return;
-        const e = parseSentinelEvent({ ...m, seq: opts.nextSeq() }, resolve, opts.resolveRunId);
-        opts.emitter.emit('sentinel-event', e);
-        if (e.channel === '+switch-master') opts.onSwitchMaster();
-        // Sentinel saw or did something: refresh every view now rather than at the (possibly idle) cadence.
-        this.pollAll();
-      };
+      const publish = (m: SentinelMessage): void => this.release(this.masters.push(m, Date.now()));
       this.publish.set(n.id, publish);
       this.subscribers.push(
         new SentinelSubscriber({
@@ -93,7 +110,10 @@ export class Observer {
             this.missed?.message(n.id, m.channel, m.payload);
             publish(m);
           },
-          onSubscribing: (sentAt) => this.missed?.subscribing(n.id, sentAt),
+          onSubscribing: (sentAt) => {
+            this.missed?.subscribing(n.id, sentAt);
+            this.masters.resubscribed(n.id);
+          },
           // What the Sentinel logged before the subscription goes before anything the subscription brings.
           onSubscribed: (at) => this.logged(n.id, this.missed?.due(n.id, at) ?? []),
           // What it logged during the PSUBSCRIBE's round trip and did not publish to the lab.
@@ -118,6 +138,22 @@ export class Observer {
     for (const e of events) publish({ sentinelId, channel: e.channel, payload: e.payload, at: e.at });
   }
 
+  /** Releases, when the first of them is due, the messages that wait for what tells their master (event-masters.ts). */
+  private armHold(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    const due = this.masters.nextExpiry();
+    if (due === undefined) return;
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = undefined;
+        this.release(this.masters.expire(Date.now()));
+      },
+      Math.max(0, due - Date.now()),
+    );
+    this.holdTimer.unref();
+  }
+
   /** A process changed state, a fault was applied or healed, an action ran: the probes look now. */
   private readonly pollAll = (): void => {
     for (const p of this.redis.values()) void p.pollNow();
@@ -137,6 +173,8 @@ export class Observer {
   }
 
   stop(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     for (const k of NUDGES) this.emitter.off(k, this.pollAll);
     for (const p of this.redis.values()) p.stop();
     for (const p of this.sentinels.values()) p.stop();

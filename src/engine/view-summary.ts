@@ -33,6 +33,19 @@ function processFacts(s: LabState, id: string, reachable: boolean): { state: str
   return { state: state === 'running' && !reachable ? 'unreachable' : state };
 }
 
+/**
+ * Whether every node has been probed once, answering or not (a probe's first round always reports, within its
+ * timeouts: cluster/probes/probe-loop.ts). Before that a view would call each node no probe has reached yet
+ * unreachable, so `watch` prints none: its first view is the first complete probe round.
+ */
+export function everyNodeProbed(s: LabState): boolean {
+  const t = s.topology;
+  return (
+    redisNodes(t).every((n) => s.redis[n.id] !== undefined) &&
+    sentinelNodes(t).every((n) => s.sentinels[n.id] !== undefined)
+  );
+}
+
 export function summarizeView(s: LabState): ViewSummary {
   const t = s.topology;
   const redis: ViewSummary['redis'] = {};

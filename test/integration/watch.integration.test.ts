@@ -63,6 +63,14 @@ describe('watch', () => {
     const status = parse(await w.waitLine((l) => l.includes('"type":"status"'), 20_000));
     assert.equal(status.attached, true);
     await w.waitLine((l) => l.includes('"type":"view"') && l.includes('"role":"master"'), 20_000);
+    // The first view comes after every node was probed once: none of this healthy cluster's nodes is unreachable in it.
+    const firstView = parse(w.lines.find((l) => l.includes('"type":"view"')) ?? '{}') as {
+      view?: { redis: Record<string, { state: string }>; sentinels: Record<string, { state: string }> };
+    };
+    const states = Object.entries({ ...firstView.view?.redis, ...firstView.view?.sentinels }).map(
+      ([id, x]) => `${id}=${x.state}`,
+    );
+    assert.ok(states.length === 8 && states.every((x) => x.endsWith('=running')), states.join(' '));
     const master = ready.nodes.find((n) => n.id === 'redis-1')!;
     process.kill(master.pid, 'SIGKILL');
     await w.waitLine((l) => l.includes('"channel":"+switch-master"'), failoverWaitMs(DEFAULT_SENTINEL_SETTINGS));

@@ -68,6 +68,9 @@ export class RemoteDeployment implements Deployment {
   private readonly timeoutMs: number;
   private gateway: Gateway | undefined;
   private readonly problems = new Set<string>();
+  /** The masters each Sentinel monitors (SENTINEL MASTERS at discovery), and every one any of them monitors. */
+  private readonly monitors: Map<string, readonly string[]>;
+  private readonly anyMonitors: readonly string[];
 
   private constructor(o: RemoteDeploymentOptions) {
     const rt = remoteTopology(o.facts, o.master);
@@ -78,6 +81,10 @@ export class RemoteDeployment implements Deployment {
     this.topology = rt.topology;
     this.endpoints = rt.endpoints;
     this.timeoutMs = o.timeoutMs ?? 5000;
+    this.monitors = new Map(o.facts.sentinels.map((s) => [s.id, s.monitors]));
+    this.anyMonitors = [
+      ...new Set([...o.facts.sentinels.flatMap((s) => s.monitors), ...o.facts.masters.map((m) => m.name)]),
+    ];
     const [first, ...more] = o.facts.seeds.map(endpointText);
     this.id = `remote-${slug(o.master)}`;
     this.label = `"${o.master}" at Sentinel ${first ?? '?'}${more.length ? ` (+${more.length})` : ''}`;
@@ -186,6 +193,15 @@ export class RemoteDeployment implements Deployment {
         );
       },
     };
+  }
+
+  /**
+   * What a Sentinel monitors, as discovery read it; for one that did not say (it did not answer then), every master
+   * found, so none of its events is taken for this master's by default.
+   */
+  sentinelMasters(sentinelId: string): readonly string[] {
+    const known = this.monitors.get(sentinelId) ?? [];
+    return known.length ? known : this.anyMonitors;
   }
 
   /** Reports every node as running: the lab does not run them, the probes show whether they answer. */

@@ -16,7 +16,7 @@ interface Rec {
   channel?: string;
   payload?: string;
   nodes?: Array<{ id: string; address: string }>;
-  view?: { redis: Record<string, { role?: string }> };
+  view?: { redis: Record<string, { state: string; role?: string }>; sentinels: Record<string, { state: string }> };
 }
 
 describe('watch --sentinel on two masters (real Redis)', () => {
@@ -71,6 +71,15 @@ describe('watch --sentinel on two masters (real Redis)', () => {
           ),
         { timeoutMs: 20_000, what: `a view of each master\n${w.lines.join('\n')}\n${w.stderr.join('\n')}` },
       );
+      // The first view of each master comes after every node was probed once: on this healthy deployment no node in
+      // it is unreachable (a view before the first probe round called every node unreachable).
+      for (const m of ['cache', 'sessions']) {
+        const first = recs().find((r) => r.master === m && r.type === 'view');
+        const states = Object.entries({ ...first?.view?.redis, ...first?.view?.sentinels }).map(
+          ([id, x]) => `${id}=${x.state}`,
+        );
+        assert.ok(states.length > 0 && states.every((x) => x.endsWith('=running')), `${m}: ${states.join(' ')}`);
+      }
       const status = recs().filter((r) => r.type === 'status');
       const dataNodes = (r: Rec | undefined) =>
         r?.nodes?.filter((n) => n.id.startsWith('redis-')).map((n) => n.address);
@@ -96,6 +105,10 @@ describe('watch --sentinel on two masters (real Redis)', () => {
       const switches = recs().filter((r) => r.type === 'event' && r.channel === '+switch-master');
       assert.ok(switches.length > 0);
       for (const r of switches) assert.equal(r.master, 'cache', JSON.stringify(r));
+      // Epochs and votes name no master: they are the cache failover's, never the sessions master's.
+      const unnamed = recs().filter((r) => r.channel === '+new-epoch' || r.channel === '+vote-for-leader');
+      assert.ok(unnamed.length > 0);
+      for (const r of unnamed) assert.notEqual(r.master, 'sessions', JSON.stringify(r));
       for (const r of recs().filter((x) => x.type === 'event' && x.master === 'sessions')) {
         assert.doesNotMatch(r.payload ?? '', /\bcache\b/, JSON.stringify(r));
       }
