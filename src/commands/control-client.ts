@@ -1,8 +1,8 @@
 // The client side of a lab's control socket (engine/control.ts): proves the socket is ours and private before
 // connecting, sends one request, reads the replies.
-import { lstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { myUid } from '../cluster/process/run-dir.js';
+import { myUid, readManifest } from '../cluster/process/run-dir.js';
 import { controlSocketPath, type PerformReply } from '../engine/control.js';
 import { UserError } from '../errors.js';
 
@@ -61,16 +61,62 @@ function lines(s: Socket, onLine: (msg: unknown) => void): void {
   });
 }
 
+/**
+ * A lab answers every request within this (it acknowledges an action before running it); longer means it is stopped
+ * or hung. A Unix socket accepts connections even then: the kernel queues them.
+ */
+export const ANSWER_MS = 5000;
+
+/** The error for a lab that did not answer in time, saying why when its process is stopped. */
+export function silentLab(runDir: string, what: string, ms: number, stateOf = processState): UserError {
+  const pid = readManifest(runDir)?.labPid;
+  const state = pid === undefined ? undefined : stateOf(pid);
+  if (pid !== undefined && (state === 'T' || state === 't')) {
+    return new UserError(`The lab (pid ${pid}) is stopped (Ctrl+Z or SIGSTOP), so it cannot ${what}.`, {
+      hint: `Continue it: \`fg\` in its terminal, or \`kill -CONT ${pid}\`.`,
+    });
+  }
+  return new UserError(
+    `The lab${pid === undefined ? '' : ` (pid ${pid})`} did not answer within ${ms / 1000} s, so it cannot ${what}.`,
+    {
+      hint: 'It may be hung: stop it (Ctrl+C in its terminal), then `redis-sentinel-lab clean`.',
+    },
+  );
+}
+
+/** The state letter of /proc/<pid>/stat (`R`, `S`, `T` stopped, …); undefined where there is no /proc. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) S …`: the command may contain spaces and parentheses, the state follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sends one action; resolves with the lab's reply. The action runs to its end (a stop waits for SHUTDOWN). */
-export async function performRemote(runDir: string, action: unknown, timeoutMs = 120_000): Promise<PerformReply> {
-  const s = await open(provenControlSocket(runDir), 5000);
+export async function performRemote(
+  runDir: string,
+  action: unknown,
+  timeoutMs = 120_000,
+  answerMs = ANSWER_MS,
+): Promise<PerformReply> {
+  const s = await open(provenControlSocket(runDir), answerMs);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    let timer = setTimeout(() => {
       s.destroy();
-      reject(new UserError(`The lab did not finish the action within ${timeoutMs / 1000} s.`));
-    }, timeoutMs);
+      reject(silentLab(runDir, 'do the action', answerMs));
+    }, answerMs);
     lines(s, (msg) => {
       clearTimeout(timer);
+      if ((msg as { type?: string }).type === 'accepted') {
+        timer = setTimeout(() => {
+          s.destroy();
+          reject(new UserError(`The lab did not finish the action within ${timeoutMs / 1000} s.`));
+        }, timeoutMs);
+        return;
+      }
       s.end();
       resolve(msg as PerformReply);
     });
@@ -91,8 +137,9 @@ export async function performRemote(runDir: string, action: unknown, timeoutMs =
 export async function followLab(
   runDir: string,
   on: { onGone(why: string): void; onMessage?(msg: { type?: string; [k: string]: unknown }): void },
+  answerMs = ANSWER_MS,
 ): Promise<() => void> {
-  const s = await open(provenControlSocket(runDir), 5000);
+  const s = await open(provenControlSocket(runDir), answerMs);
   let gone = false;
   let closedByUs = false;
   const end = (why: string) => {
@@ -101,13 +148,22 @@ export async function followLab(
     on.onGone(why);
   };
   await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      closedByUs = true;
+      s.destroy();
+      reject(silentLab(runDir, 'be followed', answerMs));
+    }, answerMs);
     lines(s, (msg) => {
       const m = msg as { type?: string; [k: string]: unknown };
-      if (m.type === 'hello') resolve();
+      if (m.type === 'hello') {
+        clearTimeout(timer);
+        resolve();
+      }
       if (m.type === 'stopping') end('the lab is stopping');
       else on.onMessage?.(m);
     });
     s.once('close', () => {
+      clearTimeout(timer);
       reject(new UserError('The lab closed the control connection.'));
       end('the lab process is gone');
     });

@@ -76,7 +76,19 @@ export async function watchCommand(
         ? `attached to the running lab (pid ${live.manifest.labPid}, run ${lab.runId}, base port ${live.manifest.basePort})`
         : 'starting a cluster of its own…',
     );
-    if (live) cleanups.push(...(await followAttached(lab, live.dir, live.manifest.labPid, (why) => detach?.(why))));
+    if (live) {
+      // A signal ends the watch even while the lab has not answered yet (it may be stopped or hung).
+      const following = followAttached(lab, live.dir, live.manifest.labPid, (why) => detach?.(why));
+      const first = await Promise.race([following, guard.signalled.then(() => undefined)]);
+      if (first === undefined) {
+        void following.then((cs) => {
+          for (const c of cs) c();
+        });
+        await lab.shutdown();
+        return 0;
+      }
+      cleanups.push(...first);
+    }
     cleanups.push(streamLab(lab, print, time));
     if (!live) {
       const started = lab.start();

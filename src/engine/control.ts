@@ -2,6 +2,7 @@
 // socket in the lab's run directory (0700, ours), itself 0600, speaking one JSON object per line:
 //
 //   → {"op":"perform","action":{"kind":"kill","node":"redis-1"}}
+//   ← {"type":"accepted"}   at once, so a client can tell a lab that is working from one that is stopped or hung
 //   ← {"ok":true,"title":"kill redis-1","equivalent":"kill -9 4242 …","result":"redis-1 killed"}
 //   → {"op":"follow"}
 //   ← {"type":"hello","runId":"…","pid":4242}   … and {"type":"stopping"} when the lab stops, then the end.
@@ -185,6 +186,7 @@ export class ControlServer {
       this.reply(socket, { type: 'hello', runId: target.runId, pid: process.pid, nodes: target.nodes() });
       return;
     }
+    this.reply(socket, { type: 'accepted' });
     this.reply(socket, await performRequest(req.action, target));
   }
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -11,11 +12,12 @@ import type { LabEmitter } from '../../src/cluster/events.js';
 import { processUid } from '../../src/cluster/process/proc.js';
 import { type RunManifest, writeManifest } from '../../src/cluster/process/run-dir.js';
 import { buildTopology } from '../../src/cluster/topology.js';
-import { followLab, performRemote } from '../../src/commands/control-client.js';
+import { followLab, performRemote, processState } from '../../src/commands/control-client.js';
 import { chooseLab, formatLabList, type RunningLab, runningLabs } from '../../src/commands/select-lab.js';
 import type { Capabilities, Deployment, MissingCapabilities } from '../../src/deployments/deployment.js';
-import { ControlServer, controlTargetOf } from '../../src/engine/control.js';
+import { ControlServer, controlSocketPath, controlTargetOf } from '../../src/engine/control.js';
 import { Lab } from '../../src/engine/lab.js';
+import type { UserError } from '../../src/errors.js';
 import { eventually } from '../helpers/wait.js';
 
 const dirs: string[] = [];
@@ -102,6 +104,55 @@ describe('control socket', () => {
     } finally {
       await server.close();
       await lab.shutdown();
+    }
+  });
+});
+
+describe('a lab that does not answer (stopped with Ctrl+Z, or hung)', () => {
+  it('do and watch give up after the answer deadline and say why: stopped, with how to continue it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rsl-silent-'));
+    dirs.push(dir);
+    // The kernel accepts a connection on a Unix socket even when the process behind it is stopped: a server that
+    // accepts and never answers is what `do` meets.
+    const silent = createServer((sock) => {
+      sock.on('error', () => {});
+      sock.resume(); // reads (and drops) the request, so it sees the client hang up and closes
+    });
+    await new Promise<void>((resolve) => silent.listen(controlSocketPath(dir), resolve));
+    chmodSync(controlSocketPath(dir), 0o600);
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const pid = sleeper.pid ?? 0;
+    writeManifest(dir, {
+      runId: 'silent',
+      labPid: pid,
+      startedAt: Date.now(),
+      basePort: 30000,
+      nodes: {},
+    } as unknown as RunManifest);
+    try {
+      const t0 = Date.now();
+      await assert.rejects(performRemote(dir, { kind: 'kill', node: 'redis-1' }, 120_000, 300), (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(`^The lab \\(pid ${pid}\\) did not answer within 0.3 s, so it cannot do the action`),
+        );
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 5000, 'gave up at the deadline, not at the action timeout');
+      sleeper.kill('SIGSTOP');
+      await eventually(() => processState(pid) === 'T', { timeoutMs: 2000, what: 'the process stopped' });
+      await assert.rejects(performRemote(dir, { kind: 'kill', node: 'redis-1' }, 120_000, 300), (err: UserError) => {
+        assert.match(err.message, new RegExp(`^The lab \\(pid ${pid}\\) is stopped \\(Ctrl\\+Z or SIGSTOP\\)`));
+        assert.match(err.hint ?? '', new RegExp(`kill -CONT ${pid}`));
+        return true;
+      });
+      await assert.rejects(
+        followLab(dir, { onGone: () => {} }, 300),
+        /is stopped \(Ctrl\+Z or SIGSTOP\), so it cannot be followed/,
+      );
+    } finally {
+      sleeper.kill('SIGKILL');
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });

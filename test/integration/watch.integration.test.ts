@@ -83,4 +83,28 @@ describe('watch', () => {
     assert.equal((await up.exited).code, 0);
     for (const n of ready.nodes) assert.equal(isAlive(n.pid), false);
   });
+
+  it('a lab stopped with SIGSTOP: do says so within its deadline, watch ends on SIGTERM at once', async () => {
+    const runRoot = join(root, 'stopped');
+    const up = startCli(['up', '--json', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });
+    await up.waitLine((l) => l.includes('"event":"ready"'), 60_000);
+    const pid = up.child.pid ?? 0;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const d = startCli(['do', 'ckquorum'], { RSL_RUN_ROOT: runRoot });
+      const dExit = await d.exited;
+      assert.equal(dExit.code, 1);
+      assert.match(d.stderr.join('\n'), new RegExp(`The lab \\(pid ${pid}\\) is stopped \\(Ctrl\\+Z or SIGSTOP\\)`));
+      const w = startCli(['watch', '--json'], { RSL_RUN_ROOT: runRoot });
+      await w.waitLine((l) => l.includes('"type":"status"'), 20_000);
+      const t0 = Date.now();
+      w.child.kill('SIGTERM');
+      assert.equal((await w.exited).code, 0);
+      assert.ok(Date.now() - t0 < 3000, `watch took ${Date.now() - t0} ms to end`);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    up.child.kill('SIGINT');
+    assert.equal((await up.exited).code, 0);
+  });
 });
