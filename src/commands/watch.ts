@@ -185,6 +185,8 @@ async function followAttached(
         if (m.type === 'hello') {
           const nodes = (m.nodes ?? {}) as Record<string, NodeFacts>;
           for (const [id, n] of Object.entries(nodes)) applyFacts(lab, id, n);
+          // Faults already in force when this watch attached (a lab of an older version sends none).
+          for (const f of (m.faults ?? []) as ActiveFault[]) lab.emitter.emit('fault-applied', f);
         } else if (m.type === 'node-state') {
           const { type: _t, ...e } = m;
           lab.emitter.emit('node-state', e as unknown as NodeStateChange);

@@ -5,7 +5,8 @@
 //   ← {"type":"accepted"}   at once, so a client can tell a lab that is working from one that is stopped or hung
 //   ← {"ok":true,"title":"kill redis-1","equivalent":"kill -9 4242 …","result":"redis-1 killed"}
 //   → {"op":"follow"}
-//   ← {"type":"hello","runId":"…","pid":4242}   … and {"type":"stopping"} when the lab stops, then the end.
+//   ← {"type":"hello","runId":"…","pid":4242,"nodes":{…},"faults":[…]}   … node and fault facts as they happen,
+//     and {"type":"stopping"} when the lab stops, then the end.
 //
 // Actions go through the same catalog and `Lab.perform` as keys and lessons: an action the deployment cannot do is
 // refused with its reason. No React, no UI: engine side only.
@@ -21,6 +22,7 @@ import {
   requiredCapability,
 } from '../actions/catalog.js';
 import type { ProcessState } from '../cluster/events.js';
+import type { ActiveFault } from '../cluster/fabric/plan.js';
 import type { Topology } from '../cluster/topology.js';
 import { type Unavailable, whyMissing } from '../deployments/deployment.js';
 import { errorMessage } from '../errors.js';
@@ -44,6 +46,8 @@ export interface ControlTarget {
   refusal(a: LabAction): Unavailable | undefined;
   /** Each node's process state now, for a follower's hello (so an attached view starts from the truth). */
   nodes(): Record<string, NodeFacts>;
+  /** The network faults in force now, for the same hello (later ones come as fault-applied / fault-healed). */
+  faults(): ActiveFault[];
 }
 
 /** A node's process as the lab that runs it knows it: its state, pid, and how it last ended. */
@@ -70,6 +74,7 @@ export function controlTargetOf(lab: Lab): ControlTarget {
       const c = requiredCapability(a.kind);
       return c ? whyMissing(d, c) : undefined;
     },
+    faults: () => lab.store.getState().faults,
     nodes: () => {
       const out: Record<string, NodeFacts> = {};
       for (const [id, p] of Object.entries(lab.store.getState().processes)) {
@@ -183,7 +188,13 @@ export class ControlServer {
     }
     if (req.op === 'follow') {
       this.followers.add(socket);
-      this.reply(socket, { type: 'hello', runId: target.runId, pid: process.pid, nodes: target.nodes() });
+      this.reply(socket, {
+        type: 'hello',
+        runId: target.runId,
+        pid: process.pid,
+        nodes: target.nodes(),
+        faults: target.faults(),
+      });
       return;
     }
     this.reply(socket, { type: 'accepted' });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { LabEmitter } from '../../src/cluster/events.js';
+import type { ActiveFault } from '../../src/cluster/fabric/plan.js';
 import { processUid } from '../../src/cluster/process/proc.js';
 import { type RunManifest, writeManifest } from '../../src/cluster/process/run-dir.js';
 import { buildTopology } from '../../src/cluster/topology.js';
@@ -92,10 +93,31 @@ describe('control socket', () => {
         },
         { timeoutMs: 2000 },
       );
+      // A fault in force before a follower attaches is in its hello (a watch attached mid-experiment shows it).
+      const fault: ActiveFault = {
+        id: 'f1',
+        spec: { kind: 'isolate', host: 'host-2' } as ActiveFault['spec'],
+        rules: [],
+        appliedAt: Date.now(),
+        description: 'isolate host-2',
+      };
+      lab.emitter.emit('fault-applied', fault);
+      await eventually(() => lab.store.getState().faults.length === 1, {
+        timeoutMs: 2000,
+        what: 'the fault in the store',
+      });
       let gone: string | undefined;
       const messages: string[] = [];
-      await followLab(dir, { onGone: (why) => (gone = why), onMessage: (m) => messages.push(String(m.type)) });
+      let helloFaults: unknown;
+      await followLab(dir, {
+        onGone: (why) => (gone = why),
+        onMessage: (m) => {
+          messages.push(String(m.type));
+          if (m.type === 'hello') helloFaults = m.faults;
+        },
+      });
       assert.deepEqual(messages, ['hello']);
+      assert.deepEqual(helloFaults, [fault]);
       await server.close();
       await eventually(() => gone === 'the lab is stopping', {
         timeoutMs: 2000,
