@@ -98,7 +98,12 @@ export async function upCommand(opts: CommonOptions): Promise<number> {
     const started = lab.start();
     const first = await Promise.race([started.then(() => 'ready' as const), guard.signalled]);
     if (first !== 'ready') {
+      note(`\n${first}: stopping before the cluster was ready…\n`);
       await lab.shutdown();
+      if (opts.json) {
+        const stopped: z.input<typeof UpStopped> = { schemaVersion: SCHEMA_VERSION, event: 'stopped', signal: first };
+        out(`${JSON.stringify(stopped)}\n`);
+      } else out('Stopped before the cluster was ready. Nothing left running.\n');
       return 0;
     }
     const { readyMs } = await started;
@@ -124,8 +129,10 @@ export async function upCommand(opts: CommonOptions): Promise<number> {
       out(`${JSON.stringify(ready)}\n`);
     } else {
       const gw = formatGateways(lab, hosts);
+      // The blank line before it goes to stderr, after the progress lines: stdout's first line is the result.
+      note('\n');
       out(
-        `\nReady in ${(readyMs / 1000).toFixed(2)} s (run ${lab.runId}).\n\n${formatTable(rows)}\n${gw ? `\n${gw}\n` : ''}\nPress Ctrl+C to stop everything.\n`,
+        `Ready in ${(readyMs / 1000).toFixed(2)} s (run ${lab.runId}).\n\n${formatTable(rows)}\n${gw ? `\n${gw}\n` : ''}\nPress Ctrl+C to stop everything.\n`,
       );
     }
     const sig = await guard.signalled;

@@ -73,6 +73,23 @@ describe('up (real redis-server processes)', () => {
     assertAllGone(ready);
   });
 
+  it('SIGINT before ready: the stopped record still comes, exit 0, nothing left', async () => {
+    const runRoot = join(root, 'early');
+    const c = startCli(['up', '--json', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });
+    await eventually(() => c.stderr.some((l) => l.startsWith('Starting ')), { timeoutMs: 30_000, what: 'the start' });
+    c.child.kill('SIGINT');
+    assert.deepEqual(await c.exited, { code: 0, signal: null });
+    assert.ok(!c.lines.some((l) => l.includes('"event":"ready"')), 'stopped before it was ready');
+    assert.deepEqual(
+      c.lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+      [{ schemaVersion: 1, event: 'stopped', signal: 'SIGINT' }],
+    );
+    assert.deepEqual(
+      readdirSync(runRoot).filter((d) => d.startsWith('run-')),
+      [],
+    );
+  });
+
   it('after SIGKILL of up, `clean` reaps every leftover process and the run directory', async () => {
     const runRoot = join(root, 'c');
     const { c, ready } = await upUntilReady(runRoot);
