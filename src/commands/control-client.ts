@@ -14,7 +14,7 @@ export function provenControlSocket(runDir: string): string {
     st = lstatSync(path);
   } catch {
     throw new UserError(`The lab in ${runDir} has no control socket.`, {
-      hint: 'It may still be starting, or be an older version of the lab: start it again with this version.',
+      hint: 'It may still be starting, or be a cluster `watch --no-attach` started (it takes no actions), or an older version of the lab: start it again with this version.',
     });
   }
   if (!st.isSocket() || st.uid !== myUid() || (st.mode & 0o077) !== 0) {

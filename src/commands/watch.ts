@@ -14,7 +14,7 @@ import type { Deployment } from '../deployments/deployment.js';
 import type { NodeFacts } from '../engine/control.js';
 import { Lab } from '../engine/lab.js';
 import { everyNodeProbed, formatSummary, summarizeView } from '../engine/view-summary.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 import { followLab } from './control-client.js';
 import type { WatchDetached, WatchEvent, WatchFailover, WatchReady, WatchStatus, WatchView } from './json-schemas.js';
 import { guardLab } from './lifecycle.js';
@@ -41,6 +41,12 @@ export async function watchCommand(
 ): Promise<number> {
   // A deployment the lab did not start (--sentinel): read-only, one lab per master (watch-remote.ts).
   if (opts.sentinel) return (await import('./watch-remote.js')).watchRemote(opts);
+  if (opts.attach === false && opts.run !== undefined) {
+    throw new UserError('--run names a running lab to attach to; --no-attach starts a cluster of its own', {
+      hint: 'Drop one of the two.',
+      exitCode: 2,
+    });
+  }
   const live =
     opts.attach === false
       ? undefined

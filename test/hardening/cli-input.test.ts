@@ -68,6 +68,13 @@ describe('usage errors exit 2 and print the usage line', () => {
     const r = await runCli(['clean', 'everything'], env());
     assertUsage(r, /too many arguments for 'clean'/, /Usage: redis-sentinel-lab clean/);
   });
+
+  it('watch --run with --no-attach (attach to a lab, and start one of its own): exit 2, nothing started', async () => {
+    const r = await runCli(['watch', '--run', 'abc', '--no-attach', '--base-port', '30999'], env());
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--run names a running lab to attach to; --no-attach starts a cluster of its own/);
+    assert.equal(r.stdout, '');
+  });
 });
 
 describe('the Redis binary', () => {
