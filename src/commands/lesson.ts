@@ -36,10 +36,12 @@ export async function lessonList(opts: { json?: boolean }): Promise<number> {
     }
     return 0;
   }
+  // One column for the folders, as wide as the longest (05-replica-selection is 20).
+  const width = Math.max(0, ...lessons.map((l) => l.folder.length));
   for (const l of lessons) {
     const p = progress.lessons[l.id];
     const mark = p?.completed ? '✓' : p?.completedSteps.length ? '…' : ' ';
-    out(`${mark} ${l.folder.padEnd(18)} ${l.title}  (${l.steps.length} steps)\n    ${l.summary}\n`);
+    out(`${mark} ${l.folder.padEnd(width)}  ${l.title}  (${l.steps.length} steps)\n    ${l.summary}\n`);
   }
   out('\nOpen one with: redis-sentinel-lab --lesson <id>\n');
   return 0;

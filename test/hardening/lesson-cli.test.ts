@@ -110,6 +110,17 @@ describe('the config directory never depends on the current directory', () => {
   });
 });
 
+describe('lesson list', () => {
+  it('the titles start in one column, whatever the length of the folder names', async () => {
+    const r = await runCli(['lesson', 'list'], { RSL_CONFIG_DIR: fresh('list') });
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.split('\n').filter((l) => /^. \d\d-/.test(l));
+    assert.equal(rows.length, 19);
+    const starts = new Set(rows.map((l) => l.search(/ {2}\S/) + 2));
+    assert.equal(starts.size, 1, rows.join('\n'));
+  });
+});
+
 describe('lesson check --only', () => {
   it('an unknown id: a usage error listing the lessons, with and without --run (nothing started)', async () => {
     for (const args of [
