@@ -116,7 +116,8 @@ describe('lesson list', () => {
     assert.equal(r.code, 0, r.stderr);
     const rows = r.stdout.split('\n').filter((l) => /^. \d\d-/.test(l));
     assert.equal(rows.length, 19);
-    const starts = new Set(rows.map((l) => l.search(/ {2}\S/) + 2));
+    // Where the title starts: after the mark, the folder name and the spaces that pad it.
+    const starts = new Set(rows.map((l) => /^. \d\d-\S+\s+/.exec(l)?.[0].length));
     assert.equal(starts.size, 1, rows.join('\n'));
   });
 });
