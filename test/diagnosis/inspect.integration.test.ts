@@ -136,6 +136,30 @@ describe('inspect on deployments the lab did not start', () => {
       assert.match(human.stdout, /Healthy: no findings\.$/);
     });
 
+    it('a data node given as a Sentinel: named as not a Sentinel, and not counted as one', async () => {
+      const master = `127.0.0.1:${d.master.port}`;
+      // The data nodes' password for the Sentinel connections too, so the data node answers INFO (these Sentinels
+      // have none: they take the AUTH as a no-op).
+      const pw = ['--password-env', 'RSL_PW', '--sentinel-password-env', 'RSL_PW'];
+      const alone = await runCli(['inspect', '--sentinel', master, ...pw], { RSL_PW: d.password }, 30_000, { cwd });
+      assert.equal(alone.code, 1);
+      assert.match(alone.stderr, new RegExp(`Not a Sentinel: ${master} \\(standalone\\) answers as a Redis data node`));
+      const mixed = await runCli(
+        ['inspect', '--sentinel', `${master},${d.sentinelArg}`, ...pw, '--json'],
+        { RSL_PW: d.password },
+        30_000,
+        { cwd },
+      );
+      assert.equal(mixed.code, 1);
+      const report = InspectReportSchema.parse(JSON.parse(mixed.stdout));
+      assert.equal(report.deployment.sentinels.length, 3);
+      assert.deepEqual(
+        report.findings.map((f) => f.id),
+        ['sentinel-unreachable'],
+      );
+      assert.match(report.findings[0]?.title ?? '', new RegExp(`^${master}, given with --sentinel, is not a Sentinel`));
+    });
+
     it('a Sentinel ACL user without SENTINEL MASTERS is enough with --master-name', async () => {
       const flags = ['--sentinel-user', 'inspector', '--sentinel-password-env', 'RSL_SPW', '--json'];
       const denied = await runCli(

@@ -85,7 +85,9 @@ export class RemoteDeployment implements Deployment {
     this.anyMonitors = [
       ...new Set([...o.facts.sentinels.flatMap((s) => s.monitors), ...o.facts.masters.map((m) => m.name)]),
     ];
-    const [first, ...more] = o.facts.seeds.map(endpointText);
+    // Named after the seeds that are Sentinels (a data node given as one is not).
+    const notSentinel = new Set(o.facts.notSentinels.map((n) => endpointText(n.endpoint)));
+    const [first, ...more] = o.facts.seeds.map(endpointText).filter((e) => !notSentinel.has(e));
     this.id = `remote-${slug(o.master)}`;
     this.label = `"${o.master}" at Sentinel ${first ?? '?'}${more.length ? ` (+${more.length})` : ''}`;
     this.addresses = {
