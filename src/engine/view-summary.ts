@@ -53,28 +53,31 @@ export function summarizeView(s: LabState): ViewSummary {
     const o = s.redis[n.id];
     const r = o?.replication;
     const facts = processFacts(s, n.id, Boolean(o?.reachable));
-    redis[n.id] = o?.reachable
-      ? {
-          ...facts,
-          role: r?.role,
-          master: r?.role === 'replica' ? (o.masterId ?? `${r.masterHost}:${r.masterPort}`) : undefined,
-          link: r?.role === 'replica' ? r.masterLinkStatus : undefined,
-        }
-      : facts;
+    // A probe's answer describes a running process: once it exited (or stopped) its last answer is history.
+    redis[n.id] =
+      o?.reachable && facts.state === 'running'
+        ? {
+            ...facts,
+            role: r?.role,
+            master: r?.role === 'replica' ? (o.masterId ?? `${r.masterHost}:${r.masterPort}`) : undefined,
+            link: r?.role === 'replica' ? r.masterLinkStatus : undefined,
+          }
+        : facts;
   }
   const sentinels: ViewSummary['sentinels'] = {};
   for (const n of sentinelNodes(t)) {
     const o = s.sentinels[n.id];
     const facts = processFacts(s, n.id, Boolean(o?.reachable));
-    sentinels[n.id] = o?.reachable
-      ? {
-          ...facts,
-          master: o.masterId ?? (o.masterAddr ? `${o.masterAddr.ip}:${o.masterAddr.port}` : undefined),
-          flags: o.master?.flags.join(','),
-          tilt: o.info?.tilt,
-          epoch: o.master?.configEpoch,
-        }
-      : facts;
+    sentinels[n.id] =
+      o?.reachable && facts.state === 'running'
+        ? {
+            ...facts,
+            master: o.masterId ?? (o.masterAddr ? `${o.masterAddr.ip}:${o.masterAddr.port}` : undefined),
+            flags: o.master?.flags.join(','),
+            tilt: o.info?.tilt,
+            epoch: o.master?.configEpoch,
+          }
+        : facts;
   }
   const { source: _source, sentinelsDiffer: _differ, ...settings } = selectSettings(s);
   return { redis, sentinels, faults: s.faults.map((f) => `${f.id}: ${f.description}`), settings };

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { LabEmitter } from '../../src/cluster/events.js';
 import { streamLab } from '../../src/commands/watch.js';
 import type { Lab } from '../../src/engine/lab.js';
-import { everyNodeProbed, summarizeView } from '../../src/engine/view-summary.js';
+import { everyNodeProbed, formatSummary, summarizeView } from '../../src/engine/view-summary.js';
 import type { LabState } from '../../src/state/store.js';
 import { healthyState } from '../fixtures/ui-states.js';
 import { testLabStore } from '../helpers/store.js';
@@ -64,5 +64,22 @@ describe('the first view waits for a complete probe round', () => {
     assert.equal(views.length, 2);
     assert.deepEqual(notRunning(views[1]), []);
     unsubscribe();
+  });
+});
+
+describe('a node that exited since its last probe', () => {
+  it('shows as exited, not with the role its last probe answered', () => {
+    const healthy = healthyState();
+    const s: LabState = {
+      ...healthy,
+      processes: {
+        ...healthy.processes,
+        'redis-1': { ...healthy.processes['redis-1'], state: 'exited' } as LabState['processes'][string],
+      },
+    };
+    const v = summarizeView(s);
+    assert.equal(v.redis['redis-1']?.state, 'exited');
+    assert.equal(v.redis['redis-1']?.role, undefined);
+    assert.match(formatSummary(v), /(^| )redis-1=exited( |$)/);
   });
 });
