@@ -858,7 +858,9 @@ function settings(f: Facts, c: MasterContext): Finding[] {
           return {
             where: listed
               ? `${sentinelLabel(listed.s)} SENTINEL REPLICAS ${c.m.name}`
-              : `${c.label(e)} CONFIG GET replica-priority`,
+              : n?.config.replicaPriority !== undefined
+                ? `${c.label(e)} CONFIG GET replica-priority`
+                : `${c.label(e)} INFO replication`,
             saw: `${c.label(e)} slave-priority 0${info !== undefined ? ` (its INFO: slave_priority:${info})` : ''}`,
           };
         }),
@@ -983,7 +985,15 @@ function refusedReads(f: Facts): Finding[] {
   const byWhere = new Map<string, typeof f.refused>();
   for (const r of f.refused) byWhere.set(r.where, [...(byWhere.get(r.where) ?? []), r]);
   const perm = f.refused.filter((r) => /^NOPERM/i.test(r.error));
-  const grants = [...new Set(perm.map((r) => aclName(r.command)))];
+  // One ACL SETUSER line per kind of server: a data node does not know SENTINEL, a Sentinel does not know CONFIG.
+  const grants = (['redis', 'sentinel'] as const).flatMap((kind) => {
+    const cmds = [...new Set(perm.filter((r) => r.kind === kind).map((r) => aclName(r.command)))];
+    return cmds.length
+      ? [
+          `ACL SETUSER <user> ${cmds.map((g) => `+${g}`).join(' ')}   # on each ${kind === 'redis' ? 'data node' : 'Sentinel'} that refused`,
+        ]
+      : [];
+  });
   return [
     {
       id: 'reads-refused',
@@ -991,14 +1001,13 @@ function refusedReads(f: Facts): Finding[] {
       title: `${f.refused.length} read${f.refused.length === 1 ? ' was' : 's were'} refused, so the checks that need ${f.refused.length === 1 ? 'it' : 'them'} did not run: no finding about them is not a clean bill of health`,
       evidence: [...byWhere].map(([where, rs]) => ({
         where,
-        saw: `${rs.map((r) => r.command).join(', ')}: ${rs[0]?.error ?? ''}`,
+        saw: `${rs.map((r) => r.command).join(', ')}: ${
+          rs.every((r) => /^NOPERM/i.test(r.error)) ? 'NOPERM (the user may not run them)' : (rs[0]?.error ?? '')
+        }`,
       })),
       fix: [
         ...(grants.length
-          ? [
-              '# Let the user the lab logs in as read them (on each server that refused; add it to the ACL file too):',
-              `ACL SETUSER <user> ${grants.map((g) => `+${g}`).join(' ')}`,
-            ]
+          ? ['# Let the user the lab logs in as read them (and add the same to the ACL file, or ACL SAVE):', ...grants]
           : []),
         ...(perm.length < f.refused.length
           ? ['# A command renamed away (rename-command) cannot be read by anyone: those checks stay undone']

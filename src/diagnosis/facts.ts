@@ -123,6 +123,8 @@ export interface Refusal {
   /** As sent: `CONFIG GET save`, `SENTINEL REPLICAS mymaster`. */
   command: string;
   error: string;
+  /** A Sentinel's or a data node's: their ACLs know different commands. */
+  kind: 'sentinel' | 'redis';
 }
 
 /** A `--sentinel` address that answers, but as a data node (INFO server says so), not as a Sentinel. */
@@ -461,7 +463,7 @@ export function factsFrom(raw: RawSnapshot): Facts {
     ...(raw.masterName !== undefined ? { masterName: raw.masterName } : {}),
     sentinels,
     notSentinels,
-    refused: refusals(answering, sentinels, raw.nodes),
+    refused: refusals(answering, sentinels, raw.nodes, masters),
     nodes,
     masters,
   };
@@ -480,10 +482,12 @@ function refusals(
   raw: readonly RawSentinel[],
   sentinels: readonly SentinelFact[],
   nodes: readonly RawNode[],
+  masters: readonly MasterFact[],
 ): Refusal[] {
   const out: Refusal[] = [];
+  let kind: Refusal['kind'] = 'sentinel';
   const note = (where: string, command: string, r: RawReply | undefined) => {
-    if (r && !r.ok && REFUSED.test(r.error)) out.push({ where, command, error: r.error });
+    if (r && !r.ok && REFUSED.test(r.error)) out.push({ where, command, error: r.error, kind });
   };
   for (const s of raw) {
     const fact = sentinels.find(
@@ -501,8 +505,10 @@ function refusals(
       note(where, `SENTINEL CKQUORUM ${name}`, v.ckquorum);
     }
   }
+  kind = 'redis';
   for (const n of nodes) {
-    const where = endpointText(n.endpoint);
+    const m = masters.find((x) => x.nodes.some((y) => sameEndpoint(y.endpoint, n.endpoint)));
+    const where = nodeLabel(m, n.endpoint);
     note(where, 'INFO server', n.infoServer);
     note(where, 'INFO replication', n.infoReplication);
     note(where, 'INFO persistence', n.infoPersistence);

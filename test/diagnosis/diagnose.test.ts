@@ -377,19 +377,28 @@ describe('diagnose', () => {
     assert.ok(x, JSON.stringify(ids(fs)));
     check(x, 'sentinel-auth');
     assert.ok(unhealthy(fs));
-    assert.ok(
-      x.fix.includes('ACL SETUSER <user> +sentinel|replicas +config|get') ||
-        x.fix.includes('ACL SETUSER <user> +config|get +sentinel|replicas'),
-      JSON.stringify(x.fix),
-    );
+    // One line per kind of server: a data node's ACL knows no SENTINEL, a Sentinel's no CONFIG (both would refuse).
+    assert.deepEqual(x.fix.slice(1), [
+      'ACL SETUSER <user> +config|get   # on each data node that refused',
+      'ACL SETUSER <user> +sentinel|replicas   # on each Sentinel that refused',
+    ]);
     assert.equal(x.evidence.length, raw.nodes.length + raw.sentinels.length);
     assert.match(text(x), /CONFIG GET save/);
+    assert.ok(
+      x.evidence.some((e) => /^redis-1 \(/.test(e.where)),
+      'data nodes by their ids',
+    );
     // The replicas' priority still comes from their own INFO: every one at 0 is still found.
     for (const n of raw.nodes) {
       if (n.infoReplication?.ok)
         n.infoReplication.value = String(n.infoReplication.value).replace(/slave_priority:\d+/, 'slave_priority:0');
     }
-    assert.ok(ids(diagnose(factsFrom(raw))).includes('no-promotable-replica'));
+    const prio = diagnose(factsFrom(raw)).find((y) => y.id === 'no-promotable-replica');
+    assert.ok(prio);
+    assert.ok(
+      prio.evidence.every((e) => / INFO replication$/.test(e.where)),
+      JSON.stringify(prio.evidence),
+    );
   });
 
   it('min-replicas-off: the master accepts writes with no replica behind it', () => {
