@@ -10,7 +10,7 @@ import {
   redisCliLine,
   type Topology,
 } from '../cluster/topology.js';
-import type { Capabilities, Capability } from '../deployments/deployment.js';
+import type { Capabilities, Capability, Unavailable } from '../deployments/deployment.js';
 
 /** Result of performing one action: ok with a short text, or why it failed. */
 export type ActionOutcome = { ok: true; text: string } | { ok: false; text: string };
@@ -106,6 +106,12 @@ export interface ActionDef<A extends { kind: string }, N extends A = A> {
   readonly cli?: { readonly args?: readonly string[]; readonly bare?: string };
   /** Cross-checks the action against a lesson's topology (node and host references, impossible numbers). */
   check?(a: N, refs: TopologyRefs, report: Report): void;
+  /**
+   * Why this cluster cannot do it at all, whatever its state (its topology decides, as a missing capability would):
+   * `do` refuses it before it reaches the lab, so nothing is attempted or printed as run; `execute` refuses it with
+   * the same reason.
+   */
+  refuse?(a: N, t: Topology): Unavailable | undefined;
   /** Carries it out; resolves with a short result, throws (UserError for what the user can fix) when it fails. */
   execute(a: N, env: ActionEnv): Promise<string>;
 }

@@ -3,7 +3,7 @@
 // perform, lesson cross-checks and descriptions, the UI's status words and the keymap's dimming all derive from here.
 import { z } from 'zod';
 import type { Topology } from '../cluster/topology.js';
-import type { Capability } from '../deployments/deployment.js';
+import type { Capability, Unavailable } from '../deployments/deployment.js';
 import type { ActionDef, EquivalentFacts, Report, TopologyRefs } from './action.js';
 import { CLIENT_ACTIONS } from './client.js';
 import { clientTarget } from './client-target.js';
@@ -110,6 +110,12 @@ const NODE_KINDS: ReadonlySet<string> = new Set(NODE_ACTIONS.map((d) => d.kind))
 /** Whether an action record's kind acts on one node's process (kill, stop, freeze, thaw, restart). */
 export function isNodeAction(kind: string): boolean {
   return NODE_KINDS.has(kind);
+}
+
+/** Why this cluster cannot do the action at all (its topology decides; nothing is attempted), or undefined. */
+export function actionRefusal(a: LabAction, t: Topology): Unavailable | undefined {
+  const def = actionDef(a.kind);
+  return def.refuse?.(def.normalize(a), t);
 }
 
 /** Cross-checks an action against a lesson's topology. */

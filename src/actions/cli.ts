@@ -5,6 +5,7 @@
 // millisecond fields), booleans (`true`/`false`, `yes`/`no`, `on`/`off`), lists (`host-1,host-2`). Pure.
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { endpointRef } from '../tokens.js';
 import { ACTION_KINDS, type ActionKind, actionDef, type LabAction } from './catalog.js';
 
 /** What a schema field expects, as far as turning a word into it is concerned. */
@@ -16,6 +17,8 @@ interface Field {
   optional: boolean;
   /** Allowed words (enum or literal fields). */
   choices?: readonly string[];
+  /** Names a fault endpoint (tokens.ts endpointRef): a lab host, or `outside`. */
+  endpoint?: boolean;
 }
 
 interface ZodDefLike {
@@ -31,16 +34,18 @@ function defOf(schema: unknown): ZodDefLike | undefined {
 }
 
 function fieldOf(name: string, schema: unknown): Field {
-  let def = defOf(schema);
+  let inner = schema;
+  let def = defOf(inner);
   let optional = false;
   while (def && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) {
     optional = true;
+    inner = def.innerType;
     def = def.innerType._zod.def;
   }
   if (!def) return { name, shape: 'other', optional };
   switch (def.type) {
     case 'string':
-      return { name, shape: 'string', optional };
+      return { name, shape: 'string', optional, endpoint: inner === endpointRef };
     case 'number':
     case 'int':
       return { name, shape: 'number', optional };
@@ -51,8 +56,10 @@ function fieldOf(name: string, schema: unknown): Field {
     case 'literal':
       return { name, shape: 'string', optional, choices: (def.values ?? []).map(String) };
     case 'array': {
-      const inner = def.element?._zod.def;
-      return { name, shape: inner?.type === 'array' ? 'groups' : 'list', optional };
+      const element = def.element?._zod.def;
+      const groups = element?.type === 'array';
+      const endpoint = (groups ? element.element : def.element) === endpointRef;
+      return { name, shape: groups ? 'groups' : 'list', optional, endpoint };
     }
     default:
       return { name, shape: 'other', optional };
@@ -79,7 +86,23 @@ export function actionUsage(kind: ActionKind): string {
     return f?.optional || def.cli?.bare ? `[${shown}]` : `<${shown}>`;
   });
   const options = fields.filter((f) => !positional.includes(f.name)).map((f) => `[--${kebab(f.name)} <value>]`);
-  return [`do ${kind}`, ...parts, ...options].join(' ');
+  return [`do ${kind}`, ...parts, ...options].join(' ') + usageNote(fields);
+}
+
+/**
+ * What the words of a fault's hosts are, under its usage line (`do --help`, usage errors). `outside` is the fabric's
+ * name for every caller whose address is no lab host's, such as redis-cli run in a terminal (cluster/fabric/plan.ts
+ * OUTSIDE_HOST); a client through a host's gateway counts as that host.
+ */
+function usageNote(fields: readonly Field[]): string {
+  const endpoints = fields.filter((f) => f.endpoint);
+  if (endpoints.length === 0) return '';
+  const outside = 'outside = any caller on no lab host, like redis-cli in your terminal';
+  const groups = endpoints.some((f) => f.shape === 'groups');
+  const names = endpoints.map((f) => f.name).join(', ');
+  return groups
+    ? `\n      (a group: hosts joined by commas, host-1,host-2; a host: host-N or ${outside})`
+    : `\n      (${names}: host-N or ${outside})`;
 }
 
 function kebab(name: string): string {
@@ -96,9 +119,12 @@ const usageError = (message: string, kind?: ActionKind) =>
     hint: kind ? `usage: redis-sentinel-lab ${actionUsage(kind)}` : `actions: ${ACTION_KINDS.join(', ')}`,
   });
 
-/** `100`, `100ms`, `2s`, `1.5s`, `1m` for a millisecond field; plain numbers otherwise. */
+/**
+ * `100`, `100ms`, `2s`, `1.5s`, `1m` for a millisecond field; plain numbers otherwise. A negative number is a number:
+ * the schema's bounds then say how low it may go (`latencyMs must be at least 0 ms`).
+ */
 export function parseNumberWord(word: string, field: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(word.trim());
+  const m = /^(-?\d+(?:\.\d+)?)(ms|s|m)?$/.exec(word.trim());
   if (!m?.[1]) throw new Error(`${field}: "${word}" is not a number`);
   const n = Number(m[1]);
   const unit = m[2];
@@ -166,7 +192,18 @@ export function parseActionArgs(kindWord: string, words: readonly string[]): Lab
       const f = fields.find((x) => x.name === name);
       if (!f || p >= positional.length) break;
       if (f.shape === 'groups') {
-        action[name] = positional.slice(p).map((g) => g.split(',').filter(Boolean));
+        // The groups take every word left but the last ones that name a later field's choice: the usage line puts
+        // them after the groups (`do partition host-1 host-2 reject`).
+        let end = positional.length;
+        for (const later of order.slice(order.indexOf(name) + 1).reverse()) {
+          const word = positional[end - 1];
+          const choices = fields.find((x) => x.name === later)?.choices;
+          if (end - 1 > p && word !== undefined && choices?.includes(word)) {
+            action[later] = word;
+            end--;
+          }
+        }
+        action[name] = positional.slice(p, end).map((g) => g.split(',').filter(Boolean));
         p = positional.length;
         break;
       }
@@ -188,14 +225,37 @@ export function parseActionArgs(kindWord: string, words: readonly string[]): Lab
   return validate(kind, action);
 }
 
+/**
+ * Where a problem is, in the words of the command line: a field by its name, an item of a list by its number and
+ * its words (`group 3 (reject)`, not zod's `groups.2.0`). Also for the lab's own cross-check (commands/do.ts).
+ */
+export function argumentPlace(action: Readonly<Record<string, unknown>>, path: readonly PropertyKey[]): string {
+  const [field, index] = path;
+  const list = action[String(field)];
+  if (typeof index === 'number' && Array.isArray(list)) {
+    const item: unknown = list[index];
+    const words = Array.isArray(item) ? item.join(',') : String(item);
+    return `${String(field).replace(/s$/, '')} ${index + 1} (${words})`;
+  }
+  return path.map(String).join('.');
+}
+
+/** `place: message`, or the message alone when it already starts with the place (`key must not be empty`). */
+export function placedProblem(place: string, message: string): string {
+  if (!place) return message;
+  return message.startsWith(`${place} `) ? message : `${place}: ${message}`;
+}
+
 function validate(kind: ActionKind, action: Record<string, unknown>): LabAction {
   const r = (actionDef(kind).schema as z.ZodType<LabAction>).safeParse(action);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => {
-    const path = i.path.length ? `${i.path.join('.')}: ` : '';
+  // One problem per argument: an empty key breaks both "not empty" and the alphabet, and the first says it.
+  const byPlace = new Map<string, string>();
+  for (const i of r.error.issues) {
+    const place = argumentPlace(action, i.path);
     // A missing required field reads better than zod's "expected string, received undefined".
     const missing = i.path.length === 1 && action[String(i.path[0])] === undefined;
-    return missing ? `${path}missing` : `${path}${i.message}`;
-  });
-  throw usageError(problems.join('; '), kind);
+    if (!byPlace.has(place)) byPlace.set(place, missing ? `${place}: missing` : placedProblem(place, i.message));
+  }
+  throw usageError([...byPlace.values()].join('; '), kind);
 }

@@ -6,12 +6,17 @@ import { cliProgram, publicAddress } from '../cluster/topology.js';
 import { redisRef } from '../tokens.js';
 import { asIs, defineAction } from './action.js';
 
+const TARGET = 'target must be "sentinel" or a Redis node id like "redis-2"';
+
 export const clientTarget = defineAction({
   kind: 'client-target',
   schema: z.strictObject({
     kind: z.literal('client-target'),
     client: z.enum(['A', 'B'], { error: 'client must be "A" or "B"' }),
-    target: z.union([z.literal('sentinel'), redisRef], { error: 'target must be "sentinel" or a Redis node id' }),
+    // One message for both forms: as a union, zod reports only the node id's pattern for any other word.
+    target: z
+      .string({ error: TARGET })
+      .refine((s) => s === 'sentinel' || redisRef.safeParse(s).success, { error: TARGET }),
   }),
   requires: 'traffic',
   disruptive: false,

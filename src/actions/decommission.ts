@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { nodeRef } from '../tokens.js';
 import { asIs, defineAction, unknownNode } from './action.js';
+import { runtimeWithProcess } from './node.js';
 
 export const decommission = defineAction({
   kind: 'decommission',
@@ -23,8 +24,8 @@ export const decommission = defineAction({
     if (!refs.redis.has(a.node) && !refs.sentinels.has(a.node)) report(['node'], unknownNode(a.node));
   },
   async execute(a, env) {
-    env.node(a.node);
-    await env.use('runtime').stop(a.node);
+    // Removed already (or crashed): there is nothing left to stop, and nothing to report as removed.
+    await runtimeWithProcess(env, a.node).stop(a.node);
     return `${a.node} stopped for good; the Sentinels still remember it`;
   },
 });

@@ -3,7 +3,14 @@
 // and a lesson's cross-check runs the fabric's own validator (planFault), so a lesson cannot name a fault the
 // engine would refuse.
 import { z } from 'zod';
-import { type CutMode, describeFault, type FaultSpec, formatRate, planFault } from '../cluster/fabric/plan.js';
+import {
+  type CutMode,
+  describeFault,
+  type FaultSpec,
+  formatRate,
+  OUTSIDE_HOST,
+  planFault,
+} from '../cluster/fabric/plan.js';
 import type { Topology } from '../cluster/topology.js';
 import { errorMessage } from '../errors.js';
 import { commandToken, count, endpointRef, hostRef, ms } from '../tokens.js';
@@ -16,6 +23,19 @@ type Spec<K extends FaultSpec['kind']> = Extract<FaultSpec, { kind: K }>;
 function ipsOf(t: Topology, hosts: readonly string[]): string {
   return hosts.map((h) => t.hosts.find((x) => x.id === h)?.ip ?? h).join(',');
 }
+
+/**
+ * The iptables match for one side (`-s` or `-d`): the hosts' addresses, or for `outside` (every caller whose address
+ * is no lab host's, plan.ts OUTSIDE_HOST) every address outside the hosts' subnet.
+ */
+function matchOf(flag: '-s' | '-d', t: Topology, hosts: readonly string[]): string {
+  if (!hosts.includes(OUTSIDE_HOST)) return `${flag} ${ipsOf(t, hosts)}`;
+  const nets = [...new Set(t.hosts.map((h) => h.ip.replace(/\.\d+$/, '.0/24')))];
+  return `! ${flag} ${nets.length === 1 ? nets[0] : "<the hosts' subnet>"}`;
+}
+
+/** Where a `tc` line goes: on a host, or on the machine of a caller `outside` the lab. */
+const onHost = (host: string) => (host === OUTSIDE_HOST ? "the outside caller's machine" : host);
 
 const iptablesVerb = (mode: CutMode) => (mode === 'drop' ? 'DROP' : 'REJECT --reject-with tcp-reset');
 const arrow = (bothWays: boolean) => (bothWays ? '⇄' : '→');
@@ -59,8 +79,18 @@ export const partition = defineAction({
   line: (a) => describeFault(a),
   busy: (a) => `${describeFault(a)}…`,
   equivalent(a, t) {
-    const [g1 = [], g2 = []] = a.groups;
-    return `iptables -A INPUT -s ${ipsOf(t, g2)} -d ${ipsOf(t, g1)} -j ${iptablesVerb(a.mode)}   # and the reverse, on each host`;
+    const [first = [], second = []] = a.groups;
+    // Written for the first group's hosts, dropping what comes from the second. The reverse is cut too, so when
+    // `outside` is in the first group the sides swap: the rule still goes on a lab host. One rule cannot match
+    // `outside` and a host: each gets its own.
+    const [to, from] = first.includes(OUTSIDE_HOST) ? [second, first] : [first, second];
+    const sources = [from.filter((h) => h !== OUTSIDE_HOST), from.filter((h) => h === OUTSIDE_HOST)];
+    const rules = sources
+      .filter((hosts) => hosts.length > 0)
+      .map(
+        (hosts) => `iptables -A INPUT ${matchOf('-s', t, hosts)} ${matchOf('-d', t, to)} -j ${iptablesVerb(a.mode)}`,
+      );
+    return `${rules.join('; ')}   # and the reverse, on each host`;
   },
   check: (a, refs, report) => checkFault(a, refs, report),
   execute: (a, env) => applyFault(a, env),
@@ -104,7 +134,7 @@ export const cut = defineAction({
   line: (a) => `cut ${a.from} → ${a.to} (${a.mode})`,
   busy: (a) => `cutting ${a.from} → ${a.to} (${a.mode})…`,
   equivalent: (a, t) =>
-    `iptables -A OUTPUT -s ${ipsOf(t, [a.from])} -d ${ipsOf(t, [a.to])} -j ${iptablesVerb(a.mode)}   # one way only`,
+    `iptables -A OUTPUT ${matchOf('-s', t, [a.from])} ${matchOf('-d', t, [a.to])} -j ${iptablesVerb(a.mode)}   # one way only`,
   check: (a, refs, report) => checkFault(a, refs, report),
   execute: (a, env) => applyFault(a, env),
   hostNotes: (s: Spec<'cut'>, host: string) => (s.from === host ? [`╳ cut → ${s.to} (${s.mode})`] : []),
@@ -137,7 +167,7 @@ export const latency = defineAction({
   line: (a) => `latency ${a.from} ${arrow(a.bothWays)} ${a.to} ${a.latencyMs}${a.jitterMs ? `±${a.jitterMs}` : ''} ms`,
   busy: (a) => `adding ${a.latencyMs} ms latency ${a.from} ${arrow(a.bothWays)} ${a.to}…`,
   equivalent: (a) =>
-    `tc qdisc add dev eth0 root netem delay ${a.latencyMs}ms ${a.jitterMs}ms   # on ${a.from}${a.bothWays ? ` and ${a.to}` : ''}`,
+    `tc qdisc add dev eth0 root netem delay ${a.latencyMs}ms ${a.jitterMs}ms   # on ${onHost(a.from)}${a.bothWays ? ` and ${onHost(a.to)}` : ''}`,
   check: (a, refs, report) => checkFault(a, refs, report),
   execute: (a, env) => applyFault(a, env),
   hostNotes(s: Spec<'latency'>, host: string) {
@@ -170,7 +200,7 @@ export const bandwidth = defineAction({
   line: (a) => `bandwidth ${a.from} ${arrow(a.bothWays)} ${a.to} ${formatRate(a.bytesPerSec)}`,
   busy: (a) => `limiting ${a.from} ${arrow(a.bothWays)} ${a.to} to ${formatRate(a.bytesPerSec)}…`,
   equivalent: (a) =>
-    `tc qdisc add dev eth0 root tbf rate ${Math.round((a.bytesPerSec * 8) / 1000)}kbit burst 32kbit latency 400ms   # on ${a.from}${a.bothWays ? ` and ${a.to}` : ''}`,
+    `tc qdisc add dev eth0 root tbf rate ${Math.round((a.bytesPerSec * 8) / 1000)}kbit burst 32kbit latency 400ms   # on ${onHost(a.from)}${a.bothWays ? ` and ${onHost(a.to)}` : ''}`,
   check: (a, refs, report) => checkFault(a, refs, report),
   execute: (a, env) => applyFault(a, env),
   hostNotes(s: Spec<'bandwidth'>, host: string) {
@@ -207,7 +237,7 @@ export const healAll = defineAction({
   title: () => 'heal all faults',
   line: () => 'heal all faults',
   busy: () => 'healing all faults…',
-  equivalent: () => 'iptables -F; tc qdisc del dev lo root   # on a real network',
+  equivalent: () => 'iptables -F; tc qdisc del dev eth0 root   # on each host of a real network',
   async execute(_a, env) {
     const healed = env.use('network').healAll();
     for (const f of healed) env.nemesis('heal', f.description);

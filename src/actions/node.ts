@@ -2,8 +2,10 @@
 // deployment's runtime (kill, stop, restart) or pause (freeze, thaw) capability.
 import { z } from 'zod';
 import { serverProgram } from '../cluster/topology.js';
+import type { NodeRuntime } from '../deployments/deployment.js';
+import { UserError } from '../errors.js';
 import { nodeRef } from '../tokens.js';
-import { asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
+import { type ActionEnv, asIs, cliLine, defineAction, type Report, type TopologyRefs, unknownNode } from './action.js';
 
 const nodeSchema = <K extends string>(kind: K) => z.strictObject({ kind: z.literal(kind), node: nodeRef });
 
@@ -12,6 +14,19 @@ function checkNode(a: { node: string }, refs: TopologyRefs, report: Report): voi
 }
 
 const pidOr = (pid: number | undefined) => pid ?? '<pid>';
+
+/**
+ * The runtime, once `id` has a process to signal: a node that exited or was stopped has none, and killing or
+ * stopping it would do nothing yet report it done. The runtime knows a pid exactly while the process runs
+ * (NodeRuntime.pid); a frozen, starting or stopping node has one, and may be killed or stopped. (Freeze and thaw
+ * refuse in the runtime itself, which alone knows running from frozen.)
+ */
+export function runtimeWithProcess(env: ActionEnv, id: string): NodeRuntime {
+  env.node(id);
+  const runtime = env.use('runtime');
+  if (runtime.pid(id) === undefined) throw new UserError(`${id} is not running`, { hint: 'restart it first' });
+  return runtime;
+}
 
 export const kill = defineAction({
   kind: 'kill',
@@ -25,8 +40,7 @@ export const kill = defineAction({
   equivalent: (a, _t, f) => `kill -9 ${pidOr(f.pid(a.node))}   # SIGKILL: ${a.node} crashes, no SHUTDOWN`,
   check: checkNode,
   async execute(a, env) {
-    env.node(a.node);
-    await env.use('runtime').kill(a.node);
+    await runtimeWithProcess(env, a.node).kill(a.node);
     return `${a.node} killed`;
   },
 });
@@ -43,8 +57,7 @@ export const stop = defineAction({
   equivalent: (a, t, f) => `kill -TERM ${pidOr(f.pid(a.node))}   # same as: ${cliLine(t, a.node)} SHUTDOWN`,
   check: checkNode,
   async execute(a, env) {
-    env.node(a.node);
-    await env.use('runtime').stop(a.node);
+    await runtimeWithProcess(env, a.node).stop(a.node);
     return `${a.node} stopped`;
   },
 });

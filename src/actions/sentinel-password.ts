@@ -4,10 +4,20 @@
 // takes anyone. Its config keeps everything else Sentinel saved (known replicas and Sentinels, epochs). Needs the
 // deployment's reconfigure capability (which restarts the process with the edited file).
 import { z } from 'zod';
-import { serverProgram } from '../cluster/topology.js';
+import { serverProgram, type Topology } from '../cluster/topology.js';
+import type { Unavailable } from '../deployments/deployment.js';
 import { UserError } from '../errors.js';
 import { sentinelRef } from '../tokens.js';
 import { asIs, defineAction, unknownNode } from './action.js';
+
+/** Without a password for the Sentinels there is none to restart one with, or to leave out. */
+function noPassword(t: Topology): Unavailable | undefined {
+  if (t.sentinelAuth.password) return undefined;
+  return {
+    reason: 'the Sentinels of this cluster have no password',
+    hint: 'a lesson topology with sentinelPassword gives them one',
+  };
+}
 
 export const sentinelPassword = defineAction({
   kind: 'sentinel-password',
@@ -29,7 +39,10 @@ export const sentinelPassword = defineAction({
   check(a, refs, report) {
     if (!refs.sentinels.has(a.sentinel)) report(['sentinel'], unknownNode(a.sentinel));
   },
+  refuse: (_a, t) => noPassword(t),
   async execute(a, env) {
+    const refused = noPassword(env.topology);
+    if (refused) throw new UserError(refused.reason, { hint: refused.hint });
     const n = env.node(a.sentinel);
     if (n.kind !== 'sentinel') throw new UserError(`${a.sentinel} is not a Sentinel`);
     const r = env.use('reconfigure');

@@ -1,13 +1,15 @@
 // `redis-sentinel-lab do <action> …`: scriptable chaos. Acts on a running lab (`up` or the full-screen lab) through
 // its control socket, with the same action catalog as the keys and lessons (arguments parsed from the catalog's
-// schemas, see actions/cli.ts), and prints the command it stands for and the outcome (`--json`: docs/json.md).
+// schemas, see actions/cli.ts), and prints the command it stands for and the outcome (`--json`: docs/json.md); an
+// action refused (nothing attempted) prints only why.
 // Exit codes: 0 done, 1 it failed or the lab refused it (or no lab to act on), 2 bad usage (unknown action, node or
 // host, a value out of range).
 import type { z } from 'zod';
 import type { TopologyRefs } from '../actions/action.js';
-import { checkAction, type LabAction } from '../actions/catalog.js';
-import { parseActionArgs } from '../actions/cli.js';
+import { actionRefusal, checkAction, describeAction, type LabAction } from '../actions/catalog.js';
+import { argumentPlace, parseActionArgs, placedProblem } from '../actions/cli.js';
 import { manifestTopology, redisNodes, sentinelNodes, type Topology } from '../cluster/topology.js';
+import type { PerformReply } from '../engine/control.js';
 import { UserError } from '../errors.js';
 import { performRemote } from './control-client.js';
 import { EXIT } from './exit.js';
@@ -29,9 +31,7 @@ function refsOf(t: Topology): TopologyRefs {
 /** The lab's own topology refuses what it does not have (a node or host it lacks): a usage error, exit 2. */
 function checkAgainst(t: Topology, a: LabAction): void {
   const problems: string[] = [];
-  checkAction(a, refsOf(t), (path, message) =>
-    problems.push(`${path.length ? `${path.map(String).join('.')}: ` : ''}${message}`),
-  );
+  checkAction(a, refsOf(t), (path, message) => problems.push(placedProblem(argumentPlace(a, path), message)));
   if (problems.length) {
     throw new UserError(problems.join('; '), {
       exitCode: EXIT.usage,
@@ -51,7 +51,11 @@ export async function doCommand(
   const m = lab.manifest;
   const topology = manifestTopology(m);
   checkAgainst(topology, action);
-  const reply = await performRemote(lab.dir, action);
+  // What this cluster cannot do at all is refused here, like a missing capability in the lab: nothing is sent.
+  const refused = actionRefusal(action, topology);
+  const reply: PerformReply = refused
+    ? { ok: false, ...describeAction(action, topology), refused }
+    : await performRemote(lab.dir, action);
   if (reply.invalid !== undefined) {
     throw new UserError(`the lab refused the request: ${reply.invalid}`, { exitCode: EXIT.usage });
   }
@@ -68,12 +72,13 @@ export async function doCommand(
       refused: reply.refused ? { reason: reply.refused.reason, hint: reply.refused.hint ?? null } : null,
     };
     out(`${JSON.stringify(rec)}\n`);
+  } else if (reply.refused) {
+    // Nothing was attempted: the command it stands for was not run, so it is not shown as a `$` line.
+    out(`✗ refused: ${reply.refused.reason}\n`);
+    if (reply.refused.hint) process.stderr.write(`${reply.refused.hint}\n`);
   } else {
     out(`$ ${reply.equivalent ?? ''}\n`);
-    if (reply.refused) {
-      out(`✗ refused: ${reply.refused.reason}\n`);
-      if (reply.refused.hint) process.stderr.write(`${reply.refused.hint}\n`);
-    } else out(`${reply.ok ? '✓' : '✗'} ${reply.title}: ${reply.result ?? ''}\n`);
+    out(`${reply.ok ? '✓' : '✗'} ${reply.title}: ${reply.result ?? ''}\n`);
   }
   return reply.ok ? EXIT.ok : EXIT.failure;
 }

@@ -255,7 +255,8 @@ export class Clients implements ClientControl {
   /** Stops the workload, waits for convergence, reads the final set and emits the verdict. */
   async stopWorkload(finalRead: (timeoutMs: number) => Promise<{ node: string; members: string[] }>): Promise<string> {
     const w = this.workload;
-    if (!w) throw new UserError('no workload is running');
+    // A workload stopped before (its verdict given) is not running: stopping it again would repeat an old verdict.
+    if (!w?.running) throw new UserError('no workload is running');
     await w.stop();
     this.emitter.emit('workload', { running: false, client: this.workloadClient });
     try {

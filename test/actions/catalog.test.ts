@@ -143,6 +143,33 @@ describe('the action catalog', () => {
     );
   });
 
+  it('writes `outside` (every caller on no lab host) as the addresses outside the hosts, never as a word', () => {
+    const eq = (a: LabAction) => describeAction(a, t).equivalent;
+    assert.equal(
+      eq({ kind: 'partition', groups: [['outside'], ['host-2']] }),
+      'iptables -A INPUT ! -s 127.0.1.0/24 -d 127.0.1.2 -j DROP   # and the reverse, on each host',
+    );
+    assert.equal(
+      eq({ kind: 'partition', groups: [['host-1'], ['outside', 'host-3']], mode: 'reject' }),
+      'iptables -A INPUT -s 127.0.1.3 -d 127.0.1.1 -j REJECT --reject-with tcp-reset; iptables -A INPUT ! -s 127.0.1.0/24 -d 127.0.1.1 -j REJECT --reject-with tcp-reset   # and the reverse, on each host',
+    );
+    assert.equal(
+      eq({ kind: 'cut', from: 'host-1', to: 'outside' }),
+      'iptables -A OUTPUT -s 127.0.1.1 ! -d 127.0.1.0/24 -j DROP   # one way only',
+    );
+    assert.match(
+      eq({ kind: 'latency', from: 'outside', to: 'host-2', latencyMs: 100 }),
+      /# on the outside caller's machine and host-2$/,
+    );
+    for (const a of [
+      { kind: 'partition', groups: [['outside'], ['host-2']] },
+      { kind: 'cut', from: 'outside', to: 'host-2' },
+      { kind: 'bandwidth', from: 'host-2', to: 'outside', bytesPerSec: 1000 },
+    ] as LabAction[]) {
+      assert.doesNotMatch(eq(a), /-[sd] outside|on outside/, a.kind);
+    }
+  });
+
   it('describes without knowing pids, and never throws for a node the topology lacks', () => {
     assert.equal(describeAction({ kind: 'kill', node: 'redis-1' }, t).equivalent.startsWith('kill -9 <pid>'), true);
     const d = describeAction({ kind: 'stop', node: 'redis-9' }, t);

@@ -75,6 +75,78 @@ describe('do <action> arguments', () => {
     usageError(() => parseActionArgs('write', ['C', 'k', 'v']), /client must be "A" or "B"/);
   });
 
+  it('takes a trailing word after the partition groups as the mode when it names one, as the usage line writes it', () => {
+    for (const mode of ['drop', 'reject'] as const) {
+      assert.deepEqual(parseActionArgs('partition', ['host-1', 'host-2,host-3', mode]), {
+        kind: 'partition',
+        groups: [['host-1'], ['host-2', 'host-3']],
+        mode,
+      });
+    }
+    assert.deepEqual(parseActionArgs('partition', ['outside', 'host-2']), {
+      kind: 'partition',
+      groups: [['outside'], ['host-2']],
+    });
+    usageError(
+      () => parseActionArgs('partition', ['host-1', 'host-2', 'reject', '--mode', 'drop']),
+      /mode is given twice/,
+    );
+    // A lone group and a mode is still one group too few.
+    usageError(
+      () => parseActionArgs('partition', ['host-1', 'reject']),
+      /^groups: a partition needs at least 2 groups$/,
+    );
+  });
+
+  it('names a bad group by its number and words, not by a path inside the action', () => {
+    usageError(
+      () => parseActionArgs('partition', ['host-1', 'host-2', 'rejct']),
+      /^group 3 \(rejct\): must be a host id like "host-3" or "outside"$/,
+    );
+    usageError(
+      () => parseActionArgs('partition', ['host-1,bad', 'host-2']),
+      /^group 1 \(host-1,bad\): must be a host id/,
+    );
+  });
+
+  it('says how low a number may go, rather than calling a negative number not a number', () => {
+    usageError(() => parseActionArgs('latency', ['host-1', 'host-2', '-5']), /^latencyMs must be at least 0 ms$/);
+    usageError(() => parseActionArgs('wait', ['A', 'k', 'v', '-1', '100']), /^replicas must be at least 0$/);
+    usageError(() => parseActionArgs('replica-priority', ['redis-2', '-1']), /^priority must be at least 0$/);
+    usageError(() => parseActionArgs('latency', ['host-1', 'host-2', '-1s']), /^latencyMs must be at least 0 ms$/);
+    assert.equal(parseNumberWord('-1.5s', 'latencyMs'), -1500);
+  });
+
+  it('says one thing per argument, once', () => {
+    usageError(() => parseActionArgs('write', ['A', '', 'x']), /^key must not be empty$/);
+    usageError(
+      () => parseActionArgs('client-target', ['A', 'pinned']),
+      /^target must be "sentinel" or a Redis node id like "redis-2"$/,
+    );
+    assert.deepEqual(parseActionArgs('client-target', ['A', 'sentinel']), {
+      kind: 'client-target',
+      client: 'A',
+      target: 'sentinel',
+    });
+    assert.deepEqual(parseActionArgs('client-target', ['B', 'redis-3']), {
+      kind: 'client-target',
+      client: 'B',
+      target: 'redis-3',
+    });
+  });
+
+  it('explains the hosts a fault takes, outside included, under its usage line', () => {
+    const [line, note] = actionUsage('partition').split('\n');
+    assert.equal(line, 'do partition <groups…> [drop|reject]');
+    assert.match(note ?? '', /host-1,host-2/);
+    assert.match(note ?? '', /outside = any caller on no lab host/);
+    for (const k of ['cut', 'latency', 'bandwidth'] as const) {
+      assert.match(actionUsage(k), /\n {6}\(from, to: host-N or outside = any caller on no lab host/, k);
+    }
+    // isolate takes a lab host only.
+    assert.equal(actionUsage('isolate'), 'do isolate <host> [drop|reject]');
+  });
+
   it('every catalog kind has a usage line', () => {
     for (const k of ACTION_KINDS) assert.match(actionUsage(k), new RegExp(`^do ${k}\\b`));
     assert.equal(actionUsage('kill'), 'do kill <node>');

@@ -120,7 +120,7 @@ describe('the lab over a deployment', () => {
   it('a failed action is one failed record carrying the hint; no separate notice', async () => {
     const boom = new UserError('no such process', { hint: 'restart it first' });
     const { lab, settled } = await open((c) => ({ runtime: runtime(c, boom) }));
-    assert.deepEqual(await lab.perform({ kind: 'kill', node: 'redis-2' }), { ok: false, text: 'no such process' });
+    assert.deepEqual(await lab.perform({ kind: 'kill', node: 'redis-1' }), { ok: false, text: 'no such process' });
     assert.deepEqual(await lab.perform({ kind: 'kill', node: 'redis-9' }), {
       ok: false,
       text: 'unknown node "redis-9"',
@@ -129,7 +129,7 @@ describe('the lab over a deployment', () => {
     assert.deepEqual(
       s.actions.map((a) => [a.title, a.status, a.result, a.hint]),
       [
-        ['kill redis-2', 'failed', 'no such process', 'restart it first'],
+        ['kill redis-1', 'failed', 'no such process', 'restart it first'],
         [
           'kill redis-9',
           'failed',

@@ -214,7 +214,14 @@ describe('ports and the run directory', () => {
     writeFileSync(file, 'x');
     const c = await runCli(['clean', '--json'], { RSL_RUN_ROOT: join(file, 'x') });
     assert.equal(c.code, 0, c.stderr);
-    assert.deepEqual(JSON.parse(c.stdout), { event: 'cleaned', runs: [], killed: [], live: [], kept: [] });
+    assert.deepEqual(JSON.parse(c.stdout), {
+      schemaVersion: 1,
+      event: 'cleaned',
+      runs: [],
+      killed: [],
+      live: [],
+      kept: [],
+    });
     const d = await runCli(['doctor', '--json'], { RSL_RUN_ROOT: join(file, 'x') });
     assert.equal(d.code, 1, d.stderr);
     const checks = (JSON.parse(d.stdout) as { checks: Array<{ name: string; ok: boolean; hint?: string }> }).checks;
