@@ -1,7 +1,8 @@
 // The client side of a lab's control socket (engine/control.ts): proves the socket is ours and private before
 // connecting, sends one request, reads the replies.
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { processRunState } from '../cluster/process/proc.js';
 import { myUid, readManifest } from '../cluster/process/run-dir.js';
 import { controlSocketPath, type PerformReply } from '../engine/control.js';
 import { UserError } from '../errors.js';
@@ -68,10 +69,9 @@ function lines(s: Socket, onLine: (msg: unknown) => void): void {
 export const ANSWER_MS = 5000;
 
 /** The error for a lab that did not answer in time, saying why when its process is stopped. */
-export function silentLab(runDir: string, what: string, ms: number, stateOf = processState): UserError {
+export function silentLab(runDir: string, what: string, ms: number): UserError {
   const pid = readManifest(runDir)?.labPid;
-  const state = pid === undefined ? undefined : stateOf(pid);
-  if (pid !== undefined && (state === 'T' || state === 't')) {
+  if (pid !== undefined && processRunState(pid) === 'stopped') {
     return new UserError(`The lab (pid ${pid}) is stopped (Ctrl+Z or SIGSTOP), so it cannot ${what}.`, {
       hint: `Continue it: \`fg\` in its terminal, or \`kill -CONT ${pid}\`.`,
     });
@@ -82,17 +82,6 @@ export function silentLab(runDir: string, what: string, ms: number, stateOf = pr
       hint: 'It may be hung: stop it (Ctrl+C in its terminal), then `redis-sentinel-lab clean`.',
     },
   );
-}
-
-/** The state letter of /proc/<pid>/stat (`R`, `S`, `T` stopped, …); undefined where there is no /proc. */
-export function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // `pid (comm) S …`: the command may contain spaces and parentheses, the state follows the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Sends one action; resolves with the lab's reply. The action runs to its end (a stop waits for SHUTDOWN). */

@@ -485,10 +485,10 @@ function refusals(
   masters: readonly MasterFact[],
 ): Refusal[] {
   const out: Refusal[] = [];
-  let kind: Refusal['kind'] = 'sentinel';
-  const note = (where: string, command: string, r: RawReply | undefined) => {
+  const noteAs = (kind: Refusal['kind']) => (where: string, command: string, r: RawReply | undefined) => {
     if (r && !r.ok && REFUSED.test(r.error)) out.push({ where, command, error: r.error, kind });
   };
+  const note = noteAs('sentinel');
   for (const s of raw) {
     const fact = sentinels.find(
       (x) => sameEndpoint(x.endpoint, s.endpoint) || x.aliases.some((a) => sameEndpoint(a, s.endpoint)),
@@ -505,16 +505,16 @@ function refusals(
       note(where, `SENTINEL CKQUORUM ${name}`, v.ckquorum);
     }
   }
-  kind = 'redis';
+  const noteNode = noteAs('redis');
   for (const n of nodes) {
     const m = masters.find((x) => x.nodes.some((y) => sameEndpoint(y.endpoint, n.endpoint)));
     const where = nodeLabel(m, n.endpoint);
-    note(where, 'INFO server', n.infoServer);
-    note(where, 'INFO replication', n.infoReplication);
-    note(where, 'INFO persistence', n.infoPersistence);
-    note(where, 'ROLE', n.role);
-    for (const [param, r] of Object.entries(n.config)) note(where, `CONFIG GET ${param}`, r);
-    note(where, 'TIME', n.clock?.reply);
+    noteNode(where, 'INFO server', n.infoServer);
+    noteNode(where, 'INFO replication', n.infoReplication);
+    noteNode(where, 'INFO persistence', n.infoPersistence);
+    noteNode(where, 'ROLE', n.role);
+    for (const [param, r] of Object.entries(n.config)) noteNode(where, `CONFIG GET ${param}`, r);
+    noteNode(where, 'TIME', n.clock?.reply);
   }
   return out;
 }

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { LabEmitter } from '../../src/cluster/events.js';
 import type { ActiveFault } from '../../src/cluster/fabric/plan.js';
-import { processUid } from '../../src/cluster/process/proc.js';
+import { processRunState, processUid } from '../../src/cluster/process/proc.js';
 import { type RunManifest, writeManifest } from '../../src/cluster/process/run-dir.js';
 import { buildTopology } from '../../src/cluster/topology.js';
-import { followLab, performRemote, processState } from '../../src/commands/control-client.js';
+import { followLab, performRemote } from '../../src/commands/control-client.js';
 import { chooseLab, formatLabList, type RunningLab, runningLabs } from '../../src/commands/select-lab.js';
 import type { Capabilities, Deployment, MissingCapabilities } from '../../src/deployments/deployment.js';
 import { ControlServer, controlSocketPath, controlTargetOf } from '../../src/engine/control.js';
@@ -162,7 +162,7 @@ describe('a lab that does not answer (stopped with Ctrl+Z, or hung)', () => {
       });
       assert.ok(Date.now() - t0 < 5000, 'gave up at the deadline, not at the action timeout');
       sleeper.kill('SIGSTOP');
-      await eventually(() => processState(pid) === 'T', { timeoutMs: 2000, what: 'the process stopped' });
+      await eventually(() => processRunState(pid) === 'stopped', { timeoutMs: 2000, what: 'the process stopped' });
       await assert.rejects(performRemote(dir, { kind: 'kill', node: 'redis-1' }, 120_000, 300), (err: UserError) => {
         assert.match(err.message, new RegExp(`^The lab \\(pid ${pid}\\) is stopped \\(Ctrl\\+Z or SIGSTOP\\)`));
         assert.match(err.hint ?? '', new RegExp(`kill -CONT ${pid}`));
