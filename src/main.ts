@@ -162,9 +162,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await (pending ?? Promise.resolve(EXIT.ok));
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-        return EXIT.ok;
-      }
+      // `--help`, `-v` and `help` exit 0; a command that needs a subcommand and got none (`lesson`) prints its help
+      // on stderr with commander's exit code 1: that is a usage mistake.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     return reportError(err);

@@ -59,6 +59,15 @@ describe('usage errors exit 2 and print the usage line', () => {
     assertUsage(typo, /unknown command 'uo' \(did you mean 'up' or 'do'\?\)/);
   });
 
+  it('`lesson` without a subcommand is a usage error (its help on stderr), `lesson --help` is not', async () => {
+    const r = await runCli(['lesson'], env());
+    assertUsage(r, /Commands:\n\s+list/, /Usage: redis-sentinel-lab lesson \[options\] \[command\]/);
+    assert.equal(r.stdout, '', 'the help of a mistake goes to stderr');
+    const help = await runCli(['lesson', '--help'], env());
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /Usage: redis-sentinel-lab lesson/);
+  });
+
   it('an unknown flag names the flag and the subcommand’s usage', async () => {
     const r = await runCli(['up', '--bogus'], env());
     assertUsage(r, /unknown option '--bogus'/, /Usage: redis-sentinel-lab up \[options\]/);
