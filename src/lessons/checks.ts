@@ -629,8 +629,13 @@ function configEpoch(p: NonNullable<Goal['configEpoch']>, s: LabState): CheckRes
 }
 
 function clientLatest(p: NonNullable<Goal['clientLatest']>, ctx: CheckContext): CheckResult {
-  const mine = ctx.state.clientResults.filter((r) => r.seq > ctx.since.clientSeq && r.client === p.client);
-  const last = mine[mine.length - 1];
+  const after = p.afterEvent;
+  const event = after ? latestOccurrence(ctx, after) : undefined;
+  const from = event?.seq ?? ctx.since.clientSeq;
+  const mine = ctx.state.clientResults.filter(
+    (r) => r.seq > ctx.since.clientSeq && r.seq > from && r.client === p.client,
+  );
+  const last = after && !event ? undefined : mine[mine.length - 1];
   const measured: Measurement[] = [
     {
       predicate: 'clientLatest',
@@ -640,7 +645,12 @@ function clientLatest(p: NonNullable<Goal['clientLatest']>, ctx: CheckContext): 
       node: last?.node ?? null,
     },
   ];
-  if (!last) return { met: false, detail: `client ${p.client} has sent nothing since the step started`, measured };
+  const what = after ? `${after.channel}${after.subject ? ` of ${after.subject}` : ''}` : '';
+  if (after && !event) return { met: false, detail: `no ${what} since the step started`, measured };
+  if (!last) {
+    const since = after ? what : 'the step started';
+    return { met: false, detail: `client ${p.client} has sent nothing since ${since}`, measured };
+  }
   const wantOk = p.errorPrefix !== undefined ? false : p.ok;
   const met =
     (wantOk === undefined || last.ok === wantOk) &&
@@ -650,6 +660,30 @@ function clientLatest(p: NonNullable<Goal['clientLatest']>, ctx: CheckContext): 
     (p.text === undefined || last.text.includes(p.text));
   const shown = `${last.command} -> ${last.ok ? '' : '(error) '}${last.text}${last.node ? ` on ${last.node}` : ''}`;
   return { met, detail: `client ${p.client} now: ${shown}`, measured };
+}
+
+/**
+ * The first report of the latest occurrence of a matching event since the step started. Every Sentinel reports the
+ * same occurrence (one reboot: three `+reboot`, seconds apart), so the occurrence is the run of latest reports with
+ * at most one per Sentinel and subject; a second report from one Sentinel belongs to an earlier occurrence. Events
+ * and client results share one sequence counter, so "after the event" compares seq.
+ */
+function latestOccurrence(
+  ctx: CheckContext,
+  p: NonNullable<NonNullable<Goal['clientLatest']>['afterEvent']>,
+): { seq: number } | undefined {
+  const seen = new Set<string>();
+  let first: { seq: number } | undefined;
+  for (let i = ctx.state.events.length - 1; i >= 0; i--) {
+    const e = ctx.state.events[i]!;
+    if (e.seq <= ctx.since.eventSeq) break;
+    if (e.channel !== p.channel || (p.subject !== undefined && e.subjectId !== p.subject)) continue;
+    const reporter = `${e.sentinelId} ${e.subjectId ?? ''}`;
+    if (seen.has(reporter)) break;
+    seen.add(reporter);
+    first = e;
+  }
+  return first;
 }
 
 function sentinelLists(p: NonNullable<Goal['sentinelLists']>, s: LabState): CheckResult {

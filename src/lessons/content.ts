@@ -343,6 +343,8 @@ export function goalLiterals(g: Goal, path: PropertyKey[] = []): Literal[] {
       ...node(at('clientLatest', 'node'), c.node),
       ...node(at('clientLatest', 'notNode'), c.notNode),
       ...text(at('clientLatest', 'text'), c.text),
+      ...token(at('clientLatest', 'afterEvent', 'channel'), c.afterEvent?.channel),
+      ...node(at('clientLatest', 'afterEvent', 'subject'), c.afterEvent?.subject),
     );
   }
   if (g.sentinelLists) {

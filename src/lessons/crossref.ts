@@ -199,6 +199,11 @@ function checkGoal(
   if (g.clientLatest) {
     redis([...path, 'clientLatest', 'node'], g.clientLatest.node);
     redis([...path, 'clientLatest', 'notNode'], g.clientLatest.notNode);
+    const a = g.clientLatest.afterEvent;
+    if (a) {
+      node([...path, 'clientLatest', 'afterEvent', 'subject'], a.subject);
+      checkChannel([...path, 'clientLatest', 'afterEvent', 'channel'], a.channel, undefined, report);
+    }
   }
   if (g.sentinelLists) {
     sentinel([...path, 'sentinelLists', 'sentinel'], g.sentinelLists.sentinel);

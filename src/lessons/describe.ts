@@ -140,7 +140,9 @@ function describePredicate(g: Goal): string {
               : 'answers';
       const where = [c.node && `on ${c.node}`, c.notNode && `not on ${c.notNode}`].filter(Boolean).join(', ');
       const answer = c.text === undefined ? '' : ` with ${c.text}`;
-      return `client ${c.client}'s latest request ${what}${answer}${where ? ` ${where}` : ''}`;
+      const a = c.afterEvent;
+      const after = a ? ` after ${a.channel}${a.subject ? ` of ${a.subject}` : ''}` : '';
+      return `client ${c.client}'s latest request${after} ${what}${answer}${where ? ` ${where}` : ''}`;
     }
     case 'sentinelLists': {
       const l = g.sentinelLists!;

@@ -218,8 +218,9 @@ export const GoalSchema = z
       .superRefine(atLeastOne(['atLeast', 'atMost'], 'configEpoch'))
       .optional(),
     /**
-     * The client's latest result (newer than the step's start) succeeded or failed as given, on the node given or
-     * on another one: what a client sees *now* (a pinned client stuck on READONLY, a Sentinel-aware one back).
+     * The client's latest result (newer than the step's start, and than the latest `afterEvent` if given) succeeded
+     * or failed as given, on the node given or on another one: what a client sees *now* (a pinned client stuck on
+     * READONLY, a Sentinel-aware one back).
      */
     clientLatest: z
       .strictObject({
@@ -233,6 +234,12 @@ export const GoalSchema = z
         notNode: redisRef.optional(),
         /** A substring of the reply (`"222"`, `(nil)`). */
         text: line('text', 200).optional(),
+        /**
+         * The latest result counts only if it came after (higher seq than) the latest matching Sentinel event since
+         * the step started (one occurrence reported by several Sentinels counts from its first report): a read from
+         * before a crash says nothing about what the node holds after it.
+         */
+        afterEvent: z.strictObject({ channel, subject: nodeRef.optional() }).optional(),
       })
       .superRefine((v, ctx) => {
         if (v.errorPrefix !== undefined && v.ok === true) {

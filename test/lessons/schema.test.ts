@@ -352,6 +352,19 @@ describe('invalid lessons', () => {
     ]);
   });
 
+  it('check clientLatest.afterEvent like eventSeen: known channel, a node of the lesson', () => {
+    const goal = (afterEvent: Record<string, string>) => ({ clientLatest: { client: 'B', afterEvent } });
+    assert.deepEqual(problems(lesson((d) => (d.steps[0].goal = goal({ channel: '+rebot', subject: 'redis-1' })))), [
+      '02-noreplicas/lesson.yaml: steps[0].goal.clientLatest.afterEvent.channel: unknown Sentinel channel "+rebot" (did you mean "+reboot"?)',
+    ]);
+    const unknown = problems(lesson((d) => (d.steps[0].goal = goal({ channel: '+reboot', subject: 'redis-9' }))));
+    assert.equal(unknown.length, 1);
+    assert.match(unknown[0]!, /^02-noreplicas\/lesson\.yaml: steps\[0\]\.goal\.clientLatest\.afterEvent\.subject: /);
+    const extra = problems(lesson((d) => (d.steps[0].goal = goal({ channel: '+reboot', node: 'redis-1' }))));
+    assert.equal(extra.length, 1);
+    assert.match(extra[0]!, /afterEvent/);
+  });
+
   it('reject script goals on events the script never receives, unless negated', () => {
     assert.deepEqual(
       problems(lesson((d) => (d.steps[0].goal = { notificationSeen: { channel: '+slave-reconf-sent' } }))),
