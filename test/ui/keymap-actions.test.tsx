@@ -243,8 +243,24 @@ describe('client and cluster actions', () => {
     await pressAll(tui, 'f', 'm');
     const frozen = app(frozenReplicaState());
     await frozen.tui.press('m');
-    assert.deepEqual(performed(), [{ kind: 'failover' }, { kind: 'min-replicas', toWrite: 1, maxLagSec: 10 }]);
+    assert.deepEqual(performed(), [
+      { kind: 'failover', sentinel: 'sentinel-1' },
+      { kind: 'min-replicas', toWrite: 1, maxLagSec: 10 },
+    ]);
     assert.deepEqual(frozen.performed(), [{ kind: 'min-replicas', toWrite: 0, maxLagSec: 10 }]);
+  });
+
+  it('f and K ask a Sentinel that answers: the selected one, else the first answering (not a dead sentinel-1)', async () => {
+    const s = healthyState();
+    const s1 = s.sentinels['sentinel-1'];
+    assert.ok(s1);
+    s.sentinels['sentinel-1'] = { ...s1, reachable: false };
+    const { tui, performed } = app(s);
+    await pressAll(tui, 'f', 'K');
+    assert.deepEqual(performed(), [
+      { kind: 'failover', sentinel: 'sentinel-2' },
+      { kind: 'ckquorum', sentinel: 'sentinel-2' },
+    ]);
   });
 
   it('e exports the run and shows where it went', async () => {
@@ -280,6 +296,21 @@ describe('lesson controls', () => {
       calls.map((c) => c.method),
       ['lesson.next', 'lesson.previous', 'lesson.hint', 'lesson.toggleSolution', 'lesson.playSolution', 'lesson.reset'],
     );
+  });
+
+  it('the [y/N] question takes No on Enter (the default it shows) and on n; only y says yes', async () => {
+    const { tui, calls } = app(lessonState());
+    for (const no of ['enter', 'n', 'escape'] as const) {
+      await tui.press('ctrl+r');
+      await tui.waitForFrame('Reset the lesson? This restarts every node with fresh configs. [y/N]');
+      await tui.press(no);
+      await tui.waitFor(() => !tui.lastFrame().includes('Reset the lesson?'));
+    }
+    assert.equal(calls.length, 0, 'Enter, n and Esc leave the lesson as it is');
+    await tui.press('ctrl+r');
+    await tui.waitForFrame('Reset the lesson?');
+    await tui.press('y');
+    await tui.waitFor(() => calls.some((c) => c.method === 'lesson.reset'));
   });
 
   it('lesson keys are inert in the sandbox', async () => {

@@ -15,6 +15,7 @@ import { type ModalKind, uiOps } from '../state/ui-store.js';
 import { type ActionContext, attempt, performAction, track, type WhenContext } from './context.js';
 import {
   actionRows,
+  askedSentinel,
   cursorMove,
   hasLesson,
   hosts,
@@ -334,7 +335,7 @@ export const actions = {
     footer: 'failover',
     performs: ['failover'],
     when: notQuitting,
-    run: (c) => performAction(c, { kind: 'failover' }),
+    run: (c) => performAction(c, { kind: 'failover', ...askedSentinel(c) }),
   },
   'cluster.ckquorum': {
     title: 'Can the quorum and a majority be reached? (SENTINEL CKQUORUM mymaster)',
@@ -343,7 +344,7 @@ export const actions = {
     scope: 'global',
     performs: ['ckquorum'],
     when: notQuitting,
-    run: (c) => performAction(c, { kind: 'ckquorum' }),
+    run: (c) => performAction(c, { kind: 'ckquorum', ...askedSentinel(c) }),
   },
   'cluster.minReplicas': {
     title: 'Cycle min-replicas-to-write 0 → 1 → 2 (max-lag 10 s)',
@@ -375,6 +376,7 @@ export const actions = {
     group: 'Lesson',
     keys: ['b'],
     scope: 'global',
+    footer: 'back',
     when: hasLesson,
     run: (c) => attempt(c.uiStore, 'previous step', () => c.controller.lesson?.previous()),
   },
@@ -392,6 +394,7 @@ export const actions = {
     group: 'Lesson',
     keys: ['v'],
     scope: 'global',
+    footer: 'solution',
     when: hasLesson,
     run: (c) => attempt(c.uiStore, 'solution', () => c.controller.lesson?.toggleSolution()),
   },
@@ -400,6 +403,7 @@ export const actions = {
     group: 'Lesson',
     keys: ['P'],
     scope: 'global',
+    footer: 'play',
     when: (c) => hasLesson(c) && c.lab.lesson?.playingSolution !== true,
     run: (c) => {
       // Remembered so that, should the goal still not be met when it ends, the lesson pane can say why.
@@ -843,7 +847,9 @@ export const actions = {
   'confirm.yes': {
     title: 'Yes, do it',
     group: 'Confirm',
-    keys: ['y', 'enter'],
+    // Only `y`: the question says [y/N], so Enter takes the default, No (it may act on a deployment the lab did not
+    // start, or restart every node).
+    keys: ['y'],
     scope: 'modal:confirm',
     footer: 'yes',
     run: (c) => {
@@ -855,7 +861,7 @@ export const actions = {
   'confirm.no': {
     title: 'No, keep things as they are',
     group: 'Confirm',
-    keys: ['n', 'escape'],
+    keys: ['n', 'escape', 'enter'],
     scope: 'modal:confirm',
     footer: 'no',
     run: (c) => uiOps.closeModal(c.uiStore),

@@ -3,7 +3,7 @@
 import { ActionSchema, type LabAction } from '../../actions/catalog.js';
 import { DEFAULT_WORKLOAD_RATE } from '../../actions/client.js';
 import type { ProcessState } from '../../cluster/events.js';
-import type { ClientName } from '../../cluster/topology.js';
+import { type ClientName, sentinelNodes } from '../../cluster/topology.js';
 import { errorMessage } from '../../errors.js';
 import { type PaneId, paneInnerHeight } from '../layout.js';
 import { type Modal, uiOps } from '../state/ui-store.js';
@@ -11,6 +11,17 @@ import { type ActionContext, nodeOrder, performAction, visiblePanes, type WhenCo
 
 export const LIVE: readonly ProcessState[] = ['running', 'frozen', 'starting', 'stopping'];
 export const selectedState = (c: WhenContext) => c.lab.processes[c.ui.selectedNode]?.state;
+
+/**
+ * The Sentinel `f` and `K` ask: the selected Sentinel if it answers the lab's probes, else the first that answers (a
+ * killed or cut-off sentinel-1 must not make them fail while others answer), else none named (the action's default).
+ */
+export function askedSentinel(c: WhenContext): { sentinel?: string } {
+  const ids = sentinelNodes(c.lab.topology).map((n) => n.id);
+  const answers = (id: string) => c.lab.sentinels[id]?.reachable === true;
+  const pick = ids.includes(c.ui.selectedNode) && answers(c.ui.selectedNode) ? c.ui.selectedNode : ids.find(answers);
+  return pick === undefined ? {} : { sentinel: pick };
+}
 export const notQuitting = (c: WhenContext) => c.ui.quitting === undefined;
 export const hasLesson = (c: WhenContext) =>
   notQuitting(c) && c.controller.lesson !== undefined && c.lab.lesson !== undefined;

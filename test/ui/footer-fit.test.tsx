@@ -1,0 +1,115 @@
+// The footer at the widths people use: an open lesson keeps its keys (n next first) over the node and cluster
+// keys, and help and quit stay at every width from 80 columns, even beside a long "unavailable" note (attach mode).
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { MissingCapabilities } from '../../src/deployments/deployment.js';
+import { FOOTER_PRIORITY, type FooterHint, fitHints, footerHints, hintWidth } from '../../src/ui/keymap/footer.js';
+import { calculateLayout } from '../../src/ui/layout.js';
+import { createUiStore } from '../../src/ui/state/ui-store.js';
+import { healthyState, lessonState } from '../fixtures/ui-states.js';
+import { fakeController } from './fake-controller.js';
+import { renderApp } from './setup.js';
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+
+const footer = (f: string) => f.split('\n').at(-1) ?? '';
+const lineWidth = (hs: readonly FooterHint[]) => hs.reduce((n, h, i) => n + hintWidth(h) + (i ? 3 : 0), 0);
+
+// What `--sentinel host:port` reports (src/deployments/remote/remote-deployment.ts): one long reason for all.
+const watchOnly = {
+  reason: 'the lab did not start this deployment: it only watches it (and asks Sentinel for a failover, confirmed)',
+};
+const attached: MissingCapabilities = {
+  runtime: watchOnly,
+  pause: watchOnly,
+  network: watchOnly,
+  reconfigure: watchOnly,
+  traffic: watchOnly,
+  reset: watchOnly,
+};
+
+function hintsOf(state: ReturnType<typeof healthyState>, columns: number, unavailable?: MissingCapabilities) {
+  const { controller } = fakeController(state, { lesson: state.lesson !== undefined, unavailable });
+  const layout = calculateLayout({ columns, rows: 35, sandbox: state.lesson === undefined });
+  return footerHints({ controller, lab: controller.store.getState(), ui: createUiStore().getState(), layout });
+}
+
+describe('footer in a lesson', () => {
+  for (const columns of [80, 100, 120, 160]) {
+    it(`shows n next, the other lesson keys, help and quit at ${columns} columns`, async () => {
+      const r = renderApp(lessonState(), { columns, rows: columns < 100 ? 24 : 35 });
+      cleanup.push(() => r.tui.unmount());
+      const f = footer(await r.tui.waitForFrame('q quit'));
+      assert.match(f, /(^| )n next( |$)/, f);
+      assert.match(f, /\? help · q quit/, f);
+      const keys = ['L lesson/cluster', 'i hint', 'v solution', 'P play', ...(columns >= 100 ? ['b back'] : [])];
+      for (const key of keys) assert.ok(f.includes(key), `${key} in: ${f}`);
+      assert.ok(f.length <= columns, `${f.length} columns`);
+    });
+  }
+
+  it('drops the node and cluster keys before the lesson keys, and keeps the registry order', () => {
+    const all = hintsOf(lessonState(), 80);
+    const fitted = fitHints(all, 80);
+    assert.ok(lineWidth(fitted) <= 80, `${lineWidth(fitted)} wide`);
+    const ids = fitted.map((h) => h.id);
+    for (const id of ['lesson.next', 'lessonView.toggle', 'lesson.hint', 'lesson.solution', 'lesson.play'])
+      assert.ok(ids.includes(id), `${id} kept: ${ids.join(' ')}`);
+    assert.ok(!ids.includes('node.kill'), 'a node key goes first');
+    const order = all.map((h) => h.label);
+    const shown = fitted.map((h) => order.indexOf(h.label));
+    assert.deepEqual(
+      shown,
+      [...shown].sort((a, b) => a - b),
+      'same order as unfitted',
+    );
+    // Each wider line keeps what a narrower one kept.
+    let previous: string[] = [];
+    for (let w = 80; w <= 240; w += 10) {
+      const labels = fitHints(all, w).map((h) => h.label);
+      for (const l of previous) assert.ok(labels.includes(l), `${l} kept at ${w}`);
+      previous = labels;
+    }
+  });
+
+  it('lists every lesson key it ranks, so a rename in the registry cannot silently demote one', async () => {
+    const { actions } = await import('../../src/ui/keymap/actions.js');
+    for (const id of FOOTER_PRIORITY) assert.ok(id in actions, id);
+  });
+});
+
+describe('footer in attach mode', () => {
+  for (const columns of [80, 100]) {
+    it(`keeps help and quit at ${columns} columns, shortening or dropping the note first`, async () => {
+      const r = renderApp(healthyState(), { columns, rows: 35, unavailable: attached });
+      cleanup.push(() => r.tui.unmount());
+      const f = footer(await r.tui.waitForFrame('q quit'));
+      assert.match(f, /\? help · q quit/, f);
+      assert.ok(f.length <= columns, `${f.length} columns`);
+    });
+  }
+
+  it('shortens the note to the room the hints leave, and shows it whole when it fits', () => {
+    const all = hintsOf(healthyState(), 120, attached);
+    const note = all.find((h) => h.note);
+    assert.ok(note && note.label.length > 100, 'the long note');
+    for (const width of [80, 100, 125, 160]) {
+      const fitted = fitHints(all, width);
+      const labels = fitted.map((h) => h.label);
+      assert.ok(labels.includes('help') && labels.includes('quit'), `help and quit at ${width}: ${labels.join(' ')}`);
+      assert.ok(lineWidth(fitted) <= width, `${lineWidth(fitted)} > ${width}`);
+      const shown = fitted.find((h) => h.note);
+      if (shown && shown.label !== note.label) {
+        assert.ok(shown.label.endsWith('…'), shown.label);
+        assert.ok(note.label.startsWith(shown.label.slice(0, -1)), shown.label);
+      }
+    }
+    const wide = fitHints(all, 400);
+    assert.equal(wide.at(-1)?.label, note.label, 'whole, last, when there is room');
+    assert.equal(wide.length, all.length);
+  });
+});
