@@ -6,7 +6,7 @@ import stringWidth from 'string-width';
 import { calculateLayout, paneInnerSize } from '../../src/ui/layout.js';
 import { formatBytes } from '../../src/ui/lib/format.js';
 import { ackText, type LagRow, lagBytesText, lagColumns, lagRowWidth, lagTable } from '../../src/ui/panes/LagPane.js';
-import { frozenReplicaState, lessonState, replicaObs } from '../fixtures/ui-states.js';
+import { frozenReplicaState, healthyState, lessonState, replicaObs } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
 
 /**
@@ -157,5 +157,22 @@ describe('idle figures hold still', () => {
       b.rows.find((r) => r.id === 'redis-3'),
       a.rows.find((r) => r.id === 'redis-3'),
     );
+  });
+});
+
+describe('the write verdict needs a master the lab reaches', () => {
+  it('a killed master that no failover replaced yet gets no "writes accepted"', async () => {
+    const s = healthyState();
+    s.redis['redis-1'] = { id: 'redis-1', at: Date.now(), reachable: false, error: 'connect ECONNREFUSED' };
+    const { tui } = renderApp(s, { columns: 160, rows: 45 });
+    cleanup.push(() => tui.unmount());
+    const f = await tui.waitForFrame('✗ no master → nowhere to write');
+    assert.doesNotMatch(f, /writes accepted/);
+  });
+
+  it('a reachable master keeps its verdict', async () => {
+    const { tui } = renderApp(healthyState(), { columns: 160, rows: 45 });
+    cleanup.push(() => tui.unmount());
+    await tui.waitForFrame('→ writes accepted');
   });
 });

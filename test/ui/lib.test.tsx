@@ -82,6 +82,7 @@ describe('cluster view fallbacks', () => {
       good: 1,
       replicas: 2,
       refusing: true,
+      masterReachable: true,
     });
   });
 

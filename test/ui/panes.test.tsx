@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { LIMITS } from '../../src/state/store.js';
 import {
   frozenReplicaState,
+  group,
   healthyState,
   lessonState,
   masterKilledState,
@@ -130,5 +132,21 @@ describe('panes render fixture states', () => {
     const f = await tui.waitForFrame('Keys');
     assert.ok(f.includes('Sandbox: no lesson'));
     assert.match(f, /x\s+Kill selected node \(kill -9\)/);
+  });
+});
+
+describe('the events badge', () => {
+  it('counts events, and says "latest N" once the store keeps only the latest', async () => {
+    const s = healthyState();
+    const { tui } = wide(s);
+    const f = await tui.waitForFrame('Sentinel events');
+    assert.match(line(f, 'Sentinel events'), new RegExp(`${s.eventGroups.length} events`));
+    const full = healthyState();
+    full.eventGroups = Array.from({ length: LIMITS.eventGroups }, (_, i) =>
+      group('+sdown', 'redis-2 looks down', 'warning', ['sentinel-1'], i * 10, '', 'redis-2'),
+    );
+    const r = wide(full);
+    const g = await r.tui.waitForFrame(`latest ${LIMITS.eventGroups} events`);
+    assert.doesNotMatch(line(g, 'Sentinel events'), new RegExp(`─ ${LIMITS.eventGroups} events`));
   });
 });

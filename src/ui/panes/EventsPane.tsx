@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { memo, type ReactNode, useMemo } from 'react';
 import { formatTimeline } from '../../cluster/observe/failover-timeline.js';
 import type { EventGroup } from '../../cluster/observe/types.js';
-import type { ClusterReset } from '../../state/store.js';
+import { type ClusterReset, LIMITS } from '../../state/store.js';
 import { Pane } from '../components/Pane.js';
 import { useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
@@ -173,7 +173,12 @@ export const EventsPane = memo(function EventsPane({ width, height, focused, tab
       </Text>,
     );
   }
-  const badge = groups.length ? `${groups.length} ${groups.length === 1 ? 'event' : 'events'}` : undefined;
+  // The store keeps the latest LIMITS.eventGroups: once full, the count stops while events go on, so say so.
+  const badge = !groups.length
+    ? undefined
+    : groups.length >= LIMITS.eventGroups
+      ? `latest ${groups.length} events`
+      : `${groups.length} ${groups.length === 1 ? 'event' : 'events'}`;
   return (
     <Pane width={width} height={height} focused={focused} title="Sentinel events" tabs={tabs} badge={badge}>
       <Box flexDirection="column" flexShrink={0}>

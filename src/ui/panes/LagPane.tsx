@@ -256,8 +256,14 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
     guard.toWrite > 0
       ? `min-replicas-to-write ${guard.toWrite} · max-lag ${guard.maxLagSec}s`
       : `min-replicas-to-write 0 (guard off) · max-lag ${guard.maxLagSec}s`;
-  const goodText =
-    guard.toWrite > 0
+  // No verdict on writes without a master the lab reaches: "writes accepted" would be a guess (and false for a
+  // killed master).
+  const noMaster = !guard.masterReachable;
+  const goodText = noMaster
+    ? guard.masterId
+      ? `master ${guard.masterId} unreachable → no writes through it`
+      : 'no master → nowhere to write'
+    : guard.toWrite > 0
       ? `good ${guard.good}/${guard.toWrite}${cols >= 48 ? ' needed' : ''} → ${guard.refusing ? 'writes refused (NOREPLICAS)' : 'writes accepted'}`
       : `good ${guard.good}/${guard.replicas} → writes accepted`;
   const splitLines = splitNote(focus, cols);
@@ -271,8 +277,12 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
   rows.push(
     ...(tight
       ? [
-          <Text key="good" wrap="truncate-end" {...theme.style(guard.refusing ? 'status.error' : 'status.ok')}>
-            {guard.refusing ? '✗ ' : '✓ '}
+          <Text
+            key="good"
+            wrap="truncate-end"
+            {...theme.style(guard.refusing || noMaster ? 'status.error' : 'status.ok')}
+          >
+            {guard.refusing || noMaster ? '✗ ' : '✓ '}
             {goodText}
             <Text {...theme.style('status.muted')}>
               {/* The setting the verdict depends on, in as few characters as it takes. */}
@@ -284,8 +294,12 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
           <Text key="guard" wrap="truncate-end">
             <Text {...theme.style('status.muted')}>{guardText}</Text>
           </Text>,
-          <Text key="good" wrap="truncate-end" {...theme.style(guard.refusing ? 'status.error' : 'status.ok')}>
-            {guard.refusing ? '✗ ' : '✓ '}
+          <Text
+            key="good"
+            wrap="truncate-end"
+            {...theme.style(guard.refusing || noMaster ? 'status.error' : 'status.ok')}
+          >
+            {guard.refusing || noMaster ? '✗ ' : '✓ '}
             {goodText}
           </Text>,
         ]),
