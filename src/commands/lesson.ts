@@ -225,11 +225,13 @@ export async function lessonCheck(opts: CommonOptions & { run?: boolean; only?: 
 }
 
 export async function lessonReset(id: string | undefined): Promise<number> {
-  if (id) await loadLesson(id);
+  // Any name `lesson list` shows or the TUI accepts (`05-replica-selection`, `replica-selection`, `5`) names the
+  // lesson; progress is kept under the lesson's own id.
+  const lessonId = id ? (await loadLesson(id)).id : undefined;
   // A progress.json in the way (a directory, no permission) is a UserError from progress.ts, path named.
-  const r = await resetProgress(id);
+  const r = await resetProgress(lessonId);
   if (r.notice) process.stderr.write(`${r.notice}\n`);
-  out(id ? `Progress of "${id}" reset.\n` : 'All lesson progress reset.\n');
+  out(lessonId ? `Progress of "${lessonId}" reset.\n` : 'All lesson progress reset.\n');
   return 0;
 }
 

@@ -2,7 +2,17 @@
 // Each gives a clear error (exit 1 or 2, no stack trace) and writes nothing where it should not.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -37,6 +47,26 @@ describe('lesson reset', () => {
     assert.match(r.stderr, /Move it out of the way \(mv .*\), or point RSL_CONFIG_DIR at another directory\./);
     noStack(r.stderr);
     assert.deepEqual(readdirSync(join(dir, PROGRESS_FILE)), ['keep-me']);
+  });
+});
+
+describe('lesson reset <lesson>', () => {
+  it('takes the name `lesson list` shows (05-replica-selection), its bare id and its number, and resets that lesson', async () => {
+    for (const name of ['05-replica-selection', 'replica-selection', '5']) {
+      const dir = fresh('cfg');
+      mkdirSync(dir, { recursive: true });
+      const step = { completedSteps: ['priorities'], completed: false, updatedAt: '2026-12-01T00:00:00.000Z' };
+      const kept = { completedSteps: [], completed: false, updatedAt: '2026-12-01T00:00:00.000Z' };
+      writeFileSync(
+        join(dir, PROGRESS_FILE),
+        JSON.stringify({ format: 1, lessons: { 'replica-selection': step, tour: kept } }),
+      );
+      const r = await runCli(['lesson', 'reset', name], { RSL_CONFIG_DIR: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Progress of "replica-selection" reset\./);
+      const after = JSON.parse(readFileSync(join(dir, PROGRESS_FILE), 'utf8'));
+      assert.deepEqual(Object.keys(after.lessons), ['tour'], `${name}: only that lesson's progress goes`);
+    }
   });
 });
 
