@@ -150,3 +150,25 @@ describe('the events badge', () => {
     assert.doesNotMatch(line(g, 'Sentinel events'), new RegExp(`─ ${LIMITS.eventGroups} events`));
   });
 });
+
+describe('a Sentinel row mid-failover', () => {
+  it('names whose flags they are when SENTINEL MASTER still describes the old master and the address is the new one', async () => {
+    const s = masterKilledState();
+    const o = s.sentinels['sentinel-1'];
+    assert.ok(o?.master);
+    // As Sentinel answers from the reconfiguration on: GET-MASTER-ADDR-BY-NAME gives the promoted replica, SENTINEL
+    // MASTER the old master with its flags.
+    s.sentinels['sentinel-1'] = {
+      ...o,
+      master: { ...o.master, nodeId: 'redis-1', flags: ['s_down', 'o_down', 'master', 'failover_in_progress'] },
+    };
+    const { tui } = wide(s);
+    const f = await tui.waitForFrame('sentinel-1');
+    assert.match(line(f, '[S] sentinel-1'), /→ redis-3 \(redis-1 s_down,o_d/);
+    assert.match(
+      line(f, '[S] sentinel-3'),
+      /→ redis-1 s_down,o_down(?! \()/,
+      'flags about the named master stay as they were',
+    );
+  });
+});

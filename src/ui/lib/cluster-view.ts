@@ -14,6 +14,11 @@ export interface SentinelOpinion {
   /** The master address it names when it is not one of ours. */
   masterAddr?: string;
   flags: string[];
+  /**
+   * The node the flags are about when it is not `masterId`: during a failover SENTINEL MASTER still describes the
+   * old master (s_down,o_down,failover_in_progress) while GET-MASTER-ADDR-BY-NAME already gives the promoted replica.
+   */
+  flagsOf?: string;
   epoch?: number;
   tilt: boolean;
   tiltSinceSec?: number;
@@ -23,12 +28,15 @@ export interface SentinelOpinion {
 export function sentinelOpinion(id: string, o: SentinelObservation | undefined): SentinelOpinion {
   if (!o) return { id, reachable: false, flags: [], tilt: false };
   const flags = (o.master?.flags ?? []).filter((f) => f !== 'master');
+  const masterId = o.masterId ?? o.master?.nodeId;
+  const about = o.master?.nodeId;
   return {
     id,
     reachable: o.reachable,
-    masterId: o.masterId ?? o.master?.nodeId,
+    masterId,
     masterAddr: o.masterAddr ? `${o.masterAddr.ip}:${o.masterAddr.port}` : undefined,
     flags,
+    ...(flags.length && about !== undefined && about !== masterId ? { flagsOf: about } : {}),
     epoch: o.currentEpoch ?? o.master?.configEpoch,
     tilt: o.info?.tilt === true,
     tiltSinceSec: o.info?.tiltSinceSec,

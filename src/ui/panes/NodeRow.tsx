@@ -104,7 +104,11 @@ export function nodeRowSegments(s: LabState, id: string, opts: Omit<NodeRowProps
           token: 'severity.critical',
         });
       }
-      if (o.flags.length) segs.push({ text: ` ${o.flags.join(',')}`, token: 'status.error' });
+      // Flags that describe the old master while the address is already the new one say whose they are.
+      if (o.flags.length) {
+        const text = o.flagsOf ? ` (${o.flagsOf} ${o.flags.join(',')})` : ` ${o.flags.join(',')}`;
+        segs.push({ text, token: 'status.error' });
+      }
       if (o.epoch !== undefined) segs.push({ text: ` ep ${o.epoch}`, token: 'status.muted' });
       if (o.failoverState) segs.push({ text: ` ${o.failoverState}`, token: 'status.warn' });
     }
