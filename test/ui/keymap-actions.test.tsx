@@ -255,10 +255,17 @@ describe('client and cluster actions', () => {
     const s1 = s.sentinels['sentinel-1'];
     assert.ok(s1);
     s.sentinels['sentinel-1'] = { ...s1, reachable: false };
-    const { tui, performed } = app(s);
+    const { tui, performed, uiStore } = app(s);
     await pressAll(tui, 'f', 'K');
+    // A selected Sentinel that answers is the one asked; a selected one that does not answer is passed over.
+    uiStore.setState({ selectedNode: 'sentinel-3' });
+    await pressAll(tui, 'f');
+    uiStore.setState({ selectedNode: 'sentinel-1' });
+    await pressAll(tui, 'K');
     assert.deepEqual(performed(), [
       { kind: 'failover', sentinel: 'sentinel-2' },
+      { kind: 'ckquorum', sentinel: 'sentinel-2' },
+      { kind: 'failover', sentinel: 'sentinel-3' },
       { kind: 'ckquorum', sentinel: 'sentinel-2' },
     ]);
   });

@@ -82,7 +82,6 @@ describe('cluster view fallbacks', () => {
       good: 1,
       replicas: 2,
       refusing: true,
-      masterReachable: true,
     });
   });
 

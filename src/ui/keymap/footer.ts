@@ -22,14 +22,13 @@ export function footerHints(ctx: WhenContext): FooterHint[] {
   const out: FooterHint[] = [];
   const reasons: string[] = [];
   for (const { id, spec } of chainActions(ctx)) {
-    const word = spec.footer;
-    if (!word || seen.has(word)) continue;
+    if (!spec.footer || seen.has(spec.footer)) continue;
     const why = unavailableReason(spec, ctx);
     if (!why && !isEnabled(spec, ctx)) continue;
-    seen.add(word);
+    seen.add(spec.footer);
     out.push({
       keys: spec.footerKeys?.(ctx) ?? spec.keys.slice(0, 2).map(formatKey).join('/'),
-      label: word,
+      label: spec.footer,
       id,
       ...(why ? { dimmed: true } : {}),
     });
@@ -90,12 +89,10 @@ export function fitHints(hints: readonly FooterHint[], width: number): FooterHin
     .map((h, i) => ({ i, r: rank(h) }))
     .filter((x) => x.r >= 0)
     .sort((a, b) => b.r - a.r || b.i - a.i);
-  const dropped = new Set<number>();
   let out = all;
   for (const { i, r } of dropOrder) {
     if (lineWidth(out) <= (r === unranked ? width - reserve : width)) continue;
-    dropped.add(i);
-    out = all.filter((_, j) => !dropped.has(j));
+    out = out.filter((h) => h !== all[i]);
   }
   while (out.length && lineWidth(out) > width) out = out.slice(1);
   if (note && out.some((h) => h.dimmed)) {

@@ -3,8 +3,9 @@
 import { ActionSchema, type LabAction } from '../../actions/catalog.js';
 import { DEFAULT_WORKLOAD_RATE } from '../../actions/client.js';
 import type { ProcessState } from '../../cluster/events.js';
-import { type ClientName, sentinelNodes } from '../../cluster/topology.js';
+import type { ClientName } from '../../cluster/topology.js';
 import { errorMessage } from '../../errors.js';
+import { selectMastership } from '../../state/selectors.js';
 import { type PaneId, paneInnerHeight } from '../layout.js';
 import { type Modal, uiOps } from '../state/ui-store.js';
 import { type ActionContext, nodeOrder, performAction, visiblePanes, type WhenContext } from './context.js';
@@ -17,11 +18,11 @@ export const selectedState = (c: WhenContext) => c.lab.processes[c.ui.selectedNo
  * killed or cut-off sentinel-1 must not make them fail while others answer), else none named (the action's default).
  */
 export function askedSentinel(c: WhenContext): { sentinel?: string } {
-  const ids = sentinelNodes(c.lab.topology).map((n) => n.id);
-  const answers = (id: string) => c.lab.sentinels[id]?.reachable === true;
-  const pick = ids.includes(c.ui.selectedNode) && answers(c.ui.selectedNode) ? c.ui.selectedNode : ids.find(answers);
+  const { answering } = selectMastership(c.lab);
+  const pick = answering.includes(c.ui.selectedNode) ? c.ui.selectedNode : answering[0];
   return pick === undefined ? {} : { sentinel: pick };
 }
+
 export const notQuitting = (c: WhenContext) => c.ui.quitting === undefined;
 export const hasLesson = (c: WhenContext) =>
   notQuitting(c) && c.controller.lesson !== undefined && c.lab.lesson !== undefined;

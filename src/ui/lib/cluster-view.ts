@@ -65,8 +65,6 @@ export interface WriteGuard {
   replicas: number;
   /** True when the guard is on and too few replicas are good: writes get NOREPLICAS. */
   refusing: boolean;
-  /** Whether the lab reaches that master now (none named, killed, frozen, cut off or refusing the lab's password: false). */
-  masterReachable: boolean;
 }
 
 /**
@@ -87,7 +85,6 @@ export function writeGuard(s: LabState, lags: readonly ReplicaLag[]): WriteGuard
     good,
     replicas: m?.replication?.connectedReplicas ?? mine.length,
     refusing: toWrite > 0 && maxLagSec > 0 && good < toWrite,
-    masterReachable: m?.reachable === true,
   };
 }
 

@@ -256,13 +256,11 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
     guard.toWrite > 0
       ? `min-replicas-to-write ${guard.toWrite} · max-lag ${guard.maxLagSec}s`
       : `min-replicas-to-write 0 (guard off) · max-lag ${guard.maxLagSec}s`;
-  // No verdict on writes without a master the lab reaches: "writes accepted" would be a guess (and false for a
-  // killed master).
-  const noMaster = !guard.masterReachable;
+  // No verdict on writes without a master (the selector names only a node the lab reaches that reports role
+  // master): "writes accepted" would be false for a killed master.
+  const noMaster = guard.masterId === undefined;
   const goodText = noMaster
-    ? guard.masterId
-      ? `master ${guard.masterId} unreachable → no writes through it`
-      : 'no master → nowhere to write'
+    ? 'no master → nowhere to write'
     : guard.toWrite > 0
       ? `good ${guard.good}/${guard.toWrite}${cols >= 48 ? ' needed' : ''} → ${guard.refusing ? 'writes refused (NOREPLICAS)' : 'writes accepted'}`
       : `good ${guard.good}/${guard.replicas} → writes accepted`;
