@@ -49,13 +49,21 @@ function secs(ms: number): string {
 const down = (flags: readonly string[]) => flags.includes('s_down') || flags.includes('o_down');
 /**
  * The master has not answered this Sentinel's PINGs for longer than its down-after-milliseconds: flagged down, or
- * about to be (the flag is set on the Sentinel's next timer tick).
+ * about to be (the flag is set on the Sentinel's next timer tick). The same test Sentinel makes (sentinel.c,
+ * sentinelCheckSubjectivelyDown): the age of the oldest PING still waiting for a reply (`last-ping-sent`), or, while
+ * the link is disconnected, the time since the last valid reply (`last-ok-ping-reply`). `last-ok-ping-reply` alone
+ * is not it: a Sentinel PINGs only once its last reply is older than the ping period (down-after when below 1 s), so
+ * a healthy master with down-after 800 ms routinely shows a last reply a little older than 800 ms.
  */
 const unanswered = (v: SentinelView) => {
   const m = v.master;
   if (!m) return false;
+  if (down(m.flags)) return true;
+  if (!(m.downAfterMs > 0)) return false;
+  const pending = Number(m.fields['last-ping-sent']);
+  if (Number.isFinite(pending) && pending > m.downAfterMs) return true;
   const lastOk = Number(m.fields['last-ok-ping-reply']);
-  return down(m.flags) || (m.downAfterMs > 0 && Number.isFinite(lastOk) && lastOk > m.downAfterMs);
+  return m.flags.includes('disconnected') && Number.isFinite(lastOk) && lastOk > m.downAfterMs;
 };
 /** Sentinels send hellos every 2 s (redis.io, Sentinel); a peer heard within HELLO_FRESH_MS is alive. */
 const HELLO_PERIOD_MS = 2000;
@@ -214,7 +222,7 @@ function masterDown(c: MasterContext): Finding[] {
         : `${n} had no answer from the master ${c.label(c.reference)} for longer than down-after-milliseconds: it is about to be flagged down`,
       evidence: downs.map(({ s, v }) => ({
         where: `${sentinelLabel(s)} SENTINEL MASTER ${c.m.name}`,
-        saw: `flags ${v.master?.flags.join(',')}${v.master?.fields['s-down-time'] ? `, s-down-time ${v.master.fields['s-down-time']} ms` : ''}, last-ok-ping-reply ${v.master?.fields['last-ok-ping-reply'] ?? '?'} ms ago`,
+        saw: `flags ${v.master?.flags.join(',')}${v.master?.fields['s-down-time'] ? `, s-down-time ${v.master.fields['s-down-time']} ms` : ''}${Number(v.master?.fields['last-ping-sent']) > 0 ? `, a PING unanswered for ${v.master?.fields['last-ping-sent']} ms (last-ping-sent)` : ''}, last-ok-ping-reply ${v.master?.fields['last-ok-ping-reply'] ?? '?'} ms ago`,
       })),
       fix: [
         `${c.cli(c.reference)} PING   # does it answer? A process, network or auth-pass problem keeps Sentinel's PINGs unanswered`,

@@ -307,13 +307,46 @@ describe('diagnose', () => {
     for (const s of sentinels) {
       const m = view(f, s).master;
       assert.ok(m);
-      m.fields['last-ok-ping-reply'] = String(m.downAfterMs + 955);
+      // A PING sent down-after + 955 ms ago and still unanswered: sentinel.c's own SDOWN test.
+      m.fields['last-ping-sent'] = String(m.downAfterMs + 955);
+      m.fields['last-ok-ping-reply'] = String(m.downAfterMs + 1955);
     }
     const x = only(f, 'master-down');
     assert.match(
       x.title,
       /3 Sentinels had no answer from the master redis-1 .* for longer than down-after-milliseconds/,
     );
+    assert.match(x.evidence[0]?.saw ?? '', /a PING unanswered for \d+ ms \(last-ping-sent\)/);
+  });
+
+  it('master-down while the link is disconnected: no PING pending, the last valid reply older than down-after', () => {
+    const f = healthy();
+    Object.assign(node(f, 'redis-1'), { reachable: false, error: 'connection refused' });
+    for (const s of sentinels) {
+      const m = view(f, s).master;
+      assert.ok(m);
+      m.flags = [...m.flags, 'disconnected'];
+      m.fields['last-ping-sent'] = '0';
+      m.fields['last-ok-ping-reply'] = String(m.downAfterMs + 400);
+    }
+    only(f, 'master-down');
+  });
+
+  it('no master-down for a healthy master whose last reply is a little older than a short down-after', () => {
+    // down-after 800 ms: Sentinel PINGs only once its last reply is older than 800 ms (the ping period is
+    // down-after below 1 s), so last-ok-ping-reply passes 800 between two PINGs of a master that answers each one
+    // (seen by CI: 'master-down' on a healthy master with down-after 800 on one Sentinel).
+    const f = healthy();
+    for (const s of sentinels) {
+      const m = view(f, s).master;
+      assert.ok(m);
+      m.downAfterMs = 800;
+      m.fields['down-after-milliseconds'] = '800';
+      m.fields['last-ping-sent'] = '0';
+      m.fields['last-ok-ping-reply'] = '870';
+    }
+    const ids = diagnose(f).map((x) => x.id);
+    assert.ok(!ids.includes('master-down'), ids.join(', '));
   });
 
   it('announced-address-mismatch: a Sentinel that answers at one address and announces another, counted once', () => {
