@@ -162,13 +162,26 @@ export const Failover = z
   .object({
     id: z.string().describe('Stable id of this failover.'),
     oldMaster: z.string().nullable().describe('The master that failed (node id, or ip:port).'),
-    newMaster: z.string().nullable().describe('The promoted replica.'),
-    startedAt: iso('Its start: the injected fault, else the first +sdown'),
+    newMaster: z.string().nullable().describe('The replica it promoted (or selected, when it never got further).'),
+    startedAt: iso('Its start: the injected fault, else the first +sdown (a later attempt: its +try-failover)'),
     cause: z.string().nullable().describe('The lab action that caused it, when one did.'),
     status: z
-      .enum(['open', 'completed', 'no-quorum', 'no-majority', 'aborted', 'master-returned', 'role-switched'])
+      .enum([
+        'open',
+        'completed',
+        'no-quorum',
+        'no-majority',
+        'aborted',
+        'master-returned',
+        'role-switched',
+        'superseded',
+        'switched',
+      ])
       .describe('open, or how it ended.'),
-    reason: z.string().nullable().describe('Why it ended without a promotion.'),
+    reason: z
+      .string()
+      .nullable()
+      .describe('Why it ended without a promotion, or (switched) why its leader sent no +failover-end.'),
     abortChannel: z.string().nullable().describe('The raw channel when Sentinel aborted (-failover-abort-…).'),
     epoch: z.number().nullable().describe('The failover epoch.'),
     leader: z.string().nullable().describe('The Sentinel elected to carry it out.'),
@@ -187,12 +200,23 @@ export const Failover = z
       .array(
         z.object({
           atMs: z.number(),
-          outcome: z.enum(['completed', 'no-quorum', 'no-majority', 'aborted', 'master-returned', 'role-switched']),
+          outcome: z.enum([
+            'completed',
+            'no-quorum',
+            'no-majority',
+            'aborted',
+            'master-returned',
+            'role-switched',
+            'superseded',
+            'switched',
+          ]),
           reason: z.string(),
           channel: z.string().nullable(),
         }),
       )
-      .describe('Earlier attempts of the same outage that ended without a promotion (a retried election joins).'),
+      .describe(
+        'Earlier attempts of the same outage in which no leader was elected (a retried election joins until one is won; an elected attempt is a failover of its own).',
+      ),
   })
   .describe('One failover, from its fault to the old master converted.');
 

@@ -7,7 +7,7 @@ import { knownRole, sentinelDisagrees, writeGuard } from '../../src/ui/lib/clust
 import { hostFaultNotes } from '../../src/ui/lib/fault-view.js';
 import { sinceStart, sparkline } from '../../src/ui/lib/format.js';
 import { latencyAction, partitionAction, stepLatency } from '../../src/ui/lib/pickers.js';
-import { timelinePhases, wrapTokens } from '../../src/ui/lib/timeline.js';
+import { fitHeadline, timelineHeadline, timelinePhases, wrapTokens } from '../../src/ui/lib/timeline.js';
 import { frozenReplicaState, healthyState, masterKilledState, partitionedState, T0 } from '../fixtures/ui-states.js';
 
 const HOSTS = ['host-1', 'host-2', 'host-3', 'host-4', 'host-5'];
@@ -137,6 +137,30 @@ describe('text helpers', () => {
     assert.equal(phases[1], 'sdown +1.05s');
     const wrapped = wrapTokens(phases, 30);
     for (const l of wrapped) assert.ok(l.length <= 30, l);
+  });
+  it('says how a failover ended when a later epoch took over, or its leader never ended it', () => {
+    const t = masterKilledState().failovers[0];
+    assert.ok(t);
+    const superseded = {
+      ...t,
+      newMasterId: 'redis-2',
+      done: true,
+      outcome: 'superseded' as const,
+      aborted: 'superseded by epoch 2: sentinel-2 started another failover of redis-1',
+    };
+    assert.equal(
+      timelineHeadline(superseded),
+      'Failover redis-1 → redis-2 ✗ superseded by epoch 2: sentinel-2 started another failover of redis-1',
+    );
+    assert.equal(fitHeadline(superseded, 20), 'redis-1→redis-2 ✗');
+    const switched = {
+      ...t,
+      newMasterId: 'redis-3',
+      done: true,
+      outcome: 'switched' as const,
+      note: 'the Sentinels switched to redis-3, but no +failover-end came: its leader sentinel-1 went down',
+    };
+    assert.equal(timelineHeadline(switched), 'Failover redis-1 → redis-3 ✓ done (no +failover-end from the leader)');
   });
   it('edits prompt text', () => {
     const k = (o: Partial<Key> = {}) => ({ ...({} as Key), ...o }) as Key;

@@ -4,9 +4,13 @@
 // "no quorum" (too few Sentinels see the master down for ODOWN; settleTimelines decides it as time passes),
 // "no majority" (ODOWN, but no Sentinel got a majority's votes: `-failover-abort-not-elected`), "aborted: <reason>"
 // (another `-failover-abort-*`), or the master answering again before a failover started (as a master, or with its
-// role switched to replica). A retried election for the same outage joins the timeline of the fault that caused it.
+// role switched to replica). A retried election for the same outage joins the timeline of the fault that caused it,
+// until an election is won: an attempt with a leader is the failover of its (master, epoch), and a later epoch is a
+// timeline of its own that closes it as "superseded" when it was unfinished. "switched": the Sentinels switched to
+// its promoted replica, but the leader's `+failover-end` never came (it went down, or waits for a promoted replica
+// that went down).
 import type { SentinelEvent } from '../events.js';
-import { parseInstanceDetails, parseSwitchMaster } from './sentinel-events.js';
+import { eventMasterName, parseInstanceDetails, parseSwitchMaster } from './sentinel-events.js';
 import type { FailoverOutcome, FailoverPhase, FailoverTimeline } from './types.js';
 
 export interface TimelineContext {
@@ -31,6 +35,14 @@ export const NO_QUORUM_GRACE_MS = 3000;
 
 /** Outcomes after which the same outage may still go on (Sentinel retries the failover). */
 const RETRYABLE: ReadonlySet<FailoverOutcome> = new Set(['no-quorum', 'no-majority', 'aborted']);
+
+/**
+ * The leader ends its failover within failover-timeout of the promotion: `+failover-end`, or
+ * `+failover-end-for-timeout` then `+failover-end` (sentinel.c sentinelFailoverDetectEnd, run from its timer), unless
+ * it is gone or the promoted replica is SDOWN (sentinelFailoverDetectEnd then waits). This much later, with the
+ * switch seen and no end, the failover is done without it.
+ */
+export const END_GRACE_MS = 2000;
 
 export const PHASE_ORDER: readonly FailoverPhase[] = [
   'fault',
@@ -130,9 +142,37 @@ function create(
   return t;
 }
 
+/** The master name an event is about: as the engine attributed it, else as its payload names it. */
+function masterNameOf(e: SentinelEvent): string | undefined {
+  return e.master ?? eventMasterName(e.channel, e.payload);
+}
+
+/** Whether a timeline can be of the master named `name` (unknown on either side: it can). */
+function ofMaster(t: FailoverTimeline, name: string | undefined): boolean {
+  return name === undefined || t.masterName === undefined || t.masterName === name;
+}
+
+/** An attempt with an elected leader is the failover of its (master, epoch): later epochs do not join it. */
+function committed(t: FailoverTimeline): boolean {
+  return t.leaderId !== undefined;
+}
+
+function epochWord(epoch: number | undefined): string {
+  return epoch === undefined ? 'a new epoch' : `epoch ${epoch}`;
+}
+
 /**
  * Folds one event into the timelines. Immutable: returns the same array when the event is irrelevant, else a new
- * array in which only the touched timeline is a new object.
+ * array in which only the touched timelines are new objects.
+ *
+ * A timeline with an elected leader is one attempt: the failover of its master in its epoch, and the events that
+ * carry or imply another epoch do not change it. `+new-epoch` and `+vote-for-leader` name no master address; each
+ * Sentinel publishes `+new-epoch E` right before its own `+try-failover` (sentinel.c sentinelStartFailover), and the
+ * leader's `+elected-leader`, `+selected-slave`, `+promoted-slave`, `+slave-reconf-*`, `+failover-end` and aborts all
+ * belong to the epoch of its attempt (only the leader runs the failover state machine, sentinelFailoverStateMachine).
+ * A later epoch's `+try-failover` or `+elected-leader` for the same master supersedes an unfinished attempt (its
+ * voters wait 2 x failover-timeout before trying again, so the earlier one is over by then). `+switch-master` joins
+ * the attempt that selected or promoted the replica it names.
  */
 export function updateTimelines(
   timelines: FailoverTimeline[],
@@ -140,17 +180,38 @@ export function updateTimelines(
   ctx: TimelineContext,
 ): FailoverTimeline[] {
   const e = event;
+  const name = masterNameOf(e);
   if (e.channel === '+new-epoch' || e.channel === '+vote-for-leader') {
     if (e.epoch === undefined) return timelines;
-    const i = lastIndex(timelines, (t) => !t.done);
-    const t = timelines[i];
-    if (!t || (t.epoch !== undefined && t.epoch >= e.epoch)) return timelines;
-    return replace(timelines, i, { ...t, epoch: e.epoch });
+    const epoch = e.epoch;
+    // The open timeline of that master, else its latest: what dates the next attempt of each Sentinel.
+    let i = lastIndex(timelines, (t) => !t.done && ofMaster(t, name));
+    if (i < 0) i = lastIndex(timelines, (t) => ofMaster(t, name));
+    const t0 = timelines[i];
+    if (!t0) return timelines;
+    let t = t0;
+    if ((t.epochBy?.[e.sentinelId] ?? -1) < epoch) t = { ...t, epochBy: { ...t.epochBy, [e.sentinelId]: epoch } };
+    // A vote for L in epoch E answers L's request for votes in its attempt of epoch E (sentinelVoteLeader).
+    const leader = e.channel === '+vote-for-leader' ? e.subjectId : undefined;
+    if (leader !== undefined && (t.tryEpochBy?.[leader] ?? -1) < epoch) {
+      t = { ...t, tryEpochBy: { ...t.tryEpochBy, [leader]: epoch } };
+    }
+    // Before an election is won, the timeline shows the epoch being tried.
+    if (!t.done && !committed(t) && (t.epoch === undefined || t.epoch < epoch)) t = { ...t, epoch };
+    return t === t0 ? timelines : replace(timelines, i, t);
   }
+  if (e.channel === '+sdown' && e.instanceType === 'sentinel') return leaderDown(timelines, e, name);
   const addr = masterAddrOf(e);
   if (addr === undefined) return timelines;
-  const openIdx = lastIndex(timelines, (t) => !t.done && t.oldMasterAddr === addr);
-  const anyIdx = lastIndex(timelines, (t) => t.oldMasterAddr === addr);
+  const mine = (t: FailoverTimeline) => t.oldMasterAddr === addr && ofMaster(t, name);
+  const openIdx = lastIndex(timelines, (t) => !t.done && mine(t));
+  const anyIdx = lastIndex(timelines, mine);
+  // The epoch of this Sentinel's attempt: a new one is the `+new-epoch` it published right before its
+  // `+try-failover`; the leader's later events are of the attempt it tried (or was voted for) in.
+  const known = (t: FailoverTimeline | undefined) =>
+    e.channel === '+try-failover'
+      ? (t?.epochBy?.[e.sentinelId] ?? t?.tryEpochBy?.[e.sentinelId])
+      : (t?.tryEpochBy?.[e.sentinelId] ?? t?.epochBy?.[e.sentinelId]);
 
   // Events that can start a timeline: the master's own SDOWN/ODOWN/election events.
   const startOrOpen = (): [number, FailoverTimeline] | undefined => {
@@ -160,23 +221,30 @@ export function updateTimelines(
     const prev = timelines[anyIdx];
     const switchedAt = prev?.phases['switch-master'];
     if (switchedAt !== undefined && e.at - switchedAt < ctx.failoverTimeoutMs) return undefined;
-    // The same outage going on (a retried election, ODOWN after all): the timeline of the fault that caused it.
-    if (prev?.outcome && RETRYABLE.has(prev.outcome) && !prev.recovered) return [anyIdx, reopen(prev)];
+    // The same outage going on (a retried election, ODOWN after all): the timeline of the fault that caused it. An
+    // attempt that had a leader keeps its own epoch, leader and replica: the next attempt is a timeline of its own.
+    if (prev?.outcome && RETRYABLE.has(prev.outcome) && !prev.recovered) {
+      if (!committed(prev)) return [anyIdx, reopen(prev)];
+      return [timelines.length, nextAttempt(timelines, prev, e, ctx)];
+    }
     const masterId = isMasterEvent(e) ? e.subjectId : undefined;
-    return [timelines.length, create(timelines, e, addr, masterId, ctx)];
+    const t0 = create(timelines, e, addr, masterId, ctx);
+    // The epochs the Sentinels announced before this timeline began (its `+new-epoch` came first).
+    const epochBy = announcedEpochs(timelines, name);
+    return [timelines.length, epochBy ? { ...t0, epochBy } : t0];
   };
-  const put = (i: number, t: FailoverTimeline) =>
-    i === timelines.length ? [...timelines, t] : replace(timelines, i, t);
+  const put = (list: FailoverTimeline[], i: number, t: FailoverTimeline) =>
+    i === list.length ? [...list, t] : replace(list, i, t);
 
   switch (e.channel) {
     case '+sdown': {
       if (!isMasterEvent(e)) return timelines;
       const [i, t0] = startOrOpen() ?? [];
       if (i === undefined || !t0) return timelines;
-      let t = withPhase(t0, 'sdown', e.at);
+      let t = named(withPhase(t0, 'sdown', e.at), name);
       const by = t.sdownBy ?? [];
       if (!by.includes(e.sentinelId)) t = { ...t, sdownBy: [...by, e.sentinelId] };
-      return put(i, t);
+      return put(timelines, i, t);
     }
     case '-sdown':
     case '-odown': {
@@ -234,49 +302,81 @@ export function updateTimelines(
     case '+try-failover':
     case '+elected-leader': {
       if (!isMasterEvent(e)) return timelines;
-      const [i, t0] = startOrOpen() ?? [];
-      if (i === undefined || !t0) return timelines;
+      const [i0, t0] = startOrOpen() ?? [];
+      if (i0 === undefined || !t0) return timelines;
+      let list = timelines;
+      let i = i0;
+      let t = named(t0, name);
+      const epoch = e.channel === '+odown' ? undefined : known(t);
+      if (e.channel === '+try-failover' && epoch !== undefined && (t.tryEpochBy?.[e.sentinelId] ?? -1) < epoch) {
+        t = { ...t, tryEpochBy: { ...t.tryEpochBy, [e.sentinelId]: epoch } };
+      }
+      // Another attempt of the same master while this one, with its own leader, is unfinished: it is over.
+      const other =
+        e.channel === '+elected-leader'
+          ? t.leaderId !== e.sentinelId || (epoch !== undefined && t.epoch !== undefined && epoch > t.epoch)
+          : epoch !== undefined && (t.epoch === undefined || epoch > t.epoch);
+      if (committed(t) && !t.done && other) {
+        const reason = `superseded by ${epochWord(epoch)}: ${e.sentinelId} ${e.channel === '+elected-leader' ? 'was elected to fail over' : 'started another failover of'} ${t.oldMasterId ?? addr}`;
+        list = replace(list, i, close(t, 'superseded', reason, e.at));
+        t = nextAttempt(list, t, e, ctx);
+        i = list.length;
+      }
       const phase: FailoverPhase =
         e.channel === '+odown' ? 'odown' : e.channel === '+try-failover' ? 'try-failover' : 'elected';
-      let t = withPhase(t0, phase, e.at);
-      if (phase === 'elected' && t.leaderId === undefined) t = { ...t, leaderId: e.sentinelId };
+      t = withPhase(t, phase, e.at);
+      if (!committed(t) && epoch !== undefined && (t.epoch === undefined || t.epoch < epoch)) t = { ...t, epoch };
+      if (phase === 'elected' && !committed(t)) {
+        t = { ...t, leaderId: e.sentinelId, ...(epoch !== undefined ? { epoch } : {}) };
+      }
       // A reopened timeline is new even when this phase was reached before.
-      return t === t0 && timelines[i] === t0 ? timelines : put(i, t);
+      return t === timelines[i] ? timelines : put(list, i, t);
     }
     case '+selected-slave':
     case '+promoted-slave': {
-      const t0 = timelines[openIdx];
+      // Only the leader selects and promotes: its attempt, never another epoch's.
+      const i = lastIndex(
+        timelines,
+        (t) => !t.done && mine(t) && (t.leaderId === e.sentinelId || t.leaderId === undefined),
+      );
+      const t0 = timelines[i];
       if (!t0) return timelines;
       let t = withPhase(t0, e.channel === '+selected-slave' ? 'selected' : 'promoted', e.at);
+      if (t.leaderId === undefined) t = { ...t, leaderId: e.sentinelId };
       if (e.subjectId !== undefined && (e.channel === '+promoted-slave' || t.newMasterId === undefined)) {
         t = { ...t, newMasterId: e.subjectId };
       }
-      return t === t0 ? timelines : replace(timelines, openIdx, t);
+      return t === t0 ? timelines : replace(timelines, i, t);
     }
-    case '+switch-master': {
-      const [i, t0] = anyIdx >= 0 ? [anyIdx, timelines[anyIdx]] : [timelines.length, undefined];
-      let t = t0 ?? create(timelines, e, addr, e.fromId, ctx);
-      t = withPhase(t, 'switch-master', e.at);
-      if (t.switchedBy[e.sentinelId] === undefined) t = { ...t, switchedBy: { ...t.switchedBy, [e.sentinelId]: e.at } };
-      if (e.toId !== undefined && t.newMasterId !== e.toId) t = { ...t, newMasterId: e.toId };
-      if (e.fromId !== undefined && t.oldMasterId === undefined) t = { ...t, oldMasterId: e.fromId };
-      return t === t0 ? timelines : put(i, t);
-    }
-    case '+slave-reconf-done': {
-      const t0 = timelines[anyIdx];
-      if (!t0) return timelines;
-      let t = withPhase(t0, 'reconf-done', e.at);
-      if (e.subjectId !== undefined && !t.reconfigured.includes(e.subjectId)) {
-        t = { ...t, reconfigured: [...t.reconfigured, e.subjectId] };
-      }
-      return t === t0 ? timelines : replace(timelines, anyIdx, t);
-    }
+    case '+switch-master':
+      return switchMaster(timelines, e, addr, name, ctx);
+    case '+slave-reconf-done':
     case '+failover-end':
     case '+failover-end-for-timeout': {
-      const t0 = timelines[anyIdx];
+      // The leader's: the open attempt it leads (or whose leader was not seen), else the latest it led (its end can
+      // come after the timeline closed without it).
+      let i = lastIndex(
+        timelines,
+        (t) => mine(t) && !t.done && (t.leaderId === e.sentinelId || t.leaderId === undefined),
+      );
+      if (i < 0) i = lastIndex(timelines, (t) => mine(t) && t.leaderId === e.sentinelId);
+      const t0 = timelines[i];
       if (!t0) return timelines;
-      const t = withPhase(t0, 'failover-end', e.at);
-      return replace(timelines, anyIdx, { ...t, done: true, outcome: 'completed', closedAt: t.closedAt ?? e.at });
+      if (e.channel === '+slave-reconf-done') {
+        let t = withPhase(t0, 'reconf-done', e.at);
+        if (e.subjectId !== undefined && !t.reconfigured.includes(e.subjectId)) {
+          t = { ...t, reconfigured: [...t.reconfigured, e.subjectId] };
+        }
+        return t === t0 ? timelines : replace(timelines, i, t);
+      }
+      // The leader's word is final, even after the timeline closed without it.
+      const { aborted, abortChannel, note, ...t } = withPhase(t0, 'failover-end', e.at);
+      return replace(timelines, i, {
+        ...t,
+        done: true,
+        outcome: 'completed',
+        closedAt: t0.outcome === 'completed' ? (t.closedAt ?? e.at) : e.at,
+      });
     }
     case '+convert-to-slave': {
       const i = lastIndex(timelines, (t) => t.oldMasterAddr === addr && t.phases.converted === undefined);
@@ -288,6 +388,12 @@ export function updateTimelines(
       const reason = ABORTS[e.channel];
       const t = timelines[openIdx];
       if (reason === undefined || !t) return timelines;
+      // Only a leader gets as far as choosing a replica: an abort from the leader of an earlier, superseded attempt is
+      // not the end of the next one, whose leader is not known yet.
+      const leaderOnly = e.channel !== '-failover-abort-not-elected';
+      if (leaderOnly && t.leaderId === undefined && timelines.some((o) => mine(o) && o.leaderId === e.sentinelId)) {
+        return timelines;
+      }
       // Losers of an election abort too; only the leader's (or a leaderless) abort ends the failover.
       if (t.leaderId !== undefined && t.leaderId !== e.sentinelId) return timelines;
       // Nobody won the election: no Sentinel got the votes of a majority.
@@ -298,6 +404,116 @@ export function updateTimelines(
       });
     }
   }
+}
+
+/** Sentinel id -> the highest epoch it announced, over the timelines of that master. */
+function announcedEpochs(list: FailoverTimeline[], name: string | undefined): Record<string, number> | undefined {
+  let out: Record<string, number> | undefined;
+  for (const t of list) {
+    if (!t.epochBy || !ofMaster(t, name)) continue;
+    for (const [id, epoch] of Object.entries(t.epochBy)) {
+      if ((out?.[id] ?? -1) < epoch) out = { ...out, [id]: epoch };
+    }
+  }
+  return out;
+}
+
+function named(t: FailoverTimeline, name: string | undefined): FailoverTimeline {
+  return name === undefined || t.masterName !== undefined ? t : { ...t, masterName: name };
+}
+
+/** The next attempt after `prev` (a later epoch of the same outage): a timeline of its own, from this event on. */
+function nextAttempt(
+  list: FailoverTimeline[],
+  prev: FailoverTimeline,
+  e: SentinelEvent,
+  ctx: TimelineContext,
+): FailoverTimeline {
+  const t = create(list, e, prev.oldMasterAddr ?? '', prev.oldMasterId, { ...ctx, lastFault: undefined });
+  const { epochBy, tryEpochBy, masterName, sdownBy, cause } = prev;
+  return {
+    ...t,
+    ...(epochBy ? { epochBy } : {}),
+    ...(tryEpochBy ? { tryEpochBy } : {}),
+    ...(masterName ? { masterName } : {}),
+    ...(sdownBy ? { sdownBy } : {}),
+    // The same outage: what caused the first attempt caused this one.
+    ...(cause ? { cause } : {}),
+  };
+}
+
+/**
+ * `+switch-master <name> <old> <new>`: the outcome of the attempt that selected or promoted the replica it names
+ * (the leader's switch, or another Sentinel's on the leader's hello with the newer config epoch,
+ * sentinel.c sentinelProcessHelloMessage). Every other unfinished attempt of the old master is over.
+ */
+function switchMaster(
+  timelines: FailoverTimeline[],
+  e: SentinelEvent,
+  addr: string,
+  name: string | undefined,
+  ctx: TimelineContext,
+): FailoverTimeline[] {
+  const mine = (t: FailoverTimeline) => t.oldMasterAddr === addr && ofMaster(t, name);
+  let i = e.toId === undefined ? -1 : lastIndex(timelines, (t) => mine(t) && t.newMasterId === e.toId);
+  // An attempt whose replica was not seen (or a timeline of the outage without an election seen).
+  if (i < 0) i = lastIndex(timelines, (t) => mine(t) && !t.done && t.newMasterId === undefined);
+  // The outage closed before an election was seen (e.g. a lagging "no quorum"): the switch is its outcome. Else a
+  // switch whose attempt was not seen (after one that was, of another replica) is a timeline of its own.
+  if (i < 0) {
+    const last = lastIndex(timelines, mine);
+    const prev = timelines[last];
+    if (prev && !committed(prev) && prev.newMasterId === undefined) i = last;
+  }
+  let list = timelines;
+  let t0 = list[i];
+  if (!t0) {
+    const t = create(list, e, addr, e.fromId, ctx);
+    t0 = named(t, name);
+    i = list.length;
+    list = [...list, t0];
+  }
+  let t = withPhase(t0, 'switch-master', e.at);
+  if (t.switchedBy[e.sentinelId] === undefined) t = { ...t, switchedBy: { ...t.switchedBy, [e.sentinelId]: e.at } };
+  if (e.toId !== undefined && t.newMasterId === undefined) t = { ...t, newMasterId: e.toId };
+  if (e.fromId !== undefined && t.oldMasterId === undefined) t = { ...t, oldMasterId: e.fromId };
+  if (t !== t0) list = replace(list, i, t);
+  const to = t.newMasterId ?? e.toId ?? 'the new master';
+  for (let j = 0; j < list.length; j++) {
+    const o = list[j];
+    if (j === i || !o || o.done || !mine(o)) continue;
+    const reason = `superseded by ${epochWord(t.epoch)}: the Sentinels switched to ${to}`;
+    list = replace(list, j, close(o, 'superseded', reason, e.at));
+  }
+  return list;
+}
+
+/**
+ * `+sdown sentinel …`: a Sentinel saw the leader of an attempt go down. After the switch was seen, the failover is
+ * done even though its `+failover-end` will not come.
+ */
+function leaderDown(timelines: FailoverTimeline[], e: SentinelEvent, name: string | undefined): FailoverTimeline[] {
+  const id = e.subjectId;
+  if (id === undefined) return timelines;
+  let list = timelines;
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    if (!t || t.done || t.leaderId !== id || !ofMaster(t, name)) continue;
+    if (t.phases['switch-master'] === undefined || t.phases['failover-end'] !== undefined) continue;
+    list = replace(list, i, closeSwitched(t, `its leader ${id} went down (+sdown seen by ${e.sentinelId})`, e.at));
+  }
+  return list;
+}
+
+function closeSwitched(t: FailoverTimeline, why: string, at: number): FailoverTimeline {
+  const to = t.newMasterId ?? 'the promoted replica';
+  return {
+    ...t,
+    done: true,
+    outcome: 'switched',
+    note: `the Sentinels switched to ${to}, but no +failover-end came: ${why}`,
+    closedAt: at,
+  };
 }
 
 function close(t: FailoverTimeline, outcome: FailoverOutcome, reason: string, at: number): FailoverTimeline {
@@ -320,13 +536,26 @@ function reopen(t: FailoverTimeline): FailoverTimeline {
 /**
  * Decides what only time tells (call it as time passes, e.g. once a second): an outage that some Sentinels see but
  * that never reached ODOWN within down-after plus NO_QUORUM_GRACE_MS of the first `+sdown` closes as "no quorum"
- * while fewer Sentinels than the quorum see it down. Pure; returns the same array when nothing changed.
+ * while fewer Sentinels than the quorum see it down; a switched failover whose leader's `+failover-end` did not come
+ * within failover-timeout plus END_GRACE_MS of the promotion closes as "switched" (done without it). Pure; returns
+ * the same array when nothing changed.
  */
 export function settleTimelines(timelines: FailoverTimeline[], now: number, ctx: TimelineContext): FailoverTimeline[] {
   let out = timelines;
   for (let i = 0; i < timelines.length; i++) {
     const t = timelines[i];
     if (!t || t.done) continue;
+    // Switched, but the leader's +failover-end (due within failover-timeout of the promotion) never came.
+    const switched = t.phases['switch-master'];
+    if (switched !== undefined) {
+      const from = t.phases.promoted ?? switched;
+      if (now - from >= t.failoverTimeoutMs + END_GRACE_MS) {
+        const leader = t.leaderId === undefined ? 'the leader' : `its leader ${t.leaderId}`;
+        const why = `${leader} sent none within failover-timeout (${sec(t.failoverTimeoutMs)}) of the ${t.phases.promoted === undefined ? 'switch' : 'promotion'}`;
+        out = replace(out, i, closeSwitched(t, why, now));
+      }
+      continue;
+    }
     const sdown = t.phases.sdown;
     if (sdown === undefined || t.phases.odown !== undefined || t.phases['try-failover'] !== undefined) continue;
     const quorum = t.quorum ?? ctx.quorum;
@@ -352,6 +581,8 @@ export const OUTCOME_LABEL: Record<FailoverOutcome, string> = {
   aborted: 'aborted',
   'master-returned': 'master answered again',
   'role-switched': 'master answered again as a replica',
+  superseded: 'superseded',
+  switched: 'done, no +failover-end from the leader',
 };
 
 function sec(ms: number): string {
@@ -363,7 +594,8 @@ export function timelineTitle(t: FailoverTimeline): string {
   const from = t.oldMasterId ?? t.oldMasterAddr ?? '?';
   const to = t.newMasterId ?? '?';
   const epoch = t.epoch === undefined ? '' : ` (epoch ${t.epoch})`;
-  const state = t.aborted ? `, ${t.outcome ? OUTCOME_LABEL[t.outcome] : 'aborted'}` : t.done ? '' : ', in progress';
+  const closedHow = t.aborted || t.note ? `, ${t.outcome ? OUTCOME_LABEL[t.outcome] : 'aborted'}` : '';
+  const state = closedHow || (t.done ? '' : ', in progress');
   return `failover of ${from} -> ${to}${epoch}${state}`;
 }
 
@@ -409,9 +641,9 @@ export function formatTimeline(t: FailoverTimeline): string[] {
   for (const a of t.attempts ?? []) {
     lines.push(`retried  after ${OUTCOME_LABEL[a.outcome]} at ${sec(a.at - t.startedAt)}: ${a.reason}`);
   }
-  if (t.aborted) {
+  if (t.aborted || t.note) {
     const label = t.outcome ? OUTCOME_LABEL[t.outcome] : 'aborted';
-    lines.push(`${label}  ${t.aborted}${t.abortChannel ? ` (${t.abortChannel})` : ''}`);
+    lines.push(`${label}  ${t.aborted ?? t.note}${t.abortChannel ? ` (${t.abortChannel})` : ''}`);
   }
   return lines;
 }
@@ -451,7 +683,7 @@ export function failoverRecord(t: FailoverTimeline): FailoverRecord {
     startedAt: new Date(t.startedAt).toISOString(),
     cause: t.cause ?? null,
     status: t.outcome ?? (t.done ? 'completed' : 'open'),
-    reason: t.aborted ?? null,
+    reason: t.aborted ?? t.note ?? null,
     abortChannel: t.abortChannel ?? null,
     epoch: t.epoch ?? null,
     leader: t.leaderId ?? null,

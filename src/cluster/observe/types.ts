@@ -180,7 +180,11 @@ export type FailoverOutcome =
   | 'no-majority'
   | 'aborted'
   | 'master-returned'
-  | 'role-switched';
+  | 'role-switched'
+  /** A later epoch's failover of the same master took over before this one switched the master. */
+  | 'superseded'
+  /** The Sentinels switched to its promoted replica, but its leader never sent `+failover-end` (gone, or stuck). */
+  | 'switched';
 
 /** An earlier attempt of the same failover that ended without a promotion (before the election was retried). */
 export interface FailoverAttempt {
@@ -233,4 +237,12 @@ export interface FailoverTimeline {
   recovered?: boolean;
   /** The role the old master reported last (`±role-change`), when Sentinel said. */
   reportedRole?: 'master' | 'slave';
+  /** The master name Sentinel monitors it under (`mymaster`), when an event said. */
+  masterName?: string;
+  /** Sentinel id -> the last epoch it announced (`+new-epoch`, `+vote-for-leader`): what dates its next attempt. */
+  epochBy?: Record<string, number>;
+  /** Sentinel id -> the epoch of its own attempt (`+new-epoch` right before its `+try-failover`, or a vote for it). */
+  tryEpochBy?: Record<string, number>;
+  /** How a `switched` timeline ended (outcome `switched`): it succeeded, so it is no `aborted` reason. */
+  note?: string;
 }

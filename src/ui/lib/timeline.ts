@@ -22,6 +22,10 @@ const SHORT: Record<FailoverPhase, string> = {
 export const TIMELINE_MARK = '↯';
 
 function timelineState(t: FailoverTimeline): string {
+  // A later epoch took over: its reason already starts "superseded by epoch N".
+  if (t.outcome === 'superseded') return `✗ ${t.aborted ?? 'superseded'}`;
+  // The Sentinels switched to its replica, but its leader never sent +failover-end: done, and not in the usual way.
+  if (t.outcome === 'switched') return '✓ done (no +failover-end from the leader)';
   return t.aborted ? `✗ aborted (${t.aborted})` : t.done ? '✓ done' : '⟳ running';
 }
 

@@ -1,8 +1,10 @@
-// Failover timelines from the captured 7.0.15 failover and from synthetic edge cases.
+// Failover timelines from the captured 7.0.15 failover, from captured overlapping failovers and from synthetic edge
+// cases.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SentinelEvent } from '../../../src/cluster/events.js';
 import {
+  END_GRACE_MS,
   failoverRecord,
   formatTimeline,
   NO_QUORUM_GRACE_MS,
@@ -18,8 +20,8 @@ import { fixtureJson, type RecordedFailover } from '../../fixtures/fixtures.js';
 
 const ctx: TimelineContext = { downAfterMs: 1000, failoverTimeoutMs: 10_000 };
 
-function fold(events: SentinelEvent[], c: TimelineContext = ctx): FailoverTimeline[] {
-  let t: FailoverTimeline[] = [];
+function fold(events: SentinelEvent[], c: TimelineContext = ctx, from: FailoverTimeline[] = []): FailoverTimeline[] {
+  let t = from;
   for (const e of events) t = updateTimelines(t, e, c);
   return t;
 }
@@ -290,4 +292,493 @@ describe('synthetic edge cases (hosts mode, public addresses)', () => {
     const again = updateTimelines(closed, ev('sentinel-1', '+sdown', M1, 2000), { ...ctx, lastFault: fault });
     assert.equal(again[1]?.cause, undefined, 'the fault was already claimed');
   });
+});
+
+// Real sequences captured with `watch --json` (redis 7.0.15, 5 redis + 3 Sentinels in hosts mode on base port 21000,
+// down-after 1000, failover-timeout 10000), times in ms since the first event as `watch` printed them:
+// [ms, sentinel, channel, payload].
+type Row = [number, string, string, string];
+
+/** Kill the master redis-1; kill redis-2 once sentinel-3 selected it in epoch 1. sentinel-3 aborts (slave timeout);
+ * 2 x failover-timeout later sentinel-2 fails over to redis-5 in epoch 2. */
+const REPLICA_KILLED: Row[] = [
+  [0, '1', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [33, '3', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [72, '2', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [126, '3', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 2/2'],
+  [126, '3', '+new-epoch', '1'],
+  [127, '3', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [127, '3', '+vote-for-leader', 'fdab6eeb72ec5c05e36b79ca0af95e0dbdac1cd4 1'],
+  [180, '1', '+new-epoch', '1'],
+  [181, '1', '+vote-for-leader', 'fdab6eeb72ec5c05e36b79ca0af95e0dbdac1cd4 1'],
+  [200, '2', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 3/2'],
+  [200, '2', '+new-epoch', '1'],
+  [200, '2', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [230, '2', '+vote-for-leader', '7415dee549a11a0ee92c98ff4fc190e15d8151a8 1'],
+  [261, '3', '+elected-leader', 'master mymaster 127.0.2.1 21000'],
+  [261, '3', '+failover-state-select-slave', 'master mymaster 127.0.2.1 21000'],
+  [322, '3', '+selected-slave', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [323, '3', '+failover-state-send-slaveof-noone', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [379, '3', '+failover-state-wait-promotion', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [1164, '1', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 3/2'],
+  [2512, '3', '+sdown', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [2530, '1', '+sdown', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [2541, '2', '+sdown', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [10463, '3', '-failover-abort-slave-timeout', 'master mymaster 127.0.2.1 21000'],
+  [10582, '2', '-failover-abort-not-elected', 'master mymaster 127.0.2.1 21000'],
+  [20592, '2', '+new-epoch', '2'],
+  [20593, '2', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [20593, '2', '+vote-for-leader', '7415dee549a11a0ee92c98ff4fc190e15d8151a8 2'],
+  [20618, '3', '+new-epoch', '2'],
+  [20618, '3', '+vote-for-leader', '7415dee549a11a0ee92c98ff4fc190e15d8151a8 2'],
+  [20632, '1', '+new-epoch', '2'],
+  [20632, '1', '+vote-for-leader', '7415dee549a11a0ee92c98ff4fc190e15d8151a8 2'],
+  [20674, '2', '+elected-leader', 'master mymaster 127.0.2.1 21000'],
+  [20674, '2', '+failover-state-select-slave', 'master mymaster 127.0.2.1 21000'],
+  [20755, '2', '+selected-slave', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [
+    20755,
+    '2',
+    '+failover-state-send-slaveof-noone',
+    'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000',
+  ],
+  [20810, '2', '+failover-state-wait-promotion', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [
+    20819,
+    '2',
+    '-role-change',
+    'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000 new reported role is master',
+  ],
+  [20819, '2', '+promoted-slave', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [20819, '2', '+failover-state-reconf-slaves', 'master mymaster 127.0.2.1 21000'],
+  [20879, '2', '+slave-reconf-sent', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.1 21000'],
+  [
+    20891,
+    '1',
+    '+config-update-from',
+    'sentinel 7415dee549a11a0ee92c98ff4fc190e15d8151a8 127.0.2.2 21101 @ mymaster 127.0.2.1 21000',
+  ],
+  [20891, '1', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.5 21004'],
+  [20891, '1', '+slave', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.5 21004'],
+  [20891, '1', '+slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.5 21004'],
+  [20892, '1', '+slave', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.5 21004'],
+  [20892, '1', '+slave', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.5 21004'],
+  [
+    20903,
+    '3',
+    '+config-update-from',
+    'sentinel 7415dee549a11a0ee92c98ff4fc190e15d8151a8 127.0.2.2 21101 @ mymaster 127.0.2.1 21000',
+  ],
+  [20903, '3', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.5 21004'],
+  [20903, '3', '+slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.5 21004'],
+  [20903, '3', '+slave', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.5 21004'],
+  [20903, '3', '+slave', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.5 21004'],
+  [20903, '3', '+slave', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.5 21004'],
+  [21765, '2', '-odown', 'master mymaster 127.0.2.1 21000'],
+  [21828, '2', '+slave-reconf-inprog', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.1 21000'],
+  [21828, '2', '+slave-reconf-done', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.1 21000'],
+  [21903, '2', '+slave-reconf-sent', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [21957, '1', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.5 21004'],
+  [21957, '1', '+sdown', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.5 21004'],
+  [21989, '3', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.5 21004'],
+  [21989, '3', '+sdown', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.5 21004'],
+  [22849, '2', '+slave-reconf-inprog', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [22849, '2', '+slave-reconf-done', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [22925, '2', '+failover-end', 'master mymaster 127.0.2.1 21000'],
+  [22925, '2', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.5 21004'],
+  [22926, '2', '+slave', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.5 21004'],
+  [22926, '2', '+slave', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.5 21004'],
+  [22926, '2', '+slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.5 21004'],
+  [22926, '2', '+slave', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.5 21004'],
+  [23983, '2', '+sdown', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.5 21004'],
+  [23984, '2', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.5 21004'],
+];
+
+/** Kill the master redis-1; kill the leader sentinel-1 right after its +promoted-slave of redis-3. sentinel-2 and
+ * sentinel-3 switch on its hello, see it down (+sdown sentinel) and +fix-slave-config the rest; no +failover-end. */
+const LEADER_KILLED: Row[] = [
+  [0, '2', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [17, '1', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [55, '3', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [103, '1', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 2/2'],
+  [103, '1', '+new-epoch', '1'],
+  [103, '1', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [104, '1', '+vote-for-leader', 'b5c617dabc91ffea003ea756140044e2740617f1 1'],
+  [147, '3', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 3/2'],
+  [148, '3', '+new-epoch', '1'],
+  [148, '3', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [148, '3', '+vote-for-leader', '58d2eaffc87fe5e3fb89700c861c1388c1faa1f0 1'],
+  [191, '2', '+new-epoch', '1'],
+  [191, '2', '+vote-for-leader', 'b5c617dabc91ffea003ea756140044e2740617f1 1'],
+  [269, '1', '+elected-leader', 'master mymaster 127.0.2.1 21000'],
+  [269, '1', '+failover-state-select-slave', 'master mymaster 127.0.2.1 21000'],
+  [359, '1', '+selected-slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [360, '1', '+failover-state-send-slaveof-noone', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [422, '1', '+failover-state-wait-promotion', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [1148, '2', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 3/2'],
+  [
+    1191,
+    '2',
+    '-role-change',
+    'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000 new reported role is master',
+  ],
+  [
+    1238,
+    '1',
+    '-role-change',
+    'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000 new reported role is master',
+  ],
+  [1238, '1', '+promoted-slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [1239, '1', '+failover-state-reconf-slaves', 'master mymaster 127.0.2.1 21000'],
+  [
+    1251,
+    '3',
+    '-role-change',
+    'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000 new reported role is master',
+  ],
+  [1296, '1', '+slave-reconf-sent', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [
+    1322,
+    '3',
+    '+config-update-from',
+    'sentinel b5c617dabc91ffea003ea756140044e2740617f1 127.0.2.1 21100 @ mymaster 127.0.2.1 21000',
+  ],
+  [1323, '3', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.3 21002'],
+  [1323, '3', '+slave', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.3 21002'],
+  [1323, '3', '+slave', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.3 21002'],
+  [1324, '3', '+slave', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.3 21002'],
+  [1324, '3', '+slave', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.3 21002'],
+  [
+    2090,
+    '2',
+    '+config-update-from',
+    'sentinel 58d2eaffc87fe5e3fb89700c861c1388c1faa1f0 127.0.2.3 21102 @ mymaster 127.0.2.1 21000',
+  ],
+  [2090, '2', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.3 21002'],
+  [2090, '2', '+slave', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.3 21002'],
+  [2091, '2', '+slave', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.3 21002'],
+  [2091, '2', '+slave', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.3 21002'],
+  [2091, '2', '+slave', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.3 21002'],
+  [2365, '3', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.3 21002'],
+  [2467, '2', '+sdown', 'sentinel b5c617dabc91ffea003ea756140044e2740617f1 127.0.2.1 21100 @ mymaster 127.0.2.3 21002'],
+  [2615, '3', '+sdown', 'sentinel b5c617dabc91ffea003ea756140044e2740617f1 127.0.2.1 21100 @ mymaster 127.0.2.3 21002'],
+  [3121, '2', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.3 21002'],
+  [11853, '3', '+fix-slave-config', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.3 21002'],
+  [11853, '3', '+fix-slave-config', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.3 21002'],
+];
+
+/** Kill the master redis-1; redis-2's kill of the selected redis-3 lands right after its promotion. The others switch
+ * to redis-3, which is down: the leader sentinel-3 waits for it (no +failover-end) while the others try to fail
+ * redis-3 over in epoch 2 without a majority (sentinel-3, still in its failover, does not vote). */
+const PROMOTED_KILLED: Row[] = [
+  [0, '2', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [36, '3', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [66, '1', '+sdown', 'master mymaster 127.0.2.1 21000'],
+  [313, '3', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 2/2'],
+  [314, '3', '+new-epoch', '1'],
+  [335, '3', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [335, '3', '+vote-for-leader', '17e9f454a328854e78537bedbb8fcae9055137a4 1'],
+  [337, '1', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 3/2'],
+  [337, '1', '+new-epoch', '1'],
+  [385, '1', '+try-failover', 'master mymaster 127.0.2.1 21000'],
+  [385, '1', '+vote-for-leader', 'a1f3ef780b70146d7cbc4eab65151ab208e1d454 1'],
+  [387, '2', '+new-epoch', '1'],
+  [387, '2', '+vote-for-leader', '17e9f454a328854e78537bedbb8fcae9055137a4 1'],
+  [528, '3', '+elected-leader', 'master mymaster 127.0.2.1 21000'],
+  [632, '3', '+selected-slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [1218, '2', '+odown', 'master mymaster 127.0.2.1 21000 #quorum 3/2'],
+  [
+    1565,
+    '1',
+    '-role-change',
+    'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000 new reported role is master',
+  ],
+  [
+    1585,
+    '3',
+    '-role-change',
+    'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000 new reported role is master',
+  ],
+  [1585, '3', '+promoted-slave', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [1625, '3', '+slave-reconf-sent', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [
+    1653,
+    '1',
+    '+config-update-from',
+    'sentinel 17e9f454a328854e78537bedbb8fcae9055137a4 127.0.2.3 21102 @ mymaster 127.0.2.1 21000',
+  ],
+  [1654, '1', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.3 21002'],
+  [
+    1733,
+    '2',
+    '+config-update-from',
+    'sentinel 17e9f454a328854e78537bedbb8fcae9055137a4 127.0.2.3 21102 @ mymaster 127.0.2.1 21000',
+  ],
+  [1737, '2', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.3 21002'],
+  [2568, '3', '+slave-reconf-inprog', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [2568, '3', '+slave-reconf-done', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+  [2636, '3', '-odown', 'master mymaster 127.0.2.1 21000'],
+  [2636, '3', '+slave-reconf-sent', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.1 21000'],
+  [2715, '2', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.3 21002'],
+  [2715, '1', '+sdown', 'slave 127.0.2.1:21000 127.0.2.1 21000 @ mymaster 127.0.2.3 21002'],
+  [3635, '3', '+slave-reconf-inprog', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.1 21000'],
+  [3635, '3', '+slave-reconf-done', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.1 21000'],
+  [3699, '3', '+slave-reconf-sent', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [4716, '3', '+slave-reconf-inprog', 'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000'],
+  [5558, '3', '+sdown', 'slave 127.0.2.3:21002 127.0.2.3 21002 @ mymaster 127.0.2.1 21000'],
+  [5730, '2', '+sdown', 'master mymaster 127.0.2.3 21002'],
+  [5730, '2', '+odown', 'master mymaster 127.0.2.3 21002 #quorum 3/2'],
+  [5731, '2', '+new-epoch', '2'],
+  [5731, '2', '+try-failover', 'master mymaster 127.0.2.3 21002'],
+  [5731, '2', '+vote-for-leader', '3b4ad930b95b0c326e8c0f727d64f6ddf2014ae5 2'],
+  [5732, '1', '+sdown', 'master mymaster 127.0.2.3 21002'],
+  [5732, '1', '+odown', 'master mymaster 127.0.2.3 21002 #quorum 3/2'],
+  [5732, '1', '+new-epoch', '2'],
+  [5732, '1', '+try-failover', 'master mymaster 127.0.2.3 21002'],
+  [5732, '1', '+vote-for-leader', 'a1f3ef780b70146d7cbc4eab65151ab208e1d454 2'],
+  [5894, '3', '+new-epoch', '2'],
+  [15609, '2', '-failover-abort-not-elected', 'master mymaster 127.0.2.3 21002'],
+  [16578, '1', '-failover-abort-not-elected', 'master mymaster 127.0.2.3 21002'],
+];
+
+describe('overlapping failovers of one master (captured: a replica or the leader killed mid-failover)', () => {
+  const topology = buildTopology({ redis: 5, sentinels: 3 }, 21000, 'hosts');
+  const runIds: Record<string, string> = {
+    b5c617dabc91ffea003ea756140044e2740617f1: 'sentinel-1',
+    '7415dee549a11a0ee92c98ff4fc190e15d8151a8': 'sentinel-2',
+    '497eddc2720fc5ee340177f13ccd752a427c8a58': 'sentinel-2',
+    fdab6eeb72ec5c05e36b79ca0af95e0dbdac1cd4: 'sentinel-3',
+    '17e9f454a328854e78537bedbb8fcae9055137a4': 'sentinel-3',
+    '58d2eaffc87fe5e3fb89700c861c1388c1faa1f0': 'sentinel-3',
+  };
+  const T0 = 1_000_000;
+  const parse = (rows: Row[], from = 1) =>
+    rows.map(([ms, s, channel, payload], i) =>
+      parseSentinelEvent(
+        { channel, payload, sentinelId: `sentinel-${s}`, at: T0 + ms, seq: from + i },
+        (ip, port) => nodeIdByAddress(topology, ip, port),
+        (runId) => runIds[runId],
+      ),
+    );
+  const c: TimelineContext = {
+    ...ctx,
+    quorum: 2,
+    parallelSyncs: 1,
+    lastFault: { at: T0 - 1086, description: 'kill redis-1' },
+  };
+
+  it('the attempt whose replica died keeps its epoch, leader and replica; the next epoch is its own timeline', () => {
+    const t = fold(parse(REPLICA_KILLED), c);
+    assert.equal(t.length, 2);
+    const [first, second] = t as [FailoverTimeline, FailoverTimeline];
+    assert.deepEqual(
+      [first.epoch, first.leaderId, first.newMasterId, first.outcome, first.abortChannel, first.cause],
+      [1, 'sentinel-3', 'redis-2', 'aborted', '-failover-abort-slave-timeout', 'kill redis-1'],
+    );
+    assert.equal(first.phases.promoted, undefined);
+    assert.equal(first.phases['switch-master'], undefined);
+    assert.deepEqual(
+      [second.epoch, second.leaderId, second.newMasterId, second.outcome, second.oldMasterId],
+      [2, 'sentinel-2', 'redis-5', 'completed', 'redis-1'],
+    );
+    assert.equal(second.startedAt, T0 + 20_593, 'from the +try-failover of epoch 2');
+    assert.deepEqual(Object.keys(second.switchedBy).sort(), ['sentinel-1', 'sentinel-2', 'sentinel-3']);
+    assert.deepEqual(second.reconfigured, ['redis-4', 'redis-3']);
+    assert.equal(second.attempts, undefined);
+    assert.equal(timelineTitle(first), 'failover of redis-1 -> redis-2 (epoch 1), aborted');
+    assert.equal(timelineTitle(second), 'failover of redis-1 -> redis-5 (epoch 2)');
+    assert.match(formatTimeline(second).join('\n'), /\+elected-leader {2}[\d.]+ s {2}sentinel-2 \(epoch 2\)/);
+  });
+
+  it("without the leader's abort, the later epoch supersedes the attempt instead of taking it over", () => {
+    // sentinel-3 gone after selecting redis-2 (watch2.jsonl of the report): its abort never comes.
+    const rows = REPLICA_KILLED.filter(([, , channel]) => channel !== '-failover-abort-slave-timeout');
+    const t = fold(parse(rows), c);
+    assert.equal(t.length, 2);
+    const [first, second] = t as [FailoverTimeline, FailoverTimeline];
+    assert.deepEqual(
+      [first.epoch, first.leaderId, first.newMasterId, first.outcome, first.done],
+      [1, 'sentinel-3', 'redis-2', 'superseded', true],
+    );
+    assert.equal(first.aborted, 'superseded by epoch 2: sentinel-2 started another failover of redis-1');
+    assert.equal(first.closedAt, T0 + 20_593);
+    assert.equal(failoverRecord(first).status, 'superseded');
+    assert.equal(timelineTitle(first), 'failover of redis-1 -> redis-2 (epoch 1), superseded');
+    assert.deepEqual(
+      [second.epoch, second.leaderId, second.newMasterId, second.outcome],
+      [2, 'sentinel-2', 'redis-5', 'completed'],
+    );
+  });
+
+  it('an earlier attempt still open when the switch comes is closed by it, its replica kept', () => {
+    // Neither the abort nor the epoch-2 +try-failover seen (the lab subscribed late): +switch-master names redis-5.
+    const rows = REPLICA_KILLED.filter(
+      ([ms, , channel]) =>
+        channel !== '-failover-abort-slave-timeout' &&
+        !(ms >= 20_592 && ms <= 20_674 && channel !== '+vote-for-leader'),
+    );
+    const t = fold(parse(rows), c);
+    const first = t[0] as FailoverTimeline;
+    assert.deepEqual([first.epoch, first.newMasterId, first.outcome], [1, 'redis-2', 'superseded']);
+    assert.match(first.aborted ?? '', /the Sentinels switched to redis-5/);
+    const last = t.at(-1) as FailoverTimeline;
+    assert.equal(last.newMasterId, 'redis-5');
+    assert.equal(last.outcome, 'completed');
+  });
+
+  it('the leader killed after +promoted-slave: done once a Sentinel sees it down after the switch', () => {
+    const events = parse(LEADER_KILLED);
+    const t = fold(events, c);
+    assert.equal(t.length, 1);
+    const [f] = t as [FailoverTimeline];
+    assert.deepEqual(
+      [f.epoch, f.leaderId, f.newMasterId, f.done, f.outcome],
+      [1, 'sentinel-1', 'redis-3', true, 'switched'],
+    );
+    assert.equal(f.aborted, undefined, 'it succeeded');
+    assert.equal(f.closedAt, T0 + 2467, 'at the first +sdown of sentinel-1');
+    assert.equal(
+      f.note,
+      'the Sentinels switched to redis-3, but no +failover-end came: its leader sentinel-1 went down (+sdown seen by sentinel-2)',
+    );
+    assert.deepEqual(Object.keys(f.switchedBy).sort(), ['sentinel-2', 'sentinel-3']);
+    const r = failoverRecord(f);
+    assert.equal(r.status, 'switched');
+    assert.equal(r.reason, f.note);
+    assert.equal(timelineTitle(f), 'failover of redis-1 -> redis-3 (epoch 1), done, no +failover-end from the leader');
+    assert.equal(formatTimeline(f).at(-1), `done, no +failover-end from the leader  ${f.note}`);
+  });
+
+  it('the leader gone unseen: done after failover-timeout of the promotion, not before; its +failover-end wins', () => {
+    const rows = LEADER_KILLED.filter(
+      ([, , channel, payload]) => !(channel === '+sdown' && payload.startsWith('sentinel')),
+    );
+    const t = fold(parse(rows), c);
+    assert.equal(t[0]?.done, false);
+    const promoted = T0 + 1238;
+    assert.equal(settleTimelines(t, promoted + 10_000 + END_GRACE_MS - 1, c), t, 'the leader may still end it');
+    const settled = settleTimelines(t, promoted + 10_000 + END_GRACE_MS, c);
+    const f = settled[0] as FailoverTimeline;
+    assert.deepEqual([f.done, f.outcome, f.closedAt], [true, 'switched', promoted + 10_000 + END_GRACE_MS]);
+    assert.match(f.note ?? '', /its leader sentinel-1 sent none within failover-timeout \(10\.00 s\) of the promotion/);
+    // A leader that was only slow: its own end makes it completed.
+    const late = updateTimelines(
+      settled,
+      parse([[14_000, '1', '+failover-end', 'master mymaster 127.0.2.1 21000']], 900)[0] as SentinelEvent,
+      c,
+    );
+    assert.deepEqual([late[0]?.outcome, late[0]?.note, late[0]?.closedAt], ['completed', undefined, T0 + 14_000]);
+  });
+
+  it("a late abort from the superseded attempt's leader does not end the next attempt", () => {
+    const rows = REPLICA_KILLED.filter(
+      ([ms, , channel]) => channel !== '-failover-abort-slave-timeout' && ms <= 20_632,
+    );
+    const t = fold(
+      parse([...rows, [20_640, '3', '-failover-abort-slave-timeout', 'master mymaster 127.0.2.1 21000']]),
+      c,
+    );
+    assert.equal(t.length, 2);
+    assert.equal(t[0]?.outcome, 'superseded');
+    assert.deepEqual([t[1]?.done, t[1]?.epoch, t[1]?.outcome], [false, 2, undefined]);
+  });
+
+  it('the promoted replica killed right after its promotion: switched, and done after failover-timeout', () => {
+    const t = fold(parse(PROMOTED_KILLED), c);
+    assert.equal(t.length, 2);
+    const [first, second] = t as [FailoverTimeline, FailoverTimeline];
+    assert.deepEqual([first.epoch, first.leaderId, first.newMasterId, first.done], [1, 'sentinel-3', 'redis-3', false]);
+    assert.deepEqual(
+      [second.oldMasterId, second.epoch, second.leaderId, second.outcome],
+      ['redis-3', 2, undefined, 'no-majority'],
+    );
+    // sentinelFailoverDetectEnd waits while the promoted replica is SDOWN: no +failover-end will come.
+    const settled = settleTimelines(t, T0 + 1585 + 10_000 + END_GRACE_MS, c);
+    assert.equal(settled[0]?.outcome, 'switched');
+    assert.equal(settled[1], t[1]);
+  });
+
+  it('a switch seen without its leader (watch attached late) closes after failover-timeout of the switch', () => {
+    const t = fold(parse(LEADER_KILLED.filter(([ms]) => ms >= 1300)), c);
+    assert.equal(t.length, 1);
+    assert.deepEqual([t[0]?.done, t[0]?.leaderId, t[0]?.newMasterId], [false, undefined, 'redis-3']);
+    const switched = T0 + 1323;
+    assert.equal(settleTimelines(t, switched + 10_000 + END_GRACE_MS - 1, c), t);
+    const f = settleTimelines(t, switched + 10_000 + END_GRACE_MS, c)[0];
+    assert.equal(f?.outcome, 'switched');
+    assert.match(f?.note ?? '', /the leader sent none within failover-timeout \(10\.00 s\) of the switch$/);
+  });
+
+  it('a retried election after the supersede joins the new attempt; the superseded one keeps its epoch', () => {
+    // As in the report (epoch 2 -> 4): epoch 2 finds no majority, epoch 3 is elected.
+    const rows = REPLICA_KILLED.filter(([ms, , channel]) => channel !== '-failover-abort-slave-timeout' && ms < 20_000);
+    const M1 = 'master mymaster 127.0.2.1 21000';
+    const t = fold(
+      parse([
+        ...rows,
+        [20_592, '1', '+new-epoch', '2'],
+        [20_593, '1', '+try-failover', M1],
+        [20_593, '1', '+vote-for-leader', 'b5c617dabc91ffea003ea756140044e2740617f1 2'],
+        [30_600, '1', '-failover-abort-not-elected', M1],
+        [40_600, '2', '+new-epoch', '3'],
+        [40_600, '2', '+try-failover', M1],
+        [40_601, '2', '+vote-for-leader', '7415dee549a11a0ee92c98ff4fc190e15d8151a8 3'],
+        [40_620, '3', '+new-epoch', '3'],
+        [40_620, '3', '+vote-for-leader', '7415dee549a11a0ee92c98ff4fc190e15d8151a8 3'],
+        [40_680, '2', '+elected-leader', M1],
+        [40_760, '2', '+selected-slave', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+        [40_820, '2', '+promoted-slave', 'slave 127.0.2.5:21004 127.0.2.5 21004 @ mymaster 127.0.2.1 21000'],
+        [40_900, '1', '+switch-master', 'mymaster 127.0.2.1 21000 127.0.2.5 21004'],
+      ]),
+      c,
+    );
+    assert.equal(t.length, 2);
+    assert.deepEqual(
+      [t[0]?.epoch, t[0]?.leaderId, t[0]?.newMasterId, t[0]?.outcome],
+      [1, 'sentinel-3', 'redis-2', 'superseded'],
+    );
+    assert.equal(t[0]?.aborted, 'superseded by epoch 2: sentinel-1 started another failover of redis-1');
+    assert.deepEqual([t[1]?.epoch, t[1]?.leaderId, t[1]?.newMasterId, t[1]?.done], [3, 'sentinel-2', 'redis-5', false]);
+    assert.deepEqual(
+      t[1]?.attempts?.map((a) => [a.epoch, a.outcome]),
+      [[2, 'no-majority']],
+    );
+    assert.deepEqual(Object.keys(t[1]?.switchedBy ?? {}), ['sentinel-1']);
+  });
+
+  for (const leaderSeenDown of [true, false]) {
+    it(`a later failover of the new master (f) is its own timeline (leader +sdown ${leaderSeenDown ? 'seen' : 'not seen'}): the old one keeps its epoch`, () => {
+      const rows = leaderSeenDown
+        ? LEADER_KILLED
+        : LEADER_KILLED.filter(([, , channel, payload]) => !(channel === '+sdown' && payload.startsWith('sentinel')));
+      const t = fold(parse(rows), c);
+      // SENTINEL FAILOVER mymaster on sentinel-2 (the `f` key), as Sentinel publishes it (sentinel.c sentinelStartFailover).
+      const M3 = 'master mymaster 127.0.2.3 21002';
+      const next = fold(
+        parse(
+          [
+            [30_000, '2', '+new-epoch', '2'],
+            [30_000, '2', '+try-failover', M3],
+            [30_001, '2', '+vote-for-leader', '497eddc2720fc5ee340177f13ccd752a427c8a58 2'],
+            [30_001, '2', '+elected-leader', M3],
+            [30_050, '2', '+selected-slave', 'slave 127.0.2.4:21003 127.0.2.4 21003 @ mymaster 127.0.2.3 21002'],
+          ],
+          500,
+        ),
+        c,
+        t,
+      );
+      assert.equal(next.length, 2);
+      assert.deepEqual(
+        failoverRecord(next[0] as FailoverTimeline),
+        failoverRecord(t[0] as FailoverTimeline),
+        'as it was',
+      );
+      assert.deepEqual([next[0]?.epoch, next[0]?.newMasterId], [1, 'redis-3']);
+      assert.deepEqual(
+        [next[1]?.epoch, next[1]?.leaderId, next[1]?.oldMasterId, next[1]?.newMasterId],
+        [2, 'sentinel-2', 'redis-3', 'redis-4'],
+      );
+    });
+  }
 });
