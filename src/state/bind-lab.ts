@@ -13,6 +13,7 @@ import { settleTimelines, type TimelineContext, updateTimelines } from '../clust
 import { computeLags } from '../cluster/observe/lag.js';
 import { sentinelNodes } from '../cluster/topology.js';
 import { countOps } from '../ledger/counts.js';
+import { recordClientResult } from './client-runs.js';
 import { selectSettings } from './selectors.js';
 import { appendBounded, emptyCounts, type LabState, type LabStore, LIMITS } from './store.js';
 
@@ -288,9 +289,14 @@ export function reduceBatch(
         });
         break;
       }
-      case 'client-result':
-        patch({ clientResults: appendBounded(next.clientResults, [q.args[0]], LIMITS.clientResults) });
+      case 'client-result': {
+        const r = q.args[0];
+        patch({
+          clientResults: appendBounded(next.clientResults, [r], LIMITS.clientResults),
+          clientRuns: { ...next.clientRuns, [r.client]: recordClientResult(next.clientRuns[r.client], r) },
+        });
         break;
+      }
       case 'workload': {
         const w = q.args[0];
         const starting = w.running && !next.workload.running;

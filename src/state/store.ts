@@ -15,6 +15,7 @@ import type { ActiveFault } from '../cluster/fabric/plan.js';
 import type { EventGroup, FailoverTimeline, RedisObservation, SentinelObservation } from '../cluster/observe/types.js';
 import type { ClientName, ClientSpec, Topology } from '../cluster/topology.js';
 import type { LedgerCounts, LedgerVerdict } from '../ledger/types.js';
+import { type ClientRuns, emptyClientRuns } from './client-runs.js';
 
 export interface NodeProcess {
   id: string;
@@ -75,7 +76,13 @@ export interface LabState extends LabStateSlots {
   faults: ActiveFault[];
   actions: ActionRecord[];
   notices: Notice[];
+  /** The latest client results (LIMITS.clientResults), oldest first. */
   clientResults: ClientResult[];
+  /**
+   * Each client's outage facts (failing since, last recovery, counts) from every result, not only the latest kept in
+   * `clientResults`: recorded as each result arrives (client-runs.ts), so they never change once results drop out.
+   */
+  clientRuns: ClientRuns;
   /** Recent client/fault history (bounded); the workload keeps the whole history itself. */
   history: HistoryOp[];
   workload: WorkloadState;
@@ -145,6 +152,7 @@ export function initialLabState(topology: Topology, runId = 'test', cliLine?: (i
     actions: [],
     notices: [],
     clientResults: [],
+    clientRuns: emptyClientRuns(),
     history: [],
     workload: { running: false, counts: emptyCounts() },
     notifications: [],

@@ -3,6 +3,7 @@
 import { type ActionOutcome, describeAction, type LabAction, normalizeAction } from '../../src/actions/catalog.js';
 import type { FaultSpec } from '../../src/cluster/fabric/plan.js';
 import type { MissingCapabilities } from '../../src/deployments/deployment.js';
+import { recordClientResults } from '../../src/state/client-runs.js';
 import type { LabController, LessonControls } from '../../src/state/controller.js';
 import type { LabState } from '../../src/state/store.js';
 import { testLabStore } from '../helpers/store.js';
@@ -133,7 +134,10 @@ function simulate(get: () => LabState, set: (p: Partial<LabState>) => void, raw:
         ok: true,
         text: a.kind === 'write' ? 'OK' : '"v"',
       };
-      set({ clientResults: [...get().clientResults, result] });
+      set({
+        clientResults: [...get().clientResults, result],
+        clientRuns: recordClientResults(get().clientRuns, [result]),
+      });
       return;
     }
   }

@@ -1,7 +1,10 @@
-// Pure: what one application client has been through, from its results (newest last): its latest answer, its last
-// error, since when it has been failing, and when it recovered (the first success after its last run of failures).
+// Pure: what one application client has been through: its latest answer, its last error, since when it has been
+// failing and when it recovered (the first success after its last run of failures). The facts come from the store's
+// per-client record (state/client-runs.ts), kept as each result arrives, not from the latest results the store
+// keeps (LIMITS.clientResults): an outage longer than that window keeps its start and its length.
 // The client pane shows client A and client B side by side with this.
 import type { ClientName, ClientSpec } from '../../cluster/topology.js';
+import type { ClientRun } from '../../state/client-runs.js';
 import type { ClientResult, LabState } from '../../state/store.js';
 
 export interface ClientStatus {
@@ -15,32 +18,27 @@ export interface ClientStatus {
   lastError?: ClientResult;
   /** While failing: the first failure of the current run of failures. */
   failingSince?: number;
-  /** When it last recovered: the first success after a run of failures, and how long those failures lasted. */
-  recovered?: { at: number; afterMs: number; node?: string };
+  /** While failing: how many failures the current run has had. */
+  failingCount?: number;
+  /** When it last recovered: the first success after a run of failures, how long and how many failures it ended. */
+  recovered?: { at: number; afterMs: number; failures: number; node?: string };
 }
 
-/** The status of `client` from the lab's client results (oldest first). */
+/** The status of `client` from its record in the store. */
 export function clientStatus(
-  results: readonly ClientResult[],
+  run: ClientRun,
   client: ClientName,
   spec: { host: string; target: ClientSpec['target'] },
 ): ClientStatus {
-  const mine = results.filter((r) => r.client === client);
   const out: ClientStatus = { client, target: spec.target, host: spec.host };
-  const last = mine[mine.length - 1];
-  if (!last) return out;
-  out.last = last;
-  let runStart: number | undefined;
-  for (const r of mine) {
-    if (!r.ok) {
-      out.lastError = r;
-      runStart ??= r.at;
-    } else if (runStart !== undefined) {
-      out.recovered = { at: r.at, afterMs: r.at - runStart, ...(r.node ? { node: r.node } : {}) };
-      runStart = undefined;
-    }
+  if (!run.last) return out;
+  out.last = run.last;
+  if (run.lastError) out.lastError = run.lastError;
+  if (!run.last.ok && run.failingSince !== undefined) {
+    out.failingSince = run.failingSince;
+    out.failingCount = run.failingCount;
   }
-  if (!last.ok && runStart !== undefined) out.failingSince = runStart;
+  if (run.recovered) out.recovered = run.recovered;
   return out;
 }
 
@@ -50,7 +48,7 @@ export function clientStatuses(s: LabState): [ClientStatus, ClientStatus] {
     host: s.topology.clients[c].host,
     target: s.clientTargets[c] ?? s.topology.clients[c].target,
   });
-  return [clientStatus(s.clientResults, 'A', spec('A')), clientStatus(s.clientResults, 'B', spec('B'))];
+  return [clientStatus(s.clientRuns.A, 'A', spec('A')), clientStatus(s.clientRuns.B, 'B', spec('B'))];
 }
 
 /** "asks Sentinel" / "pinned to redis-1". */

@@ -1,5 +1,6 @@
 // The two application clients side by side: client A and client B, how each finds the master (asks Sentinel, or
-// pinned to one node), its latest answer, its last error, since when it has been failing and when it recovered;
+// pinned to one node), its latest answer, its last error, since when it has been failing and when it recovered
+// (kept by the store as results arrive, so they hold however many results have come since);
 // below them their recent replies (errors such as NOREPLICAS and READONLY in full) and the workload ledger: live
 // counts while it runs, then the verdict (acknowledged vs lost writes).
 import { Box, Text } from 'ink';
@@ -18,6 +19,8 @@ const SIDE_BY_SIDE_COLS = 44;
 const MIN_CLIENT_ROWS = 2;
 /** A client's column narrower than this uses the short words. */
 const ROOMY_COLS = 40;
+
+const failures = (n: number) => `${n} failed`;
 
 export const ClientPane = memo(function ClientPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
@@ -73,7 +76,7 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
       rows.push(
         <Text key="f" wrap="truncate-end" {...theme.style('status.error')}>
           {roomy
-            ? `  failing since ${at(st.failingSince)} (${sofar} s so far)`
+            ? `  failing since ${at(st.failingSince)}: ${sofar} s, ${failures(st.failingCount ?? 0)}`
             : `failing since ${at(st.failingSince)}`}
         </Text>,
       );
@@ -82,7 +85,7 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
       rows.push(
         <Text key="r" wrap="truncate-end" {...theme.style('status.ok')}>
           {roomy
-            ? `  recovered ${at(r.at)}${r.node ? ` on ${r.node}` : ''} after ${(r.afterMs / 1000).toFixed(1)} s of errors`
+            ? `  recovered ${at(r.at)} after ${(r.afterMs / 1000).toFixed(1)} s (${failures(r.failures)})${r.node ? ` on ${r.node}` : ''}`
             : `recovered ${at(r.at)} (${(r.afterMs / 1000).toFixed(1)}s)`}
         </Text>,
       );
