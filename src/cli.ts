@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { userCacheDir } from './cache-dir.js';
 import { opensTui } from './commands/command-names.js';
+import { holdKeys } from './ui/hold-keys.js';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
@@ -16,11 +17,18 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 enableCompileCache();
-if (opensTui(process.argv.slice(2))) keepYoungGenerationSmall();
+const tui = opensTui(process.argv.slice(2));
+if (tui) keepYoungGenerationSmall();
+// The full-screen lab: no echo from now on, so a key typed while it loads does not garble its first screen.
+const releaseKeys = tui && process.stdout.isTTY ? holdKeys(process.stdin) : () => {};
 // React (under Ink) checks NODE_ENV; development mode costs CPU and memory the lab has no use for.
 process.env.NODE_ENV ??= 'production';
-const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  const { main } = await import('./main.js');
+  process.exitCode = await main(process.argv.slice(2));
+} finally {
+  releaseKeys();
+}
 // Everything is cleaned up by now; a socket still closing (an ioredis reconnect timer, a half-closed probe) must not
 // keep a finished command alive: scripts wait for it (`watch` ends within a second of Ctrl+C).
 setTimeout(() => process.exit(), 200).unref();

@@ -378,7 +378,11 @@ export class Lab<D extends Deployment = Deployment> {
       ...(!verdict && s.workload.running
         ? { noVerdictNote: 'The workload is still running: stopping it reads the final set and checks every write.' }
         : {}),
-      startedAt: verdict ? (s.workload.startedAt ?? s.startedAt) : s.startedAt,
+      // Relative times count from the run's start, as the screen's do; the workload's start is a line of its own.
+      startedAt: s.startedAt,
+      ...(s.workload.startedAt !== undefined && (verdict || s.workload.running)
+        ? { workloadStartedAt: s.workload.startedAt }
+        : {}),
       history,
       baseName: `redis-sentinel-lab-${this.runId}`,
     });

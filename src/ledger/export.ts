@@ -2,7 +2,7 @@
 // plus one small function that writes both atomically. The history comes as ops in memory or as the workload's
 // history file (ledger/history-file.ts, already in the export's format), which is copied, never read into memory.
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readHistoryFile } from './history-file.js';
 import type { HistoryOp, LedgerCounts, LedgerVerdict, LossWindow } from './types.js';
 
@@ -39,8 +39,10 @@ export interface ReportInput {
   failovers?: readonly ReportFailover[];
   verdict: LedgerVerdict;
   counts: LedgerCounts;
-  /** Origin of every relative time in the report. */
+  /** When the run started (the lab, or its attachment to a deployment): origin of every relative time in the report. */
   startedAt: number;
+  /** When the workload whose verdict this is started, if one ran. */
+  workloadStartedAt?: number;
 }
 
 /** A history in memory, or a JSON Lines history file written by `HistoryFile`. */
@@ -108,10 +110,14 @@ export function renderReport(input: RunReportInput): string {
   const lines: string[] = [];
   lines.push(`# ${input.title}`, '');
   lines.push(input.topologySummary.trim(), '');
+  const workload = input.workloadStartedAt;
   lines.push(
-    `Run started ${new Date(startedAt).toISOString()}${v ? `; final read on ${v.finalMaster} ${relTime(v.at, startedAt)}` : ''}.`,
+    `Run started ${new Date(startedAt).toISOString()}` +
+      (workload !== undefined ? `; workload started ${relTime(workload, startedAt)}` : '') +
+      (v ? `; final read on ${v.finalMaster} ${relTime(v.at, startedAt)}` : '') +
+      '.',
   );
-  lines.push('');
+  lines.push('', 'Times are seconds since the run started, as the full-screen lab shows them.', '');
 
   lines.push('## Timeline', '');
   const timeline: Array<{ at: number; text: string }> = [];
@@ -251,8 +257,12 @@ function nodeTotals(windows: readonly LossWindow[]): Array<{ node: string; count
   return [...totals].map(([node, count]) => ({ node, count })).sort((a, b) => b.count - a.count);
 }
 
-/** Writes `<baseName>.jsonl` and `<baseName>.md` into `dir` (created if needed), each via a temp file + rename. */
-export async function writeRunExport(dir: string, data: RunExportData): Promise<{ jsonl: string; markdown: string }> {
+/**
+ * Writes `<baseName>.jsonl` and `<baseName>.md` into the directory `where` (created if needed; relative to the
+ * current directory), each via a temp file + rename. Returns their absolute paths (what the status line shows).
+ */
+export async function writeRunExport(where: string, data: RunExportData): Promise<{ jsonl: string; markdown: string }> {
+  const dir = resolve(where);
   await mkdir(dir, { recursive: true });
   const base = data.baseName ?? `run-${new Date(data.startedAt).toISOString().replace(/[:.]/g, '-')}`;
   const jsonl = join(dir, `${base}.jsonl`);

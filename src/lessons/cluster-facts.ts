@@ -30,11 +30,30 @@ export function replicationOf(s: LabState, id: string): ReplicationInfo | undefi
   return r?.reachable ? r.replication : undefined;
 }
 
-/** Why a node has no usable observation: "redis-1 does not answer (ECONNREFUSED)" or "not probed yet". */
+/**
+ * Why a node has no usable observation: "redis-1 does not answer (connect ECONNREFUSED 127.0.2.1:6379)" or "not
+ * probed yet". The lab's probes connect to a node's private address, behind the gateway the screen and the lesson's
+ * redis-cli lines name; the error says the address the learner sees (asShown).
+ */
 export function silence(s: LabState, id: string): string {
   const r = s.redis[id] ?? s.sentinels[id];
   if (!r) return `${id} has not been probed yet`;
   const state = s.processes[id]?.state;
-  const why = r.error ?? (state && state !== 'running' ? state : undefined);
+  const why = r.error !== undefined ? asShown(s, r.error) : state && state !== 'running' ? state : undefined;
   return `${id} does not answer${why ? ` (${why})` : ''}`;
+}
+
+/**
+ * `text` of the lab's own making (a probe's connection error) with every host's private address (127.0.1.i, where
+ * its processes listen) written as its public one (127.0.2.i, the gateway in front of them, which the screen shows):
+ * src/cluster/topology.ts hostAddresses. Not for what Redis or Sentinel said, which is quoted as they said it.
+ */
+export function asShown(s: Pick<LabState, 'topology'>, text: string): string {
+  let out = text;
+  for (const h of s.topology.hosts) {
+    if (h.ip === h.publicIp) continue;
+    const ip = h.ip.replace(/\./g, '\\.');
+    out = out.replace(new RegExp(`(?<![\\d.])${ip}(?!\\d)`, 'g'), h.publicIp);
+  }
+  return out;
 }

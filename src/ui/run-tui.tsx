@@ -4,6 +4,7 @@ import { render } from 'ink';
 import { useMemo, useState } from 'react';
 import type { LabController } from '../state/controller.js';
 import { ControllerContext, ThemeContext, UiStoreContext } from './contexts.js';
+import { holdKeys } from './hold-keys.js';
 import { Screen } from './Screen.js';
 import { createUiStore, type UiStore } from './state/ui-store.js';
 import { type ColorMode, colorModeFromEnv, createTheme } from './theme/tokens.js';
@@ -56,6 +57,13 @@ export async function runTui(controller: LabController, options: RunTuiOptions =
     failed = reject;
   });
   stdout.on('error', (err: Error) => failed(err));
+  // No echo from before the alternate screen is entered: Ink turns raw mode on only once its first frame has been
+  // committed, and a key typed in between was echoed onto that frame, where it stayed (hold-keys.ts).
+  holdKeys(stdin);
+  // A key typed before the process could turn echo off (while Node loads) was echoed on the shell's screen and left
+  // the cursor past column 0. The alternate screen keeps the cursor where it was and Ink draws its frames from
+  // there, so the whole header row sat one column right, for good. Back to column 0 first.
+  if (stdout.isTTY) stdout.write('\r');
   const instance = render(<App controller={controller} colorMode={options.colorMode} />, {
     alternateScreen: true,
     // The caller checked for a real terminal; a CI=… variable (Ink's is-in-ci) must not turn the lab into a blank screen.

@@ -64,6 +64,24 @@ describe('roleOf / replicaOf', () => {
     assert.equal(r.met, false);
     assert.equal(r.detail, 'redis-1 does not answer (connect ECONNREFUSED)');
   });
+
+  it('says the address the screen shows (the gateway, 127.0.2.x), not the private one the probe connected to', () => {
+    const s = edit(afterFailover(), (d) => {
+      d.redis['redis-1'] = down('redis-1', 'connect ECONNREFUSED 127.0.1.1:6379');
+      d.sentinels['sentinel-3'] = down(
+        'sentinel-3',
+        'connect ETIMEDOUT 127.0.1.3:6481 (after 127.0.1.13 and 127.0.1.1)',
+      );
+    });
+    const r = check({ roleOf: { node: 'redis-1', role: 'master' } }, s);
+    assert.equal(r.detail, 'redis-1 does not answer (connect ECONNREFUSED 127.0.2.1:6379)');
+    // Only whole addresses of the lab's hosts: 127.0.1.13 is none of them.
+    const q = check({ configEpoch: { sentinel: 'sentinel-3', atLeast: 1 } }, s);
+    assert.equal(
+      q.detail,
+      'sentinel-3 does not answer (connect ETIMEDOUT 127.0.2.3:6481 (after 127.0.1.13 and 127.0.2.1))',
+    );
+  });
 });
 
 describe('masterIs / masterIsNot', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { holdKeys } from '../../src/ui/hold-keys.js';
 import { runTui } from '../../src/ui/run-tui.js';
 import { healthyState } from '../fixtures/ui-states.js';
 import { FakeStdin, FakeStdout } from '../helpers/render-tui.js';
@@ -61,4 +62,49 @@ describe('runTui', () => {
     await assert.rejects(done, /could not stop redis-2/);
     assert.ok(streams.stdout.frames.join('').includes('\x1b[?1049l'));
   });
+
+  it('turns echo off (raw mode) before it writes anything, so a key typed while Ink starts is not echoed', async () => {
+    const { controller } = fakeController(healthyState());
+    const streams = io();
+    // What the terminal had been written when raw mode was switched on or off.
+    const switched: Array<{ on: boolean; written: number }> = [];
+    Object.assign(streams.stdin, {
+      setRawMode: (on: boolean) => void switched.push({ on, written: streams.stdout.frames.length }),
+    });
+    const done = runTui(controller, { ...asStreams(streams), colorMode: 'none' });
+    const first = switched[0];
+    assert.deepEqual(first, { on: true, written: 0 }, 'raw mode before the alternate screen and the first frame');
+    await until(() => streams.stdout.frames.join('').includes('Topology'));
+    assert.ok(!switched.some((x) => !x.on), 'raw mode stays on while the TUI runs');
+    // A key echoed before Node ran left the cursor past column 0; the frames start where the cursor is.
+    const written = streams.stdout.frames.join('');
+    assert.ok(written.startsWith('\r'), 'back to column 0 first');
+    assert.ok(written.indexOf('\x1b[?1049h') > 0, 'then the alternate screen');
+    streams.stdin.write('q');
+    await done;
+    assert.equal(switched.at(-1)?.on, false, 'and is off again after');
+  });
 });
+
+describe('holdKeys', () => {
+  it('puts a terminal in raw mode until released (once), and leaves anything else alone', () => {
+    const calls: boolean[] = [];
+    const release = holdKeys({ isTTY: true, setRawMode: (on: boolean) => calls.push(on) });
+    assert.deepEqual(calls, [true]);
+    release();
+    release();
+    assert.deepEqual(calls, [true, false]);
+    const piped: boolean[] = [];
+    holdKeys({ isTTY: false, setRawMode: (on: boolean) => piped.push(on) })();
+    assert.deepEqual(piped, []);
+  });
+});
+
+/** Waits for `ok()` to hold (polling the event loop), failing after `timeoutMs`. */
+async function until(ok: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
