@@ -72,6 +72,17 @@ describe('misconfigure menu model', () => {
         ...(st.processes['redis-4'] ?? { id: 'redis-4', kind: 'redis', restarts: 0, logTail: [], cliLine: '' }),
         state: 'stopped',
       };
+      // Stopped by the decommission action: removed for good.
+      st.actions = [
+        {
+          seq: 1,
+          at: 1,
+          kind: 'decommission',
+          title: 'remove redis-4 for good (no SENTINEL RESET)',
+          equivalent: '',
+          status: 'ok',
+        },
+      ];
       const o = st.sentinels['sentinel-1'];
       if (o)
         o.replicas = [
@@ -101,10 +112,58 @@ describe('misconfigure menu model', () => {
       'decommission:redis-4',
     ]);
     const gone = misconfigureMenu(s, 'redis-4').here.find((e) => e.id === 'decommission:redis-4');
-    assert.equal(gone?.now, 'stopped, still listed by sentinel-1');
+    assert.equal(gone?.now, 'removed, still listed by sentinel-1');
     // The fix: SENTINEL RESET on each Sentinel that still lists it, one press (one Sentinel) at a time.
     assert.equal(gone?.verb, 'SENTINEL RESET on sentinel-1 (1 still list it)');
     assert.deepEqual(gone?.action, { kind: 'sentinel-reset', sentinel: 'sentinel-1' });
+  });
+
+  it('a node killed with x (or stopped with s) is not "removed for good": R starts it, no SENTINEL RESET', () => {
+    const s = probed((st) => {
+      const p = st.processes['redis-3'];
+      if (p)
+        st.processes['redis-3'] = {
+          ...p,
+          state: 'exited',
+          lastExit: { id: 'redis-3', at: 2, code: null, signal: 'SIGKILL', expected: true, logTail: [] },
+        };
+      const p4 = st.processes['redis-4'];
+      if (p4) st.processes['redis-4'] = { ...p4, state: 'stopped' };
+      // Removed once, then started again and stopped: the last word is the restart.
+      st.actions = [
+        {
+          seq: 1,
+          at: 1,
+          kind: 'decommission',
+          title: 'remove redis-4 for good (no SENTINEL RESET)',
+          equivalent: '',
+          status: 'ok',
+        },
+        { seq: 2, at: 2, kind: 'restart', title: 'restart redis-4', equivalent: '', status: 'ok' },
+      ];
+      for (const o of Object.values(st.sentinels)) {
+        o.replicas = ['redis-3', 'redis-4'].map((id) => ({
+          name: id,
+          ip: '127.0.2.3',
+          port: 6381,
+          flags: ['s_down', 'slave'],
+          nodeId: id,
+          fields: {},
+        }));
+      }
+    });
+    const m = misconfigureMenu(s, 'redis-1');
+    assert.ok(!m.elsewhere.some((e) => e.id.startsWith('decommission:')), m.elsewhere.map((e) => e.id).join(' '));
+    for (const [id, word] of [
+      ['redis-3', 'killed'],
+      ['redis-4', 'stopped'],
+    ] as const) {
+      const e = misconfigureMenu(s, id).here.find((x) => x.id === `decommission:${id}`);
+      assert.equal(e?.now, `not removed: ${word} (R restarts it)`);
+      assert.equal(e?.misconfigured, false);
+      assert.equal(e?.verb, 'start it again');
+      assert.deepEqual(e?.action, { kind: 'restart', node: id });
+    }
   });
 
   it('a Sentinel without the Sentinels’ password, when they have one; and what the deployment cannot do', () => {

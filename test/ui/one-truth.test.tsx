@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { LabState } from '../../src/state/store.js';
-import { masterSummary } from '../../src/ui/components/Header.js';
+import { faultsText, masterSummary } from '../../src/ui/components/Header.js';
 import { calculateLayout, paneInnerSize } from '../../src/ui/layout.js';
 import { faultSummary, replicationFocus } from '../../src/ui/lib/cluster-view.js';
 import { topologyPlan } from '../../src/ui/lib/topology-plan.js';
@@ -74,15 +74,21 @@ describe('fault summary', () => {
     assert.equal(faultSummary({ ...s, phase: 'stopping' }).total, 0);
   });
 
-  it('the header names the faults, never "no faults" while a node is killed; the topology badge counts them', async () => {
+  it('the header names what is broken, never "no faults" while a node is killed; the topology badge counts them', async () => {
     const { tui } = app(masterKilledState(), { columns: 160, rows: 45 });
     const f = await tui.waitForFrame('redis-1 killed');
     assert.doesNotMatch(headerOf(f), /no faults/);
-    assert.match(f, /Topology.*1 fault/);
+    // A killed node is a node down, not a "fault": h/H heal network faults only, and would leave it counted.
+    assert.match(f, /Topology.*1 down/);
+    assert.doesNotMatch(f, /Topology.*fault/);
     const narrow = app(frozenReplicaState(), { columns: 80, rows: 24 });
     const n = await narrow.tui.waitForFrame('Topology');
     // At 80 columns the names do not fit beside the rest: how many, then.
-    assert.match(headerOf(n), /╳ 3 faults/, headerOf(n));
+    assert.match(headerOf(n), /╳ 3 nodes down/, headerOf(n));
+    const both = partitionedState();
+    const p1 = both.processes['redis-1'];
+    if (p1) both.processes['redis-1'] = { ...p1, state: 'stopped' };
+    assert.deepEqual(faultsText(faultSummary(both)).short, '╳ 1 node down · 1 fault');
   });
 });
 

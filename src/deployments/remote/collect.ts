@@ -57,17 +57,45 @@ function records(r: RawReply | undefined): Record<string, string>[] {
 class Asker {
   private readonly asked = new Map<'data' | 'sentinel', Promise<string | undefined>>();
   private readonly ask: CollectOptions['ask'];
+  /** Kinds whose password was typed at the prompt (a refusal is then about what was typed, not an option). */
+  readonly typed = new Set<'data' | 'sentinel'>();
   constructor(ask: CollectOptions['ask']) {
     this.ask = ask;
   }
   password(kind: 'data' | 'sentinel'): Promise<string | undefined> {
     let p = this.asked.get(kind);
     if (!p) {
-      p = this.ask ? this.ask(kind) : Promise.resolve(undefined);
+      p = (this.ask ? this.ask(kind) : Promise.resolve(undefined)).then((pw) => {
+        if (pw !== undefined) this.typed.add(kind);
+        return pw;
+      });
       this.asked.set(kind, p);
     }
     return p;
   }
+}
+
+/**
+ * What to do when no Sentinel answered: why, in the words of what was given. A seed that wants a password may be a
+ * data node rather than a Sentinel (both answer NOAUTH alike before AUTH, and the lab sends a seed no data-node
+ * password), so that is named as the other possibility; a refused password is blamed on where it came from.
+ */
+export function noSentinelHint(
+  problem: 'auth-required' | 'auth-failed' | undefined,
+  given: { typed: boolean; dataPassword: boolean },
+): string {
+  if (problem === 'auth-failed') {
+    return given.typed
+      ? "The Sentinels refused the password typed at the prompt: run again and type the Sentinels' password (their requirepass; --sentinel-user USER for an ACL user)."
+      : 'The Sentinels refused the password given: check the value of the --sentinel-password-env variable (and --sentinel-user USER for an ACL user).';
+  }
+  if (problem === 'auth-required') {
+    const notSentinel = given.dataPassword
+      ? " If it is a data node, not a Sentinel (--password-env is the data nodes' password), give a Sentinel's HOST:PORT to --sentinel instead (Sentinels usually listen on 26379)."
+      : " If it is a data node, not a Sentinel, give a Sentinel's HOST:PORT to --sentinel instead (Sentinels usually listen on 26379).";
+    return `It wants a password. If it is a Sentinel with one: pass --sentinel-password-env VAR (and --sentinel-user USER for an ACL user), or run in a terminal to be asked.${notSentinel}`;
+  }
+  return 'Check the HOST:PORT of each Sentinel (--sentinel host1:26379,host2:26379) and that this machine can reach them.';
 }
 
 /** One command on its own round trip, with this machine's clock read just before and just after. */
@@ -259,16 +287,15 @@ export async function collectSnapshot(
   const answered = [...sentinels.values()].filter((s) => s.error === undefined);
   if (answered.length === 0) {
     const seeds = [...sentinels.values()].filter((s) => s.seed);
-    const authProblem = seeds.find((s) => s.problem === 'auth-required' || s.problem === 'auth-failed')?.problem;
+    const found = seeds.find((s) => s.problem === 'auth-required' || s.problem === 'auth-failed')?.problem;
+    const authProblem = found === 'auth-required' || found === 'auth-failed' ? found : undefined;
     throw new UserError(
       `No Sentinel answered: ${seeds.map((s) => `${key(s.endpoint)}: ${s.error ?? '?'}`).join('; ')}`,
       {
-        hint:
-          authProblem === 'auth-failed'
-            ? 'The Sentinels refused the password given: check the value of the --sentinel-password-env variable (and --sentinel-user USER for an ACL user).'
-            : authProblem === 'auth-required'
-              ? 'The Sentinels want a password: pass --sentinel-password-env VAR (and --sentinel-user USER for an ACL user), or run in a terminal to be asked.'
-              : 'Check the HOST:PORT of each Sentinel (--sentinel host1:26379,host2:26379) and that this machine can reach them.',
+        hint: noSentinelHint(authProblem, {
+          typed: asker.typed.has('sentinel'),
+          dataPassword: opts.credentials.data.password !== undefined,
+        }),
       },
     );
   }

@@ -49,6 +49,13 @@ class Session {
   private readonly pending: Buffer[] = [];
   private authLine = '';
   private closed = false;
+  /**
+   * The node refused the real credentials: its error line (`-WRONGPASS …`, which never holds the password). The
+   * local client's requests are answered with it, as the node itself would answer them, so the probes see a refusal
+   * ("refused", ui/lib/observed.ts) rather than a node that does not answer; then the session ends.
+   */
+  private refusal: string | undefined;
+  private refusalTimer: NodeJS.Timeout | undefined;
 
   private readonly client: Socket;
   private readonly upstream: Socket;
@@ -77,7 +84,9 @@ class Session {
       if (!this.upstreamReady) this.opts.onProblem?.(target.id, `${target.host}:${target.port}: ${err.message}`);
       this.close();
     });
-    upstream.on('close', () => this.close());
+    upstream.on('close', () => {
+      if (this.refusal === undefined) this.close();
+    });
     upstream.setTimeout(opts.connectTimeoutMs ?? 2000, () => {
       if (!this.upstreamReady) {
         this.opts.onProblem?.(target.id, `${target.host}:${target.port} did not answer in time`);
@@ -90,6 +99,7 @@ class Session {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.refusalTimer);
     this.client.destroy();
     this.upstream.destroy();
     this.done(this);
@@ -121,8 +131,24 @@ class Session {
       return;
     }
     this.opts.onProblem?.(this.target.id, `AUTH refused: ${line.slice(1, 200)}`);
-    this.close();
+    this.refuse(line.startsWith('-') ? line.slice(0, 200) : "-ERR the node refused the lab's credentials");
   };
+
+  private refuse(line: string): void {
+    this.refusal = line;
+    this.upstream.destroy();
+    const waiting = this.pending.splice(0).length;
+    if (waiting) this.answerRefused(waiting);
+    // Nothing asked yet: the next request gets the answer; a client that asks nothing is let go.
+    else this.refusalTimer = setTimeout(() => this.close(), this.opts.connectTimeoutMs ?? 2000);
+  }
+
+  /** Answers `n` requests with the node's refusal, then ends the connection once that is written. */
+  private answerRefused(n: number): void {
+    if (this.client.writableEnded) return;
+    for (let i = 0; i < n; i++) this.client.write(`${this.refusal}\r\n`);
+    this.client.end();
+  }
 
   private ready(leftover?: Buffer): void {
     this.upstreamReady = true;
@@ -140,6 +166,10 @@ class Session {
   }
 
   private forward(bytes: Buffer): void {
+    if (this.refusal !== undefined) {
+      this.answerRefused(1);
+      return;
+    }
     if (!this.upstreamReady) {
       this.pending.push(bytes);
       return;

@@ -206,7 +206,13 @@ export class RemoteDeployment implements Deployment {
     return known.length ? known : this.anyMonitors;
   }
 
-  /** Reports every node as running: the lab does not run them, the probes show whether they answer. */
+  /**
+   * The lab has no process state for a deployment it did not start: it never learns when a process dies, freezes or
+   * comes back. Every node is entered once as "running" in the process table, meaning only "expected up" to the
+   * shared selectors; nothing shows that word. The screen (ui/lib/observed.ts, chosen because this deployment lacks
+   * the runtime capability) and `watch` (engine/view-summary.ts) show what the probes observe instead: answers, refuses
+   * the lab's login, or no answer since a given time.
+   */
   async start(): Promise<void> {
     for (const n of this.topology.nodes) this.events.emit('node-state', { id: n.id, state: 'running', at: Date.now() });
   }

@@ -1,14 +1,17 @@
-// Top row: run status (phase, start-up time, ports), who is master (selectMastership, also during a split), the
-// faults in force (killed, stopped and frozen nodes as well as network faults), lesson progress.
+// Top row: run status (phase, start-up time, ports), who is master (selectMastership, also during a split), what is
+// broken (killed, stopped and frozen nodes, and the network faults h/H heal: only those are counted as "faults"),
+// lesson progress. Attached to a deployment the lab does not run (lib/observed.ts) it says so, and names the nodes
+// that do not answer instead of process states it cannot know.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import stringWidth from 'string-width';
 import { redisNodes, sentinelNodes } from '../../cluster/topology.js';
 import { listing, type Mastership, selectMastership } from '../../state/selectors.js';
-import { useLab, useLabView } from '../hooks/use-lab.js';
+import { useController, useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { faultSummary } from '../lib/cluster-view.js';
+import { notAnswering, observesOnly } from '../lib/observed.js';
 import { Spinner } from './Spinner.js';
 
 function range(ports: number[]): string {
@@ -27,17 +30,53 @@ export function masterSummary(m: Pick<Mastership, 'master' | 'claims'>): { text:
   return { text: m.master ? `master ${m.master}` : 'no master', split: false };
 }
 
+/**
+ * The header's breakage segment: in full (names) and short (counts). "Fault" means what h/H heal, the network faults,
+ * so the count and heal-all agree; nodes down are counted as nodes down (R restarts them, z thaws a frozen one).
+ */
+export function faultsText(f: { nodes: ReadonlyArray<{ id: string }>; network: number; text: string }): {
+  any: boolean;
+  full: string;
+  short: string;
+} {
+  const any = f.nodes.length + f.network > 0;
+  const parts: string[] = [];
+  if (f.nodes.length) parts.push(`${f.nodes.length} node${f.nodes.length === 1 ? '' : 's'} down`);
+  if (f.network) parts.push(`${f.network} fault${f.network === 1 ? '' : 's'}`);
+  return { any, full: any ? `╳ ${f.text}` : 'no faults', short: `╳ ${parts.join(' · ')}` };
+}
+
+/** Attach mode: the nodes that do not answer the lab, or refuse its login (nothing else is the lab's to know). */
+export function observedText(o: { silent: readonly string[]; refused: readonly string[] }): {
+  any: boolean;
+  full: string;
+  short: string;
+} {
+  const n = o.silent.length + o.refused.length;
+  if (!n) return { any: false, full: 'every node answers', short: 'every node answers' };
+  const full = [
+    o.silent.length ? `${o.silent.join(', ')} no answer` : '',
+    o.refused.length ? `${o.refused.join(', ')} refused the lab's login` : '',
+  ].filter(Boolean);
+  return { any: true, full: `╳ ${full.join(' · ')}`, short: `╳ ${n} not answering` };
+}
+
 export const Header = memo(function Header({ width }: { width: number }) {
   const theme = useTheme();
+  const observed = observesOnly(useController().unavailable);
   const phase = useLab((s) => s.phase);
   const readyMs = useLab((s) => s.readyMs);
   const moved = useLab((s) => s.portsMoved);
   const topology = useLab((s) => s.topology);
-  const faults = useLabView((s) => {
-    const f = faultSummary(s);
-    return { total: f.total, text: f.text };
+  const faults = useLabView((s) => (observed ? observedText(notAnswering(s)) : faultsText(faultSummary(s))));
+  const master = useLabView((s) => {
+    const m = selectMastership(s);
+    // Attached, a master nobody can read (it does not answer, or refuses the lab's login) is still the one the
+    // Sentinels name: "no master" would be an invention.
+    if (observed && m.claims.length === 0 && m.reference)
+      return { text: `no master seen (Sentinels name ${m.reference})`, split: false };
+    return masterSummary(m);
   });
-  const master = useLabView((s) => masterSummary(selectMastership(s)));
   const lessonStep = useLab((s) => (s.lesson ? `${s.lesson.stepIndex + 1}/${s.lesson.steps.length}` : ''));
   const quitting = useUi((s) => s.quitting?.processes);
 
@@ -67,14 +106,14 @@ export const Header = memo(function Header({ width }: { width: number }) {
   const ports = moved
     ? `ports moved to ${moved.to} because ${moved.from} is busy`
     : `redis ${range(redisNodes(topology).map((n) => n.port))} · sentinels ${range(sentinelNodes(topology).map((n) => n.port))}`;
-  const lessonText = lessonStep ? `lesson step ${lessonStep}` : 'sandbox';
+  // Attached, the lab did not start the deployment: not the sandbox (README.md, "Use it on your own deployment").
+  const lessonText = lessonStep ? `lesson step ${lessonStep}` : observed ? 'attached' : 'sandbox';
   // Named faults when the row has room for them, else how many.
-  const full = faults.total ? `╳ ${faults.text}` : 'no faults';
-  const short = `╳ ${faults.total} fault${faults.total === 1 ? '' : 's'}`;
+  const { full, short } = faults;
   const fixed = ['redis-sentinel-lab', status, master.text, lessonText]
     .map((t) => stringWidth(t))
     .reduce((a, b) => a + b, 0);
-  const faultText = faults.total && fixed + 3 * 4 + (busy ? 2 : 0) + stringWidth(full) > width ? short : full;
+  const faultText = faults.any && fixed + 3 * 4 + (busy ? 2 : 0) + stringWidth(full) > width ? short : full;
   return (
     <Box width={width} height={1} flexShrink={0}>
       <Text wrap="truncate-end">
@@ -89,7 +128,7 @@ export const Header = memo(function Header({ width }: { width: number }) {
         <Text {...theme.style('status.muted')}> │ </Text>
         <Text {...theme.style(master.split ? 'status.error' : 'role.master')}>{master.text}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
-        <Text {...theme.style(faults.total ? 'status.warn' : 'status.muted')}>{faultText}</Text>
+        <Text {...theme.style(faults.any ? 'status.warn' : 'status.muted')}>{faultText}</Text>
         <Text {...theme.style('status.muted')}> │ </Text>
         {lessonStep ? <Text>{lessonText}</Text> : <Text {...theme.style('status.muted')}>{lessonText}</Text>}
         <Text {...theme.style('status.muted')}> │ </Text>

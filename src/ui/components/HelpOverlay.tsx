@@ -4,10 +4,10 @@
 import { Box, Text } from 'ink';
 import { memo, useEffect } from 'react';
 import type { MissingCapabilities } from '../../deployments/deployment.js';
-import { useController } from '../hooks/use-lab.js';
+import { useController, useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUiStore } from '../hooks/use-ui.js';
-import { actionEntries, GROUPS, type Group } from '../keymap/actions.js';
+import { actionEntries, actionTitle, GROUPS, type Group } from '../keymap/actions.js';
 import { unavailableReason } from '../keymap/dispatch.js';
 import { formatKeys } from '../keymap/keys.js';
 import { PANE_TITLES, type PaneId } from '../layout.js';
@@ -24,7 +24,10 @@ interface Entry {
 }
 
 /** Every action in registry group order, with where it applies when that is not everywhere, and why not when not. */
-export function helpGroups(unavailable: MissingCapabilities = {}): Array<{ group: Group; entries: Entry[] }> {
+export function helpGroups(
+  unavailable: MissingCapabilities = {},
+  masterName = 'mymaster',
+): Array<{ group: Group; entries: Entry[] }> {
   return GROUPS.map((group) => ({
     group,
     entries: actionEntries
@@ -33,7 +36,7 @@ export function helpGroups(unavailable: MissingCapabilities = {}): Array<{ group
         const pane =
           a.scope === 'global' || a.scope.startsWith('modal:') ? '' : ` (${PANE_TITLES[a.scope as PaneId]} pane)`;
         const why = unavailableReason(a, { controller: { unavailable } });
-        const title = `${a.title}${pane}${why ? ` — unavailable: ${why.reason}` : ''}`;
+        const title = `${actionTitle(a, masterName)}${pane}${why ? ` — unavailable: ${why.reason}` : ''}`;
         return { id, keys: formatKeys(a.keys), title, ...(why ? { dimmed: true } : {}) };
       }),
   })).filter((g) => g.entries.length > 0);
@@ -50,19 +53,28 @@ interface HelpLayout {
 
 let cached: { key: string; layout: HelpLayout } | undefined;
 
+/** Blank columns between one column's longest title and the next column's keys. */
+export const GUTTER = 3;
+
 /**
  * The overlay's columns for a size. The registry is static and a deployment's capabilities do not change, so the
  * last result is kept: reopening costs nothing.
  */
-export function helpLayout(width: number, height: number, unavailable: MissingCapabilities = {}): HelpLayout {
-  const key = `${width}x${height} ${JSON.stringify(unavailable)}`;
+export function helpLayout(
+  width: number,
+  height: number,
+  unavailable: MissingCapabilities = {},
+  masterName = 'mymaster',
+): HelpLayout {
+  const key = `${width}x${height} ${masterName} ${JSON.stringify(unavailable)}`;
   if (cached?.key === key) return cached.layout;
-  const groups = helpGroups(unavailable);
+  const groups = helpGroups(unavailable, masterName);
   const inner = Math.max(1, height - 3);
   const keyWidth = Math.max(...groups.flatMap((g) => g.entries.map((e) => e.keys.length))) + 2;
   const ncols = Math.max(1, Math.min(3, Math.floor((width - 2) / 50)));
   const colWidth = Math.floor((width - 2) / ncols);
-  const titleWidth = Math.max(10, colWidth - keyWidth - 1);
+  // A gutter of GUTTER spaces after each column's titles: a wrapped title never runs into the next column's key.
+  const titleWidth = Math.max(10, colWidth - keyWidth - GUTTER);
 
   const blocks: Row[][] = groups.map(({ group, entries }) => [
     { id: `g-${group}`, kind: 'group', text: group },
@@ -108,7 +120,8 @@ export const HelpOverlay = memo(function HelpOverlay({
   const theme = useTheme();
   const uiStore = useUiStore();
   const { unavailable } = useController();
-  const { inner, keyWidth, colWidth, columns } = helpLayout(width, height, unavailable);
+  const masterName = useLab((s) => s.topology.sentinel.masterName);
+  const { inner, keyWidth, colWidth, columns } = helpLayout(width, height, unavailable, masterName);
   const maxLen = Math.max(...columns.map((c) => c.length));
   const maxTop = Math.max(0, maxLen - inner);
   const top = Math.min(scroll, maxTop);

@@ -3,12 +3,14 @@
 // is waiting on (ui/lib/startup.ts). Before the first result it says what the keys do where the learner is: the
 // arrows select nodes, except in the focused lesson pane, where they scroll it.
 import { Box, Text } from 'ink';
-import { memo, type ReactNode } from 'react';
+import { memo, type ReactNode, useRef } from 'react';
 import { readinessGaps } from '../../state/ready.js';
-import { useLab } from '../hooks/use-lab.js';
+import type { LabState } from '../../state/store.js';
+import { useController, useLab } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { type Layout, type PaneId, paneInnerSize } from '../layout.js';
+import { observesOnly } from '../lib/observed.js';
 import { startupWaitText } from '../lib/startup.js';
 import { Spinner } from './Spinner.js';
 
@@ -16,7 +18,7 @@ import { Spinner } from './Spinner.js';
  * The idle hint (under 80 columns where the view exists at 80x24). The arrows scroll the lesson while its pane has the focus (the only pane of the lesson-alone
  * view; the key registry's `lessonText.lineDown`), and select nodes everywhere else.
  */
-export function idleHint(layout: Layout, focus: PaneId, lessonOpen: boolean): string {
+export function idleHint(layout: Layout, focus: PaneId, lessonOpen: boolean, observed = false): string {
   const lessonShown = lessonOpen && paneInnerSize(layout, 'lesson') !== undefined;
   const view = layout.kind === 'panes' ? layout.view : undefined;
   if (lessonShown && focus === 'lesson') {
@@ -27,7 +29,21 @@ export function idleHint(layout: Layout, focus: PaneId, lessonOpen: boolean): st
   if (lessonOpen && view === 'cluster') {
     return '↑/↓ select a node, x/s/z break it; L shows the lesson. ? lists every key.';
   }
+  // Attached (lib/observed.ts): nothing here breaks the deployment; dimmed keys say why.
+  if (observed)
+    return 'Select a node with ↑/↓ to see what it reports; this deployment is only watched. Press ? for every key.';
   return 'Select a node with ↑/↓, break it with x/s/z, partition hosts with p. Press ? for every key.';
+}
+
+/**
+ * Where the learner is: the lesson, its step, whether the step's prediction is answered, and the view. A result or
+ * notice belongs to where it was given: once this changes it is stale ("Predict first…" under the next step), and the
+ * line falls back to the idle hint.
+ */
+function placeKey(s: LabState, layout: Layout): string {
+  const l = s.lesson;
+  const step = l ? `${l.lessonId}:${l.stepIndex}:${l.predictions[l.stepIndex] ? 'answered' : ''}` : '';
+  return `${step}|${layout.kind === 'panes' ? layout.view : layout.kind}`;
 }
 
 export const StatusLine = memo(function StatusLine({ width, layout }: { width: number; layout: Layout }) {
@@ -38,6 +54,12 @@ export const StatusLine = memo(function StatusLine({ width, layout }: { width: n
   const quitting = useUi((s) => s.quitting);
   const focus = useUi((s) => s.focus);
   const lessonOpen = useLab((s) => s.lesson !== undefined);
+  const observed = observesOnly(useController().unavailable);
+  const place = useLab((s) => placeKey(s, layout));
+  // The place each result was first shown in (a new result object is a new result, even with the same text).
+  const shownAt = useRef<{ result: typeof last; place: string } | undefined>(undefined);
+  if (shownAt.current?.result !== last) shownAt.current = { result: last, place };
+  const current = last !== undefined && shownAt.current?.place === place ? last : undefined;
   const starting = useLab((s) => (s.phase === 'starting' ? startupWaitText(readinessGaps(s), s.topology) : undefined));
 
   let body: ReactNode;
@@ -68,10 +90,13 @@ export const StatusLine = memo(function StatusLine({ width, layout }: { width: n
         <Spinner /> {pending.map((p) => p.text).join(' · ')}
       </Text>
     );
-  } else if (last) {
+  } else if (current) {
     body = (
-      <Text wrap="truncate-end" {...theme.style(last.info ? 'status.info' : last.ok ? 'status.ok' : 'status.error')}>
-        {last.info ? 'ℹ' : last.ok ? '✓' : '✗'} {last.text}
+      <Text
+        wrap="truncate-end"
+        {...theme.style(current.info ? 'status.info' : current.ok ? 'status.ok' : 'status.error')}
+      >
+        {current.info ? 'ℹ' : current.ok ? '✓' : '✗'} {current.text}
       </Text>
     );
   } else if (starting !== undefined) {
@@ -83,7 +108,7 @@ export const StatusLine = memo(function StatusLine({ width, layout }: { width: n
   } else {
     body = (
       <Text wrap="truncate-end" {...theme.style('status.muted')}>
-        {idleHint(layout, focus, lessonOpen)}
+        {idleHint(layout, focus, lessonOpen, observed)}
       </Text>
     );
   }

@@ -6,7 +6,7 @@ import { requiredCapability } from '../../actions/catalog.js';
 import type { Unavailable } from '../../deployments/deployment.js';
 import { errorMessage } from '../../errors.js';
 import { uiOps } from '../state/ui-store.js';
-import { type ActionId, type ActionSpec, actionEntries, type Scope } from './actions.js';
+import { type ActionId, type ActionSpec, actionEntries, actionTitle, type Scope } from './actions.js';
 import type { ActionContext, WhenContext } from './context.js';
 import { keyNames } from './keys.js';
 
@@ -103,10 +103,13 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
       uiOps.notice(
         ctx.uiStore,
         'info',
-        `${r.entry.spec.title}: ${r.why.reason}${r.why.hint ? ` (${firstLine(r.why.hint)})` : ''}`,
+        `${actionTitle(r.entry.spec, ctx.lab.topology.sentinel.masterName)}: ${r.why.reason}${r.why.hint ? ` (${firstLine(r.why.hint)})` : ''}`,
       );
     }
-    if (r.kind === 'disabled') uiOps.notice(ctx.uiStore, 'info', `${r.entry.spec.title}: not available now`);
+    if (r.kind === 'disabled') {
+      const why = r.entry.spec.whyNot?.(ctx) ?? 'not available now';
+      uiOps.notice(ctx.uiStore, 'info', `${actionTitle(r.entry.spec, ctx.lab.topology.sentinel.masterName)}: ${why}`);
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 // the one action Enter performs: the misconfiguration, or its undo when it is already in place. Below, everything
 // misconfigured elsewhere in the cluster, each with its undo. Every entry carries the action, so the picker shows the
 // real command it stands for (describeAction) and the keymap performs exactly that.
-import { type LabAction, requiredCapability } from '../../actions/catalog.js';
+import { describeAction, type LabAction, requiredCapability } from '../../actions/catalog.js';
 import { type ClientName, NAT_PORT_OFFSET, type NodeSpec, natPort } from '../../cluster/topology.js';
 import type { MissingCapabilities } from '../../deployments/deployment.js';
 import type { LabState } from '../../state/store.js';
@@ -35,6 +35,17 @@ export interface MisconfigMenu {
 }
 
 const DOWN = new Set(['stopped', 'exited']);
+
+/**
+ * Whether the node is down because it was removed for good (the decommission action), rather than killed, stopped or
+ * crashed: of the lab's records that remove or start it, the last one removes it.
+ */
+function removedForGood(s: LabState, id: string): boolean {
+  const removal = describeAction({ kind: 'decommission', node: id }, s.topology).title;
+  const start = describeAction({ kind: 'restart', node: id }, s.topology).title;
+  const last = s.actions.findLast((a) => a.status !== 'failed' && (a.title === removal || a.title === start));
+  return last?.title === removal;
+}
 
 /** Every entry about one node (and, once per host, the host's NAT). */
 function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry[] {
@@ -92,8 +103,13 @@ function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry
       action: { kind: 'sentinel-password', sentinel: n.id, enabled: without },
     });
   }
-  // Stopped for good, yet still listed by a Sentinel that runs: nobody told the Sentinels (SENTINEL RESET).
-  const state = s.processes[n.id]?.state;
+  // Removed for good (the decommission action), yet still listed by a Sentinel that runs: nobody told the Sentinels
+  // (SENTINEL RESET). A node that is down because it was killed, stopped or crashed is not removed: R starts it again,
+  // and resetting a Sentinel (it forgets every replica and Sentinel, then finds them again) is no answer to a crash.
+  const proc = s.processes[n.id];
+  const state = proc?.state;
+  const down = state !== undefined && DOWN.has(state);
+  const removed = down && removedForGood(s, n.id);
   const listedBy = Object.values(s.sentinels).filter(
     (o) =>
       o.reachable &&
@@ -101,22 +117,28 @@ function entriesFor(s: LabState, n: NodeSpec, withHost: boolean): MisconfigEntry
       s.processes[o.id]?.state === 'running' &&
       [...o.replicas, ...o.sentinels].some((i) => i.nodeId === n.id),
   );
-  const gone = state !== undefined && DOWN.has(state);
-  const stale = gone && listedBy.length > 0;
+  const stale = removed && listedBy.length > 0;
   const first = listedBy[0]?.id;
   let action: LabAction = { kind: 'decommission', node: n.id };
   if (stale && first) action = { kind: 'sentinel-reset', sentinel: first };
-  else if (gone) action = { kind: 'restart', node: n.id };
+  else if (down) action = { kind: 'restart', node: n.id };
+  const downWord = state === 'stopped' ? 'stopped' : proc?.lastExit?.signal === 'SIGKILL' ? 'killed' : 'exited';
   out.push({
     id: `decommission:${n.id}`,
     subject: `${n.id} removed for good`,
-    now: stale ? `stopped, still listed by ${listedBy.map((o) => o.id).join(', ')}` : gone ? 'stopped' : 'running',
+    now: stale
+      ? `removed, still listed by ${listedBy.map((o) => o.id).join(', ')}`
+      : removed
+        ? 'removed'
+        : down
+          ? `not removed: ${downWord} (R restarts it)`
+          : 'running',
     misconfigured: stale,
     // The fix for "forgot SENTINEL RESET": reset the Sentinels that still list it, one at a time, as redis.io says
     // ("Adding or removing Sentinels"): each press resets the next one. Once none lists it, Enter restarts it.
     verb: stale
       ? `SENTINEL RESET on ${first} (${listedBy.length} still list it)`
-      : gone
+      : down
         ? 'start it again'
         : 'remove it (no SENTINEL RESET)',
     action,

@@ -8,10 +8,11 @@ import { redisNodes } from '../../cluster/topology.js';
 import { listing, selectLags } from '../../state/selectors.js';
 import type { LabState } from '../../state/store.js';
 import { Pane } from '../components/Pane.js';
-import { useLabThrottled, useLabView } from '../hooks/use-lab.js';
+import { useController, useLabThrottled, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { type ReplicationFocus, replicationFocus, writeGuard } from '../lib/cluster-view.js';
 import { formatBytes, PROCESS_SYMBOL, pad, sparkline } from '../lib/format.js';
+import { OBSERVED_SYMBOL, observedState, observesOnly } from '../lib/observed.js';
 import { lineText, wrapSpans } from '../lib/text-wrap.js';
 import type { Token } from '../theme/tokens.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
@@ -146,6 +147,8 @@ export function lagTable(
   maxLagSec: number,
   masterId: string | undefined,
   others: readonly string[] = [],
+  /** Attach mode: no process state, what the probes observe (lib/observed.ts). */
+  observed = false,
 ): LagTable {
   const lags = selectLags(s);
   const live: LagRow[] = [];
@@ -175,7 +178,9 @@ export function lagTable(
         text:
           r?.role === 'replica' && named
             ? `⇐ ${named} ✗ link down${since}${cols >= 56 ? ' (master unreachable)' : ''}`
-            : `${PROCESS_SYMBOL[state]} · not replicating`,
+            : observed
+              ? `${OBSERVED_SYMBOL[observedState(s, id).kind]} · no INFO: replication unknown`
+              : `${PROCESS_SYMBOL[state]} · not replicating`,
       };
       (r ? live : dead).push(row);
       continue;
@@ -244,13 +249,17 @@ export const LagPane = memo(function LagPane({ width, height, focused, tabs }: P
   const cols = innerCols(width);
   const rowsAvail = innerRows(height);
   const guard = useLabView((s) => writeGuard(s, selectLags(s)));
+  const observed = observesOnly(useController().unavailable);
   // The master the selector names; while two nodes claim master, which one is shown and why (one line).
   const focus = useLabView(replicationFocus);
   const {
     rows: replicaRows,
     columns: col,
     elsewhere,
-  } = useLabThrottled((s) => lagTable(s, cols, guard.maxLagSec, focus.masterId, focus.others), LAG_REFRESH_MS);
+  } = useLabThrottled(
+    (s) => lagTable(s, cols, guard.maxLagSec, focus.masterId, focus.others, observed),
+    LAG_REFRESH_MS,
+  );
 
   const guardText =
     guard.toWrite > 0

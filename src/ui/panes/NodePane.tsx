@@ -5,10 +5,11 @@ import { memo, type ReactNode } from 'react';
 import { parseLogLine } from '../../cluster/observe/sentinel-log.js';
 import { nodeById, publicAddress } from '../../cluster/topology.js';
 import { Pane } from '../components/Pane.js';
-import { useLab, useLabView } from '../hooks/use-lab.js';
+import { useController, useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { PROCESS_SYMBOL } from '../lib/format.js';
+import { OBSERVED_SYMBOL, observedState, observesOnly } from '../lib/observed.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
 /** A Redis log line without pid, role and date (`08:21:49 * Ready to accept connections`), when it has that form. */
@@ -24,14 +25,17 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
   const topology = useLab((s) => s.topology);
   const log = useLab((s) => s.processes[id]?.logTail);
   // Probes replace the observation objects several times a second; select only what is shown.
+  // Attach mode: what the probes observe, not a process state the lab cannot know (lib/observed.ts).
+  const observed = observesOnly(useController().unavailable);
   const view = useLabView((s) => {
     const p = s.processes[id];
+    const seen = observed ? OBSERVED_SYMBOL[observedState(s, id).kind] : undefined;
     const redis = s.redis[id];
     const sentinel = s.sentinels[id];
     const probeError = redis?.error ?? sentinel?.error;
     return {
       role: redis?.replication?.role,
-      state: p?.state,
+      state: seen ?? (p?.state ? PROCESS_SYMBOL[p.state] : undefined),
       pid: p?.pid,
       restarts: p?.restarts,
       cliLine: p?.cliLine,
@@ -58,7 +62,7 @@ export const NodePane = memo(function NodePane({ width, height, focused, tabs }:
       </Text>
       <Text {...theme.style('status.muted')}>
         {' '}
-        · {view.state ? PROCESS_SYMBOL[view.state] : '?'}
+        · {view.state ?? '?'}
         {view.pid ? ` · pid ${view.pid}` : ''}
         {view.restarts ? ` · restarts ${view.restarts}` : ''}
       </Text>

@@ -5,12 +5,13 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import { nodeById } from '../../cluster/topology.js';
 import type { LabState } from '../../state/store.js';
-import { useLabView } from '../hooks/use-lab.js';
+import { useController, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { knownRole, sentinelDisagrees, sentinelOpinion } from '../lib/cluster-view.js';
 import { hostFaultNotes } from '../lib/fault-view.js';
 import { PROCESS_SYMBOL, pad, roleTag } from '../lib/format.js';
+import { OBSERVED_SYMBOL, observedDetail, observedState, observesOnly } from '../lib/observed.js';
 import type { Token } from '../theme/tokens.js';
 
 export interface NodeRowProps {
@@ -19,6 +20,8 @@ export interface NodeRowProps {
   /** Show the host column (compact layout has no host lines). */
   showHost: boolean;
   showPort: boolean;
+  /** The lab does not run the nodes (attach mode): the state is what the probes observe (lib/observed.ts). */
+  observed?: boolean;
 }
 
 export type Seg = { text: string; token?: Token };
@@ -29,6 +32,7 @@ export const NARROW_ROW = 50;
 /** The row's segments after the selection mark; undefined for an unknown node. Pure, for tests and the view hook. */
 export function nodeRowSegments(s: LabState, id: string, opts: Omit<NodeRowProps, 'id'>): Seg[] | undefined {
   const { width, showHost, showPort } = opts;
+  if (opts.observed) return observedRowSegments(s, id, opts);
   const spec = nodeById(s.topology, id);
   if (!spec) return undefined;
   const proc = s.processes[id];
@@ -116,9 +120,44 @@ export function nodeRowSegments(s: LabState, id: string, opts: Omit<NodeRowProps
   return segs;
 }
 
+/**
+ * The row of a node the lab does not run (attach mode): what the probes observe instead of a process state, and
+ * replication only as the node's own INFO reports it.
+ */
+function observedRowSegments(s: LabState, id: string, opts: Omit<NodeRowProps, 'id'>): Seg[] | undefined {
+  const { width, showHost, showPort } = opts;
+  const spec = nodeById(s.topology, id);
+  if (!spec) return undefined;
+  const o = observedState(s, id);
+  const role = spec.kind === 'sentinel' ? 'sentinel' : knownRole(s, id);
+  const roleToken: Token = role ? `role.${role}` : 'role.unknown';
+  const stateToken: Token =
+    o.kind === 'answers' ? 'status.ok' : o.kind === 'unprobed' ? 'status.muted' : 'status.error';
+  const narrow = width < NARROW_ROW;
+  const segs: Seg[] = [
+    { text: `${roleTag(role)} `, token: roleToken },
+    { text: pad(id, 11), token: roleToken },
+  ];
+  if (showHost) segs.push({ text: pad(spec.host.replace('host-', 'h'), 4), token: 'status.muted' });
+  const word = OBSERVED_SYMBOL[o.kind];
+  const stateText = narrow && o.kind === 'answers' ? (word.split(' ')[0] ?? '') : word;
+  segs.push({ text: narrow ? `${stateText} ` : pad(stateText, 12), token: stateToken });
+  if (showPort) segs.push({ text: pad(`:${spec.port}`, 7), token: 'status.muted' });
+  const detail = observedDetail(o);
+  if (detail) {
+    segs.push({ text: detail, token: 'status.error' });
+    return segs;
+  }
+  if (o.kind !== 'answers') return segs;
+  // It answers: the rest is the sandbox row's (replication from INFO, a Sentinel's opinion).
+  const rest = nodeRowSegments({ ...s, processes: {} }, id, { width, showHost: false, showPort: false });
+  return [...segs, ...(rest ?? []).slice(3)];
+}
+
 export const NodeRow = memo(function NodeRow({ id, width, showHost, showPort }: NodeRowProps) {
   const theme = useTheme();
-  const segs = useLabView((s) => nodeRowSegments(s, id, { width, showHost, showPort }));
+  const observed = observesOnly(useController().unavailable);
+  const segs = useLabView((s) => nodeRowSegments(s, id, { width, showHost, showPort, observed }));
   const selected = useUi((s) => s.selectedNode === id);
   if (!segs) return null;
   const all: Seg[] = [{ text: selected ? '▶ ' : '  ' }, ...segs];

@@ -4,9 +4,10 @@ import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { selectDisagreement, selectMasters, selectSettings } from '../../state/selectors.js';
 import { Pane } from '../components/Pane.js';
-import { useLab, useLabView } from '../hooks/use-lab.js';
+import { useController, useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { faultSummary } from '../lib/cluster-view.js';
+import { notAnswering, OBSERVED_SYMBOL, observesOnly } from '../lib/observed.js';
 import { topologyPlan } from '../lib/topology-plan.js';
 import { HostRow } from './HostRow.js';
 import { NodeRow } from './NodeRow.js';
@@ -14,7 +15,8 @@ import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
 
 const LEGEND_ROLES = '[M] master [R] replica [S] sentinel';
 const LEGEND_STATES = '● running ⏸ frozen ■ stopped ✗ exited';
-const LEGEND = `${LEGEND_ROLES}  ${LEGEND_STATES}`;
+/** Attach mode: what the probes observe, not process states (lib/observed.ts). */
+const LEGEND_OBSERVED = `${OBSERVED_SYMBOL.answers} ${OBSERVED_SYMBOL.refused} ${OBSERVED_SYMBOL.silent}`;
 
 export const TopologyPane = memo(function TopologyPane({ width, height, focused, tabs }: PaneFrameProps) {
   const theme = useTheme();
@@ -24,7 +26,20 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
   const { roomy, hosts } = plan;
   const nodesByHost = useLab((s) => s.topology.nodes);
   const faults = useLab((s) => s.faults);
-  const faultCount = useLab((s) => faultSummary(s).total);
+  const observed = observesOnly(useController().unavailable);
+  // The header's counts (components/Header.tsx): network faults (what h/H heal) and nodes down, each as such.
+  const badge = useLabView((s) => {
+    if (observed) {
+      const o = notAnswering(s);
+      const n = o.silent.length + o.refused.length;
+      return n ? `${n} not answering` : undefined;
+    }
+    const f = faultSummary(s);
+    const parts: string[] = [];
+    if (f.nodes.length) parts.push(`${f.nodes.length} down`);
+    if (f.network) parts.push(`${f.network} fault${f.network > 1 ? 's' : ''}`);
+    return parts.length ? parts.join(' · ') : undefined;
+  });
   // In force now (re-read from the Sentinels every probe round): a SENTINEL SET from outside shows here too.
   const settings = useLab(selectSettings);
   const disagree = useLab(selectDisagreement);
@@ -78,7 +93,9 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
     );
   }
   // The legend on one row when it fits, else roles and states on two rows rather than cut off.
-  const legend = LEGEND.length <= cols ? [LEGEND] : [LEGEND_ROLES, LEGEND_STATES];
+  const states = observed ? LEGEND_OBSERVED : LEGEND_STATES;
+  const one = `${LEGEND_ROLES}  ${states}`;
+  const legend = one.length <= cols ? [one] : [LEGEND_ROLES, states];
   if (roomy && rows.length + 1 + legend.length <= rowsAvail) {
     rows.push(<Text key="gap"> </Text>);
     for (const l of legend) {
@@ -89,8 +106,6 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
       );
     }
   }
-  // Every fault in force, nodes as well as the network (the header names them).
-  const badge = faultCount ? `${faultCount} fault${faultCount > 1 ? 's' : ''}` : undefined;
   return (
     <Pane width={width} height={height} focused={focused} title="Topology" tabs={tabs} badge={badge}>
       <Box flexDirection="column" flexShrink={0}>
