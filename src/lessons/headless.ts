@@ -1,6 +1,7 @@
 // Headless lesson check (`lesson check --run`): start the lesson's cluster, and for each step perform its setup,
 // require that the goal does NOT hold yet, play the solution, and require the goal (with holdMs) within a timeout.
 // A step with `attempts` (its outcome decided by a race) is tried again after the lesson's reset when it misses.
+// The same replay (replayStep) brings a live lesson's cluster up to a step entered out of order (session.ts).
 import type { ActionOutcome, LabAction } from '../actions/catalog.js';
 import { appendToGroups } from '../cluster/observe/event-groups.js';
 import type { TopologyShape } from '../cluster/topology.js';
@@ -8,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { LabStore } from '../state/store.js';
 import { evaluateGoal, markStep } from './checks.js';
 import type { Measurement } from './measured.js';
-import { DEFAULT_POLL_MS, playEntries, waitForGoal } from './play.js';
+import { DEFAULT_POLL_MS, type PlayTarget, playEntries, waitForGoal } from './play.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type Lesson, type LessonStep, startsWithReset } from './schema.js';
 import { lessonShape } from './shape.js';
 import type { StepMark } from './types.js';
@@ -105,8 +106,13 @@ export async function runLessonHeadless(
   let error: string | undefined;
   try {
     for (const step of lesson.steps) {
-      const timeoutMs = step.timeoutMs ?? lesson.stepTimeoutMs ?? opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-      const report = await runAttempts(step, lab, { now, timeoutMs, pollMs: opts.pollMs ?? DEFAULT_POLL_MS });
+      const timeoutMs = stepTimeoutMs(lesson, step, opts.stepTimeoutMs);
+      const report = await runAttempts(step, lab, {
+        now,
+        timeoutMs,
+        pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
+        requireUnmet: true,
+      });
       steps.push(report);
       opts.onStep?.(report);
       if (!report.passed) break;
@@ -123,22 +129,52 @@ export async function runLessonHeadless(
   return finish(error);
 }
 
+/** A step's time limit: its own, else the lesson's, else `fallback`, else DEFAULT_STEP_TIMEOUT_MS. */
+export function stepTimeoutMs(
+  lesson: Pick<Lesson, 'stepTimeoutMs'>,
+  step: Pick<LessonStep, 'timeoutMs'>,
+  fallback?: number,
+): number {
+  return step.timeoutMs ?? lesson.stepTimeoutMs ?? fallback ?? DEFAULT_STEP_TIMEOUT_MS;
+}
+
 /** How a step is run: the clock, the step's time limit and how often its goal is checked. */
-interface StepRunOptions {
+export interface StepRunOptions {
   now: () => number;
   timeoutMs: number;
   pollMs: number;
+  /**
+   * The check's rule: the goal must not hold before the solution (unless the step says `alreadySolved`). A replay
+   * that only brings the cluster somewhere leaves it out.
+   */
+  requireUnmet: boolean;
+  /** Stops the step between entries and while waiting (a report that fails with "stopped"). */
+  signal?: AbortSignal;
+  /**
+   * The step's setup already ran, and the step started at this mark: the first try plays only the solution (a
+   * further attempt starts afresh, with the setup).
+   */
+  setupPlayedAt?: StepMark;
+}
+
+/**
+ * Brings the cluster through one step as `lesson check --run` does: its setup, its solution, then its goal within
+ * the step's time limit (with `attempts`, again on a fresh cluster after a miss). What session.ts plays for each
+ * earlier step when a learner enters a step out of order (a resumed lesson, `n` on a step not met, `b`).
+ */
+export function replayStep(step: LessonStep, lab: PlayTarget, o: StepRunOptions): Promise<StepReport> {
+  return runAttempts(step, lab, o);
 }
 
 /**
  * runStep, and for a step with `attempts` (its outcome decided by a race) again on a fresh cluster after each miss:
  * the lesson's reset, unless the step's own setup starts with one. The report names every miss.
  */
-async function runAttempts(step: LessonStep, lab: HeadlessLab, o: StepRunOptions): Promise<StepReport> {
+async function runAttempts(step: LessonStep, lab: PlayTarget, o: StepRunOptions): Promise<StepReport> {
   const start = o.now();
   let report = await runStep(step, lab, o);
   const misses: string[] = [];
-  for (let attempt = 2; !report.passed && attempt <= step.attempts; attempt++) {
+  for (let attempt = 2; !report.passed && attempt <= step.attempts && !o.signal?.aborted; attempt++) {
     if (!startsWithReset(step)) {
       const reset = await lab.perform({ kind: 'reset' });
       if (!reset.ok) {
@@ -147,7 +183,7 @@ async function runAttempts(step: LessonStep, lab: HeadlessLab, o: StepRunOptions
       }
     }
     misses.push(`attempt ${attempt - 1}: ${report.detail}`);
-    report = await runStep(step, lab, o);
+    report = await runStep(step, lab, { ...o, setupPlayedAt: undefined });
   }
   if (!misses.length) return report;
   const tried = misses.length + 1;
@@ -161,7 +197,7 @@ async function runAttempts(step: LessonStep, lab: HeadlessLab, o: StepRunOptions
   };
 }
 
-async function runStep(step: LessonStep, lab: HeadlessLab, o: StepRunOptions): Promise<StepReport> {
+async function runStep(step: LessonStep, lab: PlayTarget, o: StepRunOptions): Promise<StepReport> {
   const start = o.now();
   const report = (passed: boolean, detail: string, measured?: Measurement[]): StepReport => ({
     id: step.id,
@@ -171,16 +207,24 @@ async function runStep(step: LessonStep, lab: HeadlessLab, o: StepRunOptions): P
     ...(measured ? { measured } : {}),
   });
 
-  const setup = await playEntries(step.setup, lab, {
-    since: markStep(lab.store.getState(), start),
-    now: o.now,
-    pollMs: o.pollMs,
-  });
-  if (!setup.ok) return report(false, `setup failed: ${setup.detail}`);
+  const signal = o.signal;
+  let mark = o.setupPlayedAt;
+  if (!mark) {
+    const setup = await playEntries(step.setup, lab, {
+      since: markStep(lab.store.getState(), start),
+      now: o.now,
+      pollMs: o.pollMs,
+      signal,
+    });
+    if (!setup.ok) return report(false, `setup failed: ${setup.detail}`);
+    mark = markStep(lab.store.getState(), o.now());
+  }
+  const since = mark;
+  // The time limit counts from the solution's start: a step whose setup ran long ago still gets all of it.
+  const solutionStart = o.setupPlayedAt ? o.now() : since.at;
 
-  const since = markStep(lab.store.getState(), o.now());
   const before = evaluateGoal(step.goal, { state: lab.store.getState(), now: o.now(), since });
-  if (before.met && !step.alreadySolved) {
+  if (o.requireUnmet && before.met && !step.alreadySolved) {
     return report(
       false,
       `the goal already holds before the solution (${before.detail}); fix the step or set alreadySolved: true`,
@@ -193,11 +237,18 @@ async function runStep(step: LessonStep, lab: HeadlessLab, o: StepRunOptions): P
     ...report(false, detail, measured),
     events: stepEventLines(lab.store, since),
   });
-  const played = await playEntries(step.solution, lab, { since, now: o.now, pollMs: o.pollMs });
+  const played = await playEntries(step.solution, lab, { since, now: o.now, pollMs: o.pollMs, signal });
   if (!played.ok) return failed(`solution failed: ${played.detail}`);
 
-  const remaining = Math.max(0, o.timeoutMs - (o.now() - since.at));
-  const result = await waitForGoal(lab.store, step.goal, { since, now: o.now, pollMs: o.pollMs, timeoutMs: remaining });
+  const remaining = Math.max(0, o.timeoutMs - (o.now() - solutionStart));
+  const result = await waitForGoal(lab.store, step.goal, {
+    since,
+    now: o.now,
+    pollMs: o.pollMs,
+    timeoutMs: remaining,
+    signal,
+  });
+  if (signal?.aborted && !result.met) return failed('stopped');
   if (!result.met) return failed(`goal not met within ${o.timeoutMs} ms: ${result.detail}`, result.measured);
   return report(true, result.detail, result.measured);
 }

@@ -4,7 +4,7 @@ import type { LabState } from '../state/store.js';
 import { evaluateGoal, holdingDetail, markStep, trackHold } from './checks.js';
 import { describeGoal } from './describe.js';
 import { fillStepText } from './placeholders.js';
-import type { Lesson } from './schema.js';
+import type { Goal, Lesson } from './schema.js';
 import type { LessonRunState, LessonStepView, PredictionAnswer, StepStatus } from './types.js';
 
 /** A prediction as progress.json keeps it (progress.ts): the choice, and when it was made. */
@@ -171,10 +171,17 @@ function enter(state: LessonRunState, index: number): LessonRunState {
     return s;
   });
   const next = state.steps[index];
+  // Entering a step starts a fresh attempt at it (ctrl+r, b, n, a resumed lesson): an answer the outcome already
+  // resolved belongs to the earlier attempt, and its "Observed" to a cluster that may no longer exist, so the question
+  // is asked again. An answer still waiting for its outcome stays: nothing the learner saw has answered it.
+  const predictions = state.predictions[index]?.resolved
+    ? state.predictions.map((p, j) => (j === index ? undefined : p))
+    : state.predictions;
   return {
     ...state,
     stepIndex: index,
     status,
+    predictions,
     entered: false,
     since: undefined,
     goalMet: false,
@@ -195,6 +202,20 @@ function finishLast(state: LessonRunState): LessonRunState {
   return { ...state, status };
 }
 
+/** Any +switch-master since the step started, timed from the fault (the failoverTook predicate's own measure). */
+const SWITCH_TIMED: Goal = { failoverTook: { atLeastMs: 0 } };
+
+/**
+ * The outcome a prediction is answered with: the goal check's words, and, when the master switched in this step, how
+ * long that took in this run. A timing question is answered by the typical case, and a run can take far longer
+ * (split votes: no leader, and the next attempt only 2 × failover-timeout later; sentinel.c,
+ * sentinelStartFailoverIfNeeded), so the learner sees the measured figure beside it.
+ */
+function withFailoverTime(detail: string, ctx: Parameters<typeof evaluateGoal>[1]): string {
+  const took = evaluateGoal(SWITCH_TIMED, ctx);
+  return took.met && !detail.includes(took.detail) ? `${detail}; ${took.detail}` : detail;
+}
+
 function evaluate(state: LessonRunState, lab: LabState, now: number): LessonRunState {
   const i = state.stepIndex;
   const step = state.steps[i];
@@ -207,9 +228,10 @@ function evaluate(state: LessonRunState, lab: LabState, now: number): LessonRunS
     const achieved = state.achieved.map((a, j) => a || j === i);
     // The outcome answers the prediction: the answer becomes final, with what the check saw beside it.
     const answer = state.predictions[i];
+    const outcome = withFailoverTime(result.detail, { state: lab, now, since: state.since });
     const predictions =
       answer && !answer.resolved
-        ? state.predictions.map((p, j) => (j === i ? { ...answer, resolved: true, outcome: result.detail } : p))
+        ? state.predictions.map((p, j) => (j === i ? { ...answer, resolved: true, outcome } : p))
         : state.predictions;
     return {
       ...state,

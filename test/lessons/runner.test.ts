@@ -206,7 +206,7 @@ describe('predictions', () => {
   });
 
   it('resolves the answer with the outcome when the goal is met, and keeps it final', () => {
-    let s = run(
+    const s = run(
       startLesson(predicted),
       { type: 'step-entered', state: healthy(), now: 0 },
       { type: 'predicted', choice: 2, at: 1 },
@@ -222,11 +222,63 @@ describe('predictions', () => {
     });
     assert.equal(predictionOpen(s), false);
     assert.equal(reduceLesson(s, { type: 'predicted', choice: 1, at: 3000 }), s, 'no changing it after the outcome');
-    // Coming back to the step later: the answer stays what it was, and the question is not asked again.
-    s = run(s, { type: 'next' }, { type: 'previous' }, { type: 'step-entered', state: healthy(), now: 5000 });
-    assert.equal(s.predictions[0]?.choice, 2);
-    assert.equal(predictionOpen(s), false);
-    assert.equal(reduceLesson(s, { type: 'predicted', choice: 1, at: 6000 }), s);
+  });
+
+  it('re-entering a step (b, n, ctrl+r) is a fresh attempt: a resolved answer and its outcome go, and it asks again', () => {
+    const resolved = run(
+      startLesson(predicted),
+      { type: 'step-entered', state: healthy(), now: 0 },
+      { type: 'predicted', choice: 2, at: 1 },
+      { type: 'tick', state: failedOver(), now: 2000 },
+    );
+    assert.equal(resolved.predictions[0]?.outcome, 'redis-2 is the master');
+    for (const back of [
+      [{ type: 'reset' }],
+      [{ type: 'next' }, { type: 'previous' }],
+      [{ type: 'next' }, { type: 'goto', index: 0 }],
+    ] satisfies LessonEvent[][]) {
+      let s = run(resolved, ...back);
+      assert.deepEqual(s.predictions, [undefined, undefined], JSON.stringify(back));
+      assert.equal(predictionOpen(s), true, 'the question is asked again');
+      // The fresh cluster: the old outcome does not come back, and the new answer is resolved by the new outcome.
+      s = run(s, { type: 'step-entered', state: healthy(), now: 5000 }, { type: 'predicted', choice: 1, at: 6000 });
+      assert.deepEqual(s.predictions[0], { choice: 1, correct: true, at: 6000, resolved: false });
+      s = run(s, { type: 'tick', state: failedOver(), now: 7000 });
+      assert.equal(s.predictions[0]?.resolved, true);
+    }
+    // An answer the outcome has not resolved yet is still a prediction: it stays, and can still change.
+    const answered = run(
+      startLesson(predicted),
+      { type: 'step-entered', state: healthy(), now: 0 },
+      { type: 'predicted', choice: 0, at: 1 },
+    );
+    for (const s of [run(answered, { type: 'reset' }), run(answered, { type: 'next' }, { type: 'previous' })]) {
+      assert.deepEqual(s.predictions[0], { choice: 0, correct: false, at: 1, resolved: false });
+      assert.equal(predictionOpen(s), true, 'and can still change');
+    }
+  });
+
+  it('a master switch in the step: the outcome says how long it took in this run (split votes can take 40 s)', () => {
+    const start = healthy();
+    const slow = withEvents(
+      edit(failedOver(), (d) => {
+        d.actions = [
+          { seq: 9001, at: 10_000, kind: 'kill', title: 'kill redis-1', equivalent: 'kill -9 4242', status: 'ok' },
+        ];
+      }),
+      event('+switch-master', { at: 52_080, sentinelId: 'sentinel-2', toId: 'redis-2', subjectId: 'redis-2' }),
+    );
+    const s = run(
+      startLesson(predicted),
+      { type: 'step-entered', state: start, now: 0 },
+      { type: 'predicted', choice: 1, at: 1 },
+      { type: 'tick', state: slow, now: 53_000 },
+    );
+    assert.equal(
+      s.predictions[0]?.outcome,
+      'redis-2 is the master; clients were switched to redis-2 42.08 s after kill redis-1',
+    );
+    assert.equal(s.goalDetail, 'redis-2 is the master', 'the goal line keeps its own words');
   });
 
   it('leaves an unanswered question unanswered when the goal is met, and ignores answers on steps that ask none', () => {

@@ -55,6 +55,44 @@ describe('node actions act on the selected node', () => {
     await tui.waitForFrame('Node redis-1');
   });
 
+  it('in the lesson alone (80x24, no topology pane) x/s/z/R first ask [y/N], naming the node they act on', async () => {
+    const state = lessonState();
+    const { tui, performed, uiStore } = app(state, { columns: 80, rows: 24 });
+    await tui.waitForFrame('Goal:');
+    assert.doesNotMatch(tui.lastFrame() ?? '', /Topology/, 'the cluster is out of sight');
+    uiStore.setState({ selectedNode: 'sentinel-1' });
+    await tui.press('z');
+    await tui.waitForFrame('Freeze sentinel-1 (the selected node; L shows the cluster)? [y/N]');
+    assert.deepEqual(performed(), [], 'nothing before the answer');
+    await tui.press('n');
+    await tui.waitFor((f) => !f.includes('[y/N]'));
+    assert.deepEqual(performed(), [], 'n: nothing');
+    for (const [key, verb] of [
+      ['x', 'Kill'],
+      ['s', 'Stop'],
+      ['z', 'Freeze'],
+      ['R', 'Restart'],
+    ] as const) {
+      await tui.press(key);
+      await tui.waitForFrame(`${verb} sentinel-1 (the selected node; L shows the cluster)? [y/N]`);
+      await tui.press('y');
+      await tui.waitFor((f) => !f.includes('[y/N]'));
+    }
+    assert.deepEqual(performed(), [
+      { kind: 'kill', node: 'sentinel-1' },
+      { kind: 'stop', node: 'sentinel-1' },
+      { kind: 'freeze', node: 'sentinel-1' },
+      { kind: 'restart', node: 'sentinel-1' },
+    ] satisfies LabAction[]);
+    // L: the cluster, where the ▶ row shows the selected node: x acts at once.
+    uiStore.setState({ selectedNode: 'redis-2' });
+    await tui.press('L');
+    await tui.waitForFrame('Topology');
+    await tui.press('x');
+    assert.deepEqual(performed().at(-1), { kind: 'kill', node: 'redis-2' });
+    assert.doesNotMatch(tui.lastFrame(), /\[y\/N\]/);
+  });
+
   it('refuses to kill an exited node and says so', async () => {
     const { tui, performed } = app(masterKilledState());
     await tui.press('x');
@@ -457,7 +495,7 @@ describe('keys the deployment cannot do', () => {
     await tui.press('?');
     const f = await tui.waitForFrame('Keys');
     assert.match(f, /x {15}Kill selected node \(kill -9\) —/);
-    assert.match(f, /unavailable: attached: observe only/);
+    assert.match(f, /unavailable: attached: observe/);
     assert.match(f, /Help: every key/);
   });
 });

@@ -7,7 +7,8 @@ import { afterEach, describe, it } from 'node:test';
 import { markStep } from '../../src/lessons/checks.js';
 import type { LessonRunState, PredictionAnswer } from '../../src/lessons/types.js';
 import type { LabState } from '../../src/state/store.js';
-import { docText, lessonDocument } from '../../src/ui/lib/lesson-doc.js';
+import { calculateLayout } from '../../src/ui/layout.js';
+import { docText, lessonDocument, lessonWindow } from '../../src/ui/lib/lesson-doc.js';
 import { solutionNote } from '../../src/ui/lib/solution-note.js';
 import { healthyState, lessonState } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
@@ -74,6 +75,22 @@ describe('the prediction in the lesson document', () => {
     assert.doesNotMatch(text, /counts it out/, 'no explanation before the outcome');
   });
 
+  it('the goal, which names the outcome, waits for the answer; the goal detail too', () => {
+    const open = predictLesson().lesson;
+    assert.ok(open);
+    const goalText = open.steps[1]?.goalText ?? '';
+    assert.ok(goalText.length > 0);
+    const before = flat(docText(lessonDocument(open, 60).lines));
+    assert.ok(!before.includes(goalText), before);
+    assert.doesNotMatch(before, /no refused write by client A yet/);
+    assert.match(before, /Goal: shown once you have predicted \(it would give the answer away\)/);
+    const answered = predictLesson({ answer: { choice: 0, correct: false, at: 1, resolved: false } }).lesson;
+    assert.ok(answered);
+    const after = flat(docText(lessonDocument(answered, 60).lines));
+    assert.ok(after.includes(`Goal: ${goalText} ✗ not yet`), after);
+    assert.match(after, /no refused write by client A yet/);
+  });
+
   it('answered: the pick is marked and can still change', () => {
     const lesson = predictLesson({ answer: { choice: 0, correct: false, at: 1, resolved: false } }).lesson;
     assert.ok(lesson);
@@ -92,9 +109,9 @@ describe('the prediction in the lesson document', () => {
     for (const width of [40, 66, 100]) {
       const text = flat(docText(lessonDocument(wrong, width).lines));
       assert.match(text, /Prediction: You stop three of the four replicas\./);
-      assert.match(text, /You said: OK; the master itself is fine — ✗ not what happened/);
+      assert.match(text, /You said: OK; the master itself is fine — ✗ not the answer/);
       assert.ok(text.includes(`Observed: ${outcome}`), text);
-      assert.match(text, /What happens: \(error\) NOREPLICAS/);
+      assert.match(text, /Answer: \(error\) NOREPLICAS/);
       assert.match(text, /A stopped replica closes its connection, so the master counts it out at once\./);
       assert.doesNotMatch(text, /Press 1–3/);
     }
@@ -104,8 +121,8 @@ describe('the prediction in the lesson document', () => {
     }).lesson;
     assert.ok(right);
     const text = flat(docText(lessonDocument(right, 66).lines));
-    assert.match(text, /You said: \(error\) NOREPLICAS — ✓ as you said/);
-    assert.doesNotMatch(text, /What happens:/);
+    assert.match(text, /You said: \(error\) NOREPLICAS — ✓ right/);
+    assert.doesNotMatch(text, /Answer:/);
   });
 
   it('met without an answer: says so and gives the answer', () => {
@@ -114,7 +131,7 @@ describe('the prediction in the lesson document', () => {
     const text = flat(docText(lessonDocument(lesson, 66).lines));
     assert.match(text, /You did not predict this one\./);
     assert.match(text, /Observed: client A: SET age 333 → NOREPLICAS/);
-    assert.match(text, /What happens: \(error\) NOREPLICAS/);
+    assert.match(text, /Answer: \(error\) NOREPLICAS/);
   });
 });
 
@@ -154,6 +171,41 @@ describe('number keys answer the prediction', () => {
       calls.filter((c) => c.method === 'lesson.predict').map((c) => c.args[0]),
       [1],
     );
+  });
+
+  it('choices in view but the "Press 1–3" line below the fold (80x24): one key answers', async () => {
+    const state = predictLesson();
+    const l = state.lesson;
+    assert.ok(l);
+    const long = Array.from({ length: 20 }, (_, i) => `Paragraph ${i + 1} of a long step.`).join('\n\n');
+    const lesson = { ...l, steps: l.steps.map((st, i) => (i === 1 ? { ...st, prose: long } : st)) };
+    state.lesson = lesson;
+    // The window whose last row is the last choice: the question and its choices show, the prompt under them not.
+    const layout = calculateLayout({ columns: 80, rows: 24, sandbox: false });
+    const w = lessonWindow(state, layout, 0);
+    assert.ok(w);
+    const choices = w.doc.parts.choices;
+    assert.ok(choices, 'the open prediction names its choices');
+    const top = choices.end - w.rows;
+    assert.ok(top > 0 && top <= w.doc.sections.predict!.start, 'the whole question fits above the fold');
+    const { tui, calls, uiStore } = app(state, { columns: 80, rows: 24 });
+    await tui.waitForFrame('Paragraph 1 of');
+    uiStore.setState({ scroll: { ...uiStore.getState().scroll, lesson: top } });
+    const f = await tui.waitForFrame(/ 3 {2}\(error\) READONLY/);
+    assert.doesNotMatch(f, /Press 1–3/, 'the prompt line is below the fold');
+    assert.match(f, /Predict first: You stop/);
+    await tui.press('2');
+    assert.deepEqual(
+      calls.filter((c) => c.method === 'lesson.predict').map((c) => c.args[0]),
+      [1],
+      'answered with the first key',
+    );
+    // One choice cut off: the key brings the question into view instead.
+    uiStore.setState({ scroll: { ...uiStore.getState().scroll, lesson: top - 1 } });
+    await tui.waitFor((fr) => !/ 3 {2}\(error\) READONLY/.test(fr));
+    await tui.press('3');
+    await tui.waitForFrame('here is the question; press 1–3 to answer');
+    assert.equal(calls.filter((c) => c.method === 'lesson.predict').length, 1, 'no answer with a choice unseen');
   });
 
   it('the outcome in: no prediction keys in the footer, and 1 does nothing', async () => {

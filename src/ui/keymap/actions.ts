@@ -6,7 +6,7 @@ import type { ActionKind } from '../../actions/catalog.js';
 import { predictionOpen } from '../../lessons/runner.js';
 import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
-import { writeGuard } from '../lib/cluster-view.js';
+import { faultSummary, writeGuard } from '../lib/cluster-view.js';
 import { lessonWindow, predictKeys, revealScroll } from '../lib/lesson-doc.js';
 import { entryAt, entryCount, misconfigureMenu } from '../lib/misconfigure.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
@@ -22,6 +22,7 @@ import {
   LIVE,
   moveFocus,
   moveNode,
+  nodeKey,
   notQuitting,
   openPrompt,
   openWorkloadPrompt,
@@ -74,9 +75,36 @@ export interface ActionSpec {
    */
   yieldsToPane?: boolean;
   when?: (ctx: WhenContext) => boolean;
+  /** Why `when` is false right now, in words the status line shows (else "not available now"). */
+  whyNot?: (ctx: WhenContext) => string | undefined;
   /** The catalog action kinds it can carry out (their required capabilities decide whether the key is usable). */
   performs?: readonly ActionKind[];
   run: (ctx: ActionContext) => void;
+}
+
+/** Where a title names the monitored master: actionTitle puts the topology's master name there. */
+const MASTER_NAME = '<master-name>';
+
+/** A key's title as shown: with the name of the master the Sentinels monitor (not always `mymaster`). */
+export function actionTitle(spec: Pick<ActionSpec, 'title'>, masterName: string): string {
+  return spec.title.replaceAll(MASTER_NAME, masterName);
+}
+
+/**
+ * Why h/H have nothing to do: they heal network faults (partitions, latency) only. Nodes that are down are not
+ * faults they heal: R restarts a killed or stopped node, z thaws a frozen one (the header counts those as nodes down).
+ */
+function nothingToHeal(c: WhenContext): string | undefined {
+  if (!notQuitting(c) || c.lab.faults.length > 0) return undefined;
+  const down = faultSummary(c.lab).nodes;
+  if (!down.length) return 'no network fault to heal';
+  const frozen = down.filter((n) => n.word === 'frozen').map((n) => n.id);
+  const stopped = down.filter((n) => n.word !== 'frozen').map((n) => n.id);
+  const how = [
+    stopped.length ? `R restarts ${stopped.join(', ')}` : '',
+    frozen.length ? `z thaws ${frozen.join(', ')}` : '',
+  ].filter(Boolean);
+  return `no network fault to heal (h/H heal partitions and latency); ${how.join(', ')} (select it first)`;
 }
 
 /** The lesson pane's scroll window as the current layout shows it (undefined: no lesson on screen). */
@@ -125,7 +153,8 @@ export const actions = {
         uiOps.notice(c.uiStore, 'info', 'Predict first: the question is in the lesson (L shows it).');
         return;
       }
-      if (q.start < w.top || q.end > w.top + w.rows) {
+      const shown = w.doc.parts.choices ?? q; // what the key picks from; the prompt under it may be cut off
+      if (shown.start < w.top || shown.end > w.top + w.rows) {
         uiOps.scrollTo(c.uiStore, 'lesson', Math.min(w.max, revealScroll(w.top, q, w.rows)));
         uiOps.notice(
           c.uiStore,
@@ -184,7 +213,7 @@ export const actions = {
     footer: 'kill',
     performs: ['kill'],
     when: (c) => notQuitting(c) && LIVE.includes(selectedState(c) ?? 'exited'),
-    run: (c) => performAction(c, { kind: 'kill', node: c.ui.selectedNode }),
+    run: (c) => nodeKey(c, 'kill'),
   },
   'node.stop': {
     title: 'Stop selected node gracefully (SHUTDOWN)',
@@ -194,7 +223,7 @@ export const actions = {
     footer: 'stop',
     performs: ['stop'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
-    run: (c) => performAction(c, { kind: 'stop', node: c.ui.selectedNode }),
+    run: (c) => nodeKey(c, 'stop'),
   },
   'node.freeze': {
     title: 'Freeze / thaw selected node (SIGSTOP / SIGCONT)',
@@ -204,7 +233,7 @@ export const actions = {
     footer: 'freeze',
     performs: ['freeze', 'thaw'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
-    run: (c) => performAction(c, { kind: selectedState(c) === 'frozen' ? 'thaw' : 'freeze', node: c.ui.selectedNode }),
+    run: (c) => nodeKey(c, selectedState(c) === 'frozen' ? 'thaw' : 'freeze'),
   },
   'node.restart': {
     title: 'Restart selected node',
@@ -214,7 +243,7 @@ export const actions = {
     footer: 'restart',
     performs: ['restart'],
     when: notQuitting,
-    run: (c) => performAction(c, { kind: 'restart', node: c.ui.selectedNode }),
+    run: (c) => nodeKey(c, 'restart'),
   },
 
   // ── Faults ────────────────────────────────────────────────────────────────
@@ -256,6 +285,7 @@ export const actions = {
     footer: 'heal',
     performs: ['heal'],
     when: (c) => notQuitting(c) && c.lab.faults.length > 0,
+    whyNot: (c) => nothingToHeal(c),
     run: (c) => uiOps.openModal(c.uiStore, { kind: 'heal', cursor: 0 }),
   },
   'fault.healAll': {
@@ -265,6 +295,7 @@ export const actions = {
     scope: 'global',
     performs: ['heal-all'],
     when: (c) => notQuitting(c) && c.lab.faults.length > 0,
+    whyNot: (c) => nothingToHeal(c),
     run: (c) => performAction(c, { kind: 'heal-all' }),
   },
 
@@ -328,7 +359,7 @@ export const actions = {
 
   // ── Cluster ───────────────────────────────────────────────────────────────
   'cluster.failover': {
-    title: 'Manual failover (SENTINEL FAILOVER mymaster)',
+    title: `Manual failover (SENTINEL FAILOVER ${MASTER_NAME})`,
     group: 'Cluster',
     keys: ['f'],
     scope: 'global',
@@ -338,7 +369,7 @@ export const actions = {
     run: (c) => performAction(c, { kind: 'failover', ...askedSentinel(c) }),
   },
   'cluster.ckquorum': {
-    title: 'Can the quorum and a majority be reached? (SENTINEL CKQUORUM mymaster)',
+    title: `Can the quorum and a majority be reached? (SENTINEL CKQUORUM ${MASTER_NAME})`,
     group: 'Cluster',
     keys: ['K'],
     scope: 'global',
@@ -536,7 +567,7 @@ export const actions = {
     run: (c) => uiOps.openModal(c.uiStore, { kind: 'help', scroll: 0 }),
   },
   'app.quit': {
-    title: 'Quit (stops every process)',
+    title: 'Quit (stops every process the lab started)',
     group: 'App',
     keys: ['q'],
     scope: 'global',

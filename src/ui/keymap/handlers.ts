@@ -6,7 +6,7 @@ import type { ProcessState } from '../../cluster/events.js';
 import type { ClientName } from '../../cluster/topology.js';
 import { errorMessage } from '../../errors.js';
 import { selectMastership } from '../../state/selectors.js';
-import { type PaneId, paneInnerHeight } from '../layout.js';
+import { type PaneId, paneInnerHeight, paneInnerSize } from '../layout.js';
 import { type Modal, uiOps } from '../state/ui-store.js';
 import { type ActionContext, nodeOrder, performAction, visiblePanes, type WhenContext } from './context.js';
 
@@ -30,6 +30,34 @@ export const hosts = (c: WhenContext) => c.lab.topology.hosts.map((h) => h.id);
 /** Rows of the actions pane: every action record, lab notice and UI problem (routine UI info stays in the status line). */
 export const actionRows = (c: WhenContext) =>
   c.lab.actions.length + c.lab.notices.length + c.ui.notices.filter((n) => n.level !== 'info').length;
+
+type NodeKeyKind = 'kill' | 'stop' | 'freeze' | 'thaw' | 'restart';
+const NODE_VERB: Record<NodeKeyKind, string> = {
+  kill: 'Kill',
+  stop: 'Stop',
+  freeze: 'Freeze',
+  thaw: 'Thaw',
+  restart: 'Restart',
+};
+
+/**
+ * The question x/s/z/R ask before acting on the selected node when no pane shows which node that is (the lesson
+ * alone, below 120x30: README "Below 120x30 the lesson and the cluster take turns"), else undefined: beside the
+ * topology pane its ▶ row names the node, and the key acts at once.
+ */
+export function hiddenNodeQuestion(c: WhenContext, kind: NodeKeyKind): string | undefined {
+  if (paneInnerSize(c.layout, 'topology')) return undefined;
+  return `${NODE_VERB[kind]} ${c.ui.selectedNode} (the selected node; L shows the cluster)?`;
+}
+
+/** x/s/z/R: the action on the selected node, after a [y/N] naming it when the cluster is out of sight. */
+export function nodeKey(c: ActionContext, kind: NodeKeyKind): void {
+  const action = { kind, node: c.ui.selectedNode } as const;
+  const question = hiddenNodeQuestion(c, kind);
+  if (question)
+    uiOps.openModal(c.uiStore, { kind: 'confirm', text: question, onConfirm: () => performAction(c, action) });
+  else performAction(c, action);
+}
 
 export function moveNode(ctx: ActionContext, dir: 1 | -1): void {
   const order = nodeOrder(ctx.lab, ctx.layout);

@@ -9,6 +9,7 @@
 import type { Topology } from '../../cluster/topology.js';
 import { describeEntry } from '../../lessons/describe.js';
 import { fillPlaceholders, fillStepText } from '../../lessons/placeholders.js';
+import { predictionOpen } from '../../lessons/runner.js';
 import type { LessonRunState } from '../../lessons/types.js';
 import type { LabState } from '../../state/store.js';
 import { type Layout, paneInnerSize } from '../layout.js';
@@ -32,12 +33,19 @@ export type SectionId =
 export interface DocSection {
   id: SectionId;
   lines: MdLine[];
+  /** Named parts of the section, as line ranges within it (the prediction's numbered choices). */
+  parts?: Record<string, { start: number; end: number }>;
 }
 
 export interface LessonDoc {
   lines: MdLine[];
   /** First line and end (exclusive) of each non-empty section. */
   sections: Record<string, { start: number; end: number }>;
+  /**
+   * First line and end (exclusive) of named parts of sections: `choices`, the open prediction's numbered choices
+   * (what a number key picks from; the prompt under them may be cut off by the window).
+   */
+  parts: Record<string, { start: number; end: number }>;
   /** A code line was wider than the pane and continues on the next line (marked ↪). */
   wrappedCode: boolean;
 }
@@ -84,14 +92,21 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
     { id: 'prose', lines: renderMarkdown(step.prose, width, md) },
   ];
   const predict = predictLines(lesson, step, width, md);
-  if (predict.length) out.push({ id: 'predict', lines: predict });
+  if (predict.lines.length) out.push({ id: 'predict', ...predict });
   // The verdict ends the goal sentence, whole (no-break spaces), on the next line when it does not fit there.
   const verdict = lesson.goalMet ? span('✓\u00a0met', 'ok') : span('✗\u00a0not\u00a0yet', 'error');
-  const goalLines = wrapSpans([...inlineSpans(step.goalText), span(' ', 'plain'), verdict], width, {
-    first: [span('Goal: ', 'title')],
-    rest: INDENT,
-  });
-  if (lesson.goalDetail)
+  // A goal names the outcome the step waits for, which is the answer to its open question: it shows once the
+  // learner has answered (or the outcome is in), and the question comes first.
+  const goalLines = awaitingPrediction(lesson)
+    ? wrapSpans([span('shown once you have predicted (it would give the answer away)', 'muted')], width, {
+        first: [span('Goal: ', 'title')],
+        rest: INDENT,
+      })
+    : wrapSpans([...inlineSpans(step.goalText), span(' ', 'plain'), verdict], width, {
+        first: [span('Goal: ', 'title')],
+        rest: INDENT,
+      });
+  if (lesson.goalDetail && !awaitingPrediction(lesson))
     goalLines.push(...wrapSpans([span(lesson.goalDetail, 'muted')], width, { first: INDENT, rest: INDENT }));
   out.push({ id: 'goal', lines: goalLines });
   if (opts.played) {
@@ -126,6 +141,7 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
   }
 
   const status: MdLine[] = [];
+  if (lesson.catchingUp) status.push(...wrapSpans([span(`⟳ ${lesson.catchingUp}`, 'warn')], width, { rest: INDENT }));
   if (lesson.playingSolution) status.push(...wrapSpans([span('⟳ playing the solution…', 'warn')], width));
   if (lesson.solutionError) {
     status.push(...wrapSpans([span(`✗ solution stopped: ${lesson.solutionError}`, 'error')], width, { rest: INDENT }));
@@ -141,9 +157,15 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
 
   for (const x of opts.extra ?? []) {
     const at = out.findIndex((s) => s.id === (x.before ?? 'goal'));
-    out.splice(at < 0 ? out.length : at, 0, { id: x.id, lines: x.lines });
+    out.splice(at < 0 ? out.length : at, 0, { id: x.id, lines: x.lines, ...(x.parts ? { parts: x.parts } : {}) });
   }
   return out.filter((s) => s.lines.length > 0);
+}
+
+/** The current step asks a question nobody has answered yet, and its outcome is not in. */
+function awaitingPrediction(lesson: LessonRunState): boolean {
+  const i = lesson.stepIndex;
+  return predictionOpen(lesson) && !lesson.goalMet && lesson.predictions[i] === undefined;
 }
 
 /** Keys that answer a prediction with `n` choices: "1–3". */
@@ -161,9 +183,9 @@ function predictLines(
   step: LessonRunState['steps'][number],
   width: number,
   md: { blockWidth?: number },
-): MdLine[] {
+): { lines: MdLine[]; parts?: DocSection['parts'] } {
   const p = step.predict;
-  if (!p) return [];
+  if (!p) return { lines: [] };
   const i = lesson.stepIndex;
   const answer = lesson.predictions[i];
   const outcomeIn = lesson.goalMet || lesson.status[i] === 'met' || answer?.resolved === true;
@@ -171,6 +193,7 @@ function predictLines(
   const choiceText = (n: number) => p.choices[n]?.text ?? '';
   if (!outcomeIn) {
     lines.push(...renderInline(p.question, width, { first: [span('Predict first: ', 'title')], rest: INDENT }));
+    const first = lines.length;
     for (const [n, c] of p.choices.entries()) {
       const picked = answer?.choice === n;
       const mark = `${picked ? '▸' : ' '} ${n + 1}  `;
@@ -181,17 +204,20 @@ function predictLines(
         }),
       );
     }
+    const choices = { start: first, end: lines.length };
     const keys = predictKeys(p.choices.length);
     const prompt = answer
       ? `You predicted ${answer.choice + 1}. Now do the step and see (${keys} changes your answer).`
       : `Press ${keys} for what you expect, then do the step and see.`;
     lines.push(...wrapSpans([span(prompt, answer ? 'muted' : 'warn')], width, { rest: INDENT }));
-    return lines;
+    return { lines, parts: { choices } };
   }
   lines.push(...renderInline(p.question, width, { first: [span('Prediction: ', 'title')], rest: INDENT }));
   const right = p.choices.filter((c) => c.correct).map((c) => c.text);
   if (answer) {
-    const verdict = answer.correct ? span('✓ as you said', 'ok') : span('✗ not what happened', 'error');
+    // Judged against the question's answer, not against this run: a run can differ from the typical case the answer
+    // states (a failover slowed by split votes), and the Observed line under it gives this run's own figures.
+    const verdict = answer.correct ? span('✓ right', 'ok') : span('✗ not the answer', 'error');
     lines.push(
       ...wrapSpans([...inlineSpans(choiceText(answer.choice)), span(' — ', 'plain'), verdict], width, {
         first: [span('You said: ', 'info')],
@@ -206,23 +232,26 @@ function predictLines(
     lines.push(...wrapSpans([span(observed, 'plain')], width, { first: [span('Observed: ', 'info')], rest: INDENT }));
   }
   if (!answer?.correct && right.length) {
-    lines.push(...renderInline(right.join(' / '), width, { first: [span('What happens: ', 'info')], rest: INDENT }));
+    lines.push(...renderInline(right.join(' / '), width, { first: [span('Answer: ', 'info')], rest: INDENT }));
   }
   lines.push(...renderMarkdown(p.explain, width, md));
-  return lines;
+  return { lines };
 }
 
 /** Sections joined into one document, one blank line between sections (none between head and prose). */
 export function lessonDocument(lesson: LessonRunState, width: number, opts: LessonDocOptions = {}): LessonDoc {
   const lines: MdLine[] = [];
   const sections: LessonDoc['sections'] = {};
+  const parts: LessonDoc['parts'] = {};
   for (const s of lessonSections(lesson, width, opts)) {
     if (lines.length && s.id !== 'prose') lines.push([]);
     sections[s.id] = { start: lines.length, end: lines.length + s.lines.length };
+    for (const [id, r] of Object.entries(s.parts ?? {}))
+      parts[id] = { start: lines.length + r.start, end: lines.length + r.end };
     lines.push(...s.lines);
   }
   const wrappedCode = lines.some((l) => l[0]?.style === 'mark' && l[0].text.startsWith('↪'));
-  return { lines, sections, wrappedCode };
+  return { lines, sections, parts, wrappedCode };
 }
 
 interface CachedDoc {
