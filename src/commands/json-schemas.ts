@@ -7,6 +7,7 @@
 // Ms (a duration in milliseconds) or At with a number (ms since the Unix epoch).
 import { z } from 'zod';
 import type { FailoverRecord } from '../cluster/observe/failover-timeline.js';
+import type { FailoverOutcome } from '../cluster/observe/types.js';
 import type { VerdictFacts } from '../ledger/check.js';
 import type { Measurement } from '../lessons/measured.js';
 import { SCHEMA_VERSION } from './schema-version.js';
@@ -14,6 +15,18 @@ import { SCHEMA_VERSION } from './schema-version.js';
 export { SCHEMA_VERSION };
 
 const version = z.literal(SCHEMA_VERSION).describe('Version of this JSON shape (see "Stability").');
+/** Every FailoverOutcome (src/cluster/observe/types.ts); the check below fails to compile when one is missing. */
+const FAILOVER_OUTCOMES = [
+  'completed',
+  'no-quorum',
+  'no-majority',
+  'aborted',
+  'master-returned',
+  'role-switched',
+  'superseded',
+  'switched',
+] as const satisfies readonly FailoverOutcome[];
+const _everyOutcome: FailoverOutcome extends (typeof FAILOVER_OUTCOMES)[number] ? true : never = true;
 const iso = (what: string) => z.string().describe(`${what} (ISO 8601, UTC)`);
 const nodeId = (what: string) => z.string().describe(what);
 
@@ -165,19 +178,7 @@ export const Failover = z
     newMaster: z.string().nullable().describe('The replica it promoted (or selected, when it never got further).'),
     startedAt: iso('Its start: the injected fault, else the first +sdown (a later attempt: its +try-failover)'),
     cause: z.string().nullable().describe('The lab action that caused it, when one did.'),
-    status: z
-      .enum([
-        'open',
-        'completed',
-        'no-quorum',
-        'no-majority',
-        'aborted',
-        'master-returned',
-        'role-switched',
-        'superseded',
-        'switched',
-      ])
-      .describe('open, or how it ended.'),
+    status: z.enum(['open', ...FAILOVER_OUTCOMES]).describe('open, or how it ended.'),
     reason: z
       .string()
       .nullable()
@@ -200,16 +201,7 @@ export const Failover = z
       .array(
         z.object({
           atMs: z.number(),
-          outcome: z.enum([
-            'completed',
-            'no-quorum',
-            'no-majority',
-            'aborted',
-            'master-returned',
-            'role-switched',
-            'superseded',
-            'switched',
-          ]),
+          outcome: z.enum(FAILOVER_OUTCOMES),
           reason: z.string(),
           channel: z.string().nullable(),
         }),
