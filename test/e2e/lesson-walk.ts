@@ -357,7 +357,7 @@ const selectedNode = (screen: string) => /▶ \[[MRS?]\] ((?:redis|sentinel)-\d+
 
 /** What a hint or step text asks for, read the way a learner reads it. */
 interface Instructions {
-  /** "Stop redis-3, redis-4 and redis-5 (s on each)": the key and the nodes. */
+  /** "Stop redis-3, redis-4 and redis-5 (select each, then s)": the key and the nodes. */
   nodes?: { key: string; ids: string[] };
   write?: { client: 'A' | 'B'; key?: string; value?: string };
   read?: { client: 'A' | 'B'; key: string };
@@ -366,8 +366,9 @@ interface Instructions {
 export function readInstructions(text: string): Instructions {
   const t = text.replace(/\s+/g, ' ');
   const out: Instructions = {};
-  const nodes = /((?:redis-\d+(?:, | and )?)+) \((\S) on each\)/.exec(t);
-  if (nodes?.[1] && nodes[2]) out.nodes = { key: nodes[2], ids: nodes[1].match(/redis-\d+/g) ?? [] };
+  const nodes = /((?:redis-\d+(?:, | and )?)+) \((?:select each, then (\S)|(\S) on each)\)/.exec(t);
+  const nodeKey = nodes?.[2] ?? nodes?.[3];
+  if (nodes?.[1] && nodeKey) out.nodes = { key: nodeKey, ids: nodes[1].match(/redis-\d+/g) ?? [] };
   const write = /\bwrite as client ([AB])/i.exec(t);
   if (write?.[1]) {
     const client = write[1] as 'A' | 'B';
@@ -479,7 +480,7 @@ export function noreplicasFromScreen(): void {
       });
       assert.deepEqual(
         readInstructions(
-          'Hint 1: Stop redis-3, redis-4 and redis-5 (s on each), then write as client A again, for\n  example age = 333.',
+          'Hint 1: Stop redis-3, redis-4 and redis-5 (select each, then s), then write as client A again, for\n  example age = 333.',
         ),
         {
           nodes: { key: 's', ids: ['redis-3', 'redis-4', 'redis-5'] },
