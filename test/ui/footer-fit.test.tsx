@@ -6,7 +6,7 @@ import type { MissingCapabilities } from '../../src/deployments/deployment.js';
 import { FOOTER_PRIORITY, type FooterHint, fitHints, footerHints, hintWidth } from '../../src/ui/keymap/footer.js';
 import { calculateLayout } from '../../src/ui/layout.js';
 import { createUiStore } from '../../src/ui/state/ui-store.js';
-import { healthyState, lessonState } from '../fixtures/ui-states.js';
+import { frozenReplicaState, healthyState, lessonState } from '../fixtures/ui-states.js';
 import { fakeController } from './fake-controller.js';
 import { renderApp } from './setup.js';
 
@@ -111,5 +111,31 @@ describe('footer in attach mode', () => {
     const wide = fitHints(all, 400);
     assert.equal(wide.at(-1)?.label, note.label, 'whole, last, when there is room');
     assert.equal(wide.length, all.length);
+  });
+});
+
+describe('footer: the node keys', () => {
+  function nodeHints(state: ReturnType<typeof healthyState>, columns: number, rows: number, selectedNode: string) {
+    const { controller } = fakeController(state, { lesson: state.lesson !== undefined });
+    const layout = calculateLayout({ columns, rows, sandbox: state.lesson === undefined });
+    const ui = { ...createUiStore().getState(), selectedNode };
+    return footerHints({ controller, lab: controller.store.getState(), ui, layout }).map((h) => h.label);
+  }
+
+  it('name the node they act on while the lesson hides the cluster, and not beside it', () => {
+    const alone = nodeHints(lessonState(), 80, 24, 'sentinel-1');
+    for (const label of ['kill sentinel-1', 'stop sentinel-1', 'freeze sentinel-1', 'restart sentinel-1'])
+      assert.ok(alone.includes(label), `${label} in: ${alone.join(' · ')}`);
+    const beside = nodeHints(lessonState(), 160, 45, 'sentinel-1');
+    for (const label of ['kill', 'stop', 'freeze', 'restart'])
+      assert.ok(beside.includes(label), `${label} in: ${beside.join(' · ')}`);
+    assert.ok(!beside.some((l) => l.includes('sentinel-1')), beside.join(' · '));
+  });
+
+  it('z says thaw when the selected node is frozen', () => {
+    const state = frozenReplicaState();
+    assert.equal(state.processes['redis-2']?.state, 'frozen');
+    assert.ok(nodeHints(state, 160, 45, 'redis-2').includes('thaw'));
+    assert.ok(nodeHints(state, 160, 45, 'redis-1').includes('freeze'));
   });
 });

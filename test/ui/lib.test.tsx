@@ -5,7 +5,7 @@ import { selectLags, selectMastership } from '../../src/state/selectors.js';
 import { editText } from '../../src/ui/keymap/dispatch.js';
 import { knownRole, sentinelDisagrees, writeGuard } from '../../src/ui/lib/cluster-view.js';
 import { hostFaultNotes } from '../../src/ui/lib/fault-view.js';
-import { sinceStart, sparkline } from '../../src/ui/lib/format.js';
+import { exportedText, sinceStart, sparkline } from '../../src/ui/lib/format.js';
 import { latencyAction, partitionAction, stepLatency } from '../../src/ui/lib/pickers.js';
 import { fitHeadline, timelineHeadline, timelinePhases, wrapTokens } from '../../src/ui/lib/timeline.js';
 import { frozenReplicaState, healthyState, masterKilledState, partitionedState, T0 } from '../fixtures/ui-states.js';
@@ -168,5 +168,32 @@ describe('text helpers', () => {
     assert.equal(editText('ab', '', k({ backspace: true })), 'a');
     assert.equal(editText('ab', 'u', k({ ctrl: true })), '');
     assert.equal(editText('ab', 'x\x1b', k()), 'abx');
+  });
+});
+
+describe('the export status line', () => {
+  const dir = '/home/learner/projects/2026/redis-course/week-3';
+  const paths = {
+    markdown: `${dir}/redis-sentinel-lab-run-20261203-061500.md`,
+    jsonl: `${dir}/redis-sentinel-lab-run-20261203-061500.jsonl`,
+  };
+  it('names both files once, whole when it fits', () => {
+    assert.equal(exportedText(paths, 200), `wrote ${paths.markdown} and .jsonl`);
+  });
+  it('whole at 118 columns, where it fits', () => {
+    assert.equal(exportedText(paths, 118), `wrote ${paths.markdown} and .jsonl`);
+  });
+  for (const width of [78, 98]) {
+    it(`at ${width} columns cuts the directory's middle, keeping the file name and the directory's end`, () => {
+      const text = exportedText(paths, width);
+      assert.ok(text.length <= width, `${text.length} > ${width}: ${text}`);
+      assert.ok(text.endsWith('/redis-sentinel-lab-run-20261203-061500.md and .jsonl'), text);
+      assert.ok(text.startsWith('wrote /home'), text);
+      assert.match(text, /…/);
+    });
+  }
+  it('files in different places: both paths, whole', () => {
+    const other = { markdown: '/a/report.md', jsonl: '/b/history.jsonl' };
+    assert.equal(exportedText(other, 40), 'wrote /a/report.md and /b/history.jsonl');
   });
 });

@@ -7,6 +7,7 @@ import { predictionOpen } from '../../lessons/runner.js';
 import { selectLags } from '../../state/selectors.js';
 import type { PaneId } from '../layout.js';
 import { faultSummary, writeGuard } from '../lib/cluster-view.js';
+import { exportedText } from '../lib/format.js';
 import { lessonWindow, predictKeys, revealScroll } from '../lib/lesson-doc.js';
 import { entryAt, entryCount, misconfigureMenu } from '../lib/misconfigure.js';
 import { LATENCY_FIELDS, latencyAction, partitionAction, stepLatency } from '../lib/pickers.js';
@@ -22,6 +23,7 @@ import {
   LIVE,
   moveFocus,
   moveNode,
+  nodeFooter,
   nodeKey,
   notQuitting,
   openPrompt,
@@ -65,6 +67,8 @@ export interface ActionSpec {
   footer?: string;
   /** How the footer writes the keys, when not the first two of `keys` (e.g. "1–3" for a prediction's choices). */
   footerKeys?: (ctx: WhenContext) => string;
+  /** The footer's words right now, when they depend on the screen (e.g. naming a node the view hides). */
+  footerLabel?: (ctx: WhenContext) => string;
   /** Also active while a modal is open (only Ctrl+C). */
   always?: boolean;
   /** Also active on the "terminal too small" screen. */
@@ -211,6 +215,7 @@ export const actions = {
     keys: ['x'],
     scope: 'global',
     footer: 'kill',
+    footerLabel: (c) => nodeFooter(c, 'kill'),
     performs: ['kill'],
     when: (c) => notQuitting(c) && LIVE.includes(selectedState(c) ?? 'exited'),
     run: (c) => nodeKey(c, 'kill'),
@@ -221,6 +226,7 @@ export const actions = {
     keys: ['s'],
     scope: 'global',
     footer: 'stop',
+    footerLabel: (c) => nodeFooter(c, 'stop'),
     performs: ['stop'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
     run: (c) => nodeKey(c, 'stop'),
@@ -231,6 +237,7 @@ export const actions = {
     keys: ['z'],
     scope: 'global',
     footer: 'freeze',
+    footerLabel: (c) => nodeFooter(c, selectedState(c) === 'frozen' ? 'thaw' : 'freeze'),
     performs: ['freeze', 'thaw'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
     run: (c) => nodeKey(c, selectedState(c) === 'frozen' ? 'thaw' : 'freeze'),
@@ -241,6 +248,7 @@ export const actions = {
     keys: ['R'],
     scope: 'global',
     footer: 'restart',
+    footerLabel: (c) => nodeFooter(c, 'restart'),
     performs: ['restart'],
     when: notQuitting,
     run: (c) => nodeKey(c, 'restart'),
@@ -555,7 +563,8 @@ export const actions = {
     run: (c) =>
       track(c.uiStore, 'exporting the run…', async () => {
         const paths = await c.controller.exportRun();
-        return { ok: true, text: `wrote ${paths.markdown} and ${paths.jsonl}` };
+        // The status line is one row wide, less its "✓ ".
+        return { ok: true, text: exportedText(paths, c.layout.columns - 2) };
       }),
   },
   'app.help': {

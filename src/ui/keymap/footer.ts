@@ -28,7 +28,7 @@ export function footerHints(ctx: WhenContext): FooterHint[] {
     seen.add(spec.footer);
     out.push({
       keys: spec.footerKeys?.(ctx) ?? spec.keys.slice(0, 2).map(formatKey).join('/'),
-      label: spec.footer,
+      label: spec.footerLabel?.(ctx) ?? spec.footer,
       id,
       ...(why ? { dimmed: true } : {}),
     });

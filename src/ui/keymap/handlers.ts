@@ -50,6 +50,11 @@ export function hiddenNodeQuestion(c: WhenContext, kind: NodeKeyKind): string | 
   return `${NODE_VERB[kind]} ${c.ui.selectedNode} (the selected node; L shows the cluster)?`;
 }
 
+/** The footer's word for x/s/z/R: with the selected node's name when the view hides the selection. */
+export function nodeFooter(c: WhenContext, word: string): string {
+  return paneInnerSize(c.layout, 'topology') ? word : `${word} ${c.ui.selectedNode}`;
+}
+
 /** x/s/z/R: the action on the selected node, after a [y/N] naming it when the cluster is out of sight. */
 export function nodeKey(c: ActionContext, kind: NodeKeyKind): void {
   const action = { kind, node: c.ui.selectedNode } as const;

@@ -63,6 +63,25 @@ export function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
+/**
+ * The export's status line: both files named once ("<dir>/<name>.md and .jsonl" when they share a directory and a
+ * name), fitted to `width` by cutting the middle of the directory, so the file name and the directory's end stay.
+ */
+export function exportedText(paths: { markdown: string; jsonl: string }, width: number): string {
+  const md = paths.markdown;
+  const stem = md.replace(/\.md$/, '');
+  const both = paths.jsonl === `${stem}.jsonl` ? `${md} and .jsonl` : `${md} and ${paths.jsonl}`;
+  const text = `wrote ${both}`;
+  const slash = md.lastIndexOf('/');
+  if (text.length <= width || slash <= 0 || paths.jsonl !== `${stem}.jsonl`) return text;
+  const dir = md.slice(0, slash);
+  const rest = text.length - dir.length;
+  const room = width - rest - 1;
+  if (room < 8) return text;
+  const head = Math.ceil(room / 3);
+  return `wrote ${dir.slice(0, head)}…${dir.slice(dir.length - (room - head))}${both.slice(dir.length)}`;
+}
+
 /** `sentinel-2` -> `s2`, for compact "which Sentinels" lists. */
 export function shortSentinel(id: string): string {
   const m = /^sentinel-(\d+)$/.exec(id);
