@@ -159,6 +159,8 @@ export interface TuiRunOptions {
   sandbox?: boolean;
   /** The app's entry point: default src/cli.ts (run through tsx); a built dist/cli.js runs under plain node. */
   entry?: string;
+  /** Lesson progress the app finds at its start (written as progress.json into its config directory). */
+  progress?: unknown;
 }
 
 /**
@@ -218,6 +220,10 @@ export class TuiRun {
       // After the app: a marker with its exit code and the tty's line discipline (icanon/echo are back when the
       // app restored cooked mode). The shell then idles, so the pane (cursor, screen mode) can still be inspected.
       const script = `cd ${shellQuote(run.cwd)} && env ${assignments} ${app}; rc=$?; printf '\\n${EXIT_MARK} rc=%s tty=%s\\n' "$rc" "$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ,)"; exec sleep 3600`;
+      if (opts.progress !== undefined) {
+        mkdirSync(run.configDir, { recursive: true, mode: 0o700 });
+        writeFileSync(join(run.configDir, 'progress.json'), JSON.stringify(opts.progress));
+      }
       run.tmux(['new-session', '-d', '-s', 's', '-x', String(run.columns), '-y', String(run.rows), script]);
       run.tmux(['set-option', '-t', 's', 'remain-on-exit', 'on']);
       run.tmux(['set-option', '-t', 's', 'history-limit', '0']);
