@@ -25,6 +25,7 @@ const FAILOVER_OUTCOMES = [
   'role-switched',
   'superseded',
   'switched',
+  'abandoned',
 ] as const satisfies readonly FailoverOutcome[];
 const _everyOutcome: FailoverOutcome extends (typeof FAILOVER_OUTCOMES)[number] ? true : never = true;
 const iso = (what: string) => z.string().describe(`${what} (ISO 8601, UTC)`);

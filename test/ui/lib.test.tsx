@@ -161,6 +161,19 @@ describe('text helpers', () => {
       note: 'the Sentinels switched to redis-3, but no +failover-end came: its leader sentinel-1 went down',
     };
     assert.equal(timelineHeadline(switched), 'Failover redis-1 → redis-3 ✓ done (no +failover-end from the leader)');
+    const abandoned = {
+      ...t,
+      newMasterId: 'redis-2',
+      leaderId: 'sentinel-3',
+      done: true,
+      outcome: 'abandoned' as const,
+      aborted:
+        'its leader sentinel-3 neither promoted a replica nor aborted within failover-timeout (10.00 s) of selecting redis-2',
+    };
+    assert.equal(
+      timelineHeadline(abandoned),
+      'Failover redis-1 → redis-2 ✗ abandoned (its leader sentinel-3 went silent)',
+    );
   });
   it('edits prompt text', () => {
     const k = (o: Partial<Key> = {}) => ({ ...({} as Key), ...o }) as Key;

@@ -8,7 +8,8 @@
 // until an election is won: an attempt with a leader is the failover of its (master, epoch), and a later epoch is a
 // timeline of its own that closes it as "superseded" when it was unfinished. "switched": the Sentinels switched to
 // its promoted replica, but the leader's `+failover-end` never came (it went down, or waits for a promoted replica
-// that went down).
+// that went down). "abandoned": elected, but its leader went silent before a promotion (neither `+promoted-slave`
+// nor an abort within failover-timeout; a leader's late word still counts).
 import type { SentinelEvent } from '../events.js';
 import { eventMasterName, parseInstanceDetails, parseSwitchMaster } from './sentinel-events.js';
 import type { FailoverOutcome, FailoverPhase, FailoverTimeline } from './types.js';
@@ -34,7 +35,7 @@ export interface TimelineContext {
 export const NO_QUORUM_GRACE_MS = 3000;
 
 /** Outcomes after which the same outage may still go on (Sentinel retries the failover). */
-const RETRYABLE: ReadonlySet<FailoverOutcome> = new Set(['no-quorum', 'no-majority', 'aborted']);
+const RETRYABLE: ReadonlySet<FailoverOutcome> = new Set(['no-quorum', 'no-majority', 'aborted', 'abandoned']);
 
 /**
  * The leader ends its failover within failover-timeout of the promotion: `+failover-end`, or
@@ -335,13 +336,22 @@ export function updateTimelines(
     case '+selected-slave':
     case '+promoted-slave': {
       // Only the leader selects and promotes: its attempt, never another epoch's.
-      const i = lastIndex(
+      let i = lastIndex(
         timelines,
         (t) => !t.done && mine(t) && (t.leaderId === e.sentinelId || t.leaderId === undefined),
       );
+      // A leader that was only silent (frozen, slow) and goes on: its attempt, closed as abandoned, is open again.
+      if (i < 0) {
+        const j = lastIndex(timelines, (t) => mine(t) && t.leaderId === e.sentinelId);
+        if (timelines[j]?.outcome === 'abandoned') i = j;
+      }
       const t0 = timelines[i];
       if (!t0) return timelines;
-      let t = withPhase(t0, e.channel === '+selected-slave' ? 'selected' : 'promoted', e.at);
+      let t = withPhase(
+        t0.outcome === 'abandoned' ? reopenAbandoned(t0) : t0,
+        e.channel === '+selected-slave' ? 'selected' : 'promoted',
+        e.at,
+      );
       if (t.leaderId === undefined) t = { ...t, leaderId: e.sentinelId };
       if (e.subjectId !== undefined && (e.channel === '+promoted-slave' || t.newMasterId === undefined)) {
         t = { ...t, newMasterId: e.subjectId };
@@ -386,8 +396,15 @@ export function updateTimelines(
     }
     default: {
       const reason = ABORTS[e.channel];
+      if (reason === undefined) return timelines;
+      // The leader's word is final: its late abort of the attempt closed as abandoned says how it really ended.
+      const led = lastIndex(timelines, (o) => mine(o) && o.leaderId === e.sentinelId);
+      const quiet = timelines[led];
+      if (quiet?.outcome === 'abandoned' && e.channel !== '-failover-abort-not-elected') {
+        return replace(timelines, led, { ...close(quiet, 'aborted', reason, e.at), abortChannel: e.channel });
+      }
       const t = timelines[openIdx];
-      if (reason === undefined || !t) return timelines;
+      if (!t) return timelines;
       // Only a leader gets as far as choosing a replica: an abort from the leader of an earlier, superseded attempt is
       // not the end of the next one, whose leader is not known yet.
       const leaderOnly = e.channel !== '-failover-abort-not-elected';
@@ -520,6 +537,12 @@ function close(t: FailoverTimeline, outcome: FailoverOutcome, reason: string, at
   return { ...t, done: true, outcome, aborted: reason, closedAt: at };
 }
 
+/** An attempt closed as abandoned whose leader spoke again: open, as if it had never been closed. */
+function reopenAbandoned(t: FailoverTimeline): FailoverTimeline {
+  const { outcome, aborted, closedAt, ...rest } = t;
+  return { ...rest, done: false };
+}
+
 /** The same outage goes on: the closed attempt is kept in `attempts`, and the timeline is open again. */
 function reopen(t: FailoverTimeline): FailoverTimeline {
   const { outcome, aborted, abortChannel, closedAt, ...rest } = t;
@@ -556,6 +579,19 @@ export function settleTimelines(timelines: FailoverTimeline[], now: number, ctx:
       }
       continue;
     }
+    // Elected, not promoted: the leader promotes its replica or aborts within failover-timeout of choosing it
+    // (sentinel.c sentinelFailoverWaitPromotion; with no good replica it aborts at once). Silent past that, it is
+    // gone or cut off from the lab, and the attempt is over (another Sentinel may retry in a later epoch).
+    if (committed(t) && t.phases.promoted === undefined) {
+      const selected = t.phases.selected;
+      const from = selected ?? t.phases.elected;
+      if (from !== undefined && now - from >= t.failoverTimeoutMs + END_GRACE_MS) {
+        const what = selected === undefined ? 'its election' : `selecting ${t.newMasterId ?? 'a replica'}`;
+        const why = `its leader ${t.leaderId} neither promoted a replica nor aborted within failover-timeout (${sec(t.failoverTimeoutMs)}) of ${what}: it went down or was cut off`;
+        out = replace(out, i, close(t, 'abandoned', why, now));
+      }
+      continue;
+    }
     const sdown = t.phases.sdown;
     if (sdown === undefined || t.phases.odown !== undefined || t.phases['try-failover'] !== undefined) continue;
     const quorum = t.quorum ?? ctx.quorum;
@@ -583,6 +619,7 @@ export const OUTCOME_LABEL: Record<FailoverOutcome, string> = {
   'role-switched': 'master answered again as a replica',
   superseded: 'superseded',
   switched: 'done, no +failover-end from the leader',
+  abandoned: 'abandoned, its leader went silent',
 };
 
 function sec(ms: number): string {

@@ -184,7 +184,9 @@ export type FailoverOutcome =
   /** A later epoch's failover of the same master took over before this one switched the master. */
   | 'superseded'
   /** The Sentinels switched to its promoted replica, but its leader never sent `+failover-end` (gone, or stuck). */
-  | 'switched';
+  | 'switched'
+  /** Its leader went silent before a promotion: neither `+promoted-slave` nor an abort within failover-timeout. */
+  | 'abandoned';
 
 /** An earlier attempt of the same failover that ended without a promotion (before the election was retried). */
 export interface FailoverAttempt {

@@ -26,6 +26,8 @@ function timelineState(t: FailoverTimeline): string {
   if (t.outcome === 'superseded') return `✗ ${t.aborted ?? 'superseded'}`;
   // The Sentinels switched to its replica, but its leader never sent +failover-end: done, and not in the usual way.
   if (t.outcome === 'switched') return '✓ done (no +failover-end from the leader)';
+  // Its leader neither promoted nor aborted in time (the reason, in full, is in the report and the JSON).
+  if (t.outcome === 'abandoned') return `✗ abandoned (its leader ${t.leaderId ?? '?'} went silent)`;
   return t.aborted ? `✗ aborted (${t.aborted})` : t.done ? '✓ done' : '⟳ running';
 }
 

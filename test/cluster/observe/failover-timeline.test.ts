@@ -670,6 +670,79 @@ describe('overlapping failovers of one master (captured: a replica or the leader
     assert.deepEqual([late[0]?.outcome, late[0]?.note, late[0]?.closedAt], ['completed', undefined, T0 + 14_000]);
   });
 
+  it('the leader silent after selecting its replica: abandoned at failover-timeout of the selection, not before', () => {
+    // sentinel-3 gone after +failover-state-wait-promotion (its abort never comes); settled as time passes.
+    const rows = REPLICA_KILLED.filter(([, , channel]) => channel !== '-failover-abort-slave-timeout');
+    const before = fold(parse(rows.filter(([ms]) => ms < 20_592)), c);
+    assert.equal(before.length, 1);
+    const selected = T0 + 322;
+    const deadline = selected + 10_000 + END_GRACE_MS;
+    assert.equal(settleTimelines(before, deadline - 1, c), before, 'the leader may still promote or abort');
+    const settled = settleTimelines(before, deadline, c);
+    const first = settled[0] as FailoverTimeline;
+    assert.deepEqual(
+      [first.done, first.outcome, first.closedAt, first.epoch, first.leaderId, first.newMasterId],
+      [true, 'abandoned', deadline, 1, 'sentinel-3', 'redis-2'],
+    );
+    assert.equal(
+      first.aborted,
+      'its leader sentinel-3 neither promoted a replica nor aborted within failover-timeout (10.00 s) of selecting redis-2: it went down or was cut off',
+    );
+    assert.equal(failoverRecord(first).status, 'abandoned');
+    assert.equal(timelineTitle(first), 'failover of redis-1 -> redis-2 (epoch 1), abandoned, its leader went silent');
+    // Epoch 2, 2 x failover-timeout later: an attempt of its own; the abandoned one is not superseded.
+    const t = fold(
+      parse(
+        rows.filter(([ms]) => ms >= 20_592),
+        500,
+      ),
+      c,
+      settled,
+    );
+    assert.equal(t.length, 2);
+    assert.deepEqual([t[0]?.outcome, t[0]?.closedAt], ['abandoned', deadline]);
+    assert.deepEqual(
+      [t[1]?.epoch, t[1]?.leaderId, t[1]?.newMasterId, t[1]?.outcome],
+      [2, 'sentinel-2', 'redis-5', 'completed'],
+    );
+    assert.equal(t[1]?.cause, 'kill redis-1', 'the same outage');
+  });
+
+  it('elected and silent before selecting: abandoned at failover-timeout of the election', () => {
+    const rows = REPLICA_KILLED.filter(([ms]) => ms <= 261);
+    const t = fold(parse(rows), c);
+    const elected = T0 + 261;
+    assert.equal(settleTimelines(t, elected + 10_000 + END_GRACE_MS - 1, c), t);
+    const f = settleTimelines(t, elected + 10_000 + END_GRACE_MS, c)[0] as FailoverTimeline;
+    assert.equal(f.outcome, 'abandoned');
+    assert.match(f.aborted ?? '', /within failover-timeout \(10\.00 s\) of its election/);
+  });
+
+  it("the abandoned attempt's leader speaking again: its abort makes it aborted, its promotion reopens it", () => {
+    const rows = REPLICA_KILLED.filter(([ms]) => ms <= 379);
+    const settled = settleTimelines(fold(parse(rows), c), T0 + 322 + 10_000 + END_GRACE_MS, c);
+    assert.equal(settled[0]?.outcome, 'abandoned');
+    const late = (row: Row) => updateTimelines(settled, parse([row], 900)[0] as SentinelEvent, c);
+    const aborted = late([12_500, '3', '-failover-abort-slave-timeout', 'master mymaster 127.0.2.1 21000']);
+    assert.deepEqual(
+      [aborted[0]?.outcome, aborted[0]?.abortChannel, aborted[0]?.closedAt],
+      ['aborted', '-failover-abort-slave-timeout', T0 + 12_500],
+    );
+    const promoted = late([
+      12_500,
+      '3',
+      '+promoted-slave',
+      'slave 127.0.2.2:21001 127.0.2.2 21001 @ mymaster 127.0.2.1 21000',
+    ]);
+    assert.deepEqual(
+      [promoted[0]?.done, promoted[0]?.outcome, promoted[0]?.aborted, promoted[0]?.phases.promoted],
+      [false, undefined, undefined, T0 + 12_500],
+    );
+    // Another Sentinel's abort is not the leader's word.
+    const other = late([12_500, '1', '-failover-abort-slave-timeout', 'master mymaster 127.0.2.1 21000']);
+    assert.equal(other[0]?.outcome, 'abandoned');
+  });
+
   it("a late abort from the superseded attempt's leader does not end the next attempt", () => {
     const rows = REPLICA_KILLED.filter(
       ([ms, , channel]) => channel !== '-failover-abort-slave-timeout' && ms <= 20_632,
