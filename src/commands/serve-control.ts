@@ -1,5 +1,5 @@
 // Opens a lab's control socket (engine/control.ts) for `do` and `watch`, and streams the lab's node process facts,
-// action records and network faults to followers, so an attached `watch` shows a node killed from outside as exited
+// action records, network faults and cluster resets to followers, so an attached `watch` shows a node killed from outside as exited
 // with its signal, and a failover's cause and the active faults, as this lab saw them.
 import type { ActionRecord, NodeExit, NodeStateChange } from '../cluster/events.js';
 import type { ActiveFault } from '../cluster/fabric/plan.js';
@@ -29,7 +29,10 @@ export async function serveControl(lab: LocalLab): Promise<ServedControl | { err
   const onAction = (a: ActionRecord) => server.broadcast({ type: 'action', record: a });
   const onApplied = (f: ActiveFault) => server.broadcast({ type: 'fault-applied', fault: f });
   const onHealed = (f: ActiveFault) => server.broadcast({ type: 'fault-healed', fault: f });
+  // A new cluster: a follower forgets the old one's failovers and epochs, as this lab's store does.
+  const onReset = () => server.broadcast({ type: 'cluster-reset' });
   lab.emitter.on('node-state', onState);
+  lab.emitter.on('cluster-reset', onReset);
   lab.emitter.on('node-exited', onExit);
   lab.emitter.on('action', onAction);
   lab.emitter.on('fault-applied', onApplied);
@@ -42,6 +45,7 @@ export async function serveControl(lab: LocalLab): Promise<ServedControl | { err
       lab.emitter.off('action', onAction);
       lab.emitter.off('fault-applied', onApplied);
       lab.emitter.off('fault-healed', onHealed);
+      lab.emitter.off('cluster-reset', onReset);
       await server.close();
     },
   };

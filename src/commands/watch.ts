@@ -203,6 +203,9 @@ async function followAttached(
           lab.emitter.emit('action', m.record as ActionRecord);
         } else if ((m.type === 'fault-applied' || m.type === 'fault-healed') && m.fault) {
           lab.emitter.emit(m.type, m.fault as ActiveFault);
+        } else if (m.type === 'cluster-reset') {
+          // The lab started a new cluster: its failovers and epochs start over (bind-lab.ts clears them).
+          lab.emitter.emit('cluster-reset');
         }
       },
     });

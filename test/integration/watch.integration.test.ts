@@ -84,6 +84,44 @@ describe('watch', () => {
     for (const n of ready.nodes) assert.equal(isAlive(n.pid), false);
   });
 
+  it('attached across `do reset`: the new cluster’s failover has the epoch its Sentinels announce (1), not the old count', async () => {
+    const runRoot = join(root, 'reset');
+    const env = { RSL_RUN_ROOT: runRoot };
+    const up = startCli(['up', '--json', '--base-port', String(await freeBase())], env);
+    await up.waitLine((l) => l.includes('"event":"ready"'), 60_000);
+    const w = startCli(['watch', '--json'], env);
+    await w.waitLine((l) => l.includes('"type":"view"') && l.includes('"role":"master"'), 20_000);
+    type FailoverLine = { failover: { id: string; status: string; epoch: number | null; newMaster: string | null } };
+    const completed = async (skip: number) => {
+      let n = 0;
+      const line = await w.waitLine((l) => {
+        if (!l.includes('"type":"failover"') || !l.includes('"status":"completed"')) return false;
+        return n++ >= skip;
+      }, failoverWaitMs(DEFAULT_SENTINEL_SETTINGS) + 15_000);
+      return (JSON.parse(line) as FailoverLine).failover;
+    };
+    const run = async (args: string[]) => {
+      const c = startCli(['do', ...args], env);
+      assert.equal((await c.exited).code, 0, `do ${args.join(' ')}: ${c.lines.join('\n')}`);
+    };
+    await run(['kill', 'redis-1']);
+    const first = await completed(0);
+    assert.equal(first.epoch, 1, JSON.stringify(first));
+    await run(['reset']);
+    await w.waitLine(
+      (l) => l.includes('"type":"view"') && l.includes('"redis-1":{"state":"running","role":"master"'),
+      30_000,
+    );
+    await run(['kill', 'redis-1']);
+    const second = await completed(1);
+    assert.notEqual(second.id, first.id);
+    assert.equal(second.epoch, 1, `a fresh cluster's first failover is epoch 1: ${JSON.stringify(second)}`);
+    w.child.kill('SIGINT');
+    assert.equal((await w.exited).code, 0);
+    up.child.kill('SIGINT');
+    assert.equal((await up.exited).code, 0);
+  });
+
   it('a lab stopped with SIGSTOP: do says so within its deadline, watch ends on SIGTERM at once', async () => {
     const runRoot = join(root, 'stopped');
     const up = startCli(['up', '--json', '--base-port', String(await freeBase())], { RSL_RUN_ROOT: runRoot });

@@ -243,6 +243,11 @@ export function updateTimelines(
       const [i, t0] = startOrOpen() ?? [];
       if (i === undefined || !t0) return timelines;
       let t = named(withPhase(t0, 'sdown', e.at), name);
+      // Down again while its attempt is still under way: the same outage after all.
+      if (t.recovered && !t.done) {
+        const { recovered, ...rest } = t;
+        t = rest;
+      }
       const by = t.sdownBy ?? [];
       if (!by.includes(e.sentinelId)) t = { ...t, sdownBy: [...by, e.sentinelId] };
       return put(timelines, i, t);
@@ -259,10 +264,13 @@ export function updateTimelines(
         const recovered = e.channel === '-odown' || by.length === 0;
         return replace(timelines, anyIdx, { ...prev, sdownBy: by, ...(recovered ? { recovered } : {}) });
       }
-      if (e.channel === '-odown') return timelines;
       const by = (open.sdownBy ?? []).filter((s) => s !== e.sentinelId);
+      // The master answers again while an attempt is still under way (it ends later, e.g. "no majority"): that outage
+      // is over, so a later one is a timeline of its own, not a retry of this one.
+      const answered = open.phases['try-failover'] !== undefined && (e.channel === '-odown' || by.length === 0);
+      if (e.channel === '-odown') return answered ? replace(timelines, openIdx, { ...open, recovered: true }) : timelines;
       if (by.length > 0 || open.phases['try-failover'] !== undefined) {
-        return replace(timelines, openIdx, { ...open, sdownBy: by });
+        return replace(timelines, openIdx, { ...open, sdownBy: by, ...(answered ? { recovered: true } : {}) });
       }
       // Every Sentinel that saw it down sees it answer again, before any failover started: did it come back as the
       // master, or with its role switched (a replica now)?
@@ -389,9 +397,12 @@ export function updateTimelines(
       });
     }
     case '+convert-to-slave': {
-      const i = lastIndex(timelines, (t) => t.oldMasterAddr === addr && t.phases.converted === undefined);
+      // The old master rejoining as a replica of the master its failover made: the last step of that failover. Once
+      // a later failover switched the master again, it is converted under another master: no step of the old one.
+      const switchedAway = (t: FailoverTimeline) => ofMaster(t, name) && t.phases['switch-master'] !== undefined;
+      const i = lastIndex(timelines, switchedAway);
       const t0 = timelines[i];
-      if (!t0 || t0.phases['switch-master'] === undefined) return timelines;
+      if (!t0 || t0.oldMasterAddr !== addr || t0.phases.converted !== undefined) return timelines;
       return replace(timelines, i, withPhase(t0, 'converted', e.at));
     }
     default: {
@@ -472,7 +483,18 @@ function switchMaster(
   ctx: TimelineContext,
 ): FailoverTimeline[] {
   const mine = (t: FailoverTimeline) => t.oldMasterAddr === addr && ofMaster(t, name);
-  let i = e.toId === undefined ? -1 : lastIndex(timelines, (t) => mine(t) && t.newMasterId === e.toId);
+  let i = e.toId === undefined ? -1 : lastIndex(timelines, (t) => mine(t) && !t.done && t.newMasterId === e.toId);
+  // A Sentinel that missed failovers jumps from the master it knew straight to the current one (it learns the newest
+  // configuration from a peer's hello): its switch belongs to the failover that made the current master, the latest
+  // one of this master name that promoted or switched to that node, whatever master it started from.
+  if (i < 0 && e.toId !== undefined) {
+    const latest = lastIndex(
+      timelines,
+      (t) => ofMaster(t, name) && (t.phases.promoted !== undefined || t.phases['switch-master'] !== undefined),
+    );
+    if (timelines[latest]?.newMasterId === e.toId) i = latest;
+  }
+  if (i < 0 && e.toId !== undefined) i = lastIndex(timelines, (t) => mine(t) && t.newMasterId === e.toId);
   // An attempt whose replica was not seen (or a timeline of the outage without an election seen).
   if (i < 0) i = lastIndex(timelines, (t) => mine(t) && !t.done && t.newMasterId === undefined);
   // The outage closed before an election was seen (e.g. a lagging "no quorum"): the switch is its outcome. Else a

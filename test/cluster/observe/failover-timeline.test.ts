@@ -206,6 +206,91 @@ describe('synthetic edge cases (hosts mode, public addresses)', () => {
     assert.equal(t[0]?.recovered, true);
   });
 
+  it('the master answering again while an attempt is under way ends that outage: a later kill is a new timeline', () => {
+    // Seen by a tester: a brief +sdown/+odown of the new master, an election without a majority, then a real kill.
+    const c = { ...ctx, lastFault: { at: 24_000, description: 'kill redis-1' } };
+    const t = fold(
+      [
+        ev('sentinel-1', '+sdown', M1, 90),
+        ev('sentinel-2', '+sdown', M1, 95),
+        ev('sentinel-1', '+odown', `${M1} #quorum 2/2`, 100),
+        ev('sentinel-1', '+try-failover', M1, 110),
+        ev('sentinel-1', '-sdown', M1, 350),
+        ev('sentinel-2', '-sdown', M1, 360),
+        ev('sentinel-1', '-odown', M1, 361),
+        ev('sentinel-1', '-failover-abort-not-elected', M1, 10_110),
+        ev('sentinel-1', '+sdown', M1, 25_100),
+      ],
+      c,
+    );
+    assert.equal(t.length, 2);
+    assert.deepEqual([t[0]?.outcome, t[0]?.recovered], ['no-majority', true]);
+    assert.deepEqual([t[1]?.cause, t[1]?.startedAt, t[1]?.done], ['kill redis-1', 24_000, false]);
+  });
+
+  it('down again before its attempt ended: the retry is the same outage', () => {
+    const t = fold([
+      ev('sentinel-1', '+sdown', M1, 90),
+      ev('sentinel-1', '+odown', `${M1} #quorum 1/1`, 100),
+      ev('sentinel-1', '+try-failover', M1, 110),
+      ev('sentinel-1', '-sdown', M1, 350),
+      ev('sentinel-1', '+sdown', M1, 2000),
+      ev('sentinel-1', '-failover-abort-not-elected', M1, 10_110),
+      ev('sentinel-1', '+try-failover', M1, 20_200),
+    ]);
+    assert.equal(t.length, 1);
+    assert.deepEqual([t[0]?.done, t[0]?.recovered, t[0]?.attempts?.length], [false, undefined, 1]);
+  });
+
+  it('a Sentinel that missed a failover jumps from the old master to the current one: its switch joins the failover that made it', () => {
+    const R2 = 'slave 127.0.2.2:6380 127.0.2.2 6380 @ mymaster 127.0.2.1 6379';
+    const R3 = 'slave 127.0.2.3:6381 127.0.2.3 6381 @ mymaster 127.0.2.2 6380';
+    const t = fold([
+      // redis-1 -> redis-2, led by sentinel-1; sentinel-3 is stuck and never switches.
+      ev('sentinel-1', '+sdown', M1, 100),
+      ev('sentinel-2', '+sdown', M1, 110),
+      ev('sentinel-1', '+odown', `${M1} #quorum 2/2`, 120),
+      ev('sentinel-1', '+try-failover', M1, 130),
+      ev('sentinel-1', '+elected-leader', M1, 200),
+      ev('sentinel-1', '+selected-slave', R2, 300),
+      ev('sentinel-1', '+promoted-slave', R2, 1200),
+      ev('sentinel-1', '+switch-master', 'mymaster 127.0.2.1 6379 127.0.2.2 6380', 1300),
+      ev('sentinel-2', '+switch-master', 'mymaster 127.0.2.1 6379 127.0.2.2 6380', 2000),
+      ev('sentinel-1', '+failover-end', M1, 3000),
+      // redis-2 -> redis-3, led by sentinel-2.
+      ev('sentinel-1', '+sdown', M2, 40_000),
+      ev('sentinel-2', '+sdown', M2, 40_010),
+      ev('sentinel-2', '+odown', `${M2} #quorum 2/2`, 40_020),
+      ev('sentinel-2', '+try-failover', M2, 40_030),
+      ev('sentinel-2', '+elected-leader', M2, 40_100),
+      ev('sentinel-2', '+selected-slave', R3, 40_200),
+      ev('sentinel-2', '+promoted-slave', R3, 41_000),
+      ev('sentinel-2', '+switch-master', 'mymaster 127.0.2.2 6380 127.0.2.3 6381', 41_100),
+      ev('sentinel-1', '+switch-master', 'mymaster 127.0.2.2 6380 127.0.2.3 6381', 41_900),
+      ev('sentinel-2', '+failover-end', M2, 43_000),
+      // sentinel-3 comes back and learns the newest configuration: redis-1 -> redis-3 in one step.
+      ev('sentinel-3', '+switch-master', 'mymaster 127.0.2.1 6379 127.0.2.3 6381', 60_000),
+    ]);
+    assert.equal(t.length, 2, t.map((x) => timelineTitle(x)).join('; '));
+    assert.deepEqual([t[1]?.oldMasterId, t[1]?.newMasterId, t[1]?.outcome], ['redis-2', 'redis-3', 'completed']);
+    assert.deepEqual(Object.keys(t[1]?.switchedBy ?? {}).sort(), ['sentinel-1', 'sentinel-2', 'sentinel-3']);
+    assert.deepEqual(Object.keys(t[0]?.switchedBy ?? {}).sort(), ['sentinel-1', 'sentinel-2']);
+    // redis-1 restarted now becomes a replica of redis-3: not a step of its own failover, two failovers ago.
+    const converted = updateTimelines(
+      t,
+      ev('sentinel-1', '+convert-to-slave', 'slave 127.0.2.1:6379 127.0.2.1 6379 @ mymaster 127.0.2.3 6381', 90_000),
+      ctx,
+    );
+    assert.equal(converted, t, 'no timeline changed');
+    // redis-2, the master the latest failover replaced, rejoining is that failover's last step.
+    const last = updateTimelines(
+      t,
+      ev('sentinel-1', '+convert-to-slave', 'slave 127.0.2.2:6380 127.0.2.2 6380 @ mymaster 127.0.2.3 6381', 90_000),
+      ctx,
+    );
+    assert.equal(last[1]?.phases.converted, 90_000);
+  });
+
   it('closes as "no quorum" when ODOWN cannot come, and joins a later ODOWN of the same outage', () => {
     const c = { ...ctx, quorum: 2, sentinels: 3 };
     const t = fold([ev('sentinel-1', '+sdown', M1, 1000)], c);
