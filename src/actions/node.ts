@@ -102,7 +102,8 @@ export const restart = defineAction({
   kind: 'restart',
   schema: nodeSchema('restart'),
   requires: 'runtime',
-  disruptive: false,
+  // A running node is stopped first: a master restarted is down for a moment (and empty without persistence).
+  disruptive: true,
   normalize: asIs,
   title: (a) => `restart ${a.node}`,
   line: (a) => `restart ${a.node}`,
@@ -110,14 +111,20 @@ export const restart = defineAction({
   equivalent(a, t, f) {
     const conf = f.configPath(a.node) ?? '<conf>';
     const sentinel = t.nodes.find((n) => n.id === a.node)?.kind === 'sentinel';
-    return sentinel ? `${serverProgram(t)} ${conf} --sentinel` : `${serverProgram(t)} ${conf}`;
+    const start = sentinel ? `${serverProgram(t)} ${conf} --sentinel` : `${serverProgram(t)} ${conf}`;
+    const pid = f.pid(a.node);
+    return pid === undefined
+      ? start
+      : `kill -TERM ${pid}; ${start}   # running: stopped first (SHUTDOWN), then started`;
   },
   check: checkNode,
   async execute(a, env) {
     env.node(a.node);
-    await env.use('runtime').restart(a.node);
+    const runtime = env.use('runtime');
+    const wasRunning = runtime.pid(a.node) !== undefined;
+    await runtime.restart(a.node);
     env.pollNow(a.node);
-    return `${a.node} restarted`;
+    return wasRunning ? `${a.node} stopped (SHUTDOWN) and started again` : `${a.node} restarted`;
   },
 });
 

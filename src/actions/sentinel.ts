@@ -20,7 +20,8 @@ export const failover = defineAction({
   kind: 'failover',
   schema: z.strictObject({ kind: z.literal('failover'), sentinel: sentinelRef.optional() }),
   requires: 'failover',
-  disruptive: false,
+  // The cause of the failover it asks for (a timeline names it).
+  disruptive: true,
   normalize: asIs,
   title: (a, t) => `SENTINEL FAILOVER via ${askedSentinel(a, t) ?? 'a Sentinel'}`,
   line: (a) => `SENTINEL FAILOVER${a.sentinel ? ` via ${a.sentinel}` : ''}`,

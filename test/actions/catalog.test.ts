@@ -128,9 +128,14 @@ describe('the action catalog', () => {
       title: 'stop redis-4',
       equivalent: 'kill -TERM 4242   # same as: redis-cli -h 127.0.2.4 -p 6382 -a redis SHUTDOWN',
     });
+    // A running node (it has a pid) is stopped first; one that exited is only started.
     assert.equal(
       describeAction({ kind: 'restart', node: 'sentinel-2' }, t, facts).equivalent,
-      'redis-server /run/sentinel-2/redis.conf --sentinel',
+      'kill -TERM 4242; redis-server /run/sentinel-2/redis.conf --sentinel   # running: stopped first (SHUTDOWN), then started',
+    );
+    assert.equal(
+      describeAction({ kind: 'restart', node: 'redis-2' }, t, { ...facts, pid: () => undefined }).equivalent,
+      'redis-server /run/redis-2/redis.conf',
     );
     assert.equal(describeAction({ kind: 'failover' }, t).title, 'SENTINEL FAILOVER via sentinel-1');
     assert.equal(
@@ -247,7 +252,20 @@ describe('the action catalog', () => {
     });
     assert.deepEqual(
       ACTION_KINDS.filter((k) => isDisruptive(k)),
-      ['kill', 'stop', 'freeze', 'partition', 'isolate', 'cut', 'server-failover', 'nat', 'decommission'],
+      // restart stops a running node first; failover asks Sentinel for one: both can be a failover's cause.
+      [
+        'kill',
+        'stop',
+        'freeze',
+        'restart',
+        'partition',
+        'isolate',
+        'cut',
+        'failover',
+        'server-failover',
+        'nat',
+        'decommission',
+      ],
     );
     assert.equal(isDisruptive('no-such-kind'), false);
     assert.deepEqual(
