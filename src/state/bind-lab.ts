@@ -227,7 +227,21 @@ export function reduceBatch(
           faults: [],
           nat: {},
           clientTargets: {},
-          resets: appendBounded(next.resets, [{ at: ctx.now, afterSeq: next.events.at(-1)?.seq ?? 0 }], LIMITS.resets),
+          // The reset closed the clients: no workload or heartbeat runs on the new cluster until one is started.
+          workload: { ...next.workload, running: false },
+          heartbeat: { running: false },
+          resets: appendBounded(
+            next.resets,
+            [
+              {
+                at: ctx.now,
+                afterSeq: next.events.at(-1)?.seq ?? 0,
+                // The old cluster's failovers leave the view, and stay in the run's export.
+                ...(next.failovers.length ? { failovers: next.failovers } : {}),
+              },
+            ],
+            LIMITS.resets,
+          ),
         });
         break;
       case 'node-state': {

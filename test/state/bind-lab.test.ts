@@ -98,6 +98,32 @@ describe('bindLab and reduceBatch', () => {
     );
   });
 
+  it('a reset ends the workload and the heartbeat (the reset closed the clients): a new start counts from zero', () => {
+    const s0 = initialLabState(topology);
+    const running = reduceBatch(
+      s0,
+      [
+        { kind: 'workload', args: [{ running: true, client: 'B', ratePerSec: 200, startedAt: 1 }] },
+        { kind: 'heartbeat', args: [{ running: true, everyMs: 250, startedAt: 1 }] },
+      ],
+      { now: 2 },
+    );
+    assert.equal(running.workload.running, true);
+    const withCounts = {
+      ...running,
+      workload: { ...running.workload, counts: { ...running.workload.counts, ok: 709 } },
+    };
+    const reset = reduceBatch(withCounts, [{ kind: 'cluster-reset', args: [] }], { now: 3 });
+    assert.equal(reset.workload.running, false);
+    assert.deepEqual(reset.heartbeat, { running: false });
+    const again = reduceBatch(
+      reset,
+      [{ kind: 'workload', args: [{ running: true, client: 'B', ratePerSec: 200, startedAt: 4 }] }],
+      { now: 4 },
+    );
+    assert.equal(again.workload.counts.ok, 0, 'the new run counts its own operations only');
+  });
+
   it('runs a fold: its inputs in order with the facts before them, and afterBatch after every batch', () => {
     const emitter = new LabEmitter();
     const b = bindLab(emitter, initialLabState(topology), { flushMs: 10_000, now: () => 42 });
