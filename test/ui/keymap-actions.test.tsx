@@ -93,6 +93,20 @@ describe('node actions act on the selected node', () => {
     assert.doesNotMatch(tui.lastFrame(), /\[y\/N\]/);
   });
 
+  it('while the lesson catches up, keys that change the cluster wait and say why; a read still runs', async () => {
+    const state = lessonState();
+    const lesson = state.lesson;
+    assert.ok(lesson);
+    const catching = { ...state, lesson: { ...lesson, catchingUp: 'catching up: replaying step 1 · now step 2…' } };
+    const { tui, performed, uiStore } = app(catching, { columns: 160, rows: 45 });
+    await tui.waitForFrame('catching up');
+    uiStore.setState({ selectedNode: 'redis-2' });
+    for (const key of ['x', 's', 'z', 'R', 'g', 'H']) await tui.press(key);
+    await tui.waitForFrame('wait until the lesson has caught up');
+    assert.deepEqual(performed(), [], 'nothing changed the cluster');
+    assert.doesNotMatch(tui.lastFrame() ?? '', /x kill/, 'the footer leaves the waiting keys out');
+  });
+
   it('refuses to kill an exited node and says so', async () => {
     const { tui, performed } = app(masterKilledState());
     await tui.press('x');

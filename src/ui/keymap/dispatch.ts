@@ -2,7 +2,7 @@
 // whose `when` passes. A key whose catalog actions need a capability the deployment lacks is unavailable: it
 // explains why instead of running. Kept free of React so the rules are unit-tested directly.
 import type { Key } from 'ink';
-import { requiredCapability } from '../../actions/catalog.js';
+import { type ActionKind, requiredCapability } from '../../actions/catalog.js';
 import type { Unavailable } from '../../deployments/deployment.js';
 import { errorMessage } from '../../errors.js';
 import { uiOps } from '../state/ui-store.js';
@@ -51,9 +51,27 @@ export function unavailableReason(
   return undefined;
 }
 
-/** Usable now: the deployment can do what it performs, and its `when` holds. */
+/** Catalog actions that only read: they may run while a lesson catches up. */
+const READ_ONLY: ReadonlySet<ActionKind> = new Set(['read', 'ckquorum']);
+
+/**
+ * Why a key that changes the cluster waits now: the lesson is catching up, replaying earlier steps on the cluster
+ * (lessons/session.ts), and a kill, a fault or a workload started or stopped meanwhile would spoil the state it
+ * builds. Undefined when it may run.
+ */
+export function catchUpWait(spec: Pick<ActionSpec, 'performs'>, ctx: Pick<WhenContext, 'lab'>): string | undefined {
+  if (ctx.lab.lesson?.catchingUp === undefined) return undefined;
+  if (!(spec.performs ?? []).some((kind) => !READ_ONLY.has(kind))) return undefined;
+  return 'wait until the lesson has caught up (it is replaying the earlier steps on the cluster)';
+}
+
+/** Usable now: the deployment can do what it performs, no catch-up is under way, and its `when` holds. */
 export function isEnabled(spec: ActionSpec, ctx: WhenContext): boolean {
-  return unavailableReason(spec, ctx) === undefined && (spec.when ? spec.when(ctx) : true);
+  return (
+    unavailableReason(spec, ctx) === undefined &&
+    catchUpWait(spec, ctx) === undefined &&
+    (spec.when ? spec.when(ctx) : true)
+  );
 }
 
 export type Resolution =
@@ -107,7 +125,7 @@ export function dispatchInput(input: string, key: Key, ctxFor: () => ActionConte
       );
     }
     if (r.kind === 'disabled') {
-      const why = r.entry.spec.whyNot?.(ctx) ?? 'not available now';
+      const why = catchUpWait(r.entry.spec, ctx) ?? r.entry.spec.whyNot?.(ctx) ?? 'not available now';
       uiOps.notice(ctx.uiStore, 'info', `${actionTitle(r.entry.spec, ctx.lab.topology.sentinel.masterName)}: ${why}`);
     }
   }
