@@ -141,19 +141,20 @@ export function reduceLesson(state: LessonRunState | undefined, event: LessonEve
   }
 }
 
-/** Whether the current step is waiting for the learner's prediction (asked, not answered, outcome not in yet). */
+/**
+ * Whether the current step is waiting for the learner's prediction (asked, not answered, outcome not in yet). An
+ * answer is final: the goal line shows once it is given, and the goal names the outcome, so a changed answer would
+ * be scored against what the screen already said.
+ */
 export function predictionOpen(state: LessonRunState): boolean {
   const i = state.stepIndex;
-  const answer = state.predictions[i];
-  return state.steps[i]?.predict !== undefined && state.status[i] !== 'met' && !answer?.resolved;
+  return state.steps[i]?.predict !== undefined && state.status[i] !== 'met' && state.predictions[i] === undefined;
 }
 
 function predict(state: LessonRunState, choice: number, at: number): LessonRunState {
   const i = state.stepIndex;
   const picked = state.steps[i]?.predict?.choices[choice];
   if (!picked || !Number.isInteger(choice) || !predictionOpen(state)) return state;
-  const prev = state.predictions[i];
-  if (prev?.choice === choice) return state;
   const answer: PredictionAnswer = { choice, correct: picked.correct, at, resolved: false };
   return { ...state, predictions: state.predictions.map((p, j) => (j === i ? answer : p)) };
 }

@@ -88,7 +88,7 @@ export const PANE_WORDS =
   'Step Goal: met not yet Hint more hints hint: press i Solution (P plays it): (nothing to do: watch and wait) ' +
   'Lesson complete. e exports the run, q quits. Predict first: Prediction: You said: right not the answer ' +
   'You did not predict this one. Observed: Answer: ← your prediction You predicted Now do the step and see ' +
-  'changes your answer Press for what you expect, then do the step and see. The solution has run, but the goal is ' +
+  'Press for what you expect, then do the step and see. The solution has run, but the goal is ' +
   'not met yet: playing the solution… shown once you have predicted (it would give the answer away)';
 
 /** Every word a line of this step may end in: its text (placeholders filled), its solution's words, `extra`. */

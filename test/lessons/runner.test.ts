@@ -191,17 +191,19 @@ describe('predictions', () => {
     { goal: { converged: true }, solution: [] },
   ]);
 
-  it('asks when the step starts, records the answer, and lets it change until the outcome is in', () => {
+  it('asks when the step starts and records the answer, which is final (the goal line then shows the outcome)', () => {
     let s = startLesson(predicted);
     assert.deepEqual(s.predictions, [undefined, undefined]);
     assert.equal(predictionOpen(s), true, 'asked even while the step sets up');
+    for (const choice of [-1, 3, 1.5]) {
+      assert.equal(reduceLesson(s, { type: 'predicted', choice, at: 3 }), s, `choice ${choice} is refused`);
+    }
     s = run(s, { type: 'predicted', choice: 0, at: 5 });
     assert.deepEqual(s.predictions[0], { choice: 0, correct: false, at: 5, resolved: false });
-    s = run(s, { type: 'step-entered', state: healthy(), now: 10 }, { type: 'predicted', choice: 1, at: 20 });
-    assert.deepEqual(s.predictions[0], { choice: 1, correct: true, at: 20, resolved: false });
-    assert.equal(reduceLesson(s, { type: 'predicted', choice: 1, at: 30 }), s, 'the same answer again changes nothing');
-    for (const choice of [-1, 3, 1.5]) {
-      assert.equal(reduceLesson(s, { type: 'predicted', choice, at: 30 }), s, `choice ${choice} is refused`);
+    assert.equal(predictionOpen(s), false);
+    s = run(s, { type: 'step-entered', state: healthy(), now: 10 });
+    for (const choice of [0, 1, 2]) {
+      assert.equal(reduceLesson(s, { type: 'predicted', choice, at: 20 }), s, `no second answer (${choice})`);
     }
   });
 
@@ -246,7 +248,7 @@ describe('predictions', () => {
       s = run(s, { type: 'tick', state: failedOver(), now: 7000 });
       assert.equal(s.predictions[0]?.resolved, true);
     }
-    // An answer the outcome has not resolved yet is still a prediction: it stays, and can still change.
+    // An answer the outcome has not resolved yet is still a prediction: it stays, final.
     const answered = run(
       startLesson(predicted),
       { type: 'step-entered', state: healthy(), now: 0 },
@@ -254,7 +256,7 @@ describe('predictions', () => {
     );
     for (const s of [run(answered, { type: 'reset' }), run(answered, { type: 'next' }, { type: 'previous' })]) {
       assert.deepEqual(s.predictions[0], { choice: 0, correct: false, at: 1, resolved: false });
-      assert.equal(predictionOpen(s), true, 'and can still change');
+      assert.equal(predictionOpen(s), false, 'and is not asked again');
     }
   });
 
@@ -295,7 +297,7 @@ describe('predictions', () => {
     assert.equal(reduceLesson(s, { type: 'predicted', choice: 0, at: 1 }), s);
   });
 
-  it('restores saved answers on load: final for steps already met, still open otherwise, dropped when stale', () => {
+  it('restores saved answers on load: resolved for steps already met, given (not asked again) otherwise, dropped when stale', () => {
     const met = startLesson(predicted, ['step-1'], { 'step-1': { choice: 1, at: 7 } });
     assert.deepEqual(met.predictions[0], { choice: 1, correct: true, at: 7, resolved: true });
     const open = run(undefined, {
@@ -304,7 +306,7 @@ describe('predictions', () => {
       predictions: { 'step-1': { choice: 0, at: 7 }, 'step-2': { choice: 0, at: 8 } },
     });
     assert.deepEqual(open.predictions, [{ choice: 0, correct: false, at: 7, resolved: false }, undefined]);
-    assert.equal(predictionOpen(open), true);
+    assert.equal(predictionOpen(open), false, 'an answer given is final');
     const stale = startLesson(predicted, [], { 'step-1': { choice: 3, at: 7 } });
     assert.deepEqual(stale.predictions, [undefined, undefined], 'a choice the lesson no longer has is dropped');
   });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { markStep } from '../../src/lessons/checks.js';
+import { predictionOpen } from '../../src/lessons/runner.js';
 import type { LessonRunState, PredictionAnswer } from '../../src/lessons/types.js';
 import type { LabState } from '../../src/state/store.js';
 import { calculateLayout } from '../../src/ui/layout.js';
@@ -91,12 +92,14 @@ describe('the prediction in the lesson document', () => {
     assert.match(after, /no refused write by client A yet/);
   });
 
-  it('answered: the pick is marked and can still change', () => {
+  it('answered: the pick is marked and final (the goal line, now shown, names the outcome)', () => {
     const lesson = predictLesson({ answer: { choice: 0, correct: false, at: 1, resolved: false } }).lesson;
     assert.ok(lesson);
     const text = docText(lessonDocument(lesson, 70).lines);
     assert.match(text, /^▸ 1 {2}OK; the master itself is fine ← your prediction$/m);
-    assert.match(text, /You predicted 1\. Now do the step and see \(1–3 changes your answer\)\./);
+    assert.match(text, /You predicted 1\. Now do the step and see\.$/m);
+    assert.doesNotMatch(text, /changes your answer/);
+    assert.equal(predictionOpen(lesson), false, 'no second answer is taken');
   });
 
   it('after the outcome: what you said beside what happened, the right answer when yours was not, and why', () => {

@@ -207,7 +207,7 @@ function predictLines(
     const choices = { start: first, end: lines.length };
     const keys = predictKeys(p.choices.length);
     const prompt = answer
-      ? `You predicted ${answer.choice + 1}. Now do the step and see (${keys} changes your answer).`
+      ? `You predicted ${answer.choice + 1}. Now do the step and see.`
       : `Press ${keys} for what you expect, then do the step and see.`;
     lines.push(...wrapSpans([span(prompt, answer ? 'muted' : 'warn')], width, { rest: INDENT }));
     return { lines, parts: { choices } };
