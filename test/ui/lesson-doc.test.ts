@@ -203,3 +203,18 @@ describe('lesson scrolling maths', () => {
     assert.equal(full?.doc, cachedLessonDocument(l, LESSON_TEXT_MAX, { topology, blockWidth: 129 }));
   });
 });
+
+describe('the catch-up notice', () => {
+  it('comes right under the step title, where the step opens, however long the step (80 columns)', () => {
+    const long = lesson({
+      stepIndex: 1,
+      catchingUp: 'catching up: replaying step 1 (Look at the healthy cluster) · now step 2: Kill the master…',
+    });
+    const prose = Array.from({ length: 40 }, (_, i) => `Line ${i + 1} of a long step text.`).join('\n\n');
+    const withProse = { ...long, steps: long.steps.map((s, i) => (i === 1 ? { ...s, prose } : s)) };
+    const lines = docText(lessonDocument(withProse, 76).lines).split('\n');
+    const at = lines.findIndex((l) => l.includes('⟳ catching up: replaying step 1'));
+    assert.ok(at >= 1 && at <= 2, `line ${at}:\n${lines.slice(0, 5).join('\n')}`);
+    assert.match(lines[0] ?? '', /^Step 2\/\d+: Kill the master/);
+  });
+});

@@ -78,17 +78,15 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
   const step = topology ? { ...fillStepText(raw, topology), title: fillPlaceholders(raw.title, topology) } : raw;
   const md = { blockWidth: opts.blockWidth };
   const marks = lesson.status.map((st) => STEP_MARK[st]).join('');
+  const head = wrapSpans(
+    [span(`Step ${lesson.stepIndex + 1}/${lesson.steps.length}: ${step.title}`, 'title'), span(` ${marks}`, 'muted')],
+    width,
+  );
+  // Right under the title, where a step opens: what the cluster is doing before the step can start (the text below
+  // describes the state the catch-up builds, not the one on screen yet).
+  if (lesson.catchingUp) head.push(...wrapSpans([span(`⟳ ${lesson.catchingUp}`, 'warn')], width, { rest: INDENT }));
   const out: DocSection[] = [
-    {
-      id: 'head',
-      lines: wrapSpans(
-        [
-          span(`Step ${lesson.stepIndex + 1}/${lesson.steps.length}: ${step.title}`, 'title'),
-          span(` ${marks}`, 'muted'),
-        ],
-        width,
-      ),
-    },
+    { id: 'head', lines: head },
     { id: 'prose', lines: renderMarkdown(step.prose, width, md) },
   ];
   const predict = predictLines(lesson, step, width, md);
@@ -141,7 +139,6 @@ export function lessonSections(lesson: LessonRunState, width: number, opts: Less
   }
 
   const status: MdLine[] = [];
-  if (lesson.catchingUp) status.push(...wrapSpans([span(`⟳ ${lesson.catchingUp}`, 'warn')], width, { rest: INDENT }));
   if (lesson.playingSolution) status.push(...wrapSpans([span('⟳ playing the solution…', 'warn')], width));
   if (lesson.solutionError) {
     status.push(...wrapSpans([span(`✗ solution stopped: ${lesson.solutionError}`, 'error')], width, { rest: INDENT }));
