@@ -229,11 +229,11 @@ describe('lesson session: a step entered out of order', () => {
     );
     assert.equal(t.lessonState()?.entered, true);
     assert.equal(t.lessonState()?.catchingUp, undefined, 'said no longer once the step has started');
-    // The lesson pane shows it, under the step (the goal line may be hidden until the learner predicts).
+    // The lesson pane shows it right under the step's title, where the step opens.
     const during = { ...(t.lessonState() as NonNullable<ReturnType<typeof t.lessonState>>), catchingUp: t.details[0] };
-    const status = lessonSections(during, 200).find((x) => x.id === 'status');
+    const head = lessonSections(during, 200).find((x) => x.id === 'head');
     assert.match(
-      status?.lines.map((l) => l.map((x) => x.text).join('')).join(' ') ?? '',
+      head?.lines.map((l) => l.map((x) => x.text).join('')).join(' ') ?? '',
       /⟳ catching up: replaying step 1/,
     );
     assert.equal(t.lessonState()?.goalMet, false, 'step 2 is still to do');
