@@ -410,7 +410,13 @@ function tilt(p: NonNullable<Goal['tilt']>, s: LabState): CheckResult {
     },
   ];
   if (!info) return { met: false, detail: silence(s, p.sentinel), measured };
-  const since = info.tilt && info.tiltSinceSec !== undefined ? ` for ${info.tiltSinceSec} s` : '';
+  // Sentinel reports whole seconds: 0 is "less than a second ago".
+  const since =
+    info.tilt && info.tiltSinceSec !== undefined
+      ? info.tiltSinceSec < 1
+        ? ' (entered less than a second ago)'
+        : ` for ${info.tiltSinceSec} s`
+      : '';
   return {
     met: info.tilt === p.on,
     detail: `${p.sentinel} is ${info.tilt ? `in TILT${since}` : 'not in TILT'}`,

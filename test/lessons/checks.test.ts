@@ -370,6 +370,22 @@ describe('tilt', () => {
     assert.equal(met({ tilt: { sentinel: 'sentinel-3', on: true } }, s), false);
     assert.equal(met({ tilt: { sentinel: 'sentinel-2', on: false } }, s), false);
   });
+
+  it('says how long, and "less than a second ago" where Sentinel reports 0 s', () => {
+    const at = (sec: number) =>
+      edit(healthy(), (d) => {
+        const o = sentinelObs('sentinel-1', 'redis-1', true);
+        d.sentinels['sentinel-1'] = { ...o, info: { ...o.info, tilt: true, tiltSinceSec: sec } } as typeof o;
+      });
+    assert.equal(
+      check({ tilt: { sentinel: 'sentinel-1', on: true } }, at(12)).detail,
+      'sentinel-1 is in TILT for 12 s',
+    );
+    assert.equal(
+      check({ tilt: { sentinel: 'sentinel-1', on: true } }, at(0)).detail,
+      'sentinel-1 is in TILT (entered less than a second ago)',
+    );
+  });
 });
 
 describe('failoverCompleted / failoverTook', () => {
