@@ -1,7 +1,7 @@
 // Client A, client B and the write workload, bound to their hosts, wired to the engine's events. They use the
 // deployment's public addresses, from the source address its traffic capability gives each client's host. The
 // workload's full history goes to a file in the deployment's work directory (memory keeps only what the verdict
-// needs); the run export copies that file.
+// needs); the run export streams every workload's file (Lab.exportRun).
 import { join } from 'node:path';
 import type { ClientControl } from '../actions/action.js';
 import { ClientActor, type ClientActorOptions } from '../cluster/clients/client-actor.js';
@@ -273,8 +273,9 @@ export class Clients implements ClientControl {
   }
 
   /**
-   * The full history of the current/last workload, for the export: its file, with everything appended so far
-   * written. Undefined when no workload ran or its history is kept nowhere (no work directory).
+   * The full history of the current/last workload: its file, with everything appended so far written (the export
+   * calls it to flush that file before it streams every workload's). Undefined when no workload ran or its history is
+   * kept nowhere (no work directory).
    */
   async historySource(): Promise<HistorySource | undefined> {
     const file = this.workload?.historyFile;

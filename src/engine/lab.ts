@@ -2,6 +2,8 @@
 // drives the application clients, binds the engine's facts to the store, and carries out actions from the catalog
 // (src/actions/) through the capabilities the deployment offers. It knows nothing of processes, configs, run
 // directories or loopback addresses: those belong to the deployment. It never imports React.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ActionEnv } from '../actions/action.js';
 import { type ActionOutcome, actionDef, isNodeAction, type LabAction } from '../actions/catalog.js';
 import { type ActionRecord, type HistoryOp, LabEmitter, type LabPhase } from '../cluster/events.js';
@@ -20,12 +22,14 @@ import {
 } from '../deployments/deployment.js';
 import { LocalDeployment, type LocalDeploymentOptions } from '../deployments/local/local-deployment.js';
 import { errorMessage, UserError } from '../errors.js';
+import type { HistoryLine } from '../ledger/export.js';
 import { type Binding, bindLab, type Fold, type FoldChannel } from '../state/bind-lab.js';
 import { isClusterReady, missingForReady, readinessGaps } from '../state/ready.js';
 import { selectConverged, selectMastership } from '../state/selectors.js';
 import { initialLabState, type LabState, type LabStore } from '../state/store.js';
 import { Clients } from './clients.js';
 import { Observer } from './observer.js';
+import { RunHistory } from './run-history.js';
 
 export { aliasHint, detectNetworkMode } from '../deployments/loopback.js';
 
@@ -63,6 +67,8 @@ export class Lab<D extends Deployment = Deployment> {
   private readonly env: ActionEnv;
   /** What each Sentinel logged before the lab could subscribe to it (from the logs a local deployment reports). */
   private readonly missed = new MissedEvents();
+  /** The run's history and workload verdicts for the export (see run-history.ts). */
+  private readonly runHistory: RunHistory;
 
   private constructor(deployment: D, emitter: LabEmitter, opts: LabRunOptions) {
     this.deployment = deployment;
@@ -76,6 +82,7 @@ export class Lab<D extends Deployment = Deployment> {
     this.binding = bindLab(emitter, initial, { flushMs: opts.flushMs ?? 40 });
     this.store = this.binding.store;
     this.env = this.actionEnv();
+    this.runHistory = new RunHistory({ emitter, dir: deployment.workDir, nextSeq: () => ++this.seq });
     const sentinels = new Set(sentinelNodes(t).map((n) => n.id));
     emitter.on('node-state', (e) => {
       if (e.state === 'starting' && sentinels.has(e.id)) this.missed.started(e.id, e.at);
@@ -344,47 +351,100 @@ export class Lab<D extends Deployment = Deployment> {
   }
 
   /**
-   * Writes the run's history (JSON Lines) and a short Markdown report into `dir`: faults, Sentinel events and
-   * failover timelines always; the ledger sections only when a workload ran and was stopped (its verdict).
+   * Writes the run's whole history (JSON Lines) and a short Markdown report into `dir`: faults, cluster resets,
+   * Sentinel events and failover timelines always (every cluster's, across resets); a ledger section per workload
+   * (its verdict, or why it has none). The history merges, by seq, every workload's file and the run's own record
+   * (run-history.ts), streamed from disk. The files are named after the run and never replace an existing file.
    */
   async exportRun(dir: string): Promise<{ jsonl: string; markdown: string }> {
-    const s = this.store.getState();
-    const verdict = s.workload.verdict;
-    const { faultOps, pairFaults, writeRunExport } = await import('../ledger/export.js');
+    const { mergeHistory, pairFaultLines, publishExport, renderReport } = await import('../ledger/export.js');
     const { formatTimeline, timelineTitle } = await import('../cluster/observe/failover-timeline.js');
     const t = this.topology;
-    // The workload's history file holds every op of its run; the store keeps only the latest (LIMITS.history),
-    // but also faults noted after the workload stopped. Faults come from both, once each.
-    const history = (await this.clientsRunning?.historySource()) ?? s.history;
-    const noted = new Map<number, HistoryOp>();
-    for (const op of [...(await faultOps(history)), ...(await faultOps(s.history))]) noted.set(op.seq, op);
-    const faults = pairFaults([...noted.values()].sort((a, b) => a.at - b.at || a.seq - b.seq));
-    const nodeFaults = s.actions
-      .filter((a) => a.status === 'ok' && isNodeAction(a.kind))
-      .map((a) => ({ at: a.at, description: a.title }));
-    return writeRunExport(dir, {
-      title: `redis-sentinel-lab run ${this.runId}`,
-      topologySummary: `${redisNodes(t).length} Redis · ${sentinelNodes(t).length} Sentinels, quorum ${t.sentinel.quorum}, down-after ${t.sentinel.downAfterMs} ms · min-replicas-to-write ${t.replication.minReplicasToWrite}, max-lag ${t.replication.minReplicasMaxLagSec} s`,
-      faults: [...faults, ...nodeFaults].sort((a, b) => a.at - b.at),
-      resets: s.resets.map((r) => r.at),
-      sentinelEvents: s.events.map((e) => ({
-        at: e.at,
-        sentinelId: e.sentinelId,
-        channel: e.channel,
-        payload: e.payload,
-      })),
-      failovers: s.failovers.map((f) => ({ at: f.startedAt, title: timelineTitle(f), lines: formatTimeline(f) })),
-      ...(verdict ? { verdict, counts: s.workload.counts } : {}),
-      ...(!verdict && s.workload.running
-        ? { noVerdictNote: 'The workload is still running: stopping it reads the final set and checks every write.' }
-        : {}),
-      // Relative times count from the run's start, as the screen's do; the workload's start is a line of its own.
-      startedAt: s.startedAt,
-      ...(s.workload.startedAt !== undefined && (verdict || s.workload.running)
-        ? { workloadStartedAt: s.workload.startedAt }
-        : {}),
-      history,
-      baseName: `redis-sentinel-lab-${this.runId}`,
+    // Everything appended so far goes to disk first: the running workload's file and the run's own.
+    await this.clientsRunning?.historySource();
+    try {
+      await this.runHistory.flush();
+    } catch (err) {
+      throw new UserError(`the run's history file ${this.runHistory.file?.path} is incomplete: ${errorMessage(err)}`);
+    }
+    const s = this.store.getState();
+    const work = this.deployment.workDir;
+    const runFile = this.runHistory.file;
+    const workloadFiles = work
+      ? (await readdir(work))
+          .filter((n) => /^workload-.+\.jsonl$/.test(n))
+          .sort()
+          .map((n) => ({ file: join(work, n), keep: (l: { process: string }) => l.process === 'workload' }))
+      : [];
+    const memory = this.runHistory.memory();
+    const sources = {
+      files: [...workloadFiles, ...(runFile ? [{ file: runFile.path }] : [])],
+      lines: memory.lines,
+    };
+    // The few lines the report needs are kept while the history streams past.
+    const faultLines: HistoryOp[] = [];
+    const nodeActions = new Map<number, { at: number; seq: number; description: string }>();
+    const nodeFaults: Array<{ at: number; seq: number; description: string }> = [];
+    const finalReads = new Map<number, number>();
+    const seen = (l: HistoryLine) => {
+      if (l.f === 'fault' || l.f === 'heal') faultLines.push(l);
+      else if (l.f === 'final-read') finalReads.set(l.at, l.seq);
+      else if (l.f === 'action' && 'action' in l && l.action && isNodeAction(l.action)) {
+        if (l.type === 'invoke') nodeActions.set(l.seq, { at: l.at, seq: l.seq, description: l.value ?? l.action });
+        else if (l.type === 'ok' && l.opId !== undefined) {
+          const invoked = nodeActions.get(l.opId);
+          if (invoked) nodeFaults.push(invoked);
+          nodeActions.delete(l.opId);
+        }
+      }
+    };
+    const base = `redis-sentinel-lab-${this.runId}${this.deployment.kind === 'local' ? '' : `-${fileStamp(s.startedAt)}`}`;
+    return publishExport(dir, base, async (tmp) => {
+      await mergeHistory(tmp, sources, seen);
+      const faults = [...pairFaultLines(faultLines), ...nodeFaults].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+      // Every cluster's failovers: each reset keeps those of the cluster before it.
+      const resetAts = this.runHistory.resets();
+      const generations = [...s.resets.map((r) => r.failovers ?? []), s.failovers];
+      // The store keeps the latest resets (LIMITS.resets); the run's record has them all, at the moment each began.
+      const skipped = Math.max(0, resetAts.length - s.resets.length);
+      const resetAt = (g: number) => resetAts[g + skipped]?.at ?? s.resets[g]?.at;
+      const failovers = generations.flatMap((fs, g) =>
+        fs.map((f) => ({
+          at: f.startedAt,
+          title: timelineTitle(f),
+          lines: formatTimeline(f),
+          ...(generations.length > 1 ? { cluster: clusterName(g, generations.length, resetAt(g), s.startedAt) } : {}),
+        })),
+      );
+      const workloads = this.runHistory.workloads().map((w, i, all) => ({
+        ...w,
+        ...(w.verdict && finalReads.has(w.verdict.at) ? { finalReadSeq: finalReads.get(w.verdict.at) } : {}),
+        ...(!w.verdict && !w.note
+          ? {
+              note:
+                w.running && i === all.length - 1
+                  ? 'The workload is still running: stopping it reads the final set and checks every write.'
+                  : 'It was stopped, and its final check had not finished when the run was exported.',
+            }
+          : {}),
+      }));
+      return renderReport({
+        title: `redis-sentinel-lab run ${this.runId}`,
+        topologySummary: `${redisNodes(t).length} Redis · ${sentinelNodes(t).length} Sentinels, quorum ${t.sentinel.quorum}, down-after ${t.sentinel.downAfterMs} ms · min-replicas-to-write ${t.replication.minReplicasToWrite}, max-lag ${t.replication.minReplicasMaxLagSec} s`,
+        faults,
+        resets: resetAts,
+        sentinelEvents: s.events.map((e) => ({
+          at: e.at,
+          seq: e.seq,
+          sentinelId: e.sentinelId,
+          channel: e.channel,
+          payload: e.payload,
+        })),
+        failovers,
+        workloads,
+        // Relative times count from the run's start, as the screen's do; each workload's start is a line of its own.
+        startedAt: s.startedAt,
+      });
     });
   }
 
@@ -427,4 +487,16 @@ export class Lab<D extends Deployment = Deployment> {
   nodePid(id: string): number | undefined {
     return this.deployment.capabilities.runtime?.pid(id);
   }
+}
+
+/** `20261203T064932Z`: a time in a file name. */
+function fileStamp(at: number): string {
+  return new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+}
+
+/** Which cluster of the run a failover happened on: `cluster 1 of 3, before the reset at +40.1 s`. */
+function clusterName(g: number, of: number, resetAt: number | undefined, startedAt: number): string {
+  const when =
+    resetAt === undefined ? 'the current one' : `before the reset at +${((resetAt - startedAt) / 1000).toFixed(1)} s`;
+  return `cluster ${g + 1} of ${of}, ${when}`;
 }

@@ -3,6 +3,7 @@
 // the order they were appended.
 import { closeSync, constants, createReadStream, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { HistoryLine } from './export.js';
 import type { HistoryOp } from './types.js';
 
 /** A batch is written once it holds this much text, or after FLUSH_MS, whichever comes first. */
@@ -50,7 +51,8 @@ export class HistoryFile {
     return this.#error;
   }
 
-  append(op: HistoryOp): void {
+  /** Appends one op (or any line of a run's history: see HistoryLine). */
+  append(op: HistoryOp | HistoryLine): void {
     if (this.#closed || this.#error) return;
     const line = `${JSON.stringify(op)}\n`;
     this.#batch.push(line);

@@ -100,6 +100,8 @@ export interface ClusterReset {
   at: number;
   /** The seq of the last event before the reset (0 when there was none); later events are of the fresh cluster. */
   afterSeq: number;
+  /** The failovers of the cluster before this reset (the run's export reports every cluster's); absent: none kept. */
+  failovers?: FailoverTimeline[];
 }
 
 /** The lab store as everyone but its writer sees it: read and subscribe, no setter. */
