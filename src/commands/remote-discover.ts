@@ -40,7 +40,9 @@ export async function discover(flags: SentinelFlags, opts: { timeoutMs?: number 
   const facts = factsFrom(snapshot);
   const masters = facts.masters.map((m) => m.name);
   if (masters.length === 0 && facts.sentinels.length === 0 && facts.notSentinels.length > 0) {
-    const them = facts.notSentinels.map((n) => `${endpointText(n.endpoint)} (${n.mode})`).join(', ');
+    const them = facts.notSentinels
+      .map((n) => `${endpointText(n.endpoint)} (${n.mode ?? n.dataNode?.id ?? '?'})`)
+      .join(', ');
     throw new UserError(`Not a Sentinel: ${them} answers as a Redis data node, not as a Sentinel`, {
       hint: "Give the Sentinels' addresses (a Sentinel listens on 26379 unless it was changed): --sentinel host:26379,…",
     });

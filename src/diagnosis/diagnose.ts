@@ -968,18 +968,31 @@ function unreachableSeeds(f: Facts): Finding[] {
 }
 
 function notSentinels(f: Facts): Finding[] {
-  return f.notSentinels.map(({ endpoint, mode }) => ({
-    id: 'sentinel-unreachable' as const,
-    severity: 'warning' as const,
-    subject: endpointText(endpoint),
-    title: `${endpointText(endpoint)}, given with --sentinel, is not a Sentinel: it answers as a data node (${mode})`,
-    evidence: [{ where: `${endpointText(endpoint)} INFO server`, saw: `redis_mode:${mode}` }],
-    fix: [
-      "# Give the Sentinels' addresses (a Sentinel's port is 26379 unless it was changed): --sentinel host:26379,…",
-      `# On a Sentinel, SENTINEL GET-MASTER-ADDR-BY-NAME <name> answers with the master's address`,
-    ],
-    lesson: 'tour' as const,
-  }));
+  return f.notSentinels.map(({ endpoint, mode, dataNode, error }) => {
+    const at = endpointText(endpoint);
+    const node = dataNode ? `${dataNode.id} of ${dataNode.master}` : undefined;
+    const what =
+      mode !== undefined
+        ? `it answers as a data node (${mode})${node ? `: ${node}` : ''}`
+        : `it is a data node (${node ?? '?'})`;
+    const evidence = [
+      ...(mode !== undefined ? [{ where: `${at} INFO server`, saw: `redis_mode:${mode}` }] : []),
+      ...(dataNode ? [{ where: 'the Sentinels (SENTINEL MASTERS / REPLICAS)', saw: `${at} is ${node}` }] : []),
+      ...(error !== undefined ? [{ where: `this machine → ${at} (as a Sentinel)`, saw: error }] : []),
+    ];
+    return {
+      id: 'sentinel-unreachable' as const,
+      severity: 'warning' as const,
+      subject: at,
+      title: `${at}, given with --sentinel, is not a Sentinel: ${what}`,
+      evidence,
+      fix: [
+        `# Drop ${at} from --sentinel and give the Sentinels' addresses (a Sentinel's port is 26379 unless it was changed): --sentinel host:26379,…`,
+        `# On a Sentinel, SENTINEL GET-MASTER-ADDR-BY-NAME <name> answers with the master's address`,
+      ],
+      lesson: 'tour' as const,
+    };
+  });
 }
 
 /** The ACL command name of a read: `config|get`, `sentinel|replicas`, `info`. */

@@ -127,11 +127,18 @@ export interface Refusal {
   kind: 'sentinel' | 'redis';
 }
 
-/** A `--sentinel` address that answers, but as a data node (INFO server says so), not as a Sentinel. */
+/**
+ * A `--sentinel` address that is not a Sentinel: it answers as a data node (INFO server says so), or it is the address
+ * of one of the deployment's data nodes (a master or replica the Sentinels list), whatever it answered the lab.
+ */
 export interface NotSentinel {
   endpoint: Endpoint;
-  /** `redis_mode` (Valkey: `server_mode`): `standalone` or `cluster`. */
-  mode: string;
+  /** `redis_mode` (Valkey: `server_mode`): `standalone` or `cluster`; absent when its INFO could not be read. */
+  mode?: string;
+  /** The data node the Sentinels list at that address. */
+  dataNode?: { id: string; master: string };
+  /** What it answered the lab's Sentinel connection, when that failed (a password it wants, say). */
+  error?: string;
 }
 
 export interface Facts {
@@ -348,6 +355,18 @@ function namedFor(name: string, sentinels: readonly RawSentinel[]): Endpoint[] {
   return out;
 }
 
+/** The data node (of any master) at `e`, by the ids `factsFrom` gives them. */
+export function dataNodeAt(
+  perMaster: ReadonlyMap<string, ReadonlyArray<{ id: string; endpoint: Endpoint }>>,
+  e: Endpoint,
+): { id: string; master: string } | undefined {
+  for (const [master, nodes] of perMaster) {
+    const n = nodes.find((x) => sameEndpoint(x.endpoint, e));
+    if (n) return { id: n.id, master };
+  }
+  return undefined;
+}
+
 /** Interprets a raw snapshot. Pure. */
 export function factsFrom(raw: RawSnapshot): Facts {
   const nodes = raw.nodes.map(nodeFact).sort((a, b) => compareEndpoints(a.endpoint, b.endpoint));
@@ -382,12 +401,21 @@ export function factsFrom(raw: RawSnapshot): Facts {
     );
   }
 
-  // A seed that answers as a data node is not a Sentinel: it is reported, not counted.
+  // A seed that answers as a data node is not a Sentinel: it is reported, not counted. So is a seed at the address
+  // of one of the deployment's data nodes, whatever it answered (a data node with a password refuses the Sentinel
+  // connection's login before it can say what it is: that is no Sentinel asking for a password).
   const notSentinels: NotSentinel[] = [];
   const candidates = raw.sentinels.filter((s) => {
     const mode = serverMode(s);
-    if (mode === undefined || mode === 'sentinel') return true;
-    notSentinels.push({ endpoint: s.endpoint, mode });
+    if (mode === 'sentinel') return true;
+    const dataNode = s.seed ? dataNodeAt(perMaster, s.endpoint) : undefined;
+    if (mode === undefined && !dataNode) return true;
+    notSentinels.push({
+      endpoint: s.endpoint,
+      ...(mode !== undefined ? { mode } : {}),
+      ...(dataNode ? { dataNode } : {}),
+      ...(mode === undefined && s.error !== undefined ? { error: s.error } : {}),
+    });
     return false;
   });
   // A peer entry (SENTINEL SENTINELS) that does not answer, carrying the run id of a Sentinel that answers elsewhere,

@@ -396,6 +396,29 @@ describe('diagnose', () => {
     assert.match(x.title, /given with --sentinel, is not a Sentinel: it answers as a data node \(standalone\)/);
   });
 
+  it("sentinel-unreachable: a seed at a data node's address that refuses the login is that data node, not a Sentinel", () => {
+    const raw = snapshot('redis-7.0.15-healthy');
+    const replica = [...raw.nodes].sort((a, b) => a.endpoint.port - b.endpoint.port)[1];
+    assert.ok(replica);
+    // What a password-protected data node answers the lab's Sentinel connection (no --sentinel-password-env).
+    const error = 'NOAUTH Authentication required.';
+    raw.sentinels.unshift({ endpoint: replica.endpoint, seed: true, error, views: {} });
+    const f = factsFrom(raw);
+    assert.equal(f.sentinels.length, 3, 'not counted as a Sentinel');
+    assert.ok(!f.sentinels.some((s) => s.endpoint.port === replica.endpoint.port), 'nor numbered as one');
+    assert.deepEqual(f.notSentinels, [
+      { endpoint: replica.endpoint, dataNode: { id: 'redis-2', master: 'mymaster' }, error },
+    ]);
+    const fs = diagnose(f);
+    assert.ok(!fs.some((x) => x.id === 'credentials-refused'), JSON.stringify(ids(fs)));
+    const x = only(f, 'sentinel-unreachable');
+    const at = endpointText(replica.endpoint);
+    assert.equal(x.subject, at);
+    assert.equal(x.title, `${at}, given with --sentinel, is not a Sentinel: it is a data node (redis-2 of mymaster)`);
+    assert.match(x.fix[0] ?? '', new RegExp(`Drop ${at.replace(/[.]/g, '\\.')} from --sentinel`));
+    assert.match(text(x), /NOAUTH/);
+  });
+
   it('reads-refused: reads an ACL refuses make the verdict unhealthy and name the grants', () => {
     const raw = snapshot('redis-7.0.15-healthy');
     const nope = (cmd: string) => ({

@@ -160,6 +160,39 @@ describe('inspect on deployments the lab did not start', () => {
       assert.match(report.findings[0]?.title ?? '', new RegExp(`^${master}, given with --sentinel, is not a Sentinel`));
     });
 
+    it('a password-protected replica given as a Sentinel: named as that data node, not a Sentinel asking for a password', async () => {
+      const replica = `127.0.0.1:${d.replicas[0]?.port}`;
+      // Only the data nodes' password: the replica refuses the Sentinel connection's login, as a Sentinel with a
+      // requirepass would, but the Sentinels list its address as a replica.
+      const r = await runCli(
+        ['inspect', '--sentinel', `${d.sentinelArg},${replica}`, '--password-env', 'RSL_PW', '--json'],
+        { RSL_PW: d.password },
+        30_000,
+        { cwd },
+      );
+      assert.equal(r.code, 1, r.stderr);
+      const report = InspectReportSchema.parse(JSON.parse(r.stdout));
+      assert.equal(report.deployment.sentinels.length, 3);
+      assert.ok(!report.deployment.sentinels.some((s) => s.address === replica), JSON.stringify(report.deployment));
+      assert.deepEqual(
+        report.findings.map((f) => f.id),
+        ['sentinel-unreachable'],
+      );
+      assert.equal(
+        report.findings[0]?.title,
+        `${replica}, given with --sentinel, is not a Sentinel: it is a data node (redis-2 of ${d.masterName})`,
+      );
+      assert.match(report.findings[0]?.fix[0] ?? '', /^# Drop .* from --sentinel/);
+      const human = await runCli(
+        ['inspect', '--sentinel', `${d.sentinelArg},${replica}`, '--password-env', 'RSL_PW'],
+        { RSL_PW: d.password },
+        30_000,
+        { cwd },
+      );
+      assert.match(human.stdout, /Sentinels: 3 of 3 answer/, human.stdout);
+      assert.doesNotMatch(human.stdout, /credentials-refused|asks for a password/, human.stdout);
+    });
+
     it('a Sentinel ACL user without SENTINEL MASTERS is enough with --master-name', async () => {
       const flags = ['--sentinel-user', 'inspector', '--sentinel-password-env', 'RSL_SPW', '--json'];
       const denied = await runCli(

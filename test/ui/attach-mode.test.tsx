@@ -9,8 +9,9 @@ import { afterEach, describe, it } from 'node:test';
 import { CAPABILITIES, type MissingCapabilities } from '../../src/deployments/deployment.js';
 import { REMOTE_REASON } from '../../src/deployments/remote/remote-deployment.js';
 import type { LabState } from '../../src/state/store.js';
+import { observedText } from '../../src/ui/components/Header.js';
 import { helpGroups, helpLayout } from '../../src/ui/components/HelpOverlay.js';
-import { clockTime } from '../../src/ui/lib/observed.js';
+import { clockTime, notAnswering } from '../../src/ui/lib/observed.js';
 import { uiOps } from '../../src/ui/state/ui-store.js';
 import { healthyState, lessonState, masterKilledState, T0 } from '../fixtures/ui-states.js';
 import { renderApp } from './setup.js';
@@ -82,6 +83,32 @@ describe('attach mode: what the lab observes, not process states', () => {
     assert.match(f.split('\n').at(-2) ?? '', /only watched/, 'the idle hint offers no x/s/z');
   });
 
+  it('nodes that refuse the login are counted as such, not as "not answering"', async () => {
+    const s = healthyState();
+    const wrongpass = 'WRONGPASS invalid username-password pair or user is disabled.';
+    for (const id of ['redis-2', 'redis-3']) s.redis[id] = { id, at: T0 + 41_000, reachable: false, error: wrongpass };
+    assert.deepEqual(observedText(notAnswering(s)), {
+      any: true,
+      full: "╳ redis-2, redis-3 refused the lab's login",
+      short: "╳ 2 refused the lab's login",
+    });
+    s.redis['redis-1'] = { id: 'redis-1', at: T0 + 40_000, reachable: false, error: 'not connected (end)' };
+    assert.equal(observedText(notAnswering(s)).short, "╳ 1 not answering · 2 refused the lab's login");
+    const { tui } = app(s, { columns: 160, rows: 45, unavailable: REMOTE });
+    const f = await tui.waitForFrame('Topology');
+    assert.match(f, /Topology[^\n]*1 not answering · 2 refused the lab's login/, f);
+    assert.doesNotMatch(f, /3 not answering/);
+  });
+
+  it('the Clients pane does not offer w, r and g, which are dimmed there', async () => {
+    const { tui } = app(attachedState(), { columns: 200, rows: 70, unavailable: REMOTE });
+    const f = await tui.waitForFrame('Clients');
+    assert.match(f, /only watched: the lab sends it no reads or writes/, f);
+    assert.doesNotMatch(f, /w writes a key/);
+    const own = app(healthyState(), { columns: 200, rows: 70 });
+    assert.match(await own.tui.waitForFrame('Clients'), /w writes a key, r reads one/, 'the sandbox still offers them');
+  });
+
   it('titles name the monitored master, not mymaster', () => {
     const titles = helpGroups(REMOTE, 'prodmaster').flatMap((g) => g.entries.map((e) => e.title));
     assert.ok(titles.some((t) => t.startsWith('Manual failover (SENTINEL FAILOVER prodmaster)')));
@@ -100,6 +127,21 @@ describe('heal and the count of faults', () => {
     );
     await tui.press('H');
     await tui.waitForFrame('Heal all faults: no network fault to heal');
+    assert.deepEqual(performed(), []);
+  });
+});
+
+describe('x, s and z on a node that is not running', () => {
+  it("name the node's state and the key that brings it back", async () => {
+    const { tui, performed } = app(masterKilledState(), { columns: 160, rows: 45 });
+    await tui.waitForFrame('redis-1 killed');
+    await tui.press('z');
+    await tui.waitForFrame('Freeze / thaw selected node (SIGSTOP / SIGCONT): redis-1 has exited: R starts it again');
+    await tui.press('s');
+    await tui.waitForFrame('Stop selected node gracefully (SHUTDOWN): redis-1 has exited: R starts it again');
+    await tui.press('x');
+    await tui.waitForFrame('Kill selected node (kill -9): redis-1 has exited: R starts it again');
+    assert.doesNotMatch(tui.lastFrame(), /not available now/);
     assert.deepEqual(performed(), []);
   });
 });

@@ -114,6 +114,56 @@ describe('footer in attach mode', () => {
   });
 });
 
+describe('footer in attach mode: the keys that work first', () => {
+  const works = ['f failover', 'K ckquorum', 'e export', '? help', 'q quit'];
+  for (const [columns, rows] of [
+    [80, 24],
+    [120, 35],
+    [200, 45],
+  ] as const) {
+    it(`shows f, K, e, help and quit before any dimmed key at ${columns}x${rows}`, async () => {
+      const r = renderApp(healthyState(), { columns, rows, unavailable: attached });
+      cleanup.push(() => r.tui.unmount());
+      const f = footer(await r.tui.waitForFrame('q quit'));
+      for (const key of works) assert.ok(f.includes(key), `${key} in: ${f}`);
+      const firstDimmed = f.indexOf('(');
+      if (firstDimmed >= 0) assert.ok(firstDimmed > f.indexOf('q quit'), `dimmed after the keys that work: ${f}`);
+      assert.ok(f.length <= columns, `${f.length} columns`);
+    });
+  }
+
+  it('a dimmed key is never kept at the cost of one that works (not even h heal)', () => {
+    const all = hintsOf(healthyState(), 200, attached);
+    const heal = all.find((h) => h.label === 'heal');
+    assert.ok(heal?.dimmed, 'h heal is dimmed attached');
+    const dimmedAt = all.findIndex((h) => h.dimmed);
+    assert.ok(
+      all.slice(dimmedAt).every((h) => h.dimmed),
+      `the dimmed keys come last: ${all.map((h) => h.label).join(' · ')}`,
+    );
+    for (let width = 80; width <= 240; width += 5) {
+      const fitted = fitHints(all, width);
+      const labels = fitted.map((h) => h.label);
+      for (const l of ['failover', 'ckquorum', 'export', 'help', 'quit'])
+        assert.ok(labels.includes(l), `${l} kept at ${width}: ${labels.join(' · ')}`);
+      if (fitted.some((h) => h.dimmed && !h.note))
+        for (const h of all.filter((x) => !x.dimmed))
+          assert.ok(labels.includes(h.label), `${h.label} kept before a dimmed key at ${width}: ${labels.join(' · ')}`);
+      assert.ok(lineWidth(fitted) <= width, `${lineWidth(fitted)} > ${width}`);
+    }
+    assert.ok(!fitHints(all, 80).some((h) => h.label === 'heal'), 'no dimmed (h heal) at 80 columns');
+  });
+
+  it('the sandbox footer does not change: K and e only take room the other keys leave', () => {
+    const labels = (columns: number) => fitHints(hintsOf(healthyState(), columns), columns).map((h) => h.label);
+    assert.deepEqual(labels(80), ['kill', 'stop', 'freeze', 'restart', 'partition', 'help', 'quit']);
+    const wide = labels(200);
+    for (const l of ['min-replicas', 'help', 'quit', 'select', 'pane', 'misconfigure'])
+      assert.ok(wide.includes(l), `${l} at 200: ${wide.join(' · ')}`);
+    assert.ok(labels(400).includes('ckquorum') && labels(400).includes('export'), 'with room to spare');
+  });
+});
+
 describe('footer: the node keys', () => {
   function nodeHints(state: ReturnType<typeof healthyState>, columns: number, rows: number, selectedNode: string) {
     const { controller } = fakeController(state, { lesson: state.lesson !== undefined });

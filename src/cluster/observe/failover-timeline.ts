@@ -268,7 +268,8 @@ export function updateTimelines(
       // The master answers again while an attempt is still under way (it ends later, e.g. "no majority"): that outage
       // is over, so a later one is a timeline of its own, not a retry of this one.
       const answered = open.phases['try-failover'] !== undefined && (e.channel === '-odown' || by.length === 0);
-      if (e.channel === '-odown') return answered ? replace(timelines, openIdx, { ...open, recovered: true }) : timelines;
+      if (e.channel === '-odown')
+        return answered ? replace(timelines, openIdx, { ...open, recovered: true }) : timelines;
       if (by.length > 0 || open.phases['try-failover'] !== undefined) {
         return replace(timelines, openIdx, { ...open, sdownBy: by, ...(answered ? { recovered: true } : {}) });
       }

@@ -18,7 +18,10 @@ export interface ProbeLoopOptions<T> {
    * round on a new connection: what only a restart can change (run ids) need only be asked then.
    */
   query(client: Redis, at: number, fresh: boolean): Promise<T>;
-  /** The observation for a node that did not answer. */
+  /**
+   * The observation for a node that did not answer. `at` is when it stopped answering: the first failed round since
+   * the last answer, the same for every round of one outage whatever the error says meanwhile.
+   */
   unreachable(error: string, at: number): T;
   /** Comparison key: an emission happens only when it changes (leave `at` and volatile fields out). */
   key(obs: T): string;
@@ -45,7 +48,8 @@ const SETTLE_WAIT_MS = 600;
 function errorClass(message: string): string {
   if (/ECONNREFUSED/.test(message)) return 'refused';
   if (/timed out|timeout/i.test(message)) return 'timeout';
-  if (CONNECTION_GONE.test(message)) return 'gone';
+  // "not connected (reconnecting)", "not connected (connecting)": one state of the client between attempts.
+  if (CONNECTION_GONE.test(message) || /^not connected \(/.test(message)) return 'gone';
   return message;
 }
 
@@ -77,6 +81,8 @@ export class ProbeLoop<T> {
   private freshDone = -1;
   private lastError: string | undefined;
   private lastEmittedError: string | undefined;
+  /** When the current outage began (the first round that failed since the last answer); undefined while it answers. */
+  private failingSince: number | undefined;
   private waiters: Array<(obs: T | undefined) => void> = [];
 
   constructor(o: ProbeLoopOptions<T>) {
@@ -232,6 +238,7 @@ export class ProbeLoop<T> {
 
   private succeed(obs: T): T {
     this.lastEmittedError = undefined;
+    this.failingSince = undefined;
     return obs;
   }
 
@@ -241,7 +248,9 @@ export class ProbeLoop<T> {
     const prev = this.lastEmittedError;
     const text = prev !== undefined && errorClass(prev) === errorClass(raw) ? prev : raw;
     this.lastEmittedError = text;
-    return this.o.unreachable(text, at);
+    // A new error text during the same outage emits a new observation, but not a new start of the silence.
+    this.failingSince ??= at;
+    return this.o.unreachable(text, this.failingSince);
   }
 
   /** Waits until the client is ready, reports an error, or SETTLE_WAIT_MS pass. */

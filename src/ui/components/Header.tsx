@@ -11,7 +11,7 @@ import { useController, useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
 import { faultSummary } from '../lib/cluster-view.js';
-import { notAnswering, observesOnly } from '../lib/observed.js';
+import { notAnswering, notAnsweringCounts, observesOnly } from '../lib/observed.js';
 import { Spinner } from './Spinner.js';
 
 function range(ports: number[]): string {
@@ -58,7 +58,7 @@ export function observedText(o: { silent: readonly string[]; refused: readonly s
     o.silent.length ? `${o.silent.join(', ')} no answer` : '',
     o.refused.length ? `${o.refused.join(', ')} refused the lab's login` : '',
   ].filter(Boolean);
-  return { any: true, full: `╳ ${full.join(' · ')}`, short: `╳ ${n} not answering` };
+  return { any: true, full: `╳ ${full.join(' · ')}`, short: `╳ ${notAnsweringCounts(o)}` };
 }
 
 export const Header = memo(function Header({ width }: { width: number }) {

@@ -111,6 +111,30 @@ function nothingToHeal(c: WhenContext): string | undefined {
   return `no network fault to heal (h/H heal partitions and latency); ${how.join(', ')} (select it first)`;
 }
 
+/**
+ * Why x, s or z cannot act on the selected node now: its state, and the key that would work ("redis-2 has exited: R
+ * starts it again"). Undefined while quitting (the status line says so already) or when the key would work.
+ */
+function nodeWhyNot(c: WhenContext, key: 'kill' | 'stop' | 'freeze'): string | undefined {
+  if (!notQuitting(c)) return undefined;
+  const id = c.ui.selectedNode;
+  const state = selectedState(c);
+  switch (state) {
+    case undefined:
+      return `${id} is not a process the lab runs`;
+    case 'exited':
+      return `${id} has exited: R starts it again`;
+    case 'stopped':
+      return `${id} is stopped: R starts it again`;
+    case 'starting':
+      return key === 'kill' ? undefined : `${id} is still starting: wait for it to run, or x kills it`;
+    case 'stopping':
+      return key === 'kill' ? undefined : `${id} is already stopping: x kills it at once`;
+    default:
+      return undefined;
+  }
+}
+
 /** The lesson pane's scroll window as the current layout shows it (undefined: no lesson on screen). */
 const lessonWin = (c: WhenContext) => lessonWindow(c.lab, c.layout, c.ui.scroll.lesson ?? 0, c.ui.solutionRun);
 /** Moves the lesson window by `rows` (negative: up), within the document. */
@@ -218,6 +242,7 @@ export const actions = {
     footerLabel: (c) => nodeFooter(c, 'kill'),
     performs: ['kill'],
     when: (c) => notQuitting(c) && LIVE.includes(selectedState(c) ?? 'exited'),
+    whyNot: (c) => nodeWhyNot(c, 'kill'),
     run: (c) => nodeKey(c, 'kill'),
   },
   'node.stop': {
@@ -229,6 +254,7 @@ export const actions = {
     footerLabel: (c) => nodeFooter(c, 'stop'),
     performs: ['stop'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
+    whyNot: (c) => nodeWhyNot(c, 'stop'),
     run: (c) => nodeKey(c, 'stop'),
   },
   'node.freeze': {
@@ -240,6 +266,7 @@ export const actions = {
     footerLabel: (c) => nodeFooter(c, selectedState(c) === 'frozen' ? 'thaw' : 'freeze'),
     performs: ['freeze', 'thaw'],
     when: (c) => notQuitting(c) && (selectedState(c) === 'running' || selectedState(c) === 'frozen'),
+    whyNot: (c) => nodeWhyNot(c, 'freeze'),
     run: (c) => nodeKey(c, selectedState(c) === 'frozen' ? 'thaw' : 'freeze'),
   },
   'node.restart': {
@@ -381,6 +408,7 @@ export const actions = {
     group: 'Cluster',
     keys: ['K'],
     scope: 'global',
+    footer: 'ckquorum',
     performs: ['ckquorum'],
     when: notQuitting,
     run: (c) => performAction(c, { kind: 'ckquorum', ...askedSentinel(c) }),
@@ -559,6 +587,7 @@ export const actions = {
     group: 'App',
     keys: ['e'],
     scope: 'global',
+    footer: 'export',
     when: notQuitting,
     run: (c) =>
       track(c.uiStore, 'exporting the run…', async () => {

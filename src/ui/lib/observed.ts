@@ -1,9 +1,9 @@
 // Pure: a node's state when the lab does not run it. Attached to a deployment it did not start (`--sentinel`), or to
 // another lab's run, the deployment has no runtime capability (deployments/deployment.ts): the lab never learns when
 // a process dies, freezes or comes back, so it shows no process state ("● running", "✗ exited") at all. It shows what
-// its probes observe: the node answers, refuses the lab's login, or has not answered since a given time. A probe
-// reports only on a change (cluster/probes/probe-loop.ts), so an unanswered observation's `at` is when the silence
-// began.
+// its probes observe: the node answers, refuses the lab's login, or has not answered since a given time. An unanswered
+// observation's `at` is when the silence began: the probe loop (cluster/probes/probe-loop.ts) stamps every observation
+// of one outage with its first failed round, even when a new error text makes it report again.
 import type { MissingCapabilities } from '../../deployments/deployment.js';
 import type { LabState } from '../../state/store.js';
 
@@ -69,4 +69,18 @@ export function notAnswering(s: Pick<LabState, 'topology' | 'redis' | 'sentinels
     else if (o.kind === 'refused') refused.push(n.id);
   }
   return { silent, refused };
+}
+
+/**
+ * How many nodes do not answer, and how many refuse the lab's login, each as such: "2 not answering", "2 refused the
+ * lab's login", "1 not answering · 1 refused the lab's login" (a refusal is an answer; the fix is a password, not a
+ * network). Empty when every node answers.
+ */
+export function notAnsweringCounts(o: { silent: readonly string[]; refused: readonly string[] }): string {
+  return [
+    o.silent.length ? `${o.silent.length} not answering` : '',
+    o.refused.length ? `${o.refused.length} refused the lab's login` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

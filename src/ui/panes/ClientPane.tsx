@@ -6,9 +6,11 @@
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { Pane } from '../components/Pane.js';
-import { useLab, useLabView } from '../hooks/use-lab.js';
+import { useController, useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { useUi } from '../hooks/use-ui.js';
+import { actions } from '../keymap/actions.js';
+import { unavailableReason } from '../keymap/dispatch.js';
 import { type ClientStatus, clientStatuses, targetWords } from '../lib/client-status.js';
 import { sinceStart } from '../lib/format.js';
 import { innerCols, innerRows, type PaneFrameProps } from './pane-props.js';
@@ -30,6 +32,12 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
   const results = useLab((s) => s.clientResults);
   const workload = useLab((s) => s.workload);
   const heartbeat = useLab((s) => s.heartbeat);
+  // Attached (a deployment the lab only watches), the keys that would send it reads and writes are dimmed: the pane's
+  // hint must not offer them (the registry decides, as it does for the footer).
+  const controller = useController();
+  const noTraffic = (['client.write', 'client.read', 'workload.toggle'] as const).every(
+    (id) => unavailableReason(actions[id], { controller }) !== undefined,
+  );
   const rowsAvail = innerRows(height);
   const cols = innerCols(width);
   const at = (t: number) => sinceStart(t, startedAt);
@@ -232,7 +240,9 @@ export const ClientPane = memo(function ClientPane({ width, height, focused, tab
   if (!recent.length && room > 0) {
     recent.push(
       <Text key="none" wrap="truncate-end" {...theme.style('status.muted')}>
-        w writes a key, r reads one, c switches client, g runs a workload
+        {noTraffic
+          ? 'only watched: the lab sends it no reads or writes (w, r, g are dimmed)'
+          : 'w writes a key, r reads one, c switches client, g runs a workload'}
       </Text>,
     );
   }

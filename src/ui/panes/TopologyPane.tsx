@@ -7,7 +7,7 @@ import { Pane } from '../components/Pane.js';
 import { useController, useLab, useLabView } from '../hooks/use-lab.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { faultSummary } from '../lib/cluster-view.js';
-import { notAnswering, OBSERVED_SYMBOL, observesOnly } from '../lib/observed.js';
+import { notAnswering, notAnsweringCounts, OBSERVED_SYMBOL, observesOnly } from '../lib/observed.js';
 import { topologyPlan } from '../lib/topology-plan.js';
 import { HostRow } from './HostRow.js';
 import { NodeRow } from './NodeRow.js';
@@ -30,9 +30,7 @@ export const TopologyPane = memo(function TopologyPane({ width, height, focused,
   // The header's counts (components/Header.tsx): network faults (what h/H heal) and nodes down, each as such.
   const badge = useLabView((s) => {
     if (observed) {
-      const o = notAnswering(s);
-      const n = o.silent.length + o.refused.length;
-      return n ? `${n} not answering` : undefined;
+      return notAnsweringCounts(notAnswering(s)) || undefined;
     }
     const f = faultSummary(s);
     const parts: string[] = [];
