@@ -41,18 +41,22 @@ const NODE_VERB: Record<NodeKeyKind, string> = {
 };
 
 /**
- * The question x/s/z/R ask before acting on the selected node when no pane shows which node that is (the lesson
- * alone, below 120x30: README "Below 120x30 the lesson and the cluster take turns"), else undefined: beside the
- * topology pane its ▶ row names the node, and the key acts at once.
+ * No pane shows which node is selected: the lesson alone (below 120x30: README "Below 120x30 the lesson and the
+ * cluster take turns"). Beside the topology pane its ▶ row names the node.
  */
+function selectionHidden(c: WhenContext): boolean {
+  return paneInnerSize(c.layout, 'topology') === undefined;
+}
+
+/** The question x/s/z/R ask before acting on a selected node no pane shows, else undefined (they act at once). */
 export function hiddenNodeQuestion(c: WhenContext, kind: NodeKeyKind): string | undefined {
-  if (paneInnerSize(c.layout, 'topology')) return undefined;
+  if (!selectionHidden(c)) return undefined;
   return `${NODE_VERB[kind]} ${c.ui.selectedNode} (the selected node; L shows the cluster)?`;
 }
 
 /** The footer's word for x/s/z/R: with the selected node's name when the view hides the selection. */
 export function nodeFooter(c: WhenContext, word: string): string {
-  return paneInnerSize(c.layout, 'topology') ? word : `${word} ${c.ui.selectedNode}`;
+  return selectionHidden(c) ? `${word} ${c.ui.selectedNode}` : word;
 }
 
 /** x/s/z/R: the action on the selected node, after a [y/N] naming it when the cluster is out of sight. */
